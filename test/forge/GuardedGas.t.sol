@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.23;
+
+import {Test} from "./utils/Test.sol";
+import {CircuitGuardDouble} from "./utils/CircuitGuardDouble.sol";
+import {GuardedProbe, NoopGuard} from "./utils/Helpers.sol";
+import {Guarded} from "../../interfaces/Guarded.sol";
+import {ICircuitGuard} from "../../interfaces/ICircuitGuard.sol";
+
+/// @notice Gas forwarding of Guarded's modifiers, against the CircuitGuardDouble (a Solidity test double;
+/// the real Stylus guard runs in the devnet e2e tests). Contracts are deployed in setUp so that each test,
+/// a transaction of its own, meets the guard's account cold, as a real transaction would.
+contract GuardedGasFloorTest is Test {
+    CircuitGuardDouble internal guard;
+    GuardedProbe internal probe;
+    address internal constant USER = address(0xB0B);
+
+    function setUp() public {
+        guard = new CircuitGuardDouble();
+        probe = new GuardedProbe(guard, address(0xAD));
+        // check and screen both revert GasSeen(gasleft() at entry): every probe call below reverts, so the
+        // guard's account stays cold for the whole search (reverted calls undo account warming).
+        guard.setMode(CircuitGuardDouble.Mode.ReportGas);
+        guard.setScreenUsesMode(true);
+    }
+
+    /// @dev Calls `data` on the probe with `gasLimit`; returns the GasSeen value, or 0 for GuardGasTooLow.
+    function _gasProbe(uint256 gasLimit, bytes memory data) internal returns (uint256 seen) {
+        (bool ok, bytes memory ret) = address(probe).call{gas: gasLimit}(data);
+        assertTrue(!ok, "ReportGas always reverts");
+        if (bytes4(ret) == Guarded.GuardGasTooLow.selector) return 0;
+        assertEq(bytes4(ret), CircuitGuardDouble.GasSeen.selector, "GasSeen");
+        assembly ("memory-safe") {
+            seen := mload(add(ret, 36))
+        }
+    }
+
+    /// @dev The double's own cost between being called and reading gasleft() (dispatch, argument decoding).
+    function _doubleEntryCost(bytes memory data) internal returns (uint256) {
+        (bool ok, bytes memory ret) = address(guard).call{gas: 100_000}(data);
+        assertTrue(!ok, "reverted");
+        uint256 seen;
+        assembly ("memory-safe") {
+            seen := mload(add(ret, 36))
+        }
+        return 100_000 - seen;
+    }
+
+    function _checkFloor(bytes memory probeCall, bytes memory directCall) internal {
+        // Smallest gas limit for which the guard gets called at all.
+        uint256 lo = 1_000;
+        uint256 hi = 200_000;
+        assertEq(_gasProbe(lo, probeCall), 0, "GuardGasTooLow with little gas");
+        assertTrue(_gasProbe(hi, probeCall) != 0, "guard called with plenty of gas");
+        while (hi - lo > 1) {
+            uint256 mid = (lo + hi) / 2;
+            if (_gasProbe(mid, probeCall) == 0) lo = mid;
+            else hi = mid;
+        }
+        uint256 seen = _gasProbe(hi, probeCall);
+        uint256 received = seen + _doubleEntryCost(directCall); // this warms the guard: measure last
+        emit log_named_uint("smallest gas limit that reaches the guard", hi);
+        emit log_named_uint("gas the guard received then (cold guard account)", received);
+        assertGe(received, probe.GUARD_GAS_FLOOR(), "guard receives at least GUARD_GAS_FLOOR");
+        // ...and GUARD_MIN_GAS_LEFT asks for little more than that.
+        assertLe(received, probe.GUARD_GAS_FLOOR() + 300, "threshold tight");
+    }
+
+    function test_guardGetsAtLeastTheFloor_check() public {
+        _checkFloor(
+            abi.encodeCall(GuardedProbe.pingAmount, (1)), abi.encodeCall(ICircuitGuard.check, (USER, bytes4(0), 1))
+        );
+    }
+
+    function test_guardGetsAtLeastTheFloor_screen() public {
+        _checkFloor(
+            abi.encodeCall(GuardedProbe.pingScreen, (USER)), abi.encodeCall(ICircuitGuard.screen, (USER, bytes4(0)))
+        );
+    }
+}
+
+contract GuardedGasTest is Test {
+    CircuitGuardDouble internal guard;
+    GuardedProbe internal probe;
+    NoopGuard internal noop;
+    GuardedProbe internal noopProbe;
+    address internal constant USER = address(0xB0B);
+
+    function setUp() public {
+        guard = new CircuitGuardDouble();
+        probe = new GuardedProbe(guard, address(0xAD));
+        noop = new NoopGuard();
+        noopProbe = new GuardedProbe(ICircuitGuard(address(noop)), address(0xAD));
+    }
+
+    function test_gasTooLowBeforeCalling() public {
+        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        probe.ping{gas: 40_000}();
+        assertEq(guard.checkCount(), 0, "guard never called");
+        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        probe.pingScreen{gas: 40_000}(USER);
+    }
+
+    function test_guardOutOfGasIsReportedAsGasTooLow() public {
+        guard.setMode(CircuitGuardDouble.Mode.BurnGas);
+        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        probe.ping{gas: 1_000_000}();
+        guard.setScreenUsesMode(true);
+        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        probe.pingScreen{gas: 1_000_000}(USER);
+    }
+
+    function test_emptyRevertWithGasLeftIsBubbledNotRelabelled() public {
+        guard.setRawRevert("");
+        (bool ok, bytes memory ret) = address(probe).call{gas: 1_000_000}(abi.encodeCall(GuardedProbe.ping, ()));
+        assertTrue(!ok, "reverted");
+        assertEq(ret.length, 0, "empty revert data, not GuardGasTooLow");
+    }
+
+    /// @dev Logs (forge test -vv) what each modifier adds to a call when the guard does nothing at all
+    /// (NoopGuard: an empty fallback), i.e. the cost of the modifier itself.
+    function test_gas_modifierOverhead() public {
+        GuardedProbe p = noopProbe;
+        p.plain(); // warm the probe's account
+        uint256 g = gasleft();
+        p.plain();
+        uint256 base = g - gasleft();
+        g = gasleft();
+        p.ping();
+        uint256 coldGuard = g - gasleft() - base;
+        g = gasleft();
+        p.ping();
+        uint256 warmGuard = g - gasleft() - base;
+        g = gasleft();
+        p.plainAmount(1e18);
+        base = g - gasleft();
+        g = gasleft();
+        p.pingAmount(1e18);
+        uint256 warmAmount = g - gasleft() - base;
+        g = gasleft();
+        p.plainScreen(USER);
+        base = g - gasleft();
+        g = gasleft();
+        p.pingScreen(USER);
+        uint256 warmScreen = g - gasleft() - base;
+        emit log_named_uint("guarded: extra gas, guard account cold (first guarded call in the tx)", coldGuard);
+        emit log_named_uint("guarded: extra gas, guard account warm", warmGuard);
+        emit log_named_uint("guardedAmount: extra gas, warm", warmAmount);
+        emit log_named_uint("notFlagged: extra gas, warm", warmScreen);
+        // The cold account access (2,600) dominates; the rest is a few hundred gas.
+        assertLe(warmGuard, 400, "guarded overhead, warm");
+        assertLe(coldGuard, 2_900, "guarded overhead, cold");
+        assertLe(warmAmount, 400, "guardedAmount overhead, warm");
+        assertLe(warmScreen, 400, "notFlagged overhead, warm");
+    }
+}

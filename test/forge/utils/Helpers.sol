@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.23;
+
+import {Guarded} from "../../../interfaces/Guarded.sol";
+import {ICircuitGuard} from "../../../interfaces/ICircuitGuard.sol";
+
+/// @notice A Guarded contract with one function per modifier and nothing else, to test and measure the
+/// modifiers alone.
+contract GuardedProbe is Guarded {
+    uint256 public hits;
+
+    constructor(ICircuitGuard guard_, address admin) Guarded(guard_, admin) {}
+
+    function ping() external guarded {}
+
+    function pingAmount(uint256 amount) external guardedAmount(amount) {}
+
+    function pingScreen(address account) external notFlagged(account) {}
+
+    function pingBoth(address account, uint256 amount) external guardedAmount(amount) notFlagged(account) {
+        hits++;
+    }
+
+    /// @dev The same functions without a modifier: baselines for gas measurements.
+    function plain() external {}
+
+    function plainAmount(uint256 amount) external {}
+
+    function plainScreen(address account) external {}
+
+    /// @dev Short or unknown calldata lands here: msg.sig is then the zero-padded first bytes.
+    fallback() external guarded {}
+}
+
+/// @notice A guard that accepts everything at the lowest possible cost (an empty fallback), to measure what
+/// the modifiers themselves cost.
+contract NoopGuard {
+    fallback() external {}
+}
+
+/// @notice Returns false from transfer/transferFrom instead of reverting (old-style ERC-20).
+contract FalseToken {
+    function transfer(address, uint256) external pure returns (bool) {
+        return false;
+    }
+
+    function transferFrom(address, address, uint256) external pure returns (bool) {
+        return false;
+    }
+}
+
+/// @notice Returns nothing from transfer/transferFrom (USDT-style) and keeps balances.
+contract NoReturnToken {
+    mapping(address => uint256) public balanceOf;
+
+    function mint(address to, uint256 value) external {
+        balanceOf[to] += value;
+    }
+
+    function transfer(address to, uint256 value) external {
+        balanceOf[msg.sender] -= value;
+        balanceOf[to] += value;
+    }
+
+    function transferFrom(address from, address to, uint256 value) external {
+        balanceOf[from] -= value;
+        balanceOf[to] += value;
+    }
+}
