@@ -4,8 +4,8 @@ pragma solidity ^0.8.23;
 import {ICircuitGuard} from "./ICircuitGuard.sol";
 
 /// @title Guarded: put a Vigil CircuitGuard in front of your protocol's functions.
-/// @notice Inherit this contract, pass the guard and your admin to its constructor, and add a modifier to
-/// each function that moves value:
+/// @notice Inherit `Guarded` (below; `GuardedUpgradeable` behind a proxy), pass the guard and your admin to
+/// its constructor, and add a modifier to each function that moves value:
 ///
 /// ```solidity
 /// contract Vault is Guarded {
@@ -38,11 +38,13 @@ import {ICircuitGuard} from "./ICircuitGuard.sol";
 /// revert data is only copied when the guard reverts. The guard's own execution comes on top (a cached
 /// Stylus program reading up to three storage words).
 ///
-/// Proxies: this contract is for NON-PROXY (immutable) protocols. The constructor registers `address(this)`,
-/// which behind a proxy is the implementation, not the proxy that later calls `check`, so every check would
-/// fail with `ProtocolNotRegistered(proxy)`. An upgradeable protocol must call `registerProtocol(admin)` on
-/// the guard from the proxy's context (its initializer) and use its own copy of these modifiers.
-abstract contract Guarded {
+/// Proxies: `Guarded` is for NON-PROXY protocols. Its constructor registers `address(this)`, which behind a
+/// proxy is the implementation, not the proxy that later calls `check`, so every check would fail with
+/// `ProtocolNotRegistered(proxy)`. Upgradeable protocols inherit `GuardedUpgradeable` (below) instead and
+/// call `_registerWithGuard(admin)` from their initializer, through the proxy.
+///
+/// Both share `GuardedBase`, which holds the guard, the modifiers and the errors.
+abstract contract GuardedBase {
     /// @notice The CircuitGuard this contract asks before every guarded call.
     ICircuitGuard public immutable guard;
 
@@ -73,16 +75,18 @@ abstract contract Guarded {
     // GuardGasTooLow() selector, shifted likewise.
     uint256 private constant _GAS_TOO_LOW = 0x6354fb46 << 224;
 
-    /// @param guard_ The CircuitGuard (must have code).
-    /// @param admin The account that will configure this protocol's policies on the guard and unpause it
-    /// (a multisig, typically). It cannot be changed here: the guard owns the registration.
-    /// @dev Registers `address(this)` with the guard. The guard's own errors (e.g. already registered)
-    /// bubble up and abort the deployment.
-    constructor(ICircuitGuard guard_, address admin) {
+    /// @param guard_ The CircuitGuard (must have code). Stored as an immutable: in the bytecode, so reading it
+    /// costs no SLOAD (and, behind a proxy, lives in the implementation: an upgrade may point elsewhere).
+    constructor(ICircuitGuard guard_) {
         if (address(guard_).code.length == 0) revert GuardNotContract(address(guard_));
-        if (admin == address(0)) revert GuardZeroAdmin();
         guard = guard_;
-        guard_.registerProtocol(admin);
+    }
+
+    /// @dev Registers `address(this)` with the guard, `admin` to configure its policies. The guard's own
+    /// errors (e.g. already registered) bubble up.
+    function _registerWithGuard(address admin) internal {
+        if (admin == address(0)) revert GuardZeroAdmin();
+        guard.registerProtocol(admin);
     }
 
     // The three modifiers inline the same few lines of assembly instead of calling a shared internal
@@ -175,4 +179,32 @@ abstract contract Guarded {
         }
         _;
     }
+}
+
+/// @title Guarded: the base for ordinary (non-proxy) protocols. See GuardedBase for the modifiers.
+abstract contract Guarded is GuardedBase {
+    /// @param guard_ The CircuitGuard (must have code, else GuardNotContract).
+    /// @param admin The account that will configure this protocol's policies on the guard and unpause it
+    /// (a multisig, typically; not zero, else GuardZeroAdmin). It cannot be changed here: the guard owns the
+    /// registration.
+    /// @dev Registers `address(this)` with the guard; its errors (e.g. already registered) abort the deployment.
+    constructor(ICircuitGuard guard_, address admin) GuardedBase(guard_) {
+        _registerWithGuard(admin);
+    }
+}
+
+/// @title GuardedUpgradeable: the base for protocols behind a proxy (ERC-1967, UUPS, transparent, beacon).
+/// @notice The implementation's constructor takes the guard (kept as an immutable in the implementation's
+/// code, so the proxy reads it for free through DELEGATECALL); the proxy registers itself by calling
+/// `_registerWithGuard(admin)` from its initializer, which runs in the proxy's context:
+///
+/// ```solidity
+/// contract VaultV1 is GuardedUpgradeable, Initializable {
+///     constructor(ICircuitGuard guard) GuardedUpgradeable(guard) { _disableInitializers(); }
+///     function initialize(address admin) external initializer { _registerWithGuard(admin); }
+/// }
+/// ```
+/// A new implementation must be built with the same guard (or the protocol registered with the new one).
+abstract contract GuardedUpgradeable is GuardedBase {
+    constructor(ICircuitGuard guard_) GuardedBase(guard_) {}
 }

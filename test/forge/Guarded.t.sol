@@ -4,7 +4,7 @@ pragma solidity ^0.8.23;
 import {Test} from "./utils/Test.sol";
 import {CircuitGuardDouble} from "./utils/CircuitGuardDouble.sol";
 import {GuardedProbe, NoopGuard} from "./utils/Helpers.sol";
-import {Guarded} from "../../interfaces/Guarded.sol";
+import {GuardedBase} from "../../interfaces/Guarded.sol";
 import {ICircuitGuard} from "../../interfaces/ICircuitGuard.sol";
 
 /// @notice Guarded's constructor and modifiers against the CircuitGuardDouble (a Solidity test double; the
@@ -29,14 +29,14 @@ contract GuardedTest is Test {
     }
 
     function test_constructorRejectsGuardWithoutCode() public {
-        vm.expectRevert(abi.encodeWithSelector(Guarded.GuardNotContract.selector, address(0x1234)));
+        vm.expectRevert(abi.encodeWithSelector(GuardedBase.GuardNotContract.selector, address(0x1234)));
         new GuardedProbe(ICircuitGuard(address(0x1234)), ADMIN);
-        vm.expectRevert(abi.encodeWithSelector(Guarded.GuardNotContract.selector, address(0)));
+        vm.expectRevert(abi.encodeWithSelector(GuardedBase.GuardNotContract.selector, address(0)));
         new GuardedProbe(ICircuitGuard(address(0)), ADMIN);
     }
 
     function test_constructorRejectsZeroAdmin() public {
-        vm.expectRevert(Guarded.GuardZeroAdmin.selector);
+        vm.expectRevert(GuardedBase.GuardZeroAdmin.selector);
         new GuardedProbe(guard, address(0));
     }
 
@@ -57,7 +57,7 @@ contract GuardedTest is Test {
         guard.setFlagged(USER, GuardedProbe.pingScreen.selector, 1);
         vm.expectRevert(abi.encodeWithSelector(ICircuitGuard.CallerFlagged.selector, USER, uint8(1)));
         probe.pingScreen(USER);
-        assertEq(bytes4(keccak256("GuardGasTooLow()")), Guarded.GuardGasTooLow.selector, "error selector");
+        assertEq(bytes4(keccak256("GuardGasTooLow()")), GuardedBase.GuardGasTooLow.selector, "error selector");
     }
 
     function test_guardedSendsCallerSelectorAndZero() public {
@@ -81,6 +81,7 @@ contract GuardedTest is Test {
     function test_fallbackSendsZeroPaddedShortSelector() public {
         (bool ok,) = address(probe).call(hex"abcd");
         assertTrue(ok, "fallback passes");
+        // forge-lint: disable-next-line(unsafe-typecast)
         assertEq(guard.lastSelector(), bytes4(hex"abcd0000"), "msg.sig of 2-byte calldata");
         (ok,) = address(probe).call("");
         assertTrue(ok, "empty calldata passes");
@@ -127,6 +128,7 @@ contract GuardedTest is Test {
 
     /// @dev The errors that carry the selector name pingAmount's; when screening, the selector is pingScreen's.
     function _withSelector(bytes memory err, bytes4 sel) internal pure returns (bytes memory) {
+        // forge-lint: disable-next-line(unsafe-typecast)
         bytes4 errSel = bytes4(err);
         if (errSel == ICircuitGuard.SelectorPaused.selector || errSel == ICircuitGuard.RateLimited.selector) {
             bytes memory copy = bytes.concat(err);

@@ -4,7 +4,7 @@ pragma solidity ^0.8.23;
 import {Test} from "./utils/Test.sol";
 import {CircuitGuardDouble} from "./utils/CircuitGuardDouble.sol";
 import {GuardedProbe, NoopGuard} from "./utils/Helpers.sol";
-import {Guarded} from "../../interfaces/Guarded.sol";
+import {GuardedBase} from "../../interfaces/Guarded.sol";
 import {ICircuitGuard} from "../../interfaces/ICircuitGuard.sol";
 
 /// @notice Gas forwarding of Guarded's modifiers, against the CircuitGuardDouble (a Solidity test double;
@@ -28,7 +28,9 @@ contract GuardedGasFloorTest is Test {
     function _gasProbe(uint256 gasLimit, bytes memory data) internal returns (uint256 seen) {
         (bool ok, bytes memory ret) = address(probe).call{gas: gasLimit}(data);
         assertTrue(!ok, "ReportGas always reverts");
-        if (bytes4(ret) == Guarded.GuardGasTooLow.selector) return 0;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (bytes4(ret) == GuardedBase.GuardGasTooLow.selector) return 0;
+        // forge-lint: disable-next-line(unsafe-typecast)
         assertEq(bytes4(ret), CircuitGuardDouble.GasSeen.selector, "GasSeen");
         assembly ("memory-safe") {
             seen := mload(add(ret, 36))
@@ -94,19 +96,19 @@ contract GuardedGasTest is Test {
     }
 
     function test_gasTooLowBeforeCalling() public {
-        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        vm.expectRevert(GuardedBase.GuardGasTooLow.selector);
         probe.ping{gas: 40_000}();
         assertEq(guard.checkCount(), 0, "guard never called");
-        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        vm.expectRevert(GuardedBase.GuardGasTooLow.selector);
         probe.pingScreen{gas: 40_000}(USER);
     }
 
     function test_guardOutOfGasIsReportedAsGasTooLow() public {
         guard.setMode(CircuitGuardDouble.Mode.BurnGas);
-        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        vm.expectRevert(GuardedBase.GuardGasTooLow.selector);
         probe.ping{gas: 1_000_000}();
         guard.setScreenUsesMode(true);
-        vm.expectRevert(Guarded.GuardGasTooLow.selector);
+        vm.expectRevert(GuardedBase.GuardGasTooLow.selector);
         probe.pingScreen{gas: 1_000_000}(USER);
     }
 

@@ -4,7 +4,7 @@ pragma solidity ^0.8.23;
 import {Test} from "./utils/Test.sol";
 import {CircuitGuardDouble} from "./utils/CircuitGuardDouble.sol";
 import {FalseToken, NoReturnToken, NoopGuard} from "./utils/Helpers.sol";
-import {Guarded} from "../../interfaces/Guarded.sol";
+import {GuardedBase} from "../../interfaces/Guarded.sol";
 import {ICircuitGuard} from "../../interfaces/ICircuitGuard.sol";
 import {GuardedVault} from "../../examples/solidity-vault/GuardedVault.sol";
 import {IERC20} from "../../examples/solidity-vault/IERC20.sol";
@@ -56,9 +56,9 @@ contract GuardedVaultTest is Test {
         new GuardedVault(IERC20(address(0)), guard, ADMIN);
         vm.expectRevert(abi.encodeWithSelector(GuardedVault.TokenNotContract.selector, ALICE));
         new GuardedVault(IERC20(ALICE), guard, ADMIN);
-        vm.expectRevert(abi.encodeWithSelector(Guarded.GuardNotContract.selector, BOB));
+        vm.expectRevert(abi.encodeWithSelector(GuardedBase.GuardNotContract.selector, BOB));
         new GuardedVault(token, ICircuitGuard(BOB), ADMIN);
-        vm.expectRevert(Guarded.GuardZeroAdmin.selector);
+        vm.expectRevert(GuardedBase.GuardZeroAdmin.selector);
         new GuardedVault(token, guard, address(0));
     }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.23;
 
-import {Guarded} from "../../../interfaces/Guarded.sol";
+import {Guarded, GuardedUpgradeable} from "../../../interfaces/Guarded.sol";
 import {ICircuitGuard} from "../../../interfaces/ICircuitGuard.sol";
 
 /// @notice A Guarded contract with one function per modifier and nothing else, to test and measure the
@@ -65,5 +65,44 @@ contract NoReturnToken {
     function transferFrom(address from, address to, uint256 value) external {
         balanceOf[from] -= value;
         balanceOf[to] += value;
+    }
+}
+
+/// @notice An upgradeable protocol's implementation: registers from its initializer, through the proxy.
+contract UpgradeableProbe is GuardedUpgradeable {
+    bool public initialized;
+
+    error AlreadyInitialized();
+
+    constructor(ICircuitGuard guard_) GuardedUpgradeable(guard_) {
+        initialized = true; // the implementation itself can never be initialized
+    }
+
+    function initialize(address admin) external {
+        if (initialized) revert AlreadyInitialized();
+        initialized = true;
+        _registerWithGuard(admin);
+    }
+
+    function ping() external guarded {}
+}
+
+/// @notice The smallest proxy that matters here: DELEGATECALLs everything to a fixed implementation.
+contract MiniProxy {
+    address private immutable implementation;
+
+    constructor(address implementation_) {
+        implementation = implementation_;
+    }
+
+    fallback() external payable {
+        address impl = implementation;
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), impl, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
     }
 }
