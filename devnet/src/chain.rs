@@ -1,0 +1,428 @@
+//! The devnet's public API: deploy, call, view, and the cheat controls tests need.
+
+use crate::error::DevnetError;
+use crate::evm::{Ctx, DevnetEvm, Inner};
+use crate::stylus::{activation, gas::ModuleStats, StylusState, TxStylus};
+use revm::context::result::{EVMError, ExecutionResult, InvalidTransaction, Output as EvmOutput};
+use revm::context::{BlockEnv, CfgEnv, Context, ContextTr, JournalTr, TxEnv};
+use revm::database::{CacheDB, EmptyDB};
+use revm::database_interface::{DatabaseCommit, DatabaseRef};
+use revm::handler::{EthFrame, Handler, MainBuilder, MainContext, MainnetHandler};
+use revm::interpreter::interpreter::EthInterpreter;
+use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, TxKind, B256, U256};
+use revm::state::AccountInfo;
+use std::collections::{BTreeMap, HashSet};
+use std::convert::Infallible;
+
+/// Nitro's local dev chain id.
+pub const CHAIN_ID: u64 = 412_346;
+/// Arbitrum's block gas limit.
+pub const BLOCK_GAS_LIMIT: u64 = 32_000_000;
+/// Gas limit of transactions sent without an explicit one.
+pub const DEFAULT_TX_GAS: u64 = 30_000_000;
+/// Arbitrum blocks name the sequencer's pseudo-address as coinbase.
+pub const COINBASE: Address = Address::new(*b"\xa4\xb0\x00\x00\x00\x00\x00\x00\x00\x00\x00sequencer");
+
+/// One log, decoded into emitter, topics and data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodedLog {
+    pub address: Address,
+    pub topics: Vec<B256>,
+    pub data: Bytes,
+}
+
+/// What a committed transaction produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// True when the top frame succeeded.
+    pub success: bool,
+    /// Return data on success, revert data on revert, empty on a halt.
+    pub output: Bytes,
+    /// Gas charged for the transaction, intrinsic gas included, refunds deducted.
+    pub gas_used: u64,
+    pub logs: Vec<DecodedLog>,
+    /// The address a contract-creating transaction deployed.
+    pub created: Option<Address>,
+    /// The halt reason (out of gas, invalid opcode, ...) when the top frame halted.
+    pub halt: Option<String>,
+    /// Lines from the debug-only "console" imports.
+    pub console: Vec<String>,
+}
+
+/// What a view call returned; nothing is committed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub success: bool,
+    pub data: Bytes,
+    pub gas_used: u64,
+}
+
+/// State saved by [`Devnet::snapshot`].
+struct Snapshot {
+    db: CacheDB<EmptyDB>,
+    block: BlockEnv,
+    cached: HashSet<B256>,
+}
+
+/// The in-process chain.
+pub struct Devnet {
+    evm: Inner,
+    stylus: StylusState,
+    snapshots: BTreeMap<u64, Snapshot>,
+    next_snapshot: u64,
+}
+
+impl Default for Devnet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Devnet {
+    /// A fresh chain at block 1; "console" imports are refused as on a production chain.
+    pub fn new() -> Self {
+        Self::with_debug(false)
+    }
+
+    /// A chain that accepts programs importing the debug "console" module when `debug`.
+    pub fn with_debug(debug: bool) -> Self {
+        let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
+        cfg.chain_id = CHAIN_ID;
+        // Nitro lets code starting with the Stylus prefix 0xEF.. be deployed; revm needs the
+        // EIP-3541 rule off for that. Arbitrum prices calldata without the EIP-7623 floor.
+        cfg.disable_eip3541 = true;
+        cfg.disable_eip7623 = true;
+        let block = BlockEnv {
+            number: U256::from(1),
+            timestamp: U256::from(1_700_000_000u64),
+            gas_limit: BLOCK_GAS_LIMIT,
+            basefee: 0,
+            beneficiary: COINBASE,
+            ..BlockEnv::default()
+        };
+        let ctx: Ctx = Context::mainnet()
+            .with_db(CacheDB::new(EmptyDB::default()))
+            .with_cfg(cfg)
+            .with_block(block);
+        Self {
+            evm: ctx.build_mainnet(),
+            stylus: StylusState::new(debug),
+            snapshots: BTreeMap::new(),
+            next_snapshot: 0,
+        }
+    }
+
+    fn db(&self) -> &CacheDB<EmptyDB> {
+        self.evm.ctx.journal_ref().db()
+    }
+
+    fn db_mut(&mut self) -> &mut CacheDB<EmptyDB> {
+        self.evm.ctx.journal_mut().db_mut()
+    }
+
+    fn account(&self, address: Address) -> AccountInfo {
+        match self.db().basic_ref(address) {
+            Ok(info) => info.unwrap_or_default(),
+            Err(never) => match never {},
+        }
+    }
+
+    /// Sets an account's balance.
+    pub fn fund(&mut self, address: Address, amount: U256) {
+        let mut info = self.account(address);
+        info.balance = amount;
+        self.db_mut().insert_account_info(address, info);
+    }
+
+    pub fn balance(&self, address: Address) -> U256 {
+        self.account(address).balance
+    }
+
+    pub fn nonce(&self, address: Address) -> u64 {
+        self.account(address).nonce
+    }
+
+    /// The account's code as stored on chain (for Stylus: prefix + Brotli).
+    pub fn code(&self, address: Address) -> Bytes {
+        let info = self.account(address);
+        match info.code {
+            Some(code) => code.original_bytes(),
+            None => match self.db().code_by_hash_ref(info.code_hash) {
+                Ok(code) => code.original_bytes(),
+                Err(never) => match never {},
+            },
+        }
+    }
+
+    /// Raw storage word.
+    pub fn storage(&self, address: Address, slot: U256) -> U256 {
+        match self.db().storage_ref(address, slot) {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+
+    pub fn block_number(&self) -> u64 {
+        self.evm.ctx.block.number.saturating_to()
+    }
+
+    pub fn timestamp(&self) -> u64 {
+        self.evm.ctx.block.timestamp.saturating_to()
+    }
+
+    /// Sets the timestamp of the following transactions.
+    pub fn warp(&mut self, timestamp: u64) {
+        self.evm.ctx.block.timestamp = U256::from(timestamp);
+    }
+
+    /// Sets the block number of the following transactions.
+    pub fn roll(&mut self, number: u64) {
+        self.evm.ctx.block.number = U256::from(number);
+    }
+
+    /// Sets the base fee (and so the gas price) of the following transactions; senders then pay
+    /// for gas, so fund them.
+    pub fn set_basefee(&mut self, basefee: u64) {
+        self.evm.ctx.block.basefee = basefee;
+    }
+
+    /// Saves the whole chain state; returns an id for [`Self::revert_to`].
+    pub fn snapshot(&mut self) -> u64 {
+        let id = self.next_snapshot;
+        self.next_snapshot += 1;
+        let snapshot = Snapshot {
+            db: self.db().clone(),
+            block: self.evm.ctx.block.clone(),
+            cached: self.stylus.cached_set().clone(),
+        };
+        self.snapshots.insert(id, snapshot);
+        id
+    }
+
+    /// Restores a snapshot; it and every later snapshot are consumed (as in anvil).
+    pub fn revert_to(&mut self, id: u64) -> Result<(), DevnetError> {
+        let snapshot = self
+            .snapshots
+            .remove(&id)
+            .ok_or(DevnetError::UnknownSnapshot(id))?;
+        self.snapshots.split_off(&id);
+        *self.db_mut() = snapshot.db;
+        self.evm.ctx.block = snapshot.block;
+        self.stylus.restore_cached(snapshot.cached);
+        Ok(())
+    }
+
+    /// Places a program in (or removes it from) the cache manager, making its calls skip `initGas`.
+    pub fn set_cached(&mut self, program: Address, cached: bool) -> Result<(), DevnetError> {
+        let code = self.code(program);
+        if !activation::is_stylus(&code) {
+            return Err(DevnetError::NotAProgram(program));
+        }
+        self.stylus.set_cached(keccak256(&code), cached);
+        Ok(())
+    }
+
+    /// Entry-cost inputs of a deployed program (for benchmarks and budgets).
+    pub fn program_stats(&mut self, program: Address) -> Result<ModuleStats, DevnetError> {
+        let code = self.code(program);
+        if !activation::is_stylus(&code) {
+            return Err(DevnetError::NotAProgram(program));
+        }
+        Ok(self.stylus.activate(&code, keccak256(&code))?)
+    }
+
+    /// Deploys EVM init code in a transaction from `from`; returns the new address.
+    pub fn deploy_evm(&mut self, from: Address, initcode: Bytes) -> Result<Address, DevnetError> {
+        self.create(from, initcode, U256::ZERO)
+    }
+
+    fn create(&mut self, from: Address, initcode: Bytes, value: U256) -> Result<Address, DevnetError> {
+        let receipt = self.transact(from, TxKind::Create, initcode, value, DEFAULT_TX_GAS, true)?;
+        match receipt.created {
+            Some(address) if receipt.success => Ok(address),
+            _ => Err(DevnetError::DeployFailed(describe(&receipt))),
+        }
+    }
+
+    /// Deploys a Stylus program the way it lands on chain: activation checks first, then a
+    /// transaction whose init code returns `0xEFF00000 ++ brotli(wasm)`, then activation. With
+    /// `constructor_args` (ABI-encoded, without selector), the SDK constructor is called next with
+    /// the `stylus_constructor` selector from `from`: on Nitro the StylusDeployer contract makes
+    /// that call, so there `msg_sender` is the deployer contract; here it is `from`.
+    pub fn deploy_stylus(
+        &mut self,
+        from: Address,
+        wasm: &[u8],
+        constructor_args: Option<&[u8]>,
+    ) -> Result<Address, DevnetError> {
+        self.deploy_stylus_payable(from, wasm, constructor_args, U256::ZERO)
+    }
+
+    /// [`Self::deploy_stylus`] with `value` sent to a payable constructor.
+    pub fn deploy_stylus_payable(
+        &mut self,
+        from: Address,
+        wasm: &[u8],
+        constructor_args: Option<&[u8]>,
+        value: U256,
+    ) -> Result<Address, DevnetError> {
+        activation::activate(wasm, self.stylus_debug())?;
+        let code = activation::compress(wasm)?;
+        let address = self.create(from, Bytes::from(return_code_initcode(&code)), U256::ZERO)?;
+        self.stylus.activate(&code, keccak256(&code))?;
+        if let Some(args) = constructor_args {
+            let mut calldata = keccak256(b"stylus_constructor()")[..4].to_vec();
+            calldata.extend_from_slice(args);
+            let receipt = self.call(from, address, Bytes::from(calldata), value)?;
+            if !receipt.success {
+                return Err(DevnetError::DeployFailed(describe(&receipt)));
+            }
+        }
+        Ok(address)
+    }
+
+    fn stylus_debug(&self) -> bool {
+        self.stylus.debug()
+    }
+
+    /// A transaction from `from` (no signature is checked, so any sender can be impersonated)
+    /// with the default gas limit. State changes are committed.
+    pub fn call(
+        &mut self,
+        from: Address,
+        to: Address,
+        calldata: Bytes,
+        value: U256,
+    ) -> Result<Receipt, DevnetError> {
+        self.call_with_gas(from, to, calldata, value, DEFAULT_TX_GAS)
+    }
+
+    /// [`Self::call`] with an explicit gas limit.
+    pub fn call_with_gas(
+        &mut self,
+        from: Address,
+        to: Address,
+        calldata: Bytes,
+        value: U256,
+        gas_limit: u64,
+    ) -> Result<Receipt, DevnetError> {
+        self.transact(from, TxKind::Call(to), calldata, value, gas_limit, true)
+    }
+
+    /// Runs a call as a transaction without committing anything.
+    pub fn view(&mut self, from: Address, to: Address, calldata: Bytes) -> Result<Output, DevnetError> {
+        let receipt = self.transact(from, TxKind::Call(to), calldata, U256::ZERO, DEFAULT_TX_GAS, false)?;
+        Ok(Output {
+            success: receipt.success,
+            data: receipt.output,
+            gas_used: receipt.gas_used,
+        })
+    }
+
+    fn transact(
+        &mut self,
+        from: Address,
+        kind: TxKind,
+        data: Bytes,
+        value: U256,
+        gas_limit: u64,
+        commit: bool,
+    ) -> Result<Receipt, DevnetError> {
+        let nonce = self.nonce(from);
+        self.evm.ctx.tx = TxEnv {
+            caller: from,
+            gas_limit,
+            gas_price: u128::from(self.evm.ctx.block.basefee),
+            kind,
+            value,
+            data,
+            nonce,
+            chain_id: Some(CHAIN_ID),
+            ..TxEnv::default()
+        };
+        let mut evm = DevnetEvm {
+            inner: &mut self.evm,
+            stylus: &self.stylus,
+            tx: TxStylus::default(),
+        };
+        let result = MainnetHandler::<_, EVMError<Infallible, InvalidTransaction>, EthFrame<EthInterpreter>>::default()
+            .run(&mut evm);
+        let console = std::mem::take(&mut evm.tx.console);
+        let state = self.evm.ctx.journal_mut().finalize();
+        let result = result.map_err(|e| DevnetError::Transaction(e.to_string()))?;
+        if commit {
+            self.db_mut().commit(state);
+        }
+        Ok(receipt(result, console))
+    }
+}
+
+/// Init code that returns `code` as the deployed code.
+fn return_code_initcode(code: &[u8]) -> Vec<u8> {
+    // PUSH2 len PUSH1 14 PUSH1 0 CODECOPY PUSH2 len PUSH1 0 RETURN, then the code (offset 14).
+    let len = (code.len() as u16).to_be_bytes();
+    let mut init = vec![
+        0x61, len[0], len[1], 0x60, 14, 0x60, 0, 0x39, 0x61, len[0], len[1], 0x60, 0, 0xf3,
+    ];
+    init.extend_from_slice(code);
+    init
+}
+
+fn receipt(result: ExecutionResult, console: Vec<String>) -> Receipt {
+    let gas_used = result.gas().spent_sub_refunded();
+    let decode = |logs: Vec<revm::primitives::Log>| {
+        logs.into_iter()
+            .map(|log| DecodedLog {
+                address: log.address,
+                topics: log.data.topics().to_vec(),
+                data: log.data.data,
+            })
+            .collect()
+    };
+    match result {
+        ExecutionResult::Success { logs, output, .. } => {
+            let (output, created) = match output {
+                EvmOutput::Call(data) => (data, None),
+                EvmOutput::Create(data, address) => (data, address),
+            };
+            Receipt {
+                success: true,
+                output,
+                gas_used,
+                logs: decode(logs),
+                created,
+                halt: None,
+                console,
+            }
+        }
+        ExecutionResult::Revert { output, logs, .. } => Receipt {
+            success: false,
+            output,
+            gas_used,
+            logs: decode(logs),
+            created: None,
+            halt: None,
+            console,
+        },
+        ExecutionResult::Halt { reason, logs, .. } => Receipt {
+            success: false,
+            output: Bytes::new(),
+            gas_used,
+            logs: decode(logs),
+            created: None,
+            halt: Some(format!("{reason:?}")),
+            console,
+        },
+    }
+}
+
+fn describe(receipt: &Receipt) -> String {
+    match &receipt.halt {
+        Some(reason) => format!("halted: {reason}"),
+        None => format!("reverted with 0x{}", hex(&receipt.output)),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

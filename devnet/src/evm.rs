@@ -1,0 +1,119 @@
+//! revm glue: one EVM whose frame loop also runs Stylus frames.
+//!
+//! `DevnetEvm` wraps revm's mainnet EVM and intercepts `frame_init`: a call whose callee code has
+//! the 0xEFF000 prefix is executed as a Stylus frame and handed back as an immediate frame result,
+//! the way revm treats a precompile. A Stylus frame's own sub-calls go through [`DevnetEvm::run_nested`],
+//! which pushes them on the same frame stack and drives revm's frame loop until exactly that child
+//! returns. Both VMs therefore share one journal: checkpoints, reverts, logs and EIP-2929 warm/cold
+//! sets are revm's own, whichever VM touched them.
+
+use crate::stylus::{self, StylusState, TxStylus};
+use revm::context::{ContextTr, Evm, JournalTr};
+use revm::handler::MainnetContext;
+use revm::database::{CacheDB, EmptyDB};
+use revm::handler::{
+    evm::{ContextDbError, FrameInitResult, FrameTr},
+    instructions::EthInstructions,
+    EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, ItemOrResult,
+};
+use revm::interpreter::{
+    interpreter::EthInterpreter, interpreter_action::FrameInit, FrameInput,
+};
+
+/// The devnet's database: an in-memory state that snapshots by cloning.
+pub type Db = CacheDB<EmptyDB>;
+/// revm context of the devnet.
+pub type Ctx = MainnetContext<Db>;
+/// revm's mainnet EVM over that context.
+pub type Inner = Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, EthPrecompiles, EthFrame<EthInterpreter>>;
+
+/// The EVM a transaction runs on: revm plus the Stylus runtime and the transaction's Stylus state.
+pub struct DevnetEvm<'a> {
+    pub inner: &'a mut Inner,
+    pub stylus: &'a StylusState,
+    pub tx: TxStylus,
+}
+
+impl DevnetEvm<'_> {
+    /// Runs one sub-call or sub-create of a Stylus frame to completion on the shared frame stack.
+    pub fn run_nested(&mut self, init: FrameInit) -> Result<FrameResult, ContextDbError<Ctx>> {
+        let child_index = self.inner.frame_stack.index().map_or(0, |i| i + 1);
+        if let ItemOrResult::Result(result) = self.frame_init(init)? {
+            return Ok(result);
+        }
+        loop {
+            let result = match self.frame_run()? {
+                ItemOrResult::Item(init) => match self.frame_init(init)? {
+                    ItemOrResult::Item(_) => continue,
+                    ItemOrResult::Result(result) => result,
+                },
+                ItemOrResult::Result(result) => result,
+            };
+            let stack = &mut self.inner.frame_stack;
+            if stack.index() == Some(child_index) && stack.get().is_finished() {
+                stack.pop();
+                return Ok(result);
+            }
+            if let Some(result) = self.frame_return_result(result)? {
+                return Ok(result);
+            }
+        }
+    }
+}
+
+impl EvmTr for DevnetEvm<'_> {
+    type Context = Ctx;
+    type Instructions = EthInstructions<EthInterpreter, Ctx>;
+    type Precompiles = EthPrecompiles;
+    type Frame = EthFrame<EthInterpreter>;
+
+    fn all(
+        &self,
+    ) -> (
+        &Self::Context,
+        &Self::Instructions,
+        &Self::Precompiles,
+        &revm::context::FrameStack<Self::Frame>,
+    ) {
+        self.inner.all()
+    }
+
+    fn all_mut(
+        &mut self,
+    ) -> (
+        &mut Self::Context,
+        &mut Self::Instructions,
+        &mut Self::Precompiles,
+        &mut revm::context::FrameStack<Self::Frame>,
+    ) {
+        self.inner.all_mut()
+    }
+
+    fn frame_init(
+        &mut self,
+        frame_input: <Self::Frame as FrameTr>::FrameInit,
+    ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Ctx>> {
+        let is_stylus_call = match &frame_input.frame_input {
+            FrameInput::Call(inputs) => {
+                let precompile = self.inner.ctx.journal().precompile_addresses().contains(&inputs.bytecode_address);
+                !precompile && stylus::activation::is_stylus(inputs.known_bytecode.1.original_byte_slice())
+            }
+            _ => false,
+        };
+        if is_stylus_call {
+            return stylus::frame::run(self, frame_input).map(ItemOrResult::Result);
+        }
+        self.inner.frame_init(frame_input)
+    }
+
+    fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Ctx>> {
+        self.inner.frame_run()
+    }
+
+    fn frame_return_result(
+        &mut self,
+        result: <Self::Frame as FrameTr>::FrameResult,
+    ) -> Result<Option<<Self::Frame as FrameTr>::FrameResult>, ContextDbError<Ctx>> {
+        self.inner.frame_return_result(result)
+    }
+}

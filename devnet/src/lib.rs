@@ -1,0 +1,14 @@
+//! vigil-devnet: an embedded chain that runs deployable Stylus wasm and EVM bytecode together.
+//!
+//! EVM code runs under revm; Stylus programs (code with the 0xEFF000 prefix) run under wasmi as
+//! frames of the same revm frame loop, so both share one journal. See `README.md` for the design,
+//! the gas model and where it approximates Nitro.
+
+pub mod chain;
+pub mod error;
+pub mod evm;
+pub mod stylus;
+
+pub use chain::{Devnet, Output, Receipt};
+pub use error::{ActivationError, DevnetError};
+pub use revm::primitives::{Address, Bytes, Log, B256, U256};

@@ -1,0 +1,215 @@
+//! Deployment form and activation of Stylus programs.
+//!
+//! On chain a program is `0xEFF000` + a dictionary byte + Brotli of the wasm. Activation (Nitro's
+//! `ArbWasm.activateProgram`) decompresses it, refuses modules Stylus cannot run, fixes the entry
+//! costs from the module's shape, and compiles it. The devnet does the same once per code hash.
+
+use super::gas::{ModuleStats, PAGE_LIMIT};
+use super::hooks::{Hook, Ty};
+use super::meter;
+use crate::error::ActivationError;
+use std::io::{Read, Write};
+use wasmparser::{
+    ElementItems, ExternalKind, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+};
+
+/// Prefix of Stylus code with no Brotli dictionary.
+pub const STYLUS_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
+/// EVM max code size: the compressed program must fit it.
+pub const MAX_CODE_SIZE: usize = 24_576;
+/// Stylus `MaxWasmSize`.
+pub const MAX_WASM_SIZE: usize = 128 * 1024;
+
+/// True when account code is a Stylus program (the 0xEFF000 discriminant).
+pub fn is_stylus(code: &[u8]) -> bool {
+    code.starts_with(&STYLUS_PREFIX[..3])
+}
+
+/// The on-chain form of `wasm`: prefix + Brotli at quality 11, as cargo-stylus deploys it.
+pub fn compress(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
+    let mut out = STYLUS_PREFIX.to_vec();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer
+            .write_all(wasm)
+            .map_err(|e| ActivationError::Decompress(e.to_string()))?;
+    }
+    if out.len() > MAX_CODE_SIZE {
+        return Err(ActivationError::CompressedTooLarge {
+            size: out.len(),
+            limit: MAX_CODE_SIZE,
+        });
+    }
+    Ok(out)
+}
+
+/// Recovers the wasm from on-chain code, refusing anything over [`MAX_WASM_SIZE`].
+pub fn decompress(code: &[u8]) -> Result<Vec<u8>, ActivationError> {
+    if !is_stylus(code) || code.len() < 4 {
+        return Err(ActivationError::NotStylus);
+    }
+    if code[3] != 0 {
+        return Err(ActivationError::UnsupportedDictionary(code[3]));
+    }
+    let mut wasm = Vec::new();
+    brotli::Decompressor::new(&code[4..], 4096)
+        .take(MAX_WASM_SIZE as u64 + 1)
+        .read_to_end(&mut wasm)
+        .map_err(|e| ActivationError::Decompress(e.to_string()))?;
+    if wasm.len() > MAX_WASM_SIZE {
+        return Err(ActivationError::WasmTooLarge {
+            size: wasm.len(),
+            limit: MAX_WASM_SIZE,
+        });
+    }
+    Ok(wasm)
+}
+
+/// Wasm features Stylus accepts: no floats, SIMD, threads, reference types or multi-value.
+fn stylus_features() -> WasmFeatures {
+    WasmFeatures::MUTABLE_GLOBAL
+        | WasmFeatures::SIGN_EXTENSION
+        | WasmFeatures::BULK_MEMORY
+        | WasmFeatures::GC_TYPES
+}
+
+/// A module that passed activation: its instrumented bytes, entry costs and imports.
+#[derive(Clone, Debug)]
+pub struct Activated {
+    /// The module rewritten with the ink meter, ready to compile.
+    pub instrumented: Vec<u8>,
+    pub stats: ModuleStats,
+}
+
+fn ty_matches(expected: &[Ty], actual: &[ValType]) -> bool {
+    expected.len() == actual.len()
+        && expected.iter().zip(actual).all(|(e, a)| {
+            matches!((e, a), (Ty::I32, ValType::I32) | (Ty::I64, ValType::I64))
+        })
+}
+
+/// Applies activation's checks to uncompressed `wasm` and instruments it.
+pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> {
+    if wasm.len() > MAX_WASM_SIZE {
+        return Err(ActivationError::WasmTooLarge {
+            size: wasm.len(),
+            limit: MAX_WASM_SIZE,
+        });
+    }
+    let invalid = |e: wasmparser::BinaryReaderError| ActivationError::Invalid(e.to_string());
+    Validator::new_with_features(stylus_features())
+        .validate_all(wasm)
+        .map_err(invalid)?;
+
+    let mut stats = ModuleStats {
+        wasm_len: wasm.len() as u64,
+        ..ModuleStats::default()
+    };
+    let mut types = Vec::new();
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut memory_pages: Option<u64> = None;
+    let mut entrypoint = false;
+    let mut memory_export = false;
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.map_err(invalid)? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    types.push(ty.map_err(invalid)?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader {
+                    let import = import.map_err(invalid)?;
+                    let forbidden = || ActivationError::ForbiddenImport {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                    };
+                    let TypeRef::Func(type_index) = import.ty else {
+                        return Err(forbidden());
+                    };
+                    let hook = Hook::find(import.module, import.name)
+                        .filter(|h| debug || h.module() == "vm_hooks")
+                        .ok_or_else(forbidden)?;
+                    let ty = types.get(type_index as usize).ok_or_else(forbidden)?;
+                    if !ty_matches(hook.params(), ty.params())
+                        || !ty_matches(hook.results(), ty.results())
+                    {
+                        return Err(ActivationError::ImportSignature {
+                            module: import.module.to_string(),
+                            name: import.name.to_string(),
+                        });
+                    }
+                    func_types.push(type_index);
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for type_index in reader {
+                    let type_index = type_index.map_err(invalid)?;
+                    stats.funcs += 1;
+                    if let Some(ty) = types.get(type_index as usize) {
+                        stats.type_len += (ty.params().len() + ty.results().len()) as u64;
+                    }
+                    func_types.push(type_index);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    memory_pages = Some(memory.map_err(invalid)?.initial);
+                }
+            }
+            Payload::GlobalSection(reader) => stats.globals = u64::from(reader.count()),
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    stats.data_len += data.map_err(invalid)?.data.len() as u64;
+                }
+            }
+            Payload::ElementSection(reader) => {
+                for element in reader {
+                    stats.elem_len += u64::from(match element.map_err(invalid)?.items {
+                        ElementItems::Functions(items) => items.count(),
+                        ElementItems::Expressions(_, items) => items.count(),
+                    });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(invalid)?;
+                    match (export.name, export.kind) {
+                        ("memory", ExternalKind::Memory) => memory_export = true,
+                        ("user_entrypoint", ExternalKind::Func) => {
+                            let ty = func_types
+                                .get(export.index as usize)
+                                .and_then(|t| types.get(*t as usize));
+                            entrypoint = ty.is_some_and(|ty| {
+                                ty_matches(&[Ty::I32], ty.params())
+                                    && ty_matches(&[Ty::I32], ty.results())
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !entrypoint {
+        return Err(ActivationError::MissingEntrypoint);
+    }
+    let pages = match (memory_pages, memory_export) {
+        (Some(pages), true) => pages,
+        _ => return Err(ActivationError::MissingMemory),
+    };
+    if pages > u64::from(PAGE_LIMIT) {
+        return Err(ActivationError::MemoryTooLarge {
+            pages,
+            limit: PAGE_LIMIT,
+        });
+    }
+    stats.footprint = pages as u16;
+    let instrumented = meter::instrument(wasm)?;
+    Ok(Activated {
+        instrumented,
+        stats,
+    })
+}

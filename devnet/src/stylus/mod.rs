@@ -1,0 +1,157 @@
+//! Stylus support: activation, metering, prices, and the frame that runs a program.
+
+pub mod activation;
+pub(crate) mod frame;
+pub mod gas;
+pub mod hooks;
+pub mod meter;
+
+use crate::error::ActivationError;
+use activation::Activated;
+use gas::ModuleStats;
+use hooks::{Hook, Ty};
+use revm::primitives::{Address, B256};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+use wasmi::{Engine, Error, FuncType, Linker, Module, ValType};
+
+/// An activated, compiled program.
+pub struct Program {
+    pub module: Module,
+    pub stats: ModuleStats,
+}
+
+/// A hostio call, raised as a host error so the wasm engine suspends and the EVM side answers it
+/// with full access to the journal (and may run nested frames) before resuming.
+#[derive(Debug)]
+pub(crate) struct Suspend {
+    pub hook: Hook,
+    pub args: Vec<u64>,
+}
+
+impl fmt::Display for Suspend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "hostio {}", self.hook.name())
+    }
+}
+
+impl wasmi::errors::HostError for Suspend {}
+
+fn wasm_ty(ty: Ty) -> ValType {
+    match ty {
+        Ty::I32 => ValType::I32,
+        Ty::I64 => ValType::I64,
+    }
+}
+
+/// The persistent Stylus side of the chain: the engine, the activated programs (compiled once per
+/// code hash) and which code hashes are in the cache manager.
+pub struct StylusState {
+    engine: Engine,
+    linker: Linker<()>,
+    programs: HashMap<B256, Arc<Program>>,
+    cached: HashSet<B256>,
+    debug: bool,
+}
+
+impl StylusState {
+    /// A runtime that accepts "console" imports only when `debug` (as a debug Nitro chain does).
+    pub fn new(debug: bool) -> Self {
+        let engine = Engine::default();
+        let mut linker = Linker::new(&engine);
+        for &hook in Hook::ALL {
+            let ty = FuncType::new(
+                hook.params().iter().copied().map(wasm_ty),
+                hook.results().iter().copied().map(wasm_ty),
+            );
+            // Definitions are unique by construction, so this cannot fail.
+            let _ = linker.func_new(hook.module(), hook.name(), ty, move |_, params, _| {
+                let args = params
+                    .iter()
+                    .map(|v| match v {
+                        wasmi::Val::I32(x) => u64::from(*x as u32),
+                        wasmi::Val::I64(x) => *x as u64,
+                        _ => 0,
+                    })
+                    .collect();
+                Err(Error::host(Suspend { hook, args }))
+            });
+        }
+        Self {
+            engine,
+            linker,
+            programs: HashMap::new(),
+            cached: HashSet::new(),
+            debug,
+        }
+    }
+
+    /// Activates on-chain `code` (prefix + Brotli) under `code_hash`; a no-op when already active.
+    pub fn activate(&mut self, code: &[u8], code_hash: B256) -> Result<ModuleStats, ActivationError> {
+        if let Some(program) = self.programs.get(&code_hash) {
+            return Ok(program.stats);
+        }
+        let wasm = activation::decompress(code)?;
+        let Activated {
+            instrumented,
+            stats,
+        } = activation::activate(&wasm, self.debug)?;
+        let module = Module::new(&self.engine, &instrumented[..])
+            .map_err(|e| ActivationError::Compile(e.to_string()))?;
+        self.programs
+            .insert(code_hash, Arc::new(Program { module, stats }));
+        Ok(stats)
+    }
+
+    pub(crate) fn program(&self, code_hash: &B256) -> Option<Arc<Program>> {
+        self.programs.get(code_hash).cloned()
+    }
+
+    /// Places or removes a code hash in the cache manager.
+    pub fn set_cached(&mut self, code_hash: B256, cached: bool) {
+        if cached {
+            self.cached.insert(code_hash);
+        } else {
+            self.cached.remove(&code_hash);
+        }
+    }
+
+    pub fn is_cached(&self, code_hash: &B256) -> bool {
+        self.cached.contains(code_hash)
+    }
+
+    pub(crate) fn cached_set(&self) -> &HashSet<B256> {
+        &self.cached
+    }
+
+    pub(crate) fn restore_cached(&mut self, cached: HashSet<B256>) {
+        self.cached = cached;
+    }
+
+    pub(crate) fn debug(&self) -> bool {
+        self.debug
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(crate) fn linker(&self) -> &Linker<()> {
+        &self.linker
+    }
+}
+
+/// Stylus state that lives for one transaction.
+#[derive(Debug, Default)]
+pub struct TxStylus {
+    /// Wasm pages open on the current call stack and the transaction's high-water mark.
+    pub pages_open: u16,
+    pub pages_ever: u16,
+    /// Programs already run in this transaction count as cached (ArbOS 60's recent-wasms set).
+    pub recent: HashSet<B256>,
+    /// Acting addresses of the Stylus frames on the call stack, for `msg_reentrant`.
+    pub active: Vec<Address>,
+    /// Lines printed through the debug-only "console" imports.
+    pub console: Vec<String>,
+}
