@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# test.sh: THE test command (.ci/run calls exactly this). Runs every check, in order, and stops at the first
+# failure with a non-zero exit:
+#
+#   setup       script/setup.sh (wasm32 target, rustfmt/clippy, forge + solc from npm)
+#   fmt         cargo fmt --all --check
+#   clippy      cargo clippy --workspace --all-targets -- -D warnings
+#   wasm        release .wasm of every contract crate (contracts/* building a cdylib), each crate in its own
+#               cargo invocation so features never unify across contracts: the bytes are what each
+#               contract deploys
+#   report      script/wasm-report: sizes table, target/wasm-report.json; fails above the chain limits
+#   test        cargo test --workspace (native unit and property tests; devnet end-to-end tests, which
+#               run the release .wasm built above)
+#   interfaces  script/check-interfaces.sh: interfaces/*.sol == what export-abi prints
+#   forge       script/forge-test.sh (Solidity tests), when that script exists
+#
+# Usage: script/test.sh [STEP...]   no steps: all of them. setup always runs first.
+# Build caches live in the repository's target/ (or $CARGO_TARGET_DIR); every cargo call is --locked, so a
+# Cargo.lock that does not match the manifests fails instead of being rewritten.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+all_steps=(fmt clippy wasm report test interfaces forge)
+if [ "$#" -gt 0 ]; then
+  for s in "$@"; do
+    case " ${all_steps[*]} " in
+      *" $s "*) ;;
+      *) echo "test.sh: unknown step '$s' (steps: ${all_steps[*]})" >&2; exit 2 ;;
+    esac
+  done
+  steps=("$@")
+else
+  steps=("${all_steps[@]}")
+fi
+
+start=$SECONDS
+current=setup
+done_steps=()
+
+finish() {
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo
+    echo "==> test.sh: FAILED at step '$current' (exit $rc) after $((SECONDS - start))s; passed before it: ${done_steps[*]:-none}"
+  fi
+}
+trap finish EXIT
+
+step() {
+  current="$1"
+  echo
+  echo "==> [$current] $2"
+}
+
+# The contract crates: the wasm-report tool is the one place that knows which crates they are.
+contracts() {
+  cargo run --quiet --locked -p vigil-wasm-report -- --list
+}
+
+step setup "script/setup.sh"
+./script/setup.sh
+done_steps+=(setup)
+
+for s in "${steps[@]}"; do
+  case "$s" in
+    fmt)
+      step fmt "cargo fmt --all --check"
+      cargo fmt --all --check
+      ;;
+    clippy)
+      step clippy "cargo clippy --workspace --all-targets --locked -- -D warnings"
+      cargo clippy --workspace --all-targets --locked -- -D warnings
+      ;;
+    wasm)
+      step wasm "release wasm of every contract"
+      list="$(contracts)"
+      [ -n "$list" ] || { echo "no contract crates found under contracts/" >&2; exit 1; }
+      for c in $list; do
+        echo "cargo build --release --locked --target wasm32-unknown-unknown -p $c"
+        cargo build --release --locked --target wasm32-unknown-unknown -p "$c"
+      done
+      ;;
+    report)
+      step report "wasm sizes against the chain limits (script/wasm-report)"
+      cargo run --quiet --locked -p vigil-wasm-report
+      ;;
+    test)
+      step test "cargo test --workspace --locked"
+      cargo test --workspace --locked
+      ;;
+    interfaces)
+      step interfaces "script/check-interfaces.sh"
+      ./script/check-interfaces.sh
+      ;;
+    forge)
+      step forge "Solidity tests (script/forge-test.sh)"
+      if [ -f script/forge-test.sh ]; then
+        bash script/forge-test.sh
+      else
+        echo "skipped: script/forge-test.sh does not exist yet"
+      fi
+      ;;
+  esac
+  done_steps+=("$s")
+done
+
+current=finished
+echo
+echo "==> test.sh: all ${#done_steps[@]} steps passed (${done_steps[*]}) in $((SECONDS - start))s"
