@@ -11,4 +11,4 @@ pub mod stylus;
 
 pub use chain::{Devnet, Output, Receipt};
 pub use error::{ActivationError, DevnetError};
-pub use revm::primitives::{Address, Bytes, Log, B256, U256};
+pub use revm::primitives::{keccak256, Address, Bytes, Log, B256, U256};

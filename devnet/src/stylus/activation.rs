@@ -65,12 +65,26 @@ pub fn decompress(code: &[u8]) -> Result<Vec<u8>, ActivationError> {
     Ok(wasm)
 }
 
-/// Wasm features Stylus accepts: no floats, SIMD, threads, reference types or multi-value.
+/// Wasm features the validator runs with: no floats, SIMD, threads or multi-value.
+///
+/// REFERENCE_TYPES is on only because LLVM (Rust >= 1.82) encodes `call_indirect`'s table index
+/// as a padded LEB that the MVP decoder refuses; reference values themselves are refused by
+/// [`refuse_reference_types`], and table/ref instructions by the meter (they have no Stylus price).
 fn stylus_features() -> WasmFeatures {
     WasmFeatures::MUTABLE_GLOBAL
         | WasmFeatures::SIGN_EXTENSION
         | WasmFeatures::BULK_MEMORY
         | WasmFeatures::GC_TYPES
+        | WasmFeatures::REFERENCE_TYPES
+}
+
+fn refuse_reference_types(types: &[ValType]) -> Result<(), ActivationError> {
+    if types.iter().any(|ty| matches!(ty, ValType::Ref(_))) {
+        return Err(ActivationError::Invalid(
+            "reference types are not supported".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A module that passed activation: its instrumented bytes, entry costs and imports.
@@ -115,7 +129,10 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
         match payload.map_err(invalid)? {
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
-                    types.push(ty.map_err(invalid)?);
+                    let ty = ty.map_err(invalid)?;
+                    refuse_reference_types(ty.params())?;
+                    refuse_reference_types(ty.results())?;
+                    types.push(ty);
                 }
             }
             Payload::ImportSection(reader) => {
@@ -158,7 +175,15 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
                     memory_pages = Some(memory.map_err(invalid)?.initial);
                 }
             }
-            Payload::GlobalSection(reader) => stats.globals = u64::from(reader.count()),
+            Payload::GlobalSection(reader) => {
+                stats.globals = u64::from(reader.count());
+                for global in reader {
+                    refuse_reference_types(&[global.map_err(invalid)?.ty.content_type])?;
+                }
+            }
+            Payload::TableSection(reader) if reader.count() > 1 => {
+                return Err(ActivationError::Invalid("at most one table".into()));
+            }
             Payload::DataSection(reader) => {
                 for data in reader {
                     stats.data_len += data.map_err(invalid)?.data.len() as u64;

@@ -148,6 +148,9 @@ fn instrument_body(body: FunctionBody, layout: &Layout) -> Result<Function, Acti
     let mut locals = Vec::new();
     for local in body.get_locals_reader().map_err(err)? {
         let (count, ty) = local.map_err(err)?;
+        if matches!(ty, wasmparser::ValType::Ref(_)) {
+            return Err(ActivationError::Invalid("reference types are not supported".into()));
+        }
         let ty = RoundtripReencoder
             .val_type(ty)
             .map_err(|e| ActivationError::Instrument(e.to_string()))?;
