@@ -123,3 +123,103 @@ pub const RETURN_42: &[u8] = &[0x60, 0x2a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0
 pub fn word(n: u64) -> vigil_devnet::B256 {
     U256::from(n).to_be_bytes::<32>().into()
 }
+
+/// A hand-built wasm module: imports, one exported `user_entrypoint` with `body`, memory, data.
+pub struct Wasm {
+    pub imports: Vec<(&'static str, &'static str, Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>)>,
+    pub body: Vec<wasm_encoder::Instruction<'static>>,
+    pub entry: (Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>),
+    pub memory_pages: Option<u64>,
+    pub export_memory: bool,
+    pub export_entry: bool,
+    pub data: Vec<u8>,
+    /// Extra local functions (type, body), e.g. to carry a forbidden instruction.
+    pub extra: Vec<((Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>), Vec<wasm_encoder::Instruction<'static>>)>,
+}
+
+impl Default for Wasm {
+    fn default() -> Self {
+        use wasm_encoder::{Instruction::*, ValType::I32};
+        Wasm {
+            imports: Vec::new(),
+            body: vec![I32Const(0), End],
+            entry: (vec![I32], vec![I32]),
+            memory_pages: Some(1),
+            export_memory: true,
+            export_entry: true,
+            data: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+}
+
+impl Wasm {
+    pub fn build(&self) -> Vec<u8> {
+        use wasm_encoder::*;
+        let mut types = TypeSection::new();
+        let mut imports = ImportSection::new();
+        for (i, (module, name, params, results)) in self.imports.iter().enumerate() {
+            types.ty().function(params.clone(), results.clone());
+            imports.import(module, name, EntityType::Function(i as u32));
+        }
+        let entry_type = self.imports.len() as u32;
+        types.ty().function(self.entry.0.clone(), self.entry.1.clone());
+        let mut functions = FunctionSection::new();
+        functions.function(entry_type);
+        for (i, ((params, results), _)) in self.extra.iter().enumerate() {
+            types.ty().function(params.clone(), results.clone());
+            functions.function(entry_type + 1 + i as u32);
+        }
+        let mut module = Module::new();
+        module.section(&types);
+        if !self.imports.is_empty() {
+            module.section(&imports);
+        }
+        module.section(&functions);
+        if let Some(pages) = self.memory_pages {
+            let mut memories = MemorySection::new();
+            memories.memory(MemoryType { minimum: pages, maximum: None, memory64: false, shared: false, page_size_log2: None });
+            module.section(&memories);
+        }
+        let mut exports = ExportSection::new();
+        if self.export_entry {
+            exports.export("user_entrypoint", ExportKind::Func, self.imports.len() as u32);
+        }
+        if self.export_memory && self.memory_pages.is_some() {
+            exports.export("memory", ExportKind::Memory, 0);
+        }
+        module.section(&exports);
+        let mut code = CodeSection::new();
+        let mut entry = Function::new([]);
+        for instruction in &self.body {
+            entry.instruction(instruction);
+        }
+        code.function(&entry);
+        for (_, body) in &self.extra {
+            let mut f = Function::new([]);
+            for instruction in body {
+                f.instruction(instruction);
+            }
+            code.function(&f);
+        }
+        module.section(&code);
+        if !self.data.is_empty() {
+            let mut data = DataSection::new();
+            data.active(0, &ConstExpr::i32_const(0), self.data.iter().copied());
+            module.section(&data);
+        }
+        module.finish()
+    }
+}
+
+/// `call(gas, target, 0, 0, 0, 0, 0); pop` `times` times, then stop.
+pub fn call_n_times(target: Address, times: usize) -> Vec<u8> {
+    let mut code = Vec::new();
+    for _ in 0..times {
+        code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x73]);
+        code.extend_from_slice(target.as_slice());
+        code.extend_from_slice(&[0x5a, 0xf1, 0x50]);
+    }
+    code.push(0x00);
+    code
+}
