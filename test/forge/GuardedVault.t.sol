@@ -86,9 +86,7 @@ contract GuardedVaultTest is Test {
     }
 
     function test_depositBubblesTokenError() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(TestToken.InsufficientBalance.selector, ALICE, 1_000e18, 1_001e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(TestToken.InsufficientBalance.selector, ALICE, 1_000e18, 1_001e18));
         _deposit(ALICE, 1_001e18);
     }
 

@@ -129,7 +129,9 @@ contract CircuitGuardDouble is ICircuitGuard {
     {
         amount; // the double has no rate limit of its own: RateLimited mode answers regardless of amount
         if (mode == Mode.Pass || mode == Mode.ReportGas || mode == Mode.BurnGas) {
-            if (adminOf[protocol] == address(0)) return abi.encodeWithSelector(ProtocolNotRegistered.selector, protocol);
+            if (adminOf[protocol] == address(0)) {
+                return abi.encodeWithSelector(ProtocolNotRegistered.selector, protocol);
+            }
             return "";
         }
         try this.verdictOf(protocol, caller, selector) {
