@@ -17,6 +17,12 @@ die() { echo "setup-forge: $*" >&2; exit 1; }
 command -v node >/dev/null 2>&1 || die "node is required (>= 18): apt-get install nodejs npm"
 command -v npm >/dev/null 2>&1 || die "npm is required: apt-get install npm"
 
+# The lockfile may only point at the npm registry (npm normally omits registry URLs or writes
+# registry.npmjs.org ones): no git, tarball or other-host dependencies.
+if grep -E '"resolved": *"' package-lock.json | grep -vqE '"resolved": *"https://registry\.npmjs\.org/'; then
+  die "package-lock.json resolves a package outside the npm registry: $(grep -E '"resolved"' package-lock.json | grep -vE 'registry\.npmjs\.org/' | head -1)"
+fi
+
 stale=0
 if [ ! -x node_modules/.bin/forge ] || [ ! -f node_modules/solc/package.json ] \
     || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
