@@ -21,7 +21,8 @@ pub const BLOCK_GAS_LIMIT: u64 = 32_000_000;
 /// Gas limit of transactions sent without an explicit one.
 pub const DEFAULT_TX_GAS: u64 = 30_000_000;
 /// Arbitrum blocks name the sequencer's pseudo-address as coinbase.
-pub const COINBASE: Address = Address::new(*b"\xa4\xb0\x00\x00\x00\x00\x00\x00\x00\x00\x00sequencer");
+pub const COINBASE: Address =
+    Address::new(*b"\xa4\xb0\x00\x00\x00\x00\x00\x00\x00\x00\x00sequencer");
 
 /// One log, decoded into emitter, topics and data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -236,7 +237,12 @@ impl Devnet {
         self.create(from, initcode, U256::ZERO)
     }
 
-    fn create(&mut self, from: Address, initcode: Bytes, value: U256) -> Result<Address, DevnetError> {
+    fn create(
+        &mut self,
+        from: Address,
+        initcode: Bytes,
+        value: U256,
+    ) -> Result<Address, DevnetError> {
         let receipt = self.transact(from, TxKind::Create, initcode, value, DEFAULT_TX_GAS, true)?;
         match receipt.created {
             Some(address) if receipt.success => Ok(address),
@@ -310,8 +316,20 @@ impl Devnet {
     }
 
     /// Runs a call as a transaction without committing anything.
-    pub fn view(&mut self, from: Address, to: Address, calldata: Bytes) -> Result<Output, DevnetError> {
-        let receipt = self.transact(from, TxKind::Call(to), calldata, U256::ZERO, DEFAULT_TX_GAS, false)?;
+    pub fn view(
+        &mut self,
+        from: Address,
+        to: Address,
+        calldata: Bytes,
+    ) -> Result<Output, DevnetError> {
+        let receipt = self.transact(
+            from,
+            TxKind::Call(to),
+            calldata,
+            U256::ZERO,
+            DEFAULT_TX_GAS,
+            false,
+        )?;
         Ok(Output {
             success: receipt.success,
             data: receipt.output,
@@ -345,8 +363,12 @@ impl Devnet {
             stylus: &self.stylus,
             tx: TxStylus::default(),
         };
-        let result = MainnetHandler::<_, EVMError<Infallible, InvalidTransaction>, EthFrame<EthInterpreter>>::default()
-            .run(&mut evm);
+        let result = MainnetHandler::<
+            _,
+            EVMError<Infallible, InvalidTransaction>,
+            EthFrame<EthInterpreter>,
+        >::default()
+        .run(&mut evm);
         let console = std::mem::take(&mut evm.tx.console);
         let state = self.evm.ctx.journal_mut().finalize();
         let result = result.map_err(|e| DevnetError::Transaction(e.to_string()))?;

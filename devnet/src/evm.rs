@@ -9,23 +9,22 @@
 
 use crate::stylus::{self, StylusState, TxStylus};
 use revm::context::{ContextTr, Evm, JournalTr};
-use revm::handler::MainnetContext;
 use revm::database::{CacheDB, EmptyDB};
+use revm::handler::MainnetContext;
 use revm::handler::{
     evm::{ContextDbError, FrameInitResult, FrameTr},
     instructions::EthInstructions,
     EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, ItemOrResult,
 };
-use revm::interpreter::{
-    interpreter::EthInterpreter, interpreter_action::FrameInit, FrameInput,
-};
+use revm::interpreter::{interpreter::EthInterpreter, interpreter_action::FrameInit, FrameInput};
 
 /// The devnet's database: an in-memory state that snapshots by cloning.
 pub type Db = CacheDB<EmptyDB>;
 /// revm context of the devnet.
 pub type Ctx = MainnetContext<Db>;
 /// revm's mainnet EVM over that context.
-pub type Inner = Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, EthPrecompiles, EthFrame<EthInterpreter>>;
+pub type Inner =
+    Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, EthPrecompiles, EthFrame<EthInterpreter>>;
 
 /// The EVM a transaction runs on: revm plus the Stylus runtime and the transaction's Stylus state.
 pub struct DevnetEvm<'a> {
@@ -95,8 +94,14 @@ impl EvmTr for DevnetEvm<'_> {
     ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Ctx>> {
         let is_stylus_call = match &frame_input.frame_input {
             FrameInput::Call(inputs) => {
-                let precompile = self.inner.ctx.journal().precompile_addresses().contains(&inputs.bytecode_address);
-                !precompile && stylus::activation::is_stylus(inputs.known_bytecode.1.original_byte_slice())
+                let precompile = self
+                    .inner
+                    .ctx
+                    .journal()
+                    .precompile_addresses()
+                    .contains(&inputs.bytecode_address);
+                !precompile
+                    && stylus::activation::is_stylus(inputs.known_bytecode.1.original_byte_slice())
             }
             _ => false,
         };

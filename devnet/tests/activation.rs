@@ -18,23 +18,44 @@ fn deploy_err(wasm: &[u8]) -> ActivationError {
 #[test]
 fn minimal_module_deploys_and_runs() {
     let mut chain = Devnet::new();
-    let program = chain.deploy_stylus(ALICE, &Wasm::default().build(), None).unwrap();
-    let receipt = chain.call(ALICE, program, Bytes::new(), U256::ZERO).unwrap();
+    let program = chain
+        .deploy_stylus(ALICE, &Wasm::default().build(), None)
+        .unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert!(receipt.success);
 }
 
 #[test]
 fn imports_outside_vm_hooks_are_refused() {
-    let wasm = Wasm { imports: vec![("env", "abort", vec![], vec![])], ..Wasm::default() };
-    assert!(matches!(deploy_err(&wasm.build()), ActivationError::ForbiddenImport { module, .. } if module == "env"));
-    let wasm = Wasm { imports: vec![("vm_hooks", "no_such_hook", vec![], vec![])], ..Wasm::default() };
-    assert!(matches!(deploy_err(&wasm.build()), ActivationError::ForbiddenImport { .. }));
+    let wasm = Wasm {
+        imports: vec![("env", "abort", vec![], vec![])],
+        ..Wasm::default()
+    };
+    assert!(
+        matches!(deploy_err(&wasm.build()), ActivationError::ForbiddenImport { module, .. } if module == "env")
+    );
+    let wasm = Wasm {
+        imports: vec![("vm_hooks", "no_such_hook", vec![], vec![])],
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&wasm.build()),
+        ActivationError::ForbiddenImport { .. }
+    ));
 }
 
 #[test]
 fn hook_with_wrong_signature_is_refused() {
-    let wasm = Wasm { imports: vec![("vm_hooks", "block_number", vec![], vec![ValType::I32])], ..Wasm::default() };
-    assert!(matches!(deploy_err(&wasm.build()), ActivationError::ImportSignature { .. }));
+    let wasm = Wasm {
+        imports: vec![("vm_hooks", "block_number", vec![], vec![ValType::I32])],
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&wasm.build()),
+        ActivationError::ImportSignature { .. }
+    ));
 }
 
 #[test]
@@ -45,49 +66,114 @@ fn console_is_allowed_only_on_a_debug_chain() {
         ..Wasm::default()
     }
     .build();
-    assert!(matches!(deploy_err(&wasm), ActivationError::ForbiddenImport { module, .. } if module == "console"));
+    assert!(
+        matches!(deploy_err(&wasm), ActivationError::ForbiddenImport { module, .. } if module == "console")
+    );
     let mut chain = Devnet::with_debug(true);
     let program = chain.deploy_stylus(ALICE, &wasm, None).unwrap();
-    let receipt = chain.call(ALICE, program, Bytes::new(), U256::ZERO).unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert!(receipt.success);
     assert_eq!(receipt.console, vec!["42".to_string()]);
 }
 
 #[test]
 fn entrypoint_and_memory_exports_are_required() {
-    let wasm = Wasm { export_entry: false, ..Wasm::default() };
-    assert_eq!(deploy_err(&wasm.build()), ActivationError::MissingEntrypoint);
-    let wasm = Wasm { entry: (vec![], vec![ValType::I32]), ..Wasm::default() };
-    assert_eq!(deploy_err(&wasm.build()), ActivationError::MissingEntrypoint);
-    let wasm = Wasm { export_memory: false, ..Wasm::default() };
+    let wasm = Wasm {
+        export_entry: false,
+        ..Wasm::default()
+    };
+    assert_eq!(
+        deploy_err(&wasm.build()),
+        ActivationError::MissingEntrypoint
+    );
+    let wasm = Wasm {
+        entry: (vec![], vec![ValType::I32]),
+        ..Wasm::default()
+    };
+    assert_eq!(
+        deploy_err(&wasm.build()),
+        ActivationError::MissingEntrypoint
+    );
+    let wasm = Wasm {
+        export_memory: false,
+        ..Wasm::default()
+    };
     assert_eq!(deploy_err(&wasm.build()), ActivationError::MissingMemory);
-    let wasm = Wasm { memory_pages: None, ..Wasm::default() };
+    let wasm = Wasm {
+        memory_pages: None,
+        ..Wasm::default()
+    };
     assert_eq!(deploy_err(&wasm.build()), ActivationError::MissingMemory);
 }
 
 #[test]
 fn floats_simd_multi_value_and_reference_types_are_refused() {
-    let floats = Wasm { extra: vec![((vec![], vec![]), vec![F32Const(1.0.into()), Drop, End])], ..Wasm::default() };
-    assert!(matches!(deploy_err(&floats.build()), ActivationError::Invalid(_)));
-    let float_param = Wasm { extra: vec![((vec![ValType::F64], vec![]), vec![End])], ..Wasm::default() };
-    assert!(matches!(deploy_err(&float_param.build()), ActivationError::Invalid(_)));
-    let simd = Wasm { extra: vec![((vec![], vec![]), vec![V128Const(0), Drop, End])], ..Wasm::default() };
-    assert!(matches!(deploy_err(&simd.build()), ActivationError::Invalid(_)));
-    let multi = Wasm {
-        extra: vec![((vec![], vec![ValType::I32, ValType::I32]), vec![I32Const(1), I32Const(2), End])],
+    let floats = Wasm {
+        extra: vec![((vec![], vec![]), vec![F32Const(1.0), Drop, End])],
         ..Wasm::default()
     };
-    assert!(matches!(deploy_err(&multi.build()), ActivationError::Invalid(_)));
-    let reference = Wasm { extra: vec![((vec![ValType::FUNCREF], vec![]), vec![End])], ..Wasm::default() };
-    assert!(matches!(deploy_err(&reference.build()), ActivationError::Invalid(_)));
+    assert!(matches!(
+        deploy_err(&floats.build()),
+        ActivationError::Invalid(_)
+    ));
+    let float_param = Wasm {
+        extra: vec![((vec![ValType::F64], vec![]), vec![End])],
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&float_param.build()),
+        ActivationError::Invalid(_)
+    ));
+    let simd = Wasm {
+        extra: vec![((vec![], vec![]), vec![V128Const(0), Drop, End])],
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&simd.build()),
+        ActivationError::Invalid(_)
+    ));
+    let multi = Wasm {
+        extra: vec![(
+            (vec![], vec![ValType::I32, ValType::I32]),
+            vec![I32Const(1), I32Const(2), End],
+        )],
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&multi.build()),
+        ActivationError::Invalid(_)
+    ));
+    let reference = Wasm {
+        extra: vec![((vec![ValType::FUNCREF], vec![]), vec![End])],
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&reference.build()),
+        ActivationError::Invalid(_)
+    ));
 }
 
 #[test]
 fn size_limits_are_enforced() {
-    let pages = Wasm { memory_pages: Some(129), ..Wasm::default() };
-    assert!(matches!(deploy_err(&pages.build()), ActivationError::MemoryTooLarge { pages: 129, .. }));
-    let raw = Wasm { memory_pages: Some(3), data: vec![7u8; 140 * 1024], ..Wasm::default() };
-    assert!(matches!(deploy_err(&raw.build()), ActivationError::WasmTooLarge { .. }));
+    let pages = Wasm {
+        memory_pages: Some(129),
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&pages.build()),
+        ActivationError::MemoryTooLarge { pages: 129, .. }
+    ));
+    let raw = Wasm {
+        memory_pages: Some(3),
+        data: vec![7u8; 140 * 1024],
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&raw.build()),
+        ActivationError::WasmTooLarge { .. }
+    ));
     // Incompressible data: fits 128 KiB raw, not 24 KiB compressed.
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let noise = (0..100_000)
@@ -98,9 +184,19 @@ fn size_limits_are_enforced() {
             state as u8
         })
         .collect();
-    let big = Wasm { memory_pages: Some(2), data: noise, ..Wasm::default() };
-    assert!(matches!(deploy_err(&big.build()), ActivationError::CompressedTooLarge { .. }));
-    assert!(matches!(deploy_err(b"\0asm not really"), ActivationError::Invalid(_)));
+    let big = Wasm {
+        memory_pages: Some(2),
+        data: noise,
+        ..Wasm::default()
+    };
+    assert!(matches!(
+        deploy_err(&big.build()),
+        ActivationError::CompressedTooLarge { .. }
+    ));
+    assert!(matches!(
+        deploy_err(b"\0asm not really"),
+        ActivationError::Invalid(_)
+    ));
 }
 
 #[test]
@@ -109,7 +205,9 @@ fn stylus_code_that_was_never_activated_cannot_run() {
     let mut runtime = vec![0xEF, 0xF0, 0x00, 0x00];
     runtime.extend_from_slice(b"not brotli");
     let address = deploy(&mut chain, &runtime);
-    let receipt = chain.call(ALICE, address, Bytes::new(), U256::ZERO).unwrap();
+    let receipt = chain
+        .call(ALICE, address, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert!(!receipt.success);
     assert!(chain.program_stats(address).is_err());
 }
@@ -125,7 +223,9 @@ fn exit_early_ends_with_its_status() {
             ..Wasm::default()
         };
         let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
-        let receipt = chain.call(ALICE, program, Bytes::new(), U256::ZERO).unwrap();
+        let receipt = chain
+            .call(ALICE, program, Bytes::new(), U256::ZERO)
+            .unwrap();
         assert_eq!(receipt.success, success);
     }
 }

@@ -19,26 +19,46 @@ fn entry_cost_of_the_minimal_module() {
     assert_eq!(wasm.len(), 63);
     assert_eq!(
         stats,
-        ModuleStats { funcs: 1, type_len: 2, wasm_len: 63, globals: 0, data_len: 0, elem_len: 0, footprint: 1 }
+        ModuleStats {
+            funcs: 1,
+            type_len: 2,
+            wasm_len: 63,
+            globals: 0,
+            data_len: 0,
+            elem_len: 0,
+            footprint: 1
+        }
     );
     // initCost = 8.252 + 2*1.059 + 63*0.1286 = 18.4718 -> 19; initGas = 8,832 + 19
     // cachedCost = 0.1342 + 2*0.00089 + 63*0.00122 + 1*5 = 5.2128 -> 6; cachedGas = 352 + 6
     // one page is within the 2 free pages; the body (i32.const, end) is 2 ink -> 1 gas.
-    let uncached = chain.call(ALICE, program, Bytes::new(), U256::ZERO).unwrap();
+    let uncached = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert_eq!(uncached.gas_used, INTRINSIC + 8_851 + 358 + 1);
     chain.set_cached(program, true).unwrap();
-    let cached = chain.call(ALICE, program, Bytes::new(), U256::ZERO).unwrap();
+    let cached = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert_eq!(cached.gas_used, INTRINSIC + 358 + 1);
 }
 
 #[test]
 fn a_program_run_earlier_in_the_transaction_counts_as_cached() {
     let mut chain = Devnet::new();
-    let program = chain.deploy_stylus(ALICE, &Wasm::default().build(), None).unwrap();
+    let program = chain
+        .deploy_stylus(ALICE, &Wasm::default().build(), None)
+        .unwrap();
     let once = deploy(&mut chain, &call_n_times(program, 1));
     let twice = deploy(&mut chain, &call_n_times(program, 2));
-    let once = chain.call(ALICE, once, Bytes::new(), U256::ZERO).unwrap().gas_used;
-    let twice = chain.call(ALICE, twice, Bytes::new(), U256::ZERO).unwrap().gas_used;
+    let once = chain
+        .call(ALICE, once, Bytes::new(), U256::ZERO)
+        .unwrap()
+        .gas_used;
+    let twice = chain
+        .call(ALICE, twice, Bytes::new(), U256::ZERO)
+        .unwrap()
+        .gas_used;
     // Second call: EVM overhead (five push1 and a push20 at 3, gas 2, pop 2, warm CALL 100) plus
     // the cached entry cost and the body, but no initGas.
     assert_eq!(twice - once, 3 * 5 + 3 + 2 + 2 + 100 + 358 + 1);
@@ -57,9 +77,14 @@ fn hostio_ink_and_cold_sload() {
     let stats = chain.program_stats(program).unwrap();
     // Ink: block 1 (i32.const x2 + call) 3,802; block 2 (i32.const + end) 2;
     // hostio 8,400 + 2*5,040 = 18,480. Total 22,284 ink -> 3 gas. Cold SLOAD: 2,100 gas.
-    let receipt = chain.call(ALICE, program, Bytes::new(), U256::ZERO).unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert!(receipt.success);
-    assert_eq!(receipt.gas_used, INTRINSIC + stats.init_gas() + stats.cached_gas() + 2_100 + 3);
+    assert_eq!(
+        receipt.gas_used,
+        INTRINSIC + stats.init_gas() + stats.cached_gas() + 2_100 + 3
+    );
 }
 
 #[test]
@@ -79,9 +104,14 @@ fn cached_store_is_charged_at_the_final_flush() {
     assert_eq!(stats.data_len, 64);
     // Same ink as the load (22,284 -> 3 gas); the flush at the end of the successful call pays a
     // cold zero-to-non-zero SSTORE: 22,100.
-    let receipt = chain.call(ALICE, program, Bytes::new(), U256::ZERO).unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert!(receipt.success);
-    assert_eq!(receipt.gas_used, INTRINSIC + stats.init_gas() + stats.cached_gas() + 22_100 + 3);
+    assert_eq!(
+        receipt.gas_used,
+        INTRINSIC + stats.init_gas() + stats.cached_gas() + 22_100 + 3
+    );
     assert_eq!(chain.storage(program, U256::ZERO), U256::from(1));
 }
 
@@ -90,11 +120,15 @@ fn evm_gas_is_revm_exact() {
     let mut chain = Devnet::new();
     // push1 1 push1 0 sstore stop: 21,000 + 3 + 3 + 22,100
     let contract = deploy(&mut chain, &[0x60, 0x01, 0x60, 0x00, 0x55, 0x00]);
-    let receipt = chain.call(ALICE, contract, Bytes::new(), U256::ZERO).unwrap();
+    let receipt = chain
+        .call(ALICE, contract, Bytes::new(), U256::ZERO)
+        .unwrap();
     assert_eq!(receipt.gas_used, 43_106);
     // A plain transfer: 21,000; calldata costs 4 per zero byte and 16 per non-zero byte.
     chain.fund(ALICE, ether(1));
-    let receipt = chain.call(ALICE, BOB, Bytes::from_static(&[0, 1]), ether(1)).unwrap();
+    let receipt = chain
+        .call(ALICE, BOB, Bytes::from_static(&[0, 1]), ether(1))
+        .unwrap();
     assert_eq!(receipt.gas_used, 21_000 + 4 + 16);
     assert_eq!(chain.balance(BOB), ether(1));
 }

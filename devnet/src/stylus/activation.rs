@@ -97,9 +97,10 @@ pub struct Activated {
 
 fn ty_matches(expected: &[Ty], actual: &[ValType]) -> bool {
     expected.len() == actual.len()
-        && expected.iter().zip(actual).all(|(e, a)| {
-            matches!((e, a), (Ty::I32, ValType::I32) | (Ty::I64, ValType::I64))
-        })
+        && expected
+            .iter()
+            .zip(actual)
+            .all(|(e, a)| matches!((e, a), (Ty::I32, ValType::I32) | (Ty::I64, ValType::I64)))
 }
 
 /// Applies activation's checks to uncompressed `wasm` and instruments it.

@@ -11,6 +11,7 @@ use super::{Program, Suspend};
 use crate::evm::{Ctx, DevnetEvm};
 use revm::context::{ContextTr, JournalTr};
 use revm::context_interface::context::ContextError;
+use revm::context_interface::CreateScheme;
 use revm::handler::{evm::ContextDbError, FrameResult};
 use revm::interpreter::{
     interpreter_action::FrameInit, CallInput, CallInputs, CallOutcome, CallScheme, CallValue,
@@ -19,7 +20,6 @@ use revm::interpreter::{
 use revm::primitives::{
     constants::CALL_STACK_LIMIT, keccak256, Address, Bytes, Log, LogData, B256, U256,
 };
-use revm::context_interface::CreateScheme;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use wasmi::{Global, Instance, Memory, Store, TypedResumableCall, Val};
@@ -87,7 +87,9 @@ impl Wasm {
     }
 
     fn give_gas(&self, store: &mut Store<()>, gas: u64) {
-        let ink = self.ink(store).saturating_add(gas.saturating_mul(INK_PER_GAS));
+        let ink = self
+            .ink(store)
+            .saturating_add(gas.saturating_mul(INK_PER_GAS));
         self.set_ink(store, ink);
     }
 
@@ -207,7 +209,11 @@ pub(crate) fn run(
     };
     let fresh_gas = || Gas::new_with_regular_gas_and_reservoir(limit, inputs.reservoir);
     if depth > CALL_STACK_LIMIT as usize {
-        return Ok(outcome(InstructionResult::CallTooDeep, fresh_gas(), Bytes::new()));
+        return Ok(outcome(
+            InstructionResult::CallTooDeep,
+            fresh_gas(),
+            Bytes::new(),
+        ));
     }
     let checkpoint = evm.inner.ctx.journal_mut().checkpoint();
     if let CallValue::Transfer(value) = inputs.value {
@@ -456,7 +462,13 @@ fn hostio(
                     };
                     wasm.buy_gas(store, gas)?;
                     let value = B256::from(load.data);
-                    frame.cache.insert(key, Slot { value, dirty: false });
+                    frame.cache.insert(
+                        key,
+                        Slot {
+                            value,
+                            dirty: false,
+                        },
+                    );
                     value
                 }
             };
@@ -583,7 +595,10 @@ fn hostio(
             let journal = evm.inner.ctx.journal_mut();
             let (word, cold) = if hook == Hook::AccountBalance {
                 let account = ok(journal.load_account(address));
-                (account.data.info.balance.to_be_bytes::<32>(), account.is_cold)
+                (
+                    account.data.info.balance.to_be_bytes::<32>(),
+                    account.is_cold,
+                )
             } else {
                 let hash = ok(journal.code_hash(address));
                 (hash.data.0, hash.is_cold)
@@ -624,7 +639,9 @@ fn hostio(
                     let value = U256::from_be_bytes(wasm.read_fixed::<32>(store, arg(3))?);
                     (CallScheme::Call, value, arg(4), arg(5))
                 }
-                Hook::DelegateCallContract => (CallScheme::DelegateCall, U256::ZERO, arg(3), arg(4)),
+                Hook::DelegateCallContract => {
+                    (CallScheme::DelegateCall, U256::ZERO, arg(3), arg(4))
+                }
                 _ => (CallScheme::StaticCall, U256::ZERO, arg(3), arg(4)),
             };
             wasm.buy_ink(
@@ -633,7 +650,9 @@ fn hostio(
             )?;
             let target = Address::from(wasm.read_fixed::<20>(store, arg(0))?);
             let calldata = Bytes::from(wasm.read(store, arg(1), arg(2))?);
-            let status = call(evm, frame, wasm, store, scheme, target, calldata, value, gas)?;
+            let status = call(
+                evm, frame, wasm, store, scheme, target, calldata, value, gas,
+            )?;
             wasm.write_u32(store, out, frame.return_data.len())?;
             return Ok(vec![i32_val(status)]);
         }
@@ -645,7 +664,10 @@ fn hostio(
                 (arg(1), arg(3), arg(4))
             };
             let ptrs = if create2 { 4 } else { 3 };
-            wasm.buy_ink(store, HOSTIO_INK + ptrs * PTR_INK + EVM_API_INK + read_price(code_len))?;
+            wasm.buy_ink(
+                store,
+                HOSTIO_INK + ptrs * PTR_INK + EVM_API_INK + read_price(code_len),
+            )?;
             let code = Bytes::from(wasm.read(store, arg(0), code_len)?);
             let endowment = U256::from_be_bytes(wasm.read_fixed::<32>(store, arg(2))?);
             let scheme = if create2 {
@@ -661,7 +683,9 @@ fn hostio(
         Hook::LogTxt | Hook::LogI32 | Hook::LogI64 => {
             wasm.buy_ink(store, HOSTIO_INK)?;
             let line = match hook {
-                Hook::LogTxt => String::from_utf8_lossy(&wasm.read(store, arg(0), arg(1))?).into_owned(),
+                Hook::LogTxt => {
+                    String::from_utf8_lossy(&wasm.read(store, arg(0), arg(1))?).into_owned()
+                }
                 Hook::LogI32 => (arg(0) as u32 as i32).to_string(),
                 _ => (arg(0) as i64).to_string(),
             };

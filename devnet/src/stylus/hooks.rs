@@ -105,10 +105,16 @@ mod tests {
 
     #[test]
     fn every_sdk_hostio_is_declared() {
-        let vm_hooks = Hook::ALL.iter().filter(|h| h.module() == "vm_hooks").count();
+        let vm_hooks = Hook::ALL
+            .iter()
+            .filter(|h| h.module() == "vm_hooks")
+            .count();
         // 34 from stylus-sdk 0.10.10 plus exit_early.
         assert_eq!(vm_hooks, 35);
-        assert_eq!(Hook::find("vm_hooks", "call_contract"), Some(Hook::CallContract));
+        assert_eq!(
+            Hook::find("vm_hooks", "call_contract"),
+            Some(Hook::CallContract)
+        );
         assert_eq!(Hook::find("console", "call_contract"), None);
     }
 }

@@ -33,10 +33,18 @@ pub fn op_ink(op: &Operator, types: &[FuncType]) -> Option<u64> {
         LocalSet { .. } => 210,
         GlobalGet { .. } => 225,
         GlobalSet { .. } => 575,
-        I32Load { .. } | I32Load8S { .. } | I32Load8U { .. } | I32Load16S { .. }
+        I32Load { .. }
+        | I32Load8S { .. }
+        | I32Load8U { .. }
+        | I32Load16S { .. }
         | I32Load16U { .. } => 670,
-        I64Load { .. } | I64Load8S { .. } | I64Load8U { .. } | I64Load16S { .. }
-        | I64Load16U { .. } | I64Load32S { .. } | I64Load32U { .. } => 680,
+        I64Load { .. }
+        | I64Load8S { .. }
+        | I64Load8U { .. }
+        | I64Load16S { .. }
+        | I64Load16U { .. }
+        | I64Load32S { .. }
+        | I64Load32U { .. } => 680,
         I32Store { .. } | I32Store8 { .. } | I32Store16 { .. } => 825,
         I64Store { .. } | I64Store8 { .. } | I64Store16 { .. } | I64Store32 { .. } => 950,
         MemorySize { .. } => 3_000,
@@ -149,7 +157,9 @@ fn instrument_body(body: FunctionBody, layout: &Layout) -> Result<Function, Acti
     for local in body.get_locals_reader().map_err(err)? {
         let (count, ty) = local.map_err(err)?;
         if matches!(ty, wasmparser::ValType::Ref(_)) {
-            return Err(ActivationError::Invalid("reference types are not supported".into()));
+            return Err(ActivationError::Invalid(
+                "reference types are not supported".into(),
+            ));
         }
         let ty = RoundtripReencoder
             .val_type(ty)
@@ -190,7 +200,7 @@ fn instrument_body(body: FunctionBody, layout: &Layout) -> Result<Function, Acti
 /// Returns true for sections that must come after the global section.
 fn after_globals(id: u8) -> bool {
     // export, start, element, data count, code, data
-    matches!(id, 7 | 8 | 9 | 10 | 11 | 12)
+    matches!(id, 7..=12)
 }
 
 /// Rewrites a validated module with the ink meter and the memory-growth charge.
@@ -209,30 +219,33 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
     let mut globals_emitted = false;
     let mut code: Option<(CodeSection, u32)> = None;
 
-    let push_globals = |module: &mut Module,
-                        layout: &mut Layout,
-                        mut section: GlobalSection,
-                        imported: u32| {
-        let base = imported + section.len();
-        layout.ink = base;
-        layout.status = base + 1;
-        layout.scratch = base + 2;
-        let mutable = |val_type| GlobalType {
-            val_type,
-            mutable: true,
-            shared: false,
+    let push_globals =
+        |module: &mut Module, layout: &mut Layout, mut section: GlobalSection, imported: u32| {
+            let base = imported + section.len();
+            layout.ink = base;
+            layout.status = base + 1;
+            layout.scratch = base + 2;
+            let mutable = |val_type| GlobalType {
+                val_type,
+                mutable: true,
+                shared: false,
+            };
+            section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
+            section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+            section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+            module.section(&section);
         };
-        section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
-        section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
-        section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
-        module.section(&section);
-    };
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(err)?;
         if let Some((id, _)) = payload.as_section() {
             if after_globals(id) && !globals_emitted {
-                push_globals(&mut module, &mut layout, GlobalSection::new(), global_imports);
+                push_globals(
+                    &mut module,
+                    &mut layout,
+                    GlobalSection::new(),
+                    global_imports,
+                );
                 globals_emitted = true;
             }
         }

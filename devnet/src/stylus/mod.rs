@@ -88,7 +88,11 @@ impl StylusState {
     }
 
     /// Activates on-chain `code` (prefix + Brotli) under `code_hash`; a no-op when already active.
-    pub fn activate(&mut self, code: &[u8], code_hash: B256) -> Result<ModuleStats, ActivationError> {
+    pub fn activate(
+        &mut self,
+        code: &[u8],
+        code_hash: B256,
+    ) -> Result<ModuleStats, ActivationError> {
         if let Some(program) = self.programs.get(&code_hash) {
             return Ok(program.stats);
         }

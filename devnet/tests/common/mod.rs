@@ -80,13 +80,17 @@ pub fn deploy_probe(chain: &mut Devnet) -> Address {
 /// Init code that deploys `runtime` as is.
 pub fn initcode(runtime: &[u8]) -> Bytes {
     let len = (runtime.len() as u16).to_be_bytes();
-    let mut init = vec![0x61, len[0], len[1], 0x60, 14, 0x60, 0, 0x39, 0x61, len[0], len[1], 0x60, 0, 0xf3];
+    let mut init = vec![
+        0x61, len[0], len[1], 0x60, 14, 0x60, 0, 0x39, 0x61, len[0], len[1], 0x60, 0, 0xf3,
+    ];
     init.extend_from_slice(runtime);
     init.into()
 }
 
 pub fn deploy(chain: &mut Devnet, runtime: &[u8]) -> Address {
-    chain.deploy_evm(ALICE, initcode(runtime)).expect("deploy evm")
+    chain
+        .deploy_evm(ALICE, initcode(runtime))
+        .expect("deploy evm")
 }
 
 /// Forwards `calldata[32..]` with the call value to the address in `calldata[0..32]`; returns or
@@ -124,17 +128,27 @@ pub fn word(n: u64) -> vigil_devnet::B256 {
     U256::from(n).to_be_bytes::<32>().into()
 }
 
+/// Parameter and result types of a function.
+pub type Sig = (Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>);
+/// A function body.
+pub type Body = Vec<wasm_encoder::Instruction<'static>>;
+
 /// A hand-built wasm module: imports, one exported `user_entrypoint` with `body`, memory, data.
 pub struct Wasm {
-    pub imports: Vec<(&'static str, &'static str, Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>)>,
-    pub body: Vec<wasm_encoder::Instruction<'static>>,
-    pub entry: (Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>),
+    pub imports: Vec<(
+        &'static str,
+        &'static str,
+        Vec<wasm_encoder::ValType>,
+        Vec<wasm_encoder::ValType>,
+    )>,
+    pub body: Body,
+    pub entry: Sig,
     pub memory_pages: Option<u64>,
     pub export_memory: bool,
     pub export_entry: bool,
     pub data: Vec<u8>,
     /// Extra local functions (type, body), e.g. to carry a forbidden instruction.
-    pub extra: Vec<((Vec<wasm_encoder::ValType>, Vec<wasm_encoder::ValType>), Vec<wasm_encoder::Instruction<'static>>)>,
+    pub extra: Vec<(Sig, Body)>,
 }
 
 impl Default for Wasm {
@@ -163,7 +177,9 @@ impl Wasm {
             imports.import(module, name, EntityType::Function(i as u32));
         }
         let entry_type = self.imports.len() as u32;
-        types.ty().function(self.entry.0.clone(), self.entry.1.clone());
+        types
+            .ty()
+            .function(self.entry.0.clone(), self.entry.1.clone());
         let mut functions = FunctionSection::new();
         functions.function(entry_type);
         for (i, ((params, results), _)) in self.extra.iter().enumerate() {
@@ -178,12 +194,22 @@ impl Wasm {
         module.section(&functions);
         if let Some(pages) = self.memory_pages {
             let mut memories = MemorySection::new();
-            memories.memory(MemoryType { minimum: pages, maximum: None, memory64: false, shared: false, page_size_log2: None });
+            memories.memory(MemoryType {
+                minimum: pages,
+                maximum: None,
+                memory64: false,
+                shared: false,
+                page_size_log2: None,
+            });
             module.section(&memories);
         }
         let mut exports = ExportSection::new();
         if self.export_entry {
-            exports.export("user_entrypoint", ExportKind::Func, self.imports.len() as u32);
+            exports.export(
+                "user_entrypoint",
+                ExportKind::Func,
+                self.imports.len() as u32,
+            );
         }
         if self.export_memory && self.memory_pages.is_some() {
             exports.export("memory", ExportKind::Memory, 0);
@@ -216,7 +242,9 @@ impl Wasm {
 pub fn call_n_times(target: Address, times: usize) -> Vec<u8> {
     let mut code = Vec::new();
     for _ in 0..times {
-        code.extend_from_slice(&[0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x73]);
+        code.extend_from_slice(&[
+            0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x73,
+        ]);
         code.extend_from_slice(target.as_slice());
         code.extend_from_slice(&[0x5a, 0xf1, 0x50]);
     }
