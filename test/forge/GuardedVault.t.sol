@@ -3,7 +3,7 @@ pragma solidity ^0.8.23;
 
 import {Test} from "./utils/Test.sol";
 import {CircuitGuardDouble} from "./utils/CircuitGuardDouble.sol";
-import {FalseToken, NoReturnToken, NoopGuard} from "./utils/Helpers.sol";
+import {FalseToken, IERC20Like, NoReturnToken, NoopGuard, UnguardedVault} from "./utils/Helpers.sol";
 import {GuardedBase} from "../../interfaces/Guarded.sol";
 import {ICircuitGuard} from "../../interfaces/ICircuitGuard.sol";
 import {GuardedVault} from "../../examples/solidity-vault/GuardedVault.sol";
@@ -341,5 +341,30 @@ contract GuardedVaultGasNoopTest is VaultGasBase {
         uint256 g = gasleft();
         vault.emergencyExit();
         emit log_named_uint("emergencyExit (unguarded), execution gas", g - gasleft());
+    }
+}
+
+/// @notice The baseline: the same withdraw with no guard (test/forge/utils/Helpers.sol's UnguardedVault).
+contract GuardedVaultGasBaselineTest is Test {
+    TestToken internal token;
+    UnguardedVault internal vault;
+    address internal constant ALICE = address(0xA11CE);
+
+    function setUp() public {
+        token = new TestToken("Test", "TST");
+        vault = new UnguardedVault(IERC20Like(address(token)));
+        token.mint(ALICE, 1_000e18);
+        vm.startPrank(ALICE);
+        token.approve(address(vault), type(uint256).max);
+        vault.deposit(100e18);
+        vault.withdraw(1e18);
+        vm.stopPrank();
+    }
+
+    function test_gas_withdraw() public {
+        vm.prank(ALICE);
+        uint256 g = gasleft();
+        vault.withdraw(10e18);
+        emit log_named_uint("withdraw, no guard at all (baseline), execution gas", g - gasleft());
     }
 }

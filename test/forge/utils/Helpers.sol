@@ -106,3 +106,58 @@ contract MiniProxy {
         }
     }
 }
+
+/// @notice GuardedVault's deposit/withdraw with no guard at all: the baseline for "what does the guard add".
+/// (Same storage layout, checks, events and token calls as GuardedVault.)
+contract UnguardedVault {
+    IERC20Like public immutable token;
+    mapping(address => uint256) public balanceOf;
+    uint256 public totalDeposits;
+
+    event Deposited(address indexed account, uint256 amount);
+    event Withdrawn(address indexed account, uint256 amount);
+
+    error ZeroAmount();
+    error InsufficientBalance(uint256 balance, uint256 requested);
+    error TokenTransferFailed();
+
+    constructor(IERC20Like token_) {
+        token = token_;
+    }
+
+    function deposit(uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        balanceOf[msg.sender] += amount;
+        totalDeposits += amount;
+        emit Deposited(msg.sender, amount);
+        _tokenCall(abi.encodeCall(IERC20Like.transferFrom, (msg.sender, address(this), amount)));
+    }
+
+    function withdraw(uint256 amount) external {
+        if (amount == 0) revert ZeroAmount();
+        uint256 balance = balanceOf[msg.sender];
+        if (balance < amount) revert InsufficientBalance(balance, amount);
+        unchecked {
+            balanceOf[msg.sender] = balance - amount;
+            totalDeposits -= amount;
+        }
+        emit Withdrawn(msg.sender, amount);
+        _tokenCall(abi.encodeCall(IERC20Like.transfer, (msg.sender, amount)));
+    }
+
+    function _tokenCall(bytes memory data) private {
+        (bool ok, bytes memory ret) = address(token).call(data);
+        if (!ok) {
+            if (ret.length == 0) revert TokenTransferFailed();
+            assembly ("memory-safe") {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+        if (ret.length != 0 && (ret.length < 32 || abi.decode(ret, (uint256)) != 1)) revert TokenTransferFailed();
+    }
+}
+
+interface IERC20Like {
+    function transfer(address to, uint256 value) external returns (bool);
+    function transferFrom(address from, address to, uint256 value) external returns (bool);
+}
