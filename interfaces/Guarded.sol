@@ -35,8 +35,10 @@ import {ICircuitGuard} from "./ICircuitGuard.sol";
 ///
 /// Hot-path cost: the guard address is an `immutable` (in the bytecode, no SLOAD); each modifier is one
 /// external CALL (STATICCALL for `notFlagged`) with a 100/68-byte calldata built in scratch memory, and the
-/// revert data is only copied when the guard reverts. The guard's own execution comes on top (a cached
-/// Stylus program reading up to three storage words).
+/// revert data is only copied when the guard reverts. Measured with a guard that does nothing: about 2,850
+/// gas for the first guarded call of a transaction (2,600 of it is EIP-2929's cold account access) and about
+/// 250-370 gas for later ones. The guard's own execution comes on top (a cached Stylus program reading up to
+/// three storage words).
 ///
 /// Proxies: `Guarded` is for NON-PROXY protocols. Its constructor registers `address(this)`, which behind a
 /// proxy is the implementation, not the proxy that later calls `check`, so every check would fail with
