@@ -17,7 +17,7 @@ contract GuardedTest is Test {
 
     function setUp() public {
         guard = new CircuitGuardDouble();
-        probe = new GuardedProbe(guard, ADMIN);
+        probe = new GuardedProbe(ICircuitGuard(address(guard)), ADMIN);
     }
 
     // ---- constructor -----------------------------------------------------------------------------------
@@ -37,21 +37,27 @@ contract GuardedTest is Test {
 
     function test_constructorRejectsZeroAdmin() public {
         vm.expectRevert(GuardedBase.GuardZeroAdmin.selector);
-        new GuardedProbe(guard, address(0));
+        new GuardedProbe(ICircuitGuard(address(guard)), address(0));
     }
 
     function test_constructorBubblesRegisterRevert() public {
         bytes memory err = abi.encodeWithSelector(ICircuitGuard.ProtocolPaused.selector, uint64(7));
         guard.setRegisterRevert(err);
         vm.expectRevert(err);
-        new GuardedProbe(guard, ADMIN);
+        new GuardedProbe(ICircuitGuard(address(guard)), ADMIN);
     }
 
     // ---- what reaches the guard --------------------------------------------------------------------------
 
     function test_selectorConstantsMatchInterface() public {
-        // Guarded hard-codes the selectors in assembly; prove they are the interface's by what the double sees
-        // (a wrong selector would hit the double's missing-function revert) and the error by its encoding.
+        // Guarded hard-codes check/screen selectors in assembly. The double answers the same selectors as the
+        // interface, and the calls below only pass if Guarded uses them too.
+        assertEq(CircuitGuardDouble.check.selector, ICircuitGuard.check.selector, "double: check");
+        assertEq(CircuitGuardDouble.screen.selector, ICircuitGuard.screen.selector, "double: screen");
+        assertEq(
+            CircuitGuardDouble.registerProtocol.selector, ICircuitGuard.registerProtocol.selector, "double: register"
+        );
+        assertEq(CircuitGuardDouble.preview.selector, ICircuitGuard.preview.selector, "double: preview");
         probe.ping();
         assertEq(guard.checkCount(), 1, "check reached");
         guard.setFlagged(USER, GuardedProbe.pingScreen.selector, 1);

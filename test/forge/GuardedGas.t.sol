@@ -17,7 +17,7 @@ contract GuardedGasFloorTest is Test {
 
     function setUp() public {
         guard = new CircuitGuardDouble();
-        probe = new GuardedProbe(guard, address(0xAD));
+        probe = new GuardedProbe(ICircuitGuard(address(guard)), address(0xAD));
         // check and screen both revert GasSeen(gasleft() at entry): every probe call below reverts, so the
         // guard's account stays cold for the whole search (reverted calls undo account warming).
         guard.setMode(CircuitGuardDouble.Mode.ReportGas);
@@ -90,7 +90,7 @@ contract GuardedGasTest is Test {
 
     function setUp() public {
         guard = new CircuitGuardDouble();
-        probe = new GuardedProbe(guard, address(0xAD));
+        probe = new GuardedProbe(ICircuitGuard(address(guard)), address(0xAD));
         noop = new NoopGuard();
         noopProbe = new GuardedProbe(ICircuitGuard(address(noop)), address(0xAD));
     }

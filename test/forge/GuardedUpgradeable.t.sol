@@ -19,7 +19,7 @@ contract GuardedUpgradeableTest is Test {
     }
 
     function test_proxyRegistersFromInitializerAndIsTheProtocol() public {
-        UpgradeableProbe impl = new UpgradeableProbe(guard);
+        UpgradeableProbe impl = new UpgradeableProbe(ICircuitGuard(address(guard)));
         assertEq(guard.registerCount(), 0, "implementation does not register");
         UpgradeableProbe proxy = UpgradeableProbe(address(new MiniProxy(address(impl))));
         proxy.initialize(ADMIN);
@@ -37,7 +37,8 @@ contract GuardedUpgradeableTest is Test {
     function test_upgradeableRejectsBadArgs() public {
         vm.expectRevert(abi.encodeWithSelector(GuardedBase.GuardNotContract.selector, USER));
         new UpgradeableProbe(ICircuitGuard(USER));
-        UpgradeableProbe proxy = UpgradeableProbe(address(new MiniProxy(address(new UpgradeableProbe(guard)))));
+        UpgradeableProbe proxy =
+            UpgradeableProbe(address(new MiniProxy(address(new UpgradeableProbe(ICircuitGuard(address(guard)))))));
         vm.expectRevert(GuardedBase.GuardZeroAdmin.selector);
         proxy.initialize(address(0));
     }
@@ -45,7 +46,7 @@ contract GuardedUpgradeableTest is Test {
     /// @dev Why plain Guarded is for non-proxy contracts: behind a proxy the implementation got registered,
     /// and the proxy's checks fail.
     function test_plainGuardedBehindAProxyIsNotRegistered() public {
-        GuardedProbe impl = new GuardedProbe(guard, ADMIN);
+        GuardedProbe impl = new GuardedProbe(ICircuitGuard(address(guard)), ADMIN);
         GuardedProbe proxy = GuardedProbe(payable(address(new MiniProxy(address(impl)))));
         vm.expectRevert(abi.encodeWithSelector(ICircuitGuard.ProtocolNotRegistered.selector, address(proxy)));
         proxy.ping();

@@ -29,7 +29,7 @@ contract GuardedVaultTest is Test {
     function setUp() public {
         guard = new CircuitGuardDouble();
         token = new TestToken("Test", "TST");
-        vault = new GuardedVault(token, guard, ADMIN);
+        vault = new GuardedVault(token, ICircuitGuard(address(guard)), ADMIN);
         token.mint(ALICE, 1_000e18);
         token.mint(BOB, 1_000e18);
         vm.prank(ALICE);
@@ -53,13 +53,13 @@ contract GuardedVaultTest is Test {
 
     function test_constructorRejectsBadArgs() public {
         vm.expectRevert(abi.encodeWithSelector(GuardedVault.TokenNotContract.selector, address(0)));
-        new GuardedVault(IERC20(address(0)), guard, ADMIN);
+        new GuardedVault(IERC20(address(0)), ICircuitGuard(address(guard)), ADMIN);
         vm.expectRevert(abi.encodeWithSelector(GuardedVault.TokenNotContract.selector, ALICE));
-        new GuardedVault(IERC20(ALICE), guard, ADMIN);
+        new GuardedVault(IERC20(ALICE), ICircuitGuard(address(guard)), ADMIN);
         vm.expectRevert(abi.encodeWithSelector(GuardedBase.GuardNotContract.selector, BOB));
         new GuardedVault(token, ICircuitGuard(BOB), ADMIN);
         vm.expectRevert(GuardedBase.GuardZeroAdmin.selector);
-        new GuardedVault(token, guard, address(0));
+        new GuardedVault(token, ICircuitGuard(address(guard)), address(0));
     }
 
     // ---- deposit ---------------------------------------------------------------------------------------------
@@ -236,7 +236,7 @@ contract GuardedVaultTest is Test {
 
     function test_tokenReturningFalseReverts() public {
         FalseToken ft = new FalseToken();
-        GuardedVault v = new GuardedVault(IERC20(address(ft)), guard, ADMIN);
+        GuardedVault v = new GuardedVault(IERC20(address(ft)), ICircuitGuard(address(guard)), ADMIN);
         vm.prank(ALICE);
         vm.expectRevert(GuardedVault.TokenTransferFailed.selector);
         v.deposit(1);
@@ -244,7 +244,7 @@ contract GuardedVaultTest is Test {
 
     function test_tokenReturningNothingWorks() public {
         NoReturnToken nt = new NoReturnToken();
-        GuardedVault v = new GuardedVault(IERC20(address(nt)), guard, ADMIN);
+        GuardedVault v = new GuardedVault(IERC20(address(nt)), ICircuitGuard(address(guard)), ADMIN);
         nt.mint(ALICE, 10);
         vm.startPrank(ALICE);
         v.deposit(10);
@@ -319,7 +319,7 @@ abstract contract VaultGasBase is Test {
 
 contract GuardedVaultGasDoubleTest is VaultGasBase {
     function _guard() internal override returns (ICircuitGuard) {
-        return new CircuitGuardDouble();
+        return ICircuitGuard(address(new CircuitGuardDouble()));
     }
 
     function test_gas_withdraw() public {
