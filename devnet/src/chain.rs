@@ -272,10 +272,10 @@ impl Devnet {
         constructor_args: Option<&[u8]>,
         value: U256,
     ) -> Result<Address, DevnetError> {
-        activation::activate(wasm, self.stylus_debug())?;
+        // Activation is keyed by code hash, so it can run (and refuse) before anything is deployed.
         let code = activation::compress(wasm)?;
-        let address = self.create(from, Bytes::from(return_code_initcode(&code)), U256::ZERO)?;
         self.stylus.activate(&code, keccak256(&code))?;
+        let address = self.create(from, Bytes::from(return_code_initcode(&code)), U256::ZERO)?;
         if let Some(args) = constructor_args {
             let mut calldata = keccak256(b"stylus_constructor()")[..4].to_vec();
             calldata.extend_from_slice(args);
@@ -285,10 +285,6 @@ impl Devnet {
             }
         }
         Ok(address)
-    }
-
-    fn stylus_debug(&self) -> bool {
-        self.stylus.debug()
     }
 
     /// A transaction from `from` (no signature is checked, so any sender can be impersonated)

@@ -10,6 +10,8 @@ pub enum ActivationError {
     NotStylus,
     #[error("unsupported Brotli dictionary {0}")]
     UnsupportedDictionary(u8),
+    #[error("Brotli compression failed: {0}")]
+    Compress(String),
     #[error("Brotli stream is corrupt: {0}")]
     Decompress(String),
     #[error("compressed program is {size} bytes, over the {limit}-byte code size limit")]

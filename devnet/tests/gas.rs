@@ -132,3 +132,53 @@ fn evm_gas_is_revm_exact() {
     assert_eq!(receipt.gas_used, 21_000 + 4 + 16);
     assert_eq!(chain.balance(BOB), ether(1));
 }
+
+#[test]
+fn memory_grow_pays_through_the_injected_pay_for_memory_grow() {
+    // memory.grow(3) from a 1-page footprint: 4 pages open, 2 of them beyond the free 2:
+    // 2 * 1,000 linear, exp(4) - exp(1) = 0 ramp.
+    let wasm = Wasm {
+        imports: vec![("vm_hooks", "pay_for_memory_grow", vec![I32], vec![])],
+        body: vec![I32Const(3), MemoryGrow(0), Drop, I32Const(0), End],
+        ..Wasm::default()
+    };
+    let mut chain = Devnet::new();
+    let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
+    let stats = chain.program_stats(program).unwrap();
+    // Ink: i32.const + injected (global.set, global.get x2, call) = 4,826; memory.grow 8,050 +
+    // drop 9 + i32.const + end = 8,061. 12,887 ink -> 2 gas.
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
+    assert!(receipt.success);
+    assert_eq!(
+        receipt.gas_used,
+        INTRINSIC + stats.init_gas() + stats.cached_gas() + 2_000 + 2
+    );
+}
+
+#[test]
+fn memory_is_capped_at_the_page_limit_without_pay_for_memory_grow() {
+    let grow = |pages| Wasm {
+        // returns 1 (revert) when memory.grow failed
+        body: vec![I32Const(pages), MemoryGrow(0), I32Const(-1), I32Eq, End],
+        ..Wasm::default()
+    };
+    let mut chain = Devnet::new();
+    let small = chain.deploy_stylus(ALICE, &grow(10).build(), None).unwrap();
+    let large = chain
+        .deploy_stylus(ALICE, &grow(200).build(), None)
+        .unwrap();
+    assert!(
+        chain
+            .call(ALICE, small, Bytes::new(), U256::ZERO)
+            .unwrap()
+            .success
+    );
+    assert!(
+        !chain
+            .call(ALICE, large, Bytes::new(), U256::ZERO)
+            .unwrap()
+            .success
+    );
+}

@@ -8,7 +8,10 @@ use super::gas::{ModuleStats, PAGE_LIMIT};
 use super::hooks::{Hook, Ty};
 use super::meter;
 use crate::error::ActivationError;
+use revm::primitives::{keccak256, B256};
+use std::collections::HashMap;
 use std::io::{Read, Write};
+use std::sync::{Mutex, OnceLock};
 use wasmparser::{
     ElementItems, ExternalKind, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
 };
@@ -26,13 +29,28 @@ pub fn is_stylus(code: &[u8]) -> bool {
 }
 
 /// The on-chain form of `wasm`: prefix + Brotli at quality 11, as cargo-stylus deploys it.
+/// Quality 11 is slow, so results are kept per process by wasm hash.
 pub fn compress(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
+    static COMPRESSED: OnceLock<Mutex<HashMap<B256, Vec<u8>>>> = OnceLock::new();
+    let cache = COMPRESSED.get_or_init(Mutex::default);
+    let key = keccak256(wasm);
+    if let Some(code) = cache.lock().ok().and_then(|map| map.get(&key).cloned()) {
+        return Ok(code);
+    }
+    let code = compress_uncached(wasm)?;
+    if let Ok(mut map) = cache.lock() {
+        map.insert(key, code.clone());
+    }
+    Ok(code)
+}
+
+fn compress_uncached(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
     let mut out = STYLUS_PREFIX.to_vec();
     {
         let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
         writer
             .write_all(wasm)
-            .map_err(|e| ActivationError::Decompress(e.to_string()))?;
+            .map_err(|e| ActivationError::Compress(e.to_string()))?;
     }
     if out.len() > MAX_CODE_SIZE {
         return Err(ActivationError::CompressedTooLarge {
@@ -93,6 +111,8 @@ pub struct Activated {
     /// The module rewritten with the ink meter, ready to compile.
     pub instrumented: Vec<u8>,
     pub stats: ModuleStats,
+    /// The first import of the debug-only "console" module, if any.
+    pub console: Option<String>,
 }
 
 fn ty_matches(expected: &[Ty], actual: &[ValType]) -> bool {
@@ -124,6 +144,7 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
     let mut func_types: Vec<u32> = Vec::new();
     let mut memory_pages: Option<u64> = None;
     let mut entrypoint = false;
+    let mut console = None;
     let mut memory_export = false;
 
     for payload in Parser::new(0).parse_all(wasm) {
@@ -157,6 +178,9 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
                             module: import.module.to_string(),
                             name: import.name.to_string(),
                         });
+                    }
+                    if hook.module() == "console" && console.is_none() {
+                        console = Some(import.name.to_string());
                     }
                     func_types.push(type_index);
                 }
@@ -237,5 +261,6 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
     Ok(Activated {
         instrumented,
         stats,
+        console,
     })
 }

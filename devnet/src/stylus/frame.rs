@@ -22,7 +22,9 @@ use revm::primitives::{
 };
 use std::collections::BTreeMap;
 use std::convert::Infallible;
-use wasmi::{Global, Instance, Memory, Store, TypedResumableCall, Val};
+use wasmi::{
+    Global, Instance, Memory, Store, StoreLimits, StoreLimitsBuilder, TypedResumableCall, Val,
+};
 
 /// How a hostio leaves the normal flow.
 enum Escape {
@@ -51,28 +53,28 @@ struct Wasm {
 }
 
 impl Wasm {
-    fn ink(&self, store: &Store<()>) -> u64 {
+    fn ink(&self, store: &Store<StoreLimits>) -> u64 {
         match self.ink.get(store) {
             Val::I64(ink) => ink.max(0) as u64,
             _ => 0,
         }
     }
 
-    fn set_ink(&self, store: &mut Store<()>, ink: u64) {
+    fn set_ink(&self, store: &mut Store<StoreLimits>, ink: u64) {
         let ink = i64::try_from(ink).unwrap_or(i64::MAX);
         // The global is a mutable i64 the instrumentation created, so the set cannot fail.
         let _ = self.ink.set(store, Val::I64(ink));
     }
 
-    fn out_of_ink(&self, store: &Store<()>) -> bool {
+    fn out_of_ink(&self, store: &Store<StoreLimits>) -> bool {
         matches!(self.status.get(store), Val::I32(1))
     }
 
-    fn gas_left(&self, store: &Store<()>) -> u64 {
+    fn gas_left(&self, store: &Store<StoreLimits>) -> u64 {
         self.ink(store) / INK_PER_GAS
     }
 
-    fn buy_ink(&self, store: &mut Store<()>, ink: u64) -> Result<(), Escape> {
+    fn buy_ink(&self, store: &mut Store<StoreLimits>, ink: u64) -> Result<(), Escape> {
         let left = self.ink(store);
         if left < ink {
             self.set_ink(store, 0);
@@ -82,11 +84,11 @@ impl Wasm {
         Ok(())
     }
 
-    fn buy_gas(&self, store: &mut Store<()>, gas: u64) -> Result<(), Escape> {
+    fn buy_gas(&self, store: &mut Store<StoreLimits>, gas: u64) -> Result<(), Escape> {
         self.buy_ink(store, gas.saturating_mul(INK_PER_GAS))
     }
 
-    fn give_gas(&self, store: &mut Store<()>, gas: u64) {
+    fn give_gas(&self, store: &mut Store<StoreLimits>, gas: u64) {
         let ink = self
             .ink(store)
             .saturating_add(gas.saturating_mul(INK_PER_GAS));
@@ -94,7 +96,7 @@ impl Wasm {
     }
 
     /// Nitro's sentry: refuse to start an operation without this much gas left.
-    fn require_gas(&self, store: &mut Store<()>, gas: u64) -> Result<(), Escape> {
+    fn require_gas(&self, store: &mut Store<StoreLimits>, gas: u64) -> Result<(), Escape> {
         if self.gas_left(store) < gas {
             self.set_ink(store, 0);
             return Err(Escape::OutOfInk);
@@ -102,7 +104,7 @@ impl Wasm {
         Ok(())
     }
 
-    fn read(&self, store: &Store<()>, ptr: u64, len: u64) -> Result<Vec<u8>, Escape> {
+    fn read(&self, store: &Store<StoreLimits>, ptr: u64, len: u64) -> Result<Vec<u8>, Escape> {
         let len = usize::try_from(len).map_err(|_| Escape::Failure)?;
         let mut buf = vec![0u8; len];
         self.memory
@@ -111,7 +113,11 @@ impl Wasm {
         Ok(buf)
     }
 
-    fn read_fixed<const N: usize>(&self, store: &Store<()>, ptr: u64) -> Result<[u8; N], Escape> {
+    fn read_fixed<const N: usize>(
+        &self,
+        store: &Store<StoreLimits>,
+        ptr: u64,
+    ) -> Result<[u8; N], Escape> {
         let mut buf = [0u8; N];
         self.memory
             .read(store, ptr as usize, &mut buf)
@@ -119,13 +125,18 @@ impl Wasm {
         Ok(buf)
     }
 
-    fn write(&self, store: &mut Store<()>, ptr: u64, data: &[u8]) -> Result<(), Escape> {
+    fn write(&self, store: &mut Store<StoreLimits>, ptr: u64, data: &[u8]) -> Result<(), Escape> {
         self.memory
             .write(store, ptr as usize, data)
             .map_err(|_| Escape::Failure)
     }
 
-    fn write_u32(&self, store: &mut Store<()>, ptr: u64, value: usize) -> Result<(), Escape> {
+    fn write_u32(
+        &self,
+        store: &mut Store<StoreLimits>,
+        ptr: u64,
+        value: usize,
+    ) -> Result<(), Escape> {
         let value = u32::try_from(value).unwrap_or(u32::MAX);
         self.write(store, ptr, &value.to_le_bytes())
     }
@@ -310,7 +321,12 @@ fn interpret(
     frame: &mut Frame,
     gas: u64,
 ) -> Result<Exec, ContextDbError<Ctx>> {
-    let mut store = Store::new(evm.stylus.engine(), ());
+    // Memory can never exceed Stylus' page limit, even in a module without pay_for_memory_grow.
+    let limits = StoreLimitsBuilder::new()
+        .memory_size(usize::from(PAGE_LIMIT) * 65_536)
+        .build();
+    let mut store = Store::new(evm.stylus.engine(), limits);
+    store.limiter(|limits| limits);
     let Ok(instance) = evm
         .stylus
         .linker()
@@ -375,7 +391,7 @@ fn interpret(
     })
 }
 
-fn bind(store: &Store<()>, instance: &Instance) -> Option<Wasm> {
+fn bind(store: &Store<StoreLimits>, instance: &Instance) -> Option<Wasm> {
     Some(Wasm {
         memory: instance.get_memory(store, "memory")?,
         ink: instance.get_global(store, INK_GLOBAL)?,
@@ -388,7 +404,7 @@ fn flush(
     evm: &mut DevnetEvm<'_>,
     frame: &mut Frame,
     wasm: &Wasm,
-    store: &mut Store<()>,
+    store: &mut Store<StoreLimits>,
 ) -> Result<(), Escape> {
     let dirty: Vec<(B256, B256)> = frame
         .cache
@@ -425,7 +441,7 @@ fn hostio(
     evm: &mut DevnetEvm<'_>,
     frame: &mut Frame,
     wasm: &Wasm,
-    store: &mut Store<()>,
+    store: &mut Store<StoreLimits>,
     hook: Hook,
     args: &[u64],
 ) -> Result<Vec<Val>, Escape> {
@@ -710,7 +726,7 @@ fn call(
     evm: &mut DevnetEvm<'_>,
     frame: &mut Frame,
     wasm: &Wasm,
-    store: &mut Store<()>,
+    store: &mut Store<StoreLimits>,
     scheme: CallScheme,
     target: Address,
     calldata: Bytes,
@@ -772,7 +788,7 @@ fn create(
     evm: &mut DevnetEvm<'_>,
     frame: &mut Frame,
     wasm: &Wasm,
-    store: &mut Store<()>,
+    store: &mut Store<StoreLimits>,
     scheme: CreateScheme,
     code: Bytes,
     endowment: U256,
@@ -808,7 +824,12 @@ fn create(
 }
 
 /// Returns a child's unused gas to the program and keeps its refunds if it succeeded.
-fn settle(frame: &mut Frame, wasm: &Wasm, store: &mut Store<()>, result: &InterpreterResult) {
+fn settle(
+    frame: &mut Frame,
+    wasm: &Wasm,
+    store: &mut Store<StoreLimits>,
+    result: &InterpreterResult,
+) {
     wasm.give_gas(store, result.gas.remaining());
     if result.result.is_ok() {
         frame.refund += result.gas.refunded();

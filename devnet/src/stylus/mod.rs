@@ -13,13 +13,32 @@ use hooks::{Hook, Ty};
 use revm::primitives::{Address, B256};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::sync::Arc;
-use wasmi::{Engine, Error, FuncType, Linker, Module, ValType};
+use std::sync::{Arc, Mutex, OnceLock};
+use wasmi::{Engine, Error, FuncType, Linker, Module, StoreLimits, ValType};
 
 /// An activated, compiled program.
 pub struct Program {
     pub module: Module,
     pub stats: ModuleStats,
+    /// The first import of the debug-only "console" module, if any.
+    pub console: Option<String>,
+}
+
+/// Decompresses, checks, instruments and compiles on-chain code.
+fn compile(code: &[u8], debug: bool) -> Result<Program, ActivationError> {
+    let wasm = activation::decompress(code)?;
+    let Activated {
+        instrumented,
+        stats,
+        console,
+    } = activation::activate(&wasm, debug)?;
+    let module = Module::new(engine(), &instrumented[..])
+        .map_err(|e| ActivationError::Compile(e.to_string()))?;
+    Ok(Program {
+        module,
+        stats,
+        console,
+    })
 }
 
 /// A hostio call, raised as a host error so the wasm engine suspends and the EVM side answers it
@@ -45,11 +64,23 @@ fn wasm_ty(ty: Ty) -> ValType {
     }
 }
 
-/// The persistent Stylus side of the chain: the engine, the activated programs (compiled once per
-/// code hash) and which code hashes are in the cache manager.
+/// One engine per process, so compiled modules can be shared by every chain in it.
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::default)
+}
+
+/// Programs compiled in this process, by code hash: activation compiles each module once, and
+/// every chain (tests create many) reuses it.
+fn compiled() -> &'static Mutex<HashMap<B256, Arc<Program>>> {
+    static COMPILED: OnceLock<Mutex<HashMap<B256, Arc<Program>>>> = OnceLock::new();
+    COMPILED.get_or_init(Mutex::default)
+}
+
+/// The persistent Stylus side of the chain: the activated programs and which code hashes are in
+/// the cache manager.
 pub struct StylusState {
-    engine: Engine,
-    linker: Linker<()>,
+    linker: Linker<StoreLimits>,
     programs: HashMap<B256, Arc<Program>>,
     cached: HashSet<B256>,
     debug: bool,
@@ -58,8 +89,7 @@ pub struct StylusState {
 impl StylusState {
     /// A runtime that accepts "console" imports only when `debug` (as a debug Nitro chain does).
     pub fn new(debug: bool) -> Self {
-        let engine = Engine::default();
-        let mut linker = Linker::new(&engine);
+        let mut linker = Linker::new(engine());
         for &hook in Hook::ALL {
             let ty = FuncType::new(
                 hook.params().iter().copied().map(wasm_ty),
@@ -79,7 +109,6 @@ impl StylusState {
             });
         }
         Self {
-            engine,
             linker,
             programs: HashMap::new(),
             cached: HashSet::new(),
@@ -96,15 +125,29 @@ impl StylusState {
         if let Some(program) = self.programs.get(&code_hash) {
             return Ok(program.stats);
         }
-        let wasm = activation::decompress(code)?;
-        let Activated {
-            instrumented,
-            stats,
-        } = activation::activate(&wasm, self.debug)?;
-        let module = Module::new(&self.engine, &instrumented[..])
-            .map_err(|e| ActivationError::Compile(e.to_string()))?;
-        self.programs
-            .insert(code_hash, Arc::new(Program { module, stats }));
+        let cached = compiled()
+            .lock()
+            .ok()
+            .and_then(|map| map.get(&code_hash).cloned());
+        let program = match cached {
+            Some(program) => program,
+            None => {
+                let program = Arc::new(compile(code, self.debug)?);
+                if let Ok(mut map) = compiled().lock() {
+                    map.insert(code_hash, program.clone());
+                }
+                program
+            }
+        };
+        // A process-wide entry compiled for a debug chain may import "console"; recheck here.
+        if let (false, Some(name)) = (self.debug, &program.console) {
+            return Err(ActivationError::ForbiddenImport {
+                module: "console".into(),
+                name: name.clone(),
+            });
+        }
+        let stats = program.stats;
+        self.programs.insert(code_hash, program);
         Ok(stats)
     }
 
@@ -133,15 +176,11 @@ impl StylusState {
         self.cached = cached;
     }
 
-    pub(crate) fn debug(&self) -> bool {
-        self.debug
-    }
-
     pub(crate) fn engine(&self) -> &Engine {
-        &self.engine
+        engine()
     }
 
-    pub(crate) fn linker(&self) -> &Linker<()> {
+    pub(crate) fn linker(&self) -> &Linker<StoreLimits> {
         &self.linker
     }
 }
