@@ -4,6 +4,7 @@
 //! frames of the same revm frame loop, so both share one journal. See `README.md` for the design,
 //! the gas model and where it approximates Nitro.
 
+pub mod artifacts;
 pub mod chain;
 pub mod error;
 pub mod evm;

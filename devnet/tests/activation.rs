@@ -229,3 +229,52 @@ fn exit_early_ends_with_its_status() {
         assert_eq!(receipt.success, success);
     }
 }
+
+#[test]
+fn hostile_hostio_arguments_never_crash_the_host() {
+    let mut chain = Devnet::new();
+    let write_result = |len: i32| Wasm {
+        imports: vec![(
+            "vm_hooks",
+            "write_result",
+            vec![ValType::I32, ValType::I32],
+            vec![],
+        )],
+        body: vec![I32Const(0), I32Const(len), Call(0), I32Const(0), End],
+        ..Wasm::default()
+    };
+    // 4 GiB: the read price is charged first and cannot be paid.
+    let program = chain
+        .deploy_stylus(ALICE, &write_result(-1).build(), None)
+        .unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
+    assert_eq!(receipt.halt.as_deref(), Some("OutOfGas(Basic)"));
+    // Affordable but past the end of memory: the frame reverts.
+    let program = chain
+        .deploy_stylus(ALICE, &write_result(100_000).build(), None)
+        .unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
+    assert!(!receipt.success && receipt.halt.is_none());
+    // storage_load_bytes32 writing past the end of memory.
+    let out_of_bounds = Wasm {
+        imports: vec![(
+            "vm_hooks",
+            "storage_load_bytes32",
+            vec![ValType::I32, ValType::I32],
+            vec![],
+        )],
+        body: vec![I32Const(0), I32Const(65_530), Call(0), I32Const(0), End],
+        ..Wasm::default()
+    };
+    let program = chain
+        .deploy_stylus(ALICE, &out_of_bounds.build(), None)
+        .unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
+    assert!(!receipt.success && receipt.halt.is_none());
+}

@@ -105,8 +105,12 @@ impl Wasm {
     }
 
     fn read(&self, store: &Store<StoreLimits>, ptr: u64, len: u64) -> Result<Vec<u8>, Escape> {
-        let len = usize::try_from(len).map_err(|_| Escape::Failure)?;
-        let mut buf = vec![0u8; len];
+        // Check the range before allocating: `len` comes from the program.
+        let end = ptr.checked_add(len).ok_or(Escape::Failure)?;
+        if end > self.memory.data_size(store) as u64 {
+            return Err(Escape::Failure);
+        }
+        let mut buf = vec![0u8; len as usize];
         self.memory
             .read(store, ptr as usize, &mut buf)
             .map_err(|_| Escape::Failure)?;

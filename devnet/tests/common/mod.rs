@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::OnceLock;
 use vigil_devnet::{Address, Bytes, Devnet, U256};
 
@@ -31,30 +30,13 @@ alloy_sol_types::sol! {
 
 pub use alloy_sol_types::SolCall;
 
-/// The workspace root (devnet's parent).
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The release wasm of the probe fixture, built once per test binary into `target/fixtures` (a
-/// separate target dir, so the nested cargo never waits on the lock of the `cargo test` running us).
+/// The release wasm of the probe fixture, built once per test binary.
 pub fn probe_wasm() -> &'static [u8] {
     static WASM: OnceLock<Vec<u8>> = OnceLock::new();
     WASM.get_or_init(|| {
-        let target_dir = workspace().join("target").join("fixtures");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(workspace())
-            .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
-            .args(["-p", "vigil-devnet-probe", "--target-dir"])
-            .arg(&target_dir)
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .status()
-            .expect("run cargo to build the probe fixture");
-        assert!(status.success(), "building the probe fixture failed");
-        let path = target_dir.join("wasm32-unknown-unknown/release/vigil_devnet_probe.wasm");
-        std::fs::read(&path).expect("read the probe wasm")
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        vigil_devnet::artifacts::build_wasm(&workspace, "vigil-devnet-probe")
+            .unwrap_or_else(|e| panic!("building the probe fixture: {e}"))
     })
 }
 
