@@ -31,7 +31,8 @@ fn entry_cost_of_the_minimal_module() {
     );
     // initCost = 8.252 + 2*1.059 + 63*0.1286 = 18.4718 -> 19; initGas = 8,832 + 19
     // cachedCost = 0.1342 + 2*0.00089 + 63*0.00122 + 1*5 = 5.2128 -> 6; cachedGas = 352 + 6
-    // one page is within the 2 free pages; the body (i32.const, end) is 2 ink -> 1 gas.
+    // one page is within the 2 free pages; the body (i32.const, end) is 2 ink plus the block
+    // header's 2,695 -> 1 gas.
     let uncached = chain
         .call(ALICE, program, Bytes::new(), U256::ZERO)
         .unwrap();
@@ -75,8 +76,8 @@ fn hostio_ink_and_cold_sload() {
     let mut chain = Devnet::new();
     let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
     let stats = chain.program_stats(program).unwrap();
-    // Ink: block 1 (i32.const x2 + call) 3,802; block 2 (i32.const + end) 2;
-    // hostio 8,400 + 2*5,040 = 18,480. Total 22,284 ink -> 3 gas. Cold SLOAD: 2,100 gas.
+    // Ink: block 1 (i32.const x2 + call) 3,802; block 2 (i32.const + end) 2; two block headers
+    // 2 * 2,695; hostio 8,400 + 2*5,040 = 18,480. Total 27,674 ink -> 3 gas. Cold SLOAD: 2,100 gas.
     let receipt = chain
         .call(ALICE, program, Bytes::new(), U256::ZERO)
         .unwrap();
@@ -102,7 +103,7 @@ fn cached_store_is_charged_at_the_final_flush() {
     let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
     let stats = chain.program_stats(program).unwrap();
     assert_eq!(stats.data_len, 64);
-    // Same ink as the load (22,284 -> 3 gas); the flush at the end of the successful call pays a
+    // Same ink as the load (27,674 -> 3 gas); the flush at the end of the successful call pays a
     // cold zero-to-non-zero SSTORE: 22,100.
     let receipt = chain
         .call(ALICE, program, Bytes::new(), U256::ZERO)
@@ -146,7 +147,7 @@ fn memory_grow_pays_through_the_injected_pay_for_memory_grow() {
     let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
     let stats = chain.program_stats(program).unwrap();
     // Ink: i32.const + injected (global.set, global.get x2, call) = 4,826; memory.grow 8,050 +
-    // drop 9 + i32.const + end = 8,061. 12,887 ink -> 2 gas.
+    // drop 9 + i32.const + end = 8,061; two headers 5,390. 18,277 ink -> 2 gas.
     let receipt = chain
         .call(ALICE, program, Bytes::new(), U256::ZERO)
         .unwrap();
@@ -181,4 +182,31 @@ fn memory_is_capped_at_the_page_limit_without_pay_for_memory_grow() {
             .unwrap()
             .success
     );
+}
+
+#[test]
+fn bulk_memory_pays_per_byte() {
+    let fill = |bytes| Wasm {
+        body: vec![
+            I32Const(0),
+            I32Const(0),
+            I32Const(bytes),
+            MemoryFill(0),
+            I32Const(0),
+            End,
+        ],
+        ..Wasm::default()
+    };
+    let mut chain = Devnet::new();
+    let none = chain.deploy_stylus(ALICE, &fill(0).build(), None).unwrap();
+    let many = chain
+        .deploy_stylus(ALICE, &fill(60_000).build(), None)
+        .unwrap();
+    let none = chain.call(ALICE, none, Bytes::new(), U256::ZERO).unwrap();
+    let many = chain.call(ALICE, many, Bytes::new(), U256::ZERO).unwrap();
+    assert!(none.success && many.success);
+    // 100 ink per byte: 6,000,000 ink = 600 gas; the modules differ only in the constant's
+    // LEB length, which changes wasm_len and so the entry cost by at most a gas or two.
+    let diff = many.gas_used - none.gas_used;
+    assert!((600..=602).contains(&diff), "{diff}");
 }

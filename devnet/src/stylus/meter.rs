@@ -102,6 +102,14 @@ struct Layout {
     pay_for_memory_grow: Option<u32>,
 }
 
+/// Ink of a block's check-and-charge header, counted in every block like any other instructions
+/// (global.get 225 + i64.const 1 + i64.lt_u 225 + if 765 + i32.const 1 + global.set 575 +
+/// unreachable 1 + end 1 + global.get 225 + i64.const 1 + i64.sub 100 + global.set 575).
+pub const HEADER_INK: u64 = 2_695;
+
+/// Ink per byte of `memory.copy` and `memory.fill`, charged on top of their 950 base.
+pub const BULK_MEMORY_INK_PER_BYTE: i64 = 100;
+
 /// Accumulates one basic block and emits it behind its ink check.
 struct BlockMeter<'a> {
     block: Vec<Instruction<'a>>,
@@ -109,12 +117,8 @@ struct BlockMeter<'a> {
 }
 
 impl<'a> BlockMeter<'a> {
-    fn feed(
-        &mut self,
-        op: Operator<'a>,
-        layout: &Layout,
-        out: &mut Function,
-    ) -> Result<(), ActivationError> {
+    /// Adds `op` to the block and its price to the block's cost; true when it ends the block.
+    fn push(&mut self, op: Operator<'a>, layout: &Layout) -> Result<bool, ActivationError> {
         let ink = op_ink(&op, &layout.types)
             .ok_or_else(|| ActivationError::UnsupportedOpcode(format!("{op:?}")))?;
         self.cost = self.cost.saturating_add(ink);
@@ -123,32 +127,104 @@ impl<'a> BlockMeter<'a> {
             .instruction(op)
             .map_err(|e| ActivationError::Instrument(e.to_string()))?;
         self.block.push(instr);
-        if end {
-            // Costs beyond i64::MAX can never be paid; clamp so the check still traps.
-            let cost = i64::try_from(self.cost).unwrap_or(i64::MAX);
-            for header in [
-                Instruction::GlobalGet(layout.ink),
-                Instruction::I64Const(cost),
-                Instruction::I64LtU,
-                Instruction::If(wasm_encoder::BlockType::Empty),
-                Instruction::I32Const(1),
-                Instruction::GlobalSet(layout.status),
-                Instruction::Unreachable,
-                Instruction::End,
-                Instruction::GlobalGet(layout.ink),
-                Instruction::I64Const(cost),
-                Instruction::I64Sub,
-                Instruction::GlobalSet(layout.ink),
-            ] {
-                out.instruction(&header);
-            }
-            for instr in self.block.drain(..) {
-                out.instruction(&instr);
-            }
-            self.cost = 0;
+        Ok(end)
+    }
+
+    /// Feeds one program instruction, closing the block after a control-flow instruction.
+    fn feed(
+        &mut self,
+        op: Operator<'a>,
+        layout: &Layout,
+        out: &mut Function,
+    ) -> Result<(), ActivationError> {
+        if self.push(op, layout)? {
+            self.flush(layout, out);
         }
         Ok(())
     }
+
+    /// Adds meter-generated instructions to the current block without splitting it.
+    fn inject(
+        &mut self,
+        ops: impl IntoIterator<Item = Operator<'a>>,
+        layout: &Layout,
+    ) -> Result<(), ActivationError> {
+        for op in ops {
+            self.push(op, layout)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, layout: &Layout, out: &mut Function) {
+        // Costs beyond i64::MAX can never be paid; clamp so the check still traps.
+        let cost = self.cost.saturating_add(HEADER_INK);
+        let cost = i64::try_from(cost).unwrap_or(i64::MAX);
+        let header = [
+            Instruction::GlobalGet(layout.ink),
+            Instruction::I64Const(cost),
+            Instruction::I64LtU,
+            Instruction::If(wasm_encoder::BlockType::Empty),
+            Instruction::I32Const(1),
+            Instruction::GlobalSet(layout.status),
+            Instruction::Unreachable,
+            Instruction::End,
+            Instruction::GlobalGet(layout.ink),
+            Instruction::I64Const(cost),
+            Instruction::I64Sub,
+            Instruction::GlobalSet(layout.ink),
+        ];
+        for instr in header.iter().chain(self.block.iter()) {
+            out.instruction(instr);
+        }
+        self.block.clear();
+        self.cost = 0;
+    }
+}
+
+/// Charges [`BULK_MEMORY_INK_PER_BYTE`] times the byte count on top of the stack (kept there),
+/// trapping out of ink like a block header when the ink does not cover it.
+fn bulk_memory_charge<'a>(layout: &Layout) -> Vec<Operator<'a>> {
+    use Operator::*;
+    let (ink, status, scratch) = (layout.ink, layout.status, layout.scratch);
+    let cost = || {
+        [
+            GlobalGet {
+                global_index: scratch,
+            },
+            I64ExtendI32U,
+            I64Const {
+                value: BULK_MEMORY_INK_PER_BYTE,
+            },
+            I64Mul,
+        ]
+    };
+    let mut ops = vec![GlobalSet {
+        global_index: scratch,
+    }];
+    ops.extend(cost());
+    ops.extend([
+        GlobalGet { global_index: ink },
+        I64GtU,
+        If {
+            blockty: wasmparser::BlockType::Empty,
+        },
+        I32Const { value: 1 },
+        GlobalSet {
+            global_index: status,
+        },
+        Unreachable,
+        End,
+        GlobalGet { global_index: ink },
+    ]);
+    ops.extend(cost());
+    ops.extend([
+        I64Sub,
+        GlobalSet { global_index: ink },
+        GlobalGet {
+            global_index: scratch,
+        },
+    ]);
+    ops
 }
 
 fn instrument_body(body: FunctionBody, layout: &Layout) -> Result<Function, ActivationError> {
@@ -173,24 +249,31 @@ fn instrument_body(body: FunctionBody, layout: &Layout) -> Result<Function, Acti
     };
     for op in body.get_operators_reader().map_err(err)? {
         let op = op.map_err(err)?;
-        if let (Operator::MemoryGrow { .. }, Some(pay)) = (&op, layout.pay_for_memory_grow) {
-            let scratch = layout.scratch;
-            for extra in [
-                Operator::GlobalSet {
-                    global_index: scratch,
-                },
-                Operator::GlobalGet {
-                    global_index: scratch,
-                },
-                Operator::GlobalGet {
-                    global_index: scratch,
-                },
-                Operator::Call {
-                    function_index: pay,
-                },
-            ] {
-                meter.feed(extra, layout, &mut out)?;
+        match (&op, layout.pay_for_memory_grow) {
+            // As Nitro's HeapBound: pay for the pages before growing (the call ends a block).
+            (Operator::MemoryGrow { .. }, Some(pay)) => {
+                let scratch = layout.scratch;
+                for extra in [
+                    Operator::GlobalSet {
+                        global_index: scratch,
+                    },
+                    Operator::GlobalGet {
+                        global_index: scratch,
+                    },
+                    Operator::GlobalGet {
+                        global_index: scratch,
+                    },
+                    Operator::Call {
+                        function_index: pay,
+                    },
+                ] {
+                    meter.feed(extra, layout, &mut out)?;
+                }
             }
+            (Operator::MemoryCopy { .. } | Operator::MemoryFill { .. }, _) => {
+                meter.inject(bulk_memory_charge(layout), layout)?;
+            }
+            _ => {}
         }
         meter.feed(op, layout, &mut out)?;
     }
@@ -323,5 +406,48 @@ fn copy_section(module: &mut Module, wasm: &[u8], payload: &Payload) {
             id,
             data: &wasm[range],
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmparser::BlockType;
+
+    #[test]
+    fn header_ink_is_the_sum_of_its_instructions() {
+        use Operator::*;
+        let header = [
+            GlobalGet { global_index: 0 },
+            I64Const { value: 0 },
+            I64LtU,
+            If {
+                blockty: BlockType::Empty,
+            },
+            I32Const { value: 1 },
+            GlobalSet { global_index: 1 },
+            Unreachable,
+            End,
+            GlobalGet { global_index: 0 },
+            I64Const { value: 0 },
+            I64Sub,
+            GlobalSet { global_index: 0 },
+        ];
+        let sum: u64 = header.iter().map(|op| op_ink(op, &[]).unwrap_or(0)).sum();
+        assert_eq!(sum, HEADER_INK);
+    }
+
+    #[test]
+    fn pricing_v1_examples_from_the_cost_model() {
+        use Operator::*;
+        let price = |op: Operator| op_ink(&op, &[]);
+        assert_eq!(price(I32Add), Some(70));
+        assert_eq!(price(I64Add), Some(100));
+        assert_eq!(price(LocalGet { local_index: 0 }), Some(75));
+        assert_eq!(price(Call { function_index: 0 }), Some(3_800));
+        assert_eq!(price(BrIf { relative_depth: 0 }), Some(765));
+        assert_eq!(price(I64DivU), Some(1_270));
+        assert_eq!(price(MemoryGrow { mem: 0 }), Some(8_050));
+        assert_eq!(price(TableSize { table: 0 }), None);
     }
 }
