@@ -579,7 +579,12 @@ fn hostio(
         }
         Hook::ReadReturnData => {
             let (dest, offset, size) = (arg(0), arg(1), arg(2));
-            wasm.buy_ink(store, HOSTIO_INK + EVM_API_INK + write_price(size))?;
+            // Only as many bytes as could possibly be written are paid for.
+            let available = (frame.return_data.len() as u64).saturating_sub(offset);
+            wasm.buy_ink(
+                store,
+                HOSTIO_INK + EVM_API_INK + write_price(size.min(available)),
+            )?;
             let data = &frame.return_data;
             let start = (offset as usize).min(data.len());
             let end = start.saturating_add(size as usize).min(data.len());
@@ -627,17 +632,16 @@ fn hostio(
             wasm.write(store, arg(1), &word)?;
         }
         Hook::AccountCode | Hook::AccountCodeSize => {
-            let size = if hook == Hook::AccountCode { arg(2) } else { 0 };
-            wasm.buy_ink(store, HOSTIO_INK + EVM_API_INK + PTR_INK)?;
-            wasm.require_gas(store, COLD_ACCOUNT_GAS)?;
+            wasm.buy_ink(store, HOSTIO_INK + EVM_API_INK)?;
             let address = Address::from(wasm.read_fixed::<20>(store, arg(0))?);
             let code = ok(evm.inner.ctx.journal_mut().code(address));
             wasm.buy_gas(store, access_gas(code.is_cold))?;
             if hook == Hook::AccountCodeSize {
                 return Ok(vec![i32_val(code.data.len() as u64)]);
             }
+            let (offset, size) = (arg(1), arg(2));
             wasm.buy_ink(store, write_price(size))?;
-            let start = (arg(1) as usize).min(code.data.len());
+            let start = (offset as usize).min(code.data.len());
             let end = start.saturating_add(size as usize).min(code.data.len());
             wasm.write(store, arg(3), &code.data[start..end])?;
             return Ok(vec![i32_val((end - start) as u64)]);
@@ -684,10 +688,9 @@ fn hostio(
                 (arg(1), arg(3), arg(4))
             };
             let ptrs = if create2 { 4 } else { 3 };
-            wasm.buy_ink(
-                store,
-                HOSTIO_INK + ptrs * PTR_INK + EVM_API_INK + read_price(code_len),
-            )?;
+            // Reading the init code and handing it to the EVM are each priced as a read.
+            let io = 2 * read_price(code_len);
+            wasm.buy_ink(store, HOSTIO_INK + ptrs * PTR_INK + EVM_API_INK + io)?;
             let code = Bytes::from(wasm.read(store, arg(0), code_len)?);
             let endowment = U256::from_be_bytes(wasm.read_fixed::<32>(store, arg(2))?);
             let scheme = if create2 {
