@@ -210,3 +210,63 @@ fn bulk_memory_pays_per_byte() {
     let diff = many.gas_used - none.gas_used;
     assert!((600..=602).contains(&diff), "{diff}");
 }
+
+#[test]
+fn account_code_size_pays_the_extcode_surcharge() {
+    let wasm = Wasm {
+        imports: vec![("vm_hooks", "account_code_size", vec![I32], vec![I32])],
+        body: vec![I32Const(0), Call(0), Drop, I32Const(0), End],
+        ..Wasm::default()
+    };
+    let mut chain = Devnet::new();
+    let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
+    let stats = chain.program_stats(program).unwrap();
+    // Ink: (i32.const + call) 3,801 + (drop + i32.const + end) 11 + two headers 5,390 + hostio
+    // 8,400 + 59,673 = 77,275 -> 8 gas. Gas: 700 code surcharge + 2,600 cold account (address 0).
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
+    assert!(receipt.success);
+    assert_eq!(
+        receipt.gas_used,
+        INTRINSIC + stats.init_gas() + stats.cached_gas() + 3_300 + 8
+    );
+}
+
+#[test]
+fn large_return_data_costs_at_least_evm_memory() {
+    // write_result(0, 100,000) from 2 pages of memory.
+    let wasm = Wasm {
+        imports: vec![("vm_hooks", "write_result", vec![I32, I32], vec![])],
+        body: vec![I32Const(0), I32Const(100_000), Call(0), I32Const(0), End],
+        memory_pages: Some(2),
+        ..Wasm::default()
+    };
+    let mut chain = Devnet::new();
+    let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
+    let receipt = chain
+        .call(ALICE, program, Bytes::new(), U256::ZERO)
+        .unwrap();
+    assert!(receipt.success);
+    assert_eq!(receipt.output.len(), 100_000);
+    // 3,125 words: 3 * 3,125 + 3,125^2 / 512 = 28,448 gas, more than the program's own ~10k.
+    assert_eq!(receipt.gas_used, INTRINSIC + 28_448);
+}
+
+#[test]
+fn wasm_stack_overflow_halts_and_consumes_the_frame_gas() {
+    // user_entrypoint calls function 1, which calls itself forever.
+    let wasm = Wasm {
+        body: vec![Call(1), I32Const(0), End],
+        extra: vec![((vec![], vec![]), vec![Call(1), End])],
+        ..Wasm::default()
+    };
+    let mut chain = Devnet::new();
+    let program = chain.deploy_stylus(ALICE, &wasm.build(), None).unwrap();
+    let receipt = chain
+        .call_with_gas(ALICE, program, Bytes::new(), U256::ZERO, 5_000_000)
+        .unwrap();
+    assert!(!receipt.success);
+    assert_eq!(receipt.halt.as_deref(), Some("CallTooDeep"));
+    assert_eq!(receipt.gas_used, 5_000_000);
+}

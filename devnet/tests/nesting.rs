@@ -84,7 +84,7 @@ fn innermost_revert_rolls_back_only_its_frame() {
     let receipt = w.chain.call(BOB, w.p1, data.into(), U256::ZERO).unwrap();
     assert!(receipt.success);
     let out = IProbe::callCall::abi_decode_returns(&receipt.output).unwrap();
-    assert_eq!(out._0, 1);
+    assert_eq!(out._0, 2);
     assert_eq!(
         out._1.as_ref(),
         b"reverted",
@@ -103,7 +103,7 @@ fn middle_evm_revert_undoes_a_successful_stylus_child() {
         IProbe::callCall::abi_decode_returns(&receipt.output)
             .unwrap()
             ._0,
-        1
+        2
     );
     assert_eq!(w.chain.storage(w.p2, U256::from(0x60)), U256::ZERO);
 }
@@ -187,7 +187,7 @@ fn reentrancy_flag_marks_a_program_already_on_the_stack() {
         IProbe::callCall::abi_decode_returns(&receipt.output)
             .unwrap()
             ._0,
-        1
+        2
     );
     // p1 -> forwarder -> p2 is not reentrant; p2 sees the forwarder as sender, BOB as origin.
     let data = probe_call(w.forwarder, forward(w.p2, &context));

@@ -253,7 +253,7 @@ fn calls_into_evm_return_status_and_data() {
         IProbe::callCall::abi_decode_returns(&receipt.output)
             .unwrap()
             ._0,
-        1
+        2
     );
     assert_eq!(chain.storage(reverter, U256::from(1)), U256::ZERO);
 }
@@ -293,7 +293,7 @@ fn value_transfer_out_of_a_program() {
         IProbe::callCall::abi_decode_returns(&receipt.output)
             .unwrap()
             ._0,
-        1
+        2
     );
     assert_eq!(chain.balance(BOB), ether(2));
 }
@@ -313,7 +313,7 @@ fn static_call_cannot_write_and_delegate_call_writes_the_callers_storage() {
         IProbe::staticCallCall::abi_decode_returns(&receipt.output)
             .unwrap()
             ._0,
-        1
+        2
     );
 
     let data = IProbe::delegateCallCall {
@@ -409,7 +409,7 @@ fn a_trap_reverts_the_frame_without_crashing_the_host() {
         IProbe::callCall::abi_decode_returns(&receipt.output)
             .unwrap()
             ._0,
-        1
+        2
     );
 }
 

@@ -23,13 +23,16 @@ use revm::primitives::{
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use wasmi::{
-    Global, Instance, Memory, Store, StoreLimits, StoreLimitsBuilder, TypedResumableCall, Val,
+    Global, Instance, Memory, Store, StoreLimits, StoreLimitsBuilder, TrapCode, TypedResumableCall,
+    Val,
 };
 
 /// How a hostio leaves the normal flow.
 enum Escape {
     /// Ink ran out: the frame halts out of gas.
     OutOfInk,
+    /// The wasm call stack overflowed: the frame halts like a call too deep (Nitro's ErrDepth).
+    OutOfStack,
     /// A bad pointer, a write in a static context, a malformed log, ...: the frame reverts.
     Failure,
     /// `exit_early(status)`.
@@ -175,6 +178,7 @@ enum Kind {
     Revert,
     Failure,
     OutOfGas,
+    OutOfStack,
 }
 
 struct Exec {
@@ -239,7 +243,16 @@ pub(crate) fn run(
         }
     }
     let calldata = inputs.input.bytes(&evm.inner.ctx);
-    let exec = execute(evm, &inputs, calldata, depth, memory)?;
+    let mut exec = execute(evm, &inputs, calldata, depth, memory)?;
+    // Return data costs at least what the EVM's memory expansion would (ArbOS StylusFixes).
+    if !exec.output.is_empty() {
+        let floor = evm_memory_gas(exec.output.len() as u64);
+        if limit < floor {
+            exec = Exec::halt(Kind::OutOfGas, 0);
+        } else {
+            exec.gas_left = exec.gas_left.min(limit - floor);
+        }
+    }
     let journal = evm.inner.ctx.journal_mut();
     let (result, output) = match exec.kind {
         Kind::Success => {
@@ -257,6 +270,10 @@ pub(crate) fn run(
         Kind::OutOfGas => {
             journal.checkpoint_revert(checkpoint);
             (InstructionResult::OutOfGas, Bytes::new())
+        }
+        Kind::OutOfStack => {
+            journal.checkpoint_revert(checkpoint);
+            (InstructionResult::CallTooDeep, Bytes::new())
         }
     };
     let mut gas = fresh_gas();
@@ -363,12 +380,16 @@ fn interpret(
             }
             Ok(TypedResumableCall::OutOfFuel(_)) => break Err(Escape::Failure),
             Err(_) if wasm.out_of_ink(&store) => break Err(Escape::OutOfInk),
+            Err(error) if error.as_trap_code() == Some(TrapCode::StackOverflow) => {
+                break Err(Escape::OutOfStack)
+            }
             Err(_) => break Err(Escape::Failure),
         }
     };
     let status = match end {
         Ok(status) | Err(Escape::Exit(status)) => status,
         Err(Escape::OutOfInk) => return Ok(Exec::halt(Kind::OutOfGas, 0)),
+        Err(Escape::OutOfStack) => return Ok(Exec::halt(Kind::OutOfStack, 0)),
         Err(Escape::Failure) => return Ok(Exec::halt(Kind::Failure, wasm.gas_left(&store))),
         Err(Escape::Fatal(error)) => return Err(error),
     };
@@ -635,7 +656,7 @@ fn hostio(
             wasm.buy_ink(store, HOSTIO_INK + EVM_API_INK)?;
             let address = Address::from(wasm.read_fixed::<20>(store, arg(0))?);
             let code = ok(evm.inner.ctx.journal_mut().code(address));
-            wasm.buy_gas(store, access_gas(code.is_cold))?;
+            wasm.buy_gas(store, EXTCODE_GAS + access_gas(code.is_cold))?;
             if hook == Hook::AccountCodeSize {
                 return Ok(vec![i32_val(code.data.len() as u64)]);
             }
@@ -726,8 +747,12 @@ fn access_gas(cold: bool) -> u64 {
     }
 }
 
-/// A call from a program: EIP-2929 access and value costs, the 63/64 rule capped by the gas the
-/// program asked for, the stipend for value, then a nested frame. Returns Nitro's status byte.
+/// Status byte Nitro hands a program for a sub-call that reverted or failed (`userFailure`).
+const CALL_FAILED: u64 = 2;
+
+/// A call from a program, as Nitro's `doCall`: EIP-2929 access and value costs, then
+/// `min((gas_left - base) * 63 / 64, requested)` forwarded plus the stipend when value moves.
+/// Returns Nitro's status byte: 0 on success, [`CALL_FAILED`] otherwise.
 #[allow(clippy::too_many_arguments)]
 fn call(
     evm: &mut DevnetEvm<'_>,
@@ -740,8 +765,10 @@ fn call(
     value: U256,
     gas_requested: u64,
 ) -> Result<u64, Escape> {
+    frame.return_data = Bytes::new();
+    // Value in a static context: write protection, nothing charged.
     if frame.is_static && !value.is_zero() {
-        return Err(Escape::Failure);
+        return Ok(CALL_FAILED);
     }
     let journal = evm.inner.ctx.journal_mut();
     let account = ok(journal.load_account_with_code(target));
@@ -756,9 +783,14 @@ fn call(
             base += NEW_ACCOUNT_GAS;
         }
     }
+    let gas_left = wasm.gas_left(store);
+    if gas_left < base {
+        // Nitro charges everything the program has and reports a failed call.
+        wasm.buy_gas(store, gas_left)?;
+        return Ok(CALL_FAILED);
+    }
     wasm.buy_gas(store, base)?;
-    let available = wasm.gas_left(store);
-    let gas = (available - available / 64).min(gas_requested);
+    let gas = ((gas_left - base) * 63 / 64).min(gas_requested);
     wasm.buy_gas(store, gas)?;
     let stipend = if value.is_zero() { 0 } else { CALL_STIPEND };
     let delegate = scheme == CallScheme::DelegateCall;
@@ -786,7 +818,11 @@ fn call(
     };
     settle(frame, wasm, store, &outcome.result);
     frame.return_data = outcome.result.output;
-    Ok(u64::from(!outcome.result.result.is_ok()))
+    Ok(if outcome.result.result.is_ok() {
+        0
+    } else {
+        CALL_FAILED
+    })
 }
 
 /// CREATE/CREATE2 from a program, priced as Nitro's `create`: base cost (plus hashing for
@@ -806,6 +842,10 @@ fn create(
     let mut base = CREATE_GAS;
     if matches!(scheme, CreateScheme::Create2 { .. }) {
         base += KECCAK_WORD_GAS * words(code.len() as u64);
+    }
+    // Nitro's create returns an error here, which fails the program.
+    if wasm.gas_left(store) < base {
+        return Err(Escape::Failure);
     }
     wasm.buy_gas(store, base)?;
     let available = wasm.gas_left(store);

@@ -26,6 +26,8 @@ pub const FLUSH_SENTRY_GAS: u64 = 2_300;
 pub const COLD_SLOAD_GAS: u64 = 2_100;
 pub const WARM_ACCESS_GAS: u64 = 100;
 pub const COLD_ACCOUNT_GAS: u64 = 2_600;
+/// Surcharge of reading an account's code (`ExtcodeSizeGasEIP150`, scaled by max code size / 24,576).
+pub const EXTCODE_GAS: u64 = 700;
 /// Value-transfer surcharge of a call and the surcharge for creating an account with it.
 pub const CALL_VALUE_GAS: u64 = 9_000;
 pub const NEW_ACCOUNT_GAS: u64 = 25_000;
@@ -72,6 +74,12 @@ pub fn words(bytes: u64) -> u64 {
 /// Gas of a log with `topics` topics and `data_bytes` bytes of data.
 pub fn log_gas(topics: u64, data_bytes: u64) -> u64 {
     LOG_GAS + LOG_TOPIC_GAS * topics + LOG_DATA_GAS * data_bytes
+}
+
+/// geth's memory expansion cost for `bytes`: a program's return data costs at least this much.
+pub fn evm_memory_gas(bytes: u64) -> u64 {
+    let words = words(bytes);
+    3 * words + words * words / 512
 }
 
 /// Sizes of a module that fix its entry costs at activation.
