@@ -201,6 +201,25 @@ fn reentrancy_flag_marks_a_program_already_on_the_stack() {
 }
 
 #[test]
+fn delegate_call_into_a_program_is_not_reentrant() {
+    let mut w = world();
+    // p1 delegate-calls p2's code: it runs as p1, sees p1's caller, and is not reentrant.
+    let context = IProbe::contextCall {}.abi_encode();
+    let data = IProbe::delegateCallCall {
+        target: w.p2,
+        data: context.into(),
+    }
+    .abi_encode();
+    let receipt = w.chain.call(BOB, w.p1, data.into(), U256::ZERO).unwrap();
+    let out = IProbe::delegateCallCall::abi_decode_returns(&receipt.output).unwrap();
+    assert_eq!(out._0, 0);
+    let ctx = IProbe::contextCall::abi_decode_returns(&out._1).unwrap();
+    assert_eq!(ctx._0, BOB);
+    assert_eq!(ctx._3, w.p1);
+    assert!(!ctx._5);
+}
+
+#[test]
 fn value_flows_through_both_vms() {
     let mut w = world();
     w.chain.fund(BOB, ether(10));

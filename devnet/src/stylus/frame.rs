@@ -311,8 +311,17 @@ fn execute(
     evm.tx.pages_open = pages_open.saturating_add(stats.footprint);
     evm.tx.pages_ever = evm.tx.pages_ever.max(evm.tx.pages_open);
     evm.tx.recent.insert(code_hash);
-    let reentrant = evm.tx.active.contains(&inputs.target_address);
-    evm.tx.active.push(inputs.target_address);
+    // As Nitro's TxProcessor: delegate and callcode frames do not open a span of their acting
+    // address; a program is reentrant when another open span has its address.
+    let counted = !matches!(
+        inputs.scheme,
+        CallScheme::DelegateCall | CallScheme::CallCode
+    );
+    let target = inputs.target_address;
+    if counted {
+        evm.tx.active.push(target);
+    }
+    let reentrant = evm.tx.active.iter().filter(|a| **a == target).count() > 1;
 
     let mut frame = Frame {
         caller: inputs.caller,
@@ -330,7 +339,9 @@ fn execute(
     };
     let exec = interpret(evm, &program, &mut frame, limit - entry);
 
-    evm.tx.active.pop();
+    if counted {
+        evm.tx.active.pop();
+    }
     evm.tx.pages_open = pages_open;
     exec
 }

@@ -193,7 +193,8 @@ pub struct TxStylus {
     pub pages_ever: u16,
     /// Programs already run in this transaction count as cached (ArbOS 60's recent-wasms set).
     pub recent: HashSet<B256>,
-    /// Acting addresses of the Stylus frames on the call stack, for `msg_reentrant`.
+    /// Addresses of the Stylus call (not delegate-call) frames on the call stack, for
+    /// `msg_reentrant`. Non-delegate EVM frames never share an address with a program.
     pub active: Vec<Address>,
     /// Lines printed through the debug-only "console" imports.
     pub console: Vec<String>,
