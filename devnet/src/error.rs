@@ -26,6 +26,8 @@ pub enum ActivationError {
     ImportSignature { module: String, name: String },
     #[error("missing export user_entrypoint(i32) -> i32")]
     MissingEntrypoint,
+    #[error("start functions are not allowed")]
+    StartFunction,
     #[error("missing memory export")]
     MissingMemory,
     #[error("initial memory of {pages} pages exceeds the {limit}-page limit")]

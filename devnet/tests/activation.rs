@@ -156,6 +156,16 @@ fn floats_simd_multi_value_and_reference_types_are_refused() {
 }
 
 #[test]
+fn start_functions_are_refused() {
+    let wasm = Wasm {
+        extra: vec![((vec![], vec![]), vec![End])],
+        start: Some(1),
+        ..Wasm::default()
+    };
+    assert_eq!(deploy_err(&wasm.build()), ActivationError::StartFunction);
+}
+
+#[test]
 fn size_limits_are_enforced() {
     let pages = Wasm {
         memory_pages: Some(129),

@@ -206,6 +206,7 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
                     refuse_reference_types(&[global.map_err(invalid)?.ty.content_type])?;
                 }
             }
+            Payload::StartSection { .. } => return Err(ActivationError::StartFunction),
             Payload::TableSection(reader) if reader.count() > 1 => {
                 return Err(ActivationError::Invalid("at most one table".into()));
             }

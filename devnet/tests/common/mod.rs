@@ -131,6 +131,8 @@ pub struct Wasm {
     pub data: Vec<u8>,
     /// Extra local functions (type, body), e.g. to carry a forbidden instruction.
     pub extra: Vec<(Sig, Body)>,
+    /// Function index of a start function.
+    pub start: Option<u32>,
 }
 
 impl Default for Wasm {
@@ -145,6 +147,7 @@ impl Default for Wasm {
             export_entry: true,
             data: Vec::new(),
             extra: Vec::new(),
+            start: None,
         }
     }
 }
@@ -197,6 +200,9 @@ impl Wasm {
             exports.export("memory", ExportKind::Memory, 0);
         }
         module.section(&exports);
+        if let Some(function_index) = self.start {
+            module.section(&StartSection { function_index });
+        }
         let mut code = CodeSection::new();
         let mut entry = Function::new([]);
         for instruction in &self.body {
