@@ -179,6 +179,8 @@ enum Kind {
     Failure,
     OutOfGas,
     OutOfStack,
+    /// The code has the Stylus prefix but no activated program (Nitro: ProgramNotActivated).
+    NotActivated,
 }
 
 struct Exec {
@@ -275,6 +277,10 @@ pub(crate) fn run(
             journal.checkpoint_revert(checkpoint);
             (InstructionResult::CallTooDeep, Bytes::new())
         }
+        Kind::NotActivated => {
+            journal.checkpoint_revert(checkpoint);
+            (InstructionResult::NotActivated, Bytes::new())
+        }
     };
     let mut gas = fresh_gas();
     // gas_left is clamped to the limit, so this charge always fits.
@@ -295,9 +301,10 @@ fn execute(
 ) -> Result<Exec, ContextDbError<Ctx>> {
     let limit = inputs.gas_limit;
     let code_hash = inputs.known_bytecode.0;
-    // Code with the Stylus prefix that was never activated cannot run (Nitro: ProgramNotActivated).
+    // Code with the Stylus prefix that was never activated cannot run; as any error other than a
+    // revert, it consumes the frame's gas.
     let Some(program) = evm.stylus.program(&code_hash) else {
-        return Ok(Exec::halt(Kind::Failure, limit));
+        return Ok(Exec::halt(Kind::NotActivated, 0));
     };
     let stats = program.stats;
     let cached = evm.stylus.is_cached(&code_hash) || evm.tx.recent.contains(&code_hash);
