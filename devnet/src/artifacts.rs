@@ -31,7 +31,8 @@ pub fn wasm_target_dir(workspace: &Path) -> PathBuf {
 }
 
 /// Builds `package` (a cdylib crate of the workspace at `workspace`) for wasm32 in release mode
-/// and returns the bytes of `<crate_name>.wasm`.
+/// and returns the bytes of `<crate_name>.wasm`. `--locked`, like every cargo call of the project:
+/// a lock file that does not match the manifests fails instead of being rewritten.
 pub fn build_wasm(workspace: &Path, package: &str) -> Result<Vec<u8>, BuildError> {
     let target_dir = wasm_target_dir(workspace);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -39,6 +40,7 @@ pub fn build_wasm(workspace: &Path, package: &str) -> Result<Vec<u8>, BuildError
         .current_dir(workspace)
         .args([
             "build",
+            "--locked",
             "--release",
             "--target",
             "wasm32-unknown-unknown",
