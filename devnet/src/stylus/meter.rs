@@ -27,7 +27,7 @@ pub fn op_ink(op: &Operator, types: &[FuncType]) -> Option<u64> {
         Drop => 9,
         Block { .. } | Loop { .. } | Else | End => 1,
         Br { .. } | BrIf { .. } | If { .. } => 765,
-        Select | TypedSelect { .. } => 1_250,
+        Select => 1_250,
         Call { .. } => 3_800,
         LocalGet { .. } | LocalTee { .. } => 75,
         LocalSet { .. } => 210,
