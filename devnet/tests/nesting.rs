@@ -201,6 +201,28 @@ fn reentrancy_flag_marks_a_program_already_on_the_stack() {
 }
 
 #[test]
+fn a_static_call_into_a_program_cannot_write_or_log() {
+    let mut w = world();
+    let log = IProbe::logCall {
+        topics: vec![],
+        data: Bytes::new(),
+    }
+    .abi_encode();
+    let context = IProbe::contextCall {}.abi_encode();
+    for (inner, status) in [(store(0x60, 1), 2), (log.into(), 2), (context.into(), 0)] {
+        let data = IProbe::staticCallCall {
+            target: w.p2,
+            data: inner,
+        }
+        .abi_encode();
+        let receipt = w.chain.call(BOB, w.p1, data.into(), U256::ZERO).unwrap();
+        let out = IProbe::staticCallCall::abi_decode_returns(&receipt.output).unwrap();
+        assert_eq!(out._0, status);
+    }
+    assert_eq!(w.chain.storage(w.p2, U256::from(0x60)), U256::ZERO);
+}
+
+#[test]
 fn delegate_call_into_a_program_is_not_reentrant() {
     let mut w = world();
     // p1 delegate-calls p2's code: it runs as p1, sees p1's caller, and is not reentrant.
