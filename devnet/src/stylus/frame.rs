@@ -307,7 +307,9 @@ fn execute(
         return Ok(Exec::halt(Kind::NotActivated, 0));
     };
     let stats = program.stats;
-    let cached = evm.stylus.is_cached(&code_hash) || evm.tx.recent.contains(&code_hash);
+    // Recorded before the entry cost is paid, as Nitro inserts into its recent-wasms set first.
+    let recent = !evm.tx.recent.insert(code_hash);
+    let cached = evm.stylus.is_cached(&code_hash) || recent;
     let entry = memory_gas(stats.footprint, evm.tx.pages_open, evm.tx.pages_ever)
         .saturating_add(stats.cached_gas())
         .saturating_add(if cached { 0 } else { stats.init_gas() });
@@ -317,7 +319,6 @@ fn execute(
     let pages_open = evm.tx.pages_open;
     evm.tx.pages_open = pages_open.saturating_add(stats.footprint);
     evm.tx.pages_ever = evm.tx.pages_ever.max(evm.tx.pages_open);
-    evm.tx.recent.insert(code_hash);
     // As Nitro's TxProcessor: delegate and callcode frames do not open a span of their acting
     // address; a program is reentrant when another open span has its address.
     let counted = !matches!(
