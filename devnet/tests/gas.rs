@@ -270,3 +270,27 @@ fn wasm_stack_overflow_halts_and_consumes_the_frame_gas() {
     assert_eq!(receipt.halt.as_deref(), Some("CallTooDeep"));
     assert_eq!(receipt.gas_used, 5_000_000);
 }
+
+#[test]
+fn an_unaffordable_transaction_is_an_error_not_a_receipt() {
+    let mut chain = Devnet::new();
+    let result = chain.call(BOB, ALICE, Bytes::new(), ether(1));
+    assert!(matches!(
+        result,
+        Err(vigil_devnet::DevnetError::Transaction(_))
+    ));
+    // With a base fee, gas must be paid for too.
+    chain.set_basefee(1_000_000_000);
+    chain.fund(BOB, U256::from(21_000u64 * 1_000_000_000 - 1));
+    let result = chain.call_with_gas(BOB, ALICE, Bytes::new(), U256::ZERO, 21_000);
+    assert!(matches!(
+        result,
+        Err(vigil_devnet::DevnetError::Transaction(_))
+    ));
+    chain.fund(BOB, U256::from(21_000u64 * 1_000_000_000));
+    let receipt = chain
+        .call_with_gas(BOB, ALICE, Bytes::new(), U256::ZERO, 21_000)
+        .unwrap();
+    assert!(receipt.success);
+    assert_eq!(chain.balance(BOB), U256::ZERO);
+}
