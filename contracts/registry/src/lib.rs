@@ -31,6 +31,7 @@ mod tests;
 
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U32, U64};
+use alloy_sol_types::{SolError, SolEvent};
 use stylus_sdk::{
     call::transfer::transfer_eth,
     prelude::*,
@@ -117,14 +118,14 @@ impl ThreatRegistry {
     #[constructor]
     pub fn constructor(&mut self, owner: Address, params: Params) -> Result<()> {
         if owner.is_zero() {
-            return Err(ZeroAddress {}.into());
+            return Err(revert(ZeroAddress::SELECTOR, &[]));
         }
         params::validate(&params)?;
         self.owner.set(owner);
         self.params_version.set(U32::from(1));
         self.params.setter(1).set_params(&params);
-        self.vm().log(OwnershipTransferred { previousOwner: Address::ZERO, newOwner: owner });
-        self.vm().log(ParamsApplied { version: 1 });
+        self.emit(OwnershipTransferred::SIGNATURE_HASH, &[w(Address::ZERO), w(owner)], &[]);
+        self.emit(ParamsApplied::SIGNATURE_HASH, &[w(1u32)], &[]);
         Ok(())
     }
 
@@ -136,7 +137,7 @@ impl ThreatRegistry {
     pub fn stake(&mut self) -> Result<()> {
         let amount = self.vm().msg_value();
         if amount.is_zero() {
-            return Err(ZeroAmount {}.into());
+            return Err(revert(ZeroAmount::SELECTOR, &[]));
         }
         let (who, now) = (self.vm().msg_sender(), self.vm().block_timestamp());
         let warmup = self.current_params().stake_warmup();
@@ -153,7 +154,7 @@ impl ThreatRegistry {
         r.stake.set(stake);
         let total = self.total_stake.get() + amount;
         self.total_stake.set(total);
-        self.vm().log(Staked { reporter: who, amount, stake, warmUntil: warm_at });
+        self.emit(Staked::SIGNATURE_HASH, &[w(who)], &[w(amount), w(stake), w(warm_at)]);
         Ok(())
     }
 
@@ -161,14 +162,14 @@ impl ThreatRegistry {
     /// the amount and restarts the delay for all of it.
     pub fn request_unstake(&mut self, amount: U256) -> Result<()> {
         if amount.is_zero() {
-            return Err(ZeroAmount {}.into());
+            return Err(revert(ZeroAmount::SELECTOR, &[]));
         }
         let (who, now) = (self.vm().msg_sender(), self.vm().block_timestamp());
         let delay = self.current_params().unbonding_delay();
         let mut r = self.reporters.setter(who);
         let available = free_stake(&r);
         if amount > available {
-            return Err(InsufficientStake { available, required: amount }.into());
+            return Err(revert(InsufficientStake::SELECTOR, &[w(available), w(amount)]));
         }
         // Leaving stake comes out of the warming part first, so warm stake stays warm.
         let warming = r.warming.get();
@@ -177,7 +178,7 @@ impl ThreatRegistry {
         let unbond_at = now.saturating_add(delay);
         r.unbonding.set(unbonding);
         r.unbond_at.set(U64::from(unbond_at));
-        self.vm().log(UnstakeRequested { reporter: who, amount, unbonding, unbondAt: unbond_at });
+        self.emit(UnstakeRequested::SIGNATURE_HASH, &[w(who)], &[w(amount), w(unbonding), w(unbond_at)]);
         Ok(())
     }
 
@@ -187,18 +188,18 @@ impl ThreatRegistry {
         let mut r = self.reporters.setter(who);
         let amount = r.unbonding.get();
         if amount.is_zero() {
-            return Err(NothingToWithdraw {}.into());
+            return Err(revert(NothingToWithdraw::SELECTOR, &[]));
         }
         let until = r.unbond_at.get().to::<u64>();
         if now < until {
-            return Err(StillUnbonding { until }.into());
+            return Err(revert(StillUnbonding::SELECTOR, &[w(until)]));
         }
         let stake = r.stake.get() - amount;
         r.stake.set(stake);
         r.unbonding.set(U256::ZERO);
         let total = self.total_stake.get() - amount;
         self.total_stake.set(total);
-        self.vm().log(Withdrawn { reporter: who, amount });
+        self.emit(Withdrawn::SIGNATURE_HASH, &[w(who)], &[w(amount)]);
         self.pay(who, amount)
     }
 
@@ -207,12 +208,12 @@ impl ThreatRegistry {
         let who = self.vm().msg_sender();
         let amount = self.claimable.get(who);
         if amount.is_zero() {
-            return Err(NothingToClaim {}.into());
+            return Err(revert(NothingToClaim::SELECTOR, &[]));
         }
         self.claimable.insert(who, U256::ZERO);
         let total = self.total_claimable.get() - amount;
         self.total_claimable.set(total);
-        self.vm().log(Claimed { account: who, amount });
+        self.emit(Claimed::SIGNATURE_HASH, &[w(who)], &[w(amount)]);
         self.pay(who, amount)
     }
 
@@ -236,13 +237,13 @@ impl ThreatRegistry {
         validate_ttl(ttl, self.params.get(version).max_ttl())?;
         let current = self.status_of_subject(subject);
         if current.level_at(now).is_live() {
-            return Err(FlagExists { subject, flagId: current.flag_id }.into());
+            return Err(revert(FlagExists::SELECTOR, &[w(subject), w(current.flag_id)]));
         }
         if current.disputed {
-            return Err(SubjectInDispute { subject }.into());
+            return Err(revert(SubjectInDispute::SELECTOR, &[w(subject)]));
         }
         let who = self.vm().msg_sender();
-        let id = self.flag_count.get().to::<u32>().checked_add(1).ok_or(AmountOverflow {})?;
+        let id = self.flag_count.get().to::<u32>().checked_add(1).ok_or_else(|| revert(AmountOverflow::SELECTOR, &[]))?;
         let (bond, weight) = self.bond_report(who, version, now)?;
         self.flag_count.set(U32::from(id));
         let expiry = now.saturating_add(ttl);
@@ -269,18 +270,7 @@ impl ThreatRegistry {
         if level == Level::Confirmed {
             self.flags.setter(id).reached_confirmed.set(true);
         }
-        self.vm().log(FlagSubmitted {
-            subject,
-            flagId: id,
-            reporter: who,
-            category,
-            severity,
-            evidence,
-            expiry,
-            rulesVersion: version,
-            weight: U256::from(weight),
-            bond,
-        });
+        self.emit(FlagSubmitted::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(category), w(severity), w(evidence), w(expiry), w(version), w(weight), w(bond)]);
         self.write_status(subject, status)?;
         Ok(id)
     }
@@ -292,7 +282,7 @@ impl ThreatRegistry {
         let now = self.vm().block_timestamp();
         let mut status = self.live_status(subject, now)?;
         if status.finalized {
-            return Err(FlagFinal { subject }.into());
+            return Err(revert(FlagFinal::SELECTOR, &[w(subject)]));
         }
         let who = self.vm().msg_sender();
         let id = status.flag_id;
@@ -301,10 +291,10 @@ impl ThreatRegistry {
         {
             let f = self.flags.get(id);
             if f.joined.get(who) {
-                return Err(AlreadyReported { subject, reporter: who }.into());
+                return Err(revert(AlreadyReported::SELECTOR, &[w(subject), w(who)]));
             }
             if f.reporters.len() >= max as usize {
-                return Err(TooManyReporters { subject, max }.into());
+                return Err(revert(TooManyReporters::SELECTOR, &[w(subject), w(max)]));
             }
         }
         let (bond, weight) = self.bond_report(who, version, now)?;
@@ -321,7 +311,7 @@ impl ThreatRegistry {
         if status.level == Level::Confirmed {
             self.flags.setter(id).reached_confirmed.set(true);
         }
-        self.vm().log(FlagCorroborated { subject, flagId: id, reporter: who, evidence, weight: U256::from(weight), bond });
+        self.emit(FlagCorroborated::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(evidence), w(weight), w(bond)]);
         self.write_status(subject, status)
     }
 
@@ -332,10 +322,10 @@ impl ThreatRegistry {
         let who = self.vm().msg_sender();
         let f = self.flags.get(status.flag_id);
         if !f.joined.get(who) {
-            return Err(NotAReporter { subject, account: who }.into());
+            return Err(revert(NotAReporter::SELECTOR, &[w(subject), w(who)]));
         }
         status.expiry = now.saturating_add(f.ttl.get().to::<u64>());
-        self.vm().log(FlagRenewed { subject, flagId: status.flag_id, reporter: who, expiry: status.expiry });
+        self.emit(FlagRenewed::SIGNATURE_HASH, &[w(subject), w(status.flag_id), w(who)], &[w(status.expiry)]);
         self.write_status(subject, status)
     }
 
@@ -344,18 +334,25 @@ impl ThreatRegistry {
     pub fn reveal(&mut self, subject: B256, details: Vec<u8>) -> Result<()> {
         let status = self.status_of_subject(subject);
         if status.flag_id == 0 || SubjectKind::of(subject) != Some(SubjectKind::Advisory) {
-            return Err(NoLiveFlag { subject }.into());
+            return Err(revert(NoLiveFlag::SELECTOR, &[w(subject)]));
         }
         let who = self.vm().msg_sender();
         let f = self.flags.get(status.flag_id);
         if !f.joined.get(who) {
-            return Err(NotAReporter { subject, account: who }.into());
+            return Err(revert(NotAReporter::SELECTOR, &[w(subject), w(who)]));
         }
         let evidence = f.evidence.get();
         if self.vm().native_keccak256(&details) != evidence {
-            return Err(RevealMismatch { subject, evidence }.into());
+            return Err(revert(RevealMismatch::SELECTOR, &[w(subject), w(evidence)]));
         }
-        self.vm().log(AdvisoryRevealed { subject, flagId: status.flag_id, reporter: who, details: details.into() });
+        // `bytes` is the one dynamic event field: head offset, length, then the padded bytes.
+        let padded = 64 + details.len().div_ceil(32) * 32;
+        let mut data = Vec::with_capacity(padded);
+        data.extend_from_slice(w(32u32).as_slice());
+        data.extend_from_slice(w(details.len()).as_slice());
+        data.extend_from_slice(&details);
+        data.resize(padded, 0);
+        self.emit_bytes(AdvisoryRevealed::SIGNATURE_HASH, &[w(subject), w(status.flag_id), w(who)], &data);
         Ok(())
     }
 
@@ -366,17 +363,17 @@ impl ThreatRegistry {
         let now = self.vm().block_timestamp();
         let mut status = self.live_status(subject, now)?;
         if status.finalized {
-            return Err(FlagFinal { subject }.into());
+            return Err(revert(FlagFinal::SELECTOR, &[w(subject)]));
         }
         if status.disputed {
-            return Err(AlreadyDisputed { subject }.into());
+            return Err(revert(AlreadyDisputed::SELECTOR, &[w(subject)]));
         }
         let id = status.flag_id;
         let version = self.flags.get(id).rules.get().to::<u32>();
         let expected = self.params.get(version).dispute_bond.get();
         let sent = self.vm().msg_value();
         if sent != expected {
-            return Err(WrongBond { expected, sent }.into());
+            return Err(revert(WrongBond::SELECTOR, &[w(expected), w(sent)]));
         }
         let who = self.vm().msg_sender();
         {
@@ -387,7 +384,7 @@ impl ThreatRegistry {
         let bonds = self.total_dispute_bonds.get() + sent;
         self.total_dispute_bonds.set(bonds);
         status.disputed = true;
-        self.vm().log(Disputed { subject, flagId: id, disputer: who, evidence, bond: sent });
+        self.emit(Disputed::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(evidence), w(sent)]);
         self.write_status(subject, status)
     }
 
@@ -396,26 +393,26 @@ impl ThreatRegistry {
     pub fn release(&mut self, flag_id: u32) -> Result<()> {
         let now = self.vm().block_timestamp();
         if flag_id == 0 || flag_id > self.flag_count.get().to::<u32>() {
-            return Err(UnknownFlag { flagId: flag_id }.into());
+            return Err(revert(UnknownFlag::SELECTOR, &[w(flag_id)]));
         }
         let f = self.flags.get(flag_id);
         if f.settled.get() {
-            return Err(AlreadySettled { flagId: flag_id }.into());
+            return Err(revert(AlreadySettled::SELECTOR, &[w(flag_id)]));
         }
         let subject = f.subject.get();
         let status = self.status_of_subject(subject);
         if status.flag_id == flag_id {
             if status.disputed {
-                return Err(SubjectInDispute { subject }.into());
+                return Err(revert(SubjectInDispute::SELECTOR, &[w(subject)]));
             }
             if status.level_at(now).is_live() {
-                return Err(FlagStillLive { flagId: flag_id, expiry: status.expiry }.into());
+                return Err(revert(FlagStillLive::SELECTOR, &[w(flag_id), w(status.expiry)]));
             }
         }
         let reward = f.reached_confirmed.get();
         let per = self.settle_reporters(flag_id, Settlement::Release { reward });
         let count = self.flags.get(flag_id).reporters.len();
-        self.vm().log(BondsReleased { flagId: flag_id, perReporter: per, reporters: U256::from(count) });
+        self.emit(BondsReleased::SIGNATURE_HASH, &[w(flag_id)], &[w(per), w(count)]);
         Ok(())
     }
 
@@ -429,7 +426,7 @@ impl ThreatRegistry {
         let now = self.vm().block_timestamp();
         let mut status = self.status_of_subject(subject);
         if !status.disputed {
-            return Err(NotDisputed { subject }.into());
+            return Err(revert(NotDisputed::SELECTOR, &[w(subject)]));
         }
         let id = status.flag_id;
         let (disputer, bond) = self.take_dispute_bond(&status);
@@ -450,17 +447,7 @@ impl ThreatRegistry {
             status.level = Level::Removed;
             (slashed, bond + reward, U256::ZERO, rest)
         };
-        self.vm().log(DisputeResolved {
-            subject,
-            flagId: id,
-            resolver: who,
-            upheld,
-            rationale,
-            slashed,
-            toDisputer: to_disputer,
-            toReporters: to_reporters,
-            toTreasury: to_treasury,
-        });
+        self.emit(DisputeResolved::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(upheld), w(rationale), w(slashed), w(to_disputer), w(to_reporters), w(to_treasury)]);
         self.write_status(subject, status)
     }
 
@@ -490,7 +477,7 @@ impl ThreatRegistry {
             }
             id
         } else {
-            let id = self.flag_count.get().to::<u32>().checked_add(1).ok_or(AmountOverflow {})?;
+            let id = self.flag_count.get().to::<u32>().checked_add(1).ok_or_else(|| revert(AmountOverflow::SELECTOR, &[]))?;
             self.flag_count.set(U32::from(id));
             let mut f = self.flags.setter(id);
             f.subject.set(subject);
@@ -510,7 +497,7 @@ impl ThreatRegistry {
         status.level = Level::Confirmed;
         status.expiry = status.expiry.max(now.saturating_add(ttl));
         self.flags.setter(id).reached_confirmed.set(true);
-        self.vm().log(EmergencyAction { subject, flagId: id, resolver: who, confirmed: true, rationale });
+        self.emit(EmergencyAction::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(true), w(rationale)]);
         self.write_status(subject, status)?;
         Ok(id)
     }
@@ -522,7 +509,7 @@ impl ThreatRegistry {
         let now = self.vm().block_timestamp();
         let mut status = self.status_of_subject(subject);
         if !status.level_at(now).is_live() && !status.disputed {
-            return Err(NoLiveFlag { subject }.into());
+            return Err(revert(NoLiveFlag::SELECTOR, &[w(subject)]));
         }
         let id = status.flag_id;
         let (disputer, bond) = self.take_dispute_bond(&status);
@@ -533,7 +520,7 @@ impl ThreatRegistry {
         status.disputed = false;
         status.finalized = true;
         status.level = Level::Removed;
-        self.vm().log(EmergencyAction { subject, flagId: id, resolver: who, confirmed: false, rationale });
+        self.emit(EmergencyAction::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(false), w(rationale)]);
         self.write_status(subject, status)
     }
 
@@ -542,29 +529,29 @@ impl ThreatRegistry {
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<()> {
         let owner = self.only_owner()?;
         self.pending_owner.set(new_owner);
-        self.vm().log(OwnershipTransferStarted { owner, pendingOwner: new_owner });
+        self.emit(OwnershipTransferStarted::SIGNATURE_HASH, &[w(owner), w(new_owner)], &[]);
         Ok(())
     }
 
     pub fn accept_ownership(&mut self) -> Result<()> {
         let who = self.vm().msg_sender();
         if who != self.pending_owner.get() || who.is_zero() {
-            return Err(Unauthorized { account: who }.into());
+            return Err(revert(Unauthorized::SELECTOR, &[w(who)]));
         }
         let previous = self.owner.get();
         self.owner.set(who);
         self.pending_owner.set(Address::ZERO);
-        self.vm().log(OwnershipTransferred { previousOwner: previous, newOwner: who });
+        self.emit(OwnershipTransferred::SIGNATURE_HASH, &[w(previous), w(who)], &[]);
         Ok(())
     }
 
     pub fn set_resolver(&mut self, account: Address, enabled: bool) -> Result<()> {
         self.only_owner()?;
         if account.is_zero() {
-            return Err(ZeroAddress {}.into());
+            return Err(revert(ZeroAddress::SELECTOR, &[]));
         }
         self.resolvers.insert(account, enabled);
-        self.vm().log(ResolverSet { account, enabled });
+        self.emit(ResolverSet::SIGNATURE_HASH, &[w(account)], &[w(enabled)]);
         Ok(())
     }
 
@@ -572,7 +559,7 @@ impl ThreatRegistry {
     pub fn set_guard(&mut self, guard: Address) -> Result<()> {
         self.only_owner()?;
         self.guard.set(guard);
-        self.vm().log(GuardSet { guard });
+        self.emit(GuardSet::SIGNATURE_HASH, &[w(guard)], &[]);
         Ok(())
     }
 
@@ -581,7 +568,7 @@ impl ThreatRegistry {
     pub fn set_submissions_paused(&mut self, paused: bool) -> Result<()> {
         self.only_owner()?;
         self.submissions_paused.set(paused);
-        self.vm().log(SubmissionsPausedSet { paused });
+        self.emit(SubmissionsPausedSet::SIGNATURE_HASH, &[], &[w(paused)]);
         Ok(())
     }
 
@@ -595,18 +582,18 @@ impl ThreatRegistry {
         self.pending_params.set_params(&params);
         self.pending_eta.set(U64::from(eta));
         let version = self.params_version.get().to::<u32>() + 1;
-        self.vm().log(ParamsScheduled { version, eta });
+        self.emit(ParamsScheduled::SIGNATURE_HASH, &[w(version)], &[w(eta)]);
         Ok(())
     }
 
     pub fn cancel_params(&mut self) -> Result<()> {
         self.only_owner()?;
         if self.pending_eta.get().is_zero() {
-            return Err(NoPendingParams {}.into());
+            return Err(revert(NoPendingParams::SELECTOR, &[]));
         }
         self.pending_eta.set(U64::ZERO);
         let version = self.params_version.get().to::<u32>() + 1;
-        self.vm().log(ParamsCancelled { version });
+        self.emit(ParamsCancelled::SIGNATURE_HASH, &[w(version)], &[]);
         Ok(())
     }
 
@@ -615,17 +602,17 @@ impl ThreatRegistry {
     pub fn apply_params(&mut self) -> Result<u32> {
         let eta = self.pending_eta.get().to::<u64>();
         if eta == 0 {
-            return Err(NoPendingParams {}.into());
+            return Err(revert(NoPendingParams::SELECTOR, &[]));
         }
         if self.vm().block_timestamp() < eta {
-            return Err(ParamsNotReady { eta }.into());
+            return Err(revert(ParamsNotReady::SELECTOR, &[w(eta)]));
         }
         let params = self.pending_params.to_params();
         let version = self.params_version.get().to::<u32>() + 1;
         self.params.setter(version).set_params(&params);
         self.params_version.set(U32::from(version));
         self.pending_eta.set(U64::ZERO);
-        self.vm().log(ParamsApplied { version });
+        self.emit(ParamsApplied::SIGNATURE_HASH, &[w(version)], &[]);
         Ok(version)
     }
 
@@ -633,14 +620,14 @@ impl ThreatRegistry {
     pub fn sweep_treasury(&mut self, to: Address) -> Result<()> {
         self.only_owner()?;
         if to.is_zero() {
-            return Err(ZeroAddress {}.into());
+            return Err(revert(ZeroAddress::SELECTOR, &[]));
         }
         let amount = self.treasury.get();
         if amount.is_zero() {
-            return Err(NothingToClaim {}.into());
+            return Err(revert(NothingToClaim::SELECTOR, &[]));
         }
         self.treasury.set(U256::ZERO);
-        self.vm().log(TreasurySwept { to, amount });
+        self.emit(TreasurySwept::SIGNATURE_HASH, &[w(to)], &[w(amount)]);
         self.pay(to, amount)
     }
 
@@ -663,14 +650,14 @@ impl ThreatRegistry {
 
     pub fn status_of_many(&self, subjects: Vec<B256>) -> Result<Vec<SubjectStatus>> {
         if subjects.len() > MAX_BATCH {
-            return Err(BatchTooLarge { length: U256::from(subjects.len()), max: U256::from(MAX_BATCH) }.into());
+            return Err(revert(BatchTooLarge::SELECTOR, &[w(U256::from(subjects.len())), w(U256::from(MAX_BATCH))]));
         }
         Ok(subjects.into_iter().map(|s| self.view_status(s)).collect())
     }
 
     pub fn flag_info(&self, flag_id: u32) -> Result<FlagInfo> {
         if flag_id == 0 || flag_id > self.flag_count.get().to::<u32>() {
-            return Err(UnknownFlag { flagId: flag_id }.into());
+            return Err(revert(UnknownFlag::SELECTOR, &[w(flag_id)]));
         }
         let f = self.flags.get(flag_id);
         let reporters = (0..f.reporters.len()).filter_map(|i| f.reporters.get(i)).collect();
@@ -709,7 +696,7 @@ impl ThreatRegistry {
         let current = self.params_version.get().to::<u32>();
         let version = if version == 0 { current } else { version };
         if version > current {
-            return Err(InvalidParams { field: 0 }.into());
+            return Err(revert(InvalidParams::SELECTOR, &[w(0u8)]));
         }
         Ok(self.params.get(version).to_params())
     }
@@ -764,6 +751,22 @@ enum Settlement {
 }
 
 impl ThreatRegistry {
+    /// Emits an event whose data is static words. One emitter for every event instead of alloy's
+    /// per-event encoders, which cost ~600 bytes of wasm each; the tests decode every event with its
+    /// `sol!` declaration, so the layouts cannot drift.
+    fn emit(&self, signature: B256, indexed: &[B256], data: &[B256]) {
+        let bytes: Vec<u8> = data.iter().flat_map(|word| word.0).collect();
+        self.emit_bytes(signature, indexed, &bytes);
+    }
+
+    fn emit_bytes(&self, signature: B256, indexed: &[B256], data: &[u8]) {
+        let mut topics = [signature; 4];
+        let n = indexed.len().min(3);
+        topics[1..=n].copy_from_slice(&indexed[..n]);
+        // Fails only with more than four topics, which the slice above rules out.
+        let _ = self.vm().raw_log(&topics[..=n], data);
+    }
+
     fn current_params(&self) -> stylus_sdk::storage::StorageGuard<'_, ParamsSlot> {
         self.params.getter(self.params_version.get().to::<u32>())
     }
@@ -798,7 +801,7 @@ impl ThreatRegistry {
         if s.level_at(now).is_live() {
             Ok(s)
         } else {
-            Err(NoLiveFlag { subject }.into())
+            Err(revert(NoLiveFlag::SELECTOR, &[w(subject)]))
         }
     }
 
@@ -806,7 +809,7 @@ impl ThreatRegistry {
     fn write_status(&mut self, subject: B256, status: Status) -> Result<()> {
         let word = status.to_word();
         self.status.insert(subject, word);
-        self.vm().log(StatusChanged { subject, flagId: status.flag_id, status: word });
+        self.emit(StatusChanged::SIGNATURE_HASH, &[w(subject), w(status.flag_id)], &[w(word)]);
         let guard = self.guard.get();
         if guard.is_zero() {
             return Ok(());
@@ -814,7 +817,7 @@ impl ThreatRegistry {
         let call = Call::new_mutating(self);
         IStatusSink::new(guard)
             .on_status_change(self.vm(), call, subject, word)
-            .map_err(|_| GuardSyncFailed { guard, subject }.into())
+            .map_err(|_| revert(GuardSyncFailed::SELECTOR, &[w(guard), w(subject)]))
     }
 
     /// Checks that `who` may report under `version` and locks its bond. Returns (bond, weight).
@@ -832,14 +835,14 @@ impl ThreatRegistry {
             now,
         );
         if warm < min_stake || warm.is_zero() {
-            return Err(InsufficientStake { available: warm, required: min_stake.max(U256::from(1)) }.into());
+            return Err(revert(InsufficientStake::SELECTOR, &[w(warm), w(min_stake.max(U256::from(1)))]));
         }
         if r.reputation.get().is_zero() {
-            return Err(NoReputation { reporter: who }.into());
+            return Err(revert(NoReputation::SELECTOR, &[w(who)]));
         }
         let available = free_stake(&r);
         if available < bond {
-            return Err(InsufficientStake { available, required: bond }.into());
+            return Err(revert(InsufficientStake::SELECTOR, &[w(available), w(bond)]));
         }
         let locked = r.locked.get() + bond;
         r.locked.set(locked);
@@ -875,13 +878,7 @@ impl ThreatRegistry {
             if let Settlement::Upheld { share } = how {
                 self.credit(who, share);
             }
-            self.vm().log(ReporterSettled {
-                flagId: flag_id,
-                reporter: who,
-                slashed: lost,
-                released: bond - lost,
-                reputation: rep,
-            });
+            self.emit(ReporterSettled::SIGNATURE_HASH, &[w(flag_id), w(who)], &[w(lost), w(bond - lost), w(rep)]);
         }
         let total = self.total_stake.get() - slashed;
         self.total_stake.set(total);
@@ -942,12 +939,12 @@ impl ThreatRegistry {
 
     /// Sends ETH after all state is written; the SDK's entrypoint rejects reentrant calls.
     fn pay(&mut self, to: Address, amount: U256) -> Result<()> {
-        transfer_eth(self.vm(), to, amount).map_err(|_| TransferFailed { to, amount }.into())
+        transfer_eth(self.vm(), to, amount).map_err(|_| revert(TransferFailed::SELECTOR, &[w(to), w(amount)]))
     }
 
     fn ensure_open(&self) -> Result<()> {
         if self.submissions_paused.get() {
-            return Err(SubmissionsPaused {}.into());
+            return Err(revert(SubmissionsPaused::SELECTOR, &[]));
         }
         Ok(())
     }
@@ -955,7 +952,7 @@ impl ThreatRegistry {
     fn only_owner(&self) -> Result<Address> {
         let who = self.vm().msg_sender();
         if who != self.owner.get() {
-            return Err(Unauthorized { account: who }.into());
+            return Err(revert(Unauthorized::SELECTOR, &[w(who)]));
         }
         Ok(who)
     }
@@ -963,7 +960,7 @@ impl ThreatRegistry {
     fn only_resolver(&self) -> Result<Address> {
         let who = self.vm().msg_sender();
         if !self.resolvers.get(who) {
-            return Err(Unauthorized { account: who }.into());
+            return Err(revert(Unauthorized::SELECTOR, &[w(who)]));
         }
         Ok(who)
     }
@@ -982,23 +979,23 @@ fn report_weight(r: &Reporter, cap: u128, now: u64) -> u128 {
 fn validate_subject(subject: B256) -> Result<()> {
     match SubjectKind::of(subject) {
         Some(_) => Ok(()),
-        None => Err(InvalidSubject { subject }.into()),
+        None => Err(revert(InvalidSubject::SELECTOR, &[w(subject)])),
     }
 }
 
 fn validate_labels(category: u8, severity: u8) -> Result<()> {
     if category == 0 || category > CATEGORY_MAX {
-        return Err(InvalidCategory { category }.into());
+        return Err(revert(InvalidCategory::SELECTOR, &[w(category)]));
     }
     if !(1..=4).contains(&severity) {
-        return Err(InvalidSeverity { severity }.into());
+        return Err(revert(InvalidSeverity::SELECTOR, &[w(severity)]));
     }
     Ok(())
 }
 
 fn validate_ttl(ttl: u64, max: u64) -> Result<()> {
     if ttl == 0 || ttl > max {
-        return Err(InvalidTtl { ttl, max }.into());
+        return Err(revert(InvalidTtl::SELECTOR, &[w(ttl), w(max)]));
     }
     Ok(())
 }

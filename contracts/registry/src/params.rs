@@ -10,7 +10,9 @@ use stylus_sdk::{
     storage::{StorageU16, StorageU256, StorageU64, StorageU8},
 };
 
-use crate::abi::{InvalidParams, Params, Result};
+use alloy_sol_types::SolError;
+
+use crate::abi::{revert, w, InvalidParams, Params, Result};
 use crate::math::BPS;
 
 /// Every loop over a flag's reporters is bounded by this.
@@ -128,7 +130,7 @@ pub fn validate(p: &Params) -> Result<()> {
         p.paramsDelay <= MAX_WINDOW,
     ];
     match checks.iter().position(|ok| !ok) {
-        Some(field) => Err(InvalidParams { field: field as u8 }.into()),
+        Some(field) => Err(revert(InvalidParams::SELECTOR, &[w(field as u8)])),
         None => Ok(()),
     }
 }

@@ -864,6 +864,71 @@ fn failed_payout_reverts_with_typed_error() {
     reverts(env.as_(ALICE).withdraw(), TransferFailed { to: ALICE, amount: eth(1) });
 }
 
+// ----- events and limits -----
+
+/// Events are encoded by the registry's own emitter; each must decode with its `sol!` declaration.
+#[test]
+fn remaining_events_decode_with_their_declarations() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    env.as_(ALICE).request_unstake(eth(1)).ok().unwrap();
+    let e = &env.logs::<UnstakeRequested>()[0];
+    assert_eq!((e.reporter, e.amount, e.unbonding, e.unbondAt), (ALICE, eth(1), eth(1), T0 + 8 * DAY));
+    env.confirm(s);
+    env.as_(BOB).renew(s).ok().unwrap();
+    let e = &env.logs::<FlagRenewed>()[0];
+    assert_eq!((e.subject, e.flagId, e.reporter, e.expiry), (s, 1, BOB, T0 + 11 * DAY));
+    env.dispute(DAVE, s, params().disputeBond).ok().unwrap();
+    let e = &env.logs::<Disputed>()[0];
+    assert_eq!((e.subject, e.disputer, e.evidence, e.bond), (s, DAVE, B256::repeat_byte(0xd1), params().disputeBond));
+    env.as_(RESOLVER).resolve(s, false, B256::ZERO).ok().unwrap();
+    let owed = env.claim(DAVE).ok().unwrap();
+    let e = &env.logs::<Claimed>()[0];
+    assert_eq!((e.account, e.amount), (DAVE, owed));
+    let treasury = env.reg.accounting().3;
+    env.as_(OWNER).sweep_treasury(CAROL).ok().unwrap();
+    env.balance -= treasury;
+    let e = &env.logs::<TreasurySwept>()[0];
+    assert_eq!((e.to, e.amount), (CAROL, treasury));
+    env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
+    assert!(env.logs::<SubmissionsPausedSet>()[0].paused);
+    env.as_(OWNER).schedule_params(params()).ok().unwrap();
+    let e = &env.logs::<ParamsScheduled>()[0];
+    assert_eq!((e.version, e.eta), (2, T0 + DAY + 2 * DAY));
+    env.as_(OWNER).cancel_params().ok().unwrap();
+    assert_eq!(env.logs::<ParamsCancelled>()[0].version, 2);
+    env.as_(OWNER).transfer_ownership(BOB).ok().unwrap();
+    let e = &env.logs::<OwnershipTransferStarted>()[0];
+    assert_eq!((e.owner, e.pendingOwner), (OWNER, BOB));
+    env.as_(BOB).accept_ownership().ok().unwrap();
+    let moves = env.logs::<OwnershipTransferred>();
+    assert_eq!((moves[0].previousOwner, moves[0].newOwner), (Address::ZERO, OWNER));
+    assert_eq!((moves[1].previousOwner, moves[1].newOwner), (OWNER, BOB));
+    env.assert_balanced();
+}
+
+#[test]
+fn flag_ids_cannot_overflow() {
+    let mut env = Env::with_reporters();
+    let before = env.vm.snapshot().storage;
+    env.submit(ALICE, attacker()).ok().unwrap();
+    let after = env.vm.snapshot().storage;
+    // The flag counter is the only word that went from absent to exactly 1 and is not a status,
+    // bond or flag record: find it by pushing it to 2 with a second flag.
+    let ones: Vec<U256> = after
+        .iter()
+        .filter(|(k, v)| !before.contains_key(*k) && U256::from_be_bytes(v.0) == U256::from(1))
+        .map(|(k, _)| *k)
+        .collect();
+    env.submit(ALICE, subject::address(VICTIM)).ok().unwrap();
+    let twos = env.vm.snapshot().storage;
+    let counter = ones.into_iter().find(|k| U256::from_be_bytes(twos[k].0) == U256::from(2)).unwrap();
+    env.vm.set_storage(counter, B256::from(U256::from(u32::MAX)));
+    let s = subject::address(BOB);
+    reverts(env.submit(ALICE, s), AmountOverflow {});
+    reverts(env.as_(RESOLVER).emergency_confirm(s, 1, 1, DAY, B256::ZERO), AmountOverflow {});
+}
+
 // ----- properties -----
 
 mod properties {
