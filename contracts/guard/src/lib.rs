@@ -33,6 +33,7 @@ extern crate alloc;
 mod abi;
 pub mod bucket;
 pub mod client;
+pub mod router;
 pub mod word;
 
 #[cfg(test)]
@@ -157,7 +158,6 @@ pub enum CircuitGuardError {
 type Result<T, E = CircuitGuardError> = core::result::Result<T, E>;
 
 #[storage]
-#[cfg_attr(feature = "contract", entrypoint)]
 pub struct CircuitGuard {
     /// Hot: (protocol ++ selector) -> packed [`SelectorWord`]. The 24-byte key is the whole
     /// preimage, so one keccak finds the slot.
@@ -179,6 +179,10 @@ pub struct CircuitGuard {
     pending_owner: StorageAddress,
     registry: StorageAddress,
 }
+
+// What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
+// state. The entrypoint itself is `router::user_entrypoint`.
+unsafe impl TopLevelStorage for CircuitGuard {}
 
 /// What a passing `check` must write back.
 struct Pass {
