@@ -5,7 +5,9 @@
 //! `no_std` crate is what makes "one SLOAD per lookup" and "the guard never calls the registry" safe.
 
 #![no_std]
+extern crate alloc;
 
+pub mod abi;
 pub mod status;
 pub mod subject;
 

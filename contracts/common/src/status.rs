@@ -85,13 +85,19 @@ pub struct Status {
 impl Status {
     /// Packs the status into its storage word.
     pub fn to_word(&self) -> U256 {
-        let flags = (self.disputed as u64 * DISPUTED as u64) | (self.finalized as u64 * FINAL as u64);
+        let flags =
+            (self.disputed as u64 * DISPUTED as u64) | (self.finalized as u64 * FINAL as u64);
         let low = self.level as u64
             | flags << 8
             | (self.category as u64) << 16
             | (self.severity as u64) << 24
             | (self.flag_id as u64) << 32;
-        U256::from_limbs([low, self.expiry, self.score as u64, (self.score >> 64) as u64])
+        U256::from_limbs([
+            low,
+            self.expiry,
+            self.score as u64,
+            (self.score >> 64) as u64,
+        ])
     }
 
     /// Unpacks a storage word; `None` when the level byte or a reserved flag bit is not one an
@@ -171,10 +177,18 @@ mod tests {
 
     #[test]
     fn expiry_boundary_is_exclusive() {
-        let s = Status { level: Level::Confirmed, expiry: 100, ..Status::default() };
+        let s = Status {
+            level: Level::Confirmed,
+            expiry: 100,
+            ..Status::default()
+        };
         assert_eq!(s.level_at(99), Level::Confirmed);
         assert_eq!(s.level_at(100), Level::Expired);
-        let removed = Status { level: Level::Removed, expiry: 100, ..Status::default() };
+        let removed = Status {
+            level: Level::Removed,
+            expiry: 100,
+            ..Status::default()
+        };
         assert_eq!(removed.level_at(1_000), Level::Removed);
     }
 
@@ -182,7 +196,10 @@ mod tests {
     fn undecodable_words_are_rejected_and_inert() {
         assert_eq!(Status::from_word(U256::from(5u8)), None);
         assert_eq!(Status::from_word(U256::from(4u64 << 8)), None);
-        assert_eq!(Status::word_level_at(U256::from_limbs([7, u64::MAX, 0, 0]), 0), Level::None);
+        assert_eq!(
+            Status::word_level_at(U256::from_limbs([7, u64::MAX, 0, 0]), 0),
+            Level::None
+        );
     }
 
     proptest! {

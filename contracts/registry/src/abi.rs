@@ -189,7 +189,42 @@ impl stylus_sdk::abi::export::internal::InnerTypes for RegistryError {
                 }),*]
             };
         }
-        listed!(Unauthorized, ZeroAddress, ZeroAmount, InvalidSubject, InvalidCategory, InvalidSeverity, InvalidTtl, InvalidParams, SubmissionsPaused, FlagExists, NoLiveFlag, UnknownFlag, FlagFinal, SubjectInDispute, AlreadyReported, TooManyReporters, NotAReporter, InsufficientStake, NoReputation, WrongBond, AlreadyDisputed, NotDisputed, FlagStillLive, AlreadySettled, StillUnbonding, NothingToWithdraw, NothingToClaim, NoPendingParams, ParamsNotReady, BatchTooLarge, RevealMismatch, AmountOverflow, TransferFailed, GuardSyncFailed)
+        listed!(
+            Unauthorized,
+            ZeroAddress,
+            ZeroAmount,
+            InvalidSubject,
+            InvalidCategory,
+            InvalidSeverity,
+            InvalidTtl,
+            InvalidParams,
+            SubmissionsPaused,
+            FlagExists,
+            NoLiveFlag,
+            UnknownFlag,
+            FlagFinal,
+            SubjectInDispute,
+            AlreadyReported,
+            TooManyReporters,
+            NotAReporter,
+            InsufficientStake,
+            NoReputation,
+            WrongBond,
+            AlreadyDisputed,
+            NotDisputed,
+            FlagStillLive,
+            AlreadySettled,
+            StillUnbonding,
+            NothingToWithdraw,
+            NothingToClaim,
+            NoPendingParams,
+            ParamsNotReady,
+            BatchTooLarge,
+            RevealMismatch,
+            AmountOverflow,
+            TransferFailed,
+            GuardSyncFailed
+        )
     }
 }
 
@@ -233,4 +268,3 @@ macro_rules! uint_word {
 }
 
 uint_word!(u8, u32, u64, u128, usize, U256);
-

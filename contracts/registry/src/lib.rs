@@ -25,6 +25,8 @@ extern crate alloc;
 pub mod abi;
 pub mod math;
 mod params;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod router;
 
 #[cfg(test)]
 mod tests;
@@ -33,6 +35,7 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U32, U64};
 use alloy_sol_types::{SolError, SolEvent};
 use stylus_sdk::{
+    abi::Bytes,
     call::transfer::transfer_eth,
     prelude::*,
     storage::{
@@ -87,7 +90,6 @@ pub struct Flag {
 }
 
 #[storage]
-#[entrypoint]
 pub struct ThreatRegistry {
     owner: StorageAddress,
     pending_owner: StorageAddress,
@@ -112,6 +114,10 @@ pub struct ThreatRegistry {
     treasury: StorageU256,
 }
 
+// What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
+// state. The entrypoint itself is `router::user_entrypoint`.
+unsafe impl TopLevelStorage for ThreatRegistry {}
+
 #[public]
 impl ThreatRegistry {
     /// `owner` is passed explicitly: inside a Stylus constructor the sender is the deployer contract.
@@ -124,7 +130,11 @@ impl ThreatRegistry {
         self.owner.set(owner);
         self.params_version.set(U32::from(1));
         self.params.setter(1).set_params(&params);
-        self.emit(OwnershipTransferred::SIGNATURE_HASH, &[w(Address::ZERO), w(owner)], &[]);
+        self.emit(
+            OwnershipTransferred::SIGNATURE_HASH,
+            &[w(Address::ZERO), w(owner)],
+            &[],
+        );
         self.emit(ParamsApplied::SIGNATURE_HASH, &[w(1u32)], &[]);
         Ok(())
     }
@@ -140,13 +150,17 @@ impl ThreatRegistry {
             return Err(revert(ZeroAmount::SELECTOR, &[]));
         }
         let (who, now) = (self.vm().msg_sender(), self.vm().block_timestamp());
-        let warmup = self.current_params().stake_warmup();
+        let warmup = self.current_params().stake_word().2;
         let mut r = self.reporters.setter(who);
         if !r.joined.get() {
             r.joined.set(true);
             r.reputation.set(U32::from(math::REP_NEUTRAL));
         }
-        let warming = if now >= r.warm_at.get().to::<u64>() { U256::ZERO } else { r.warming.get() };
+        let warming = if now >= r.warm_at.get().to::<u64>() {
+            U256::ZERO
+        } else {
+            r.warming.get()
+        };
         let warm_at = now.saturating_add(warmup);
         let stake = r.stake.get() + amount;
         r.warming.set(warming + amount);
@@ -154,7 +168,11 @@ impl ThreatRegistry {
         r.stake.set(stake);
         let total = self.total_stake.get() + amount;
         self.total_stake.set(total);
-        self.emit(Staked::SIGNATURE_HASH, &[w(who)], &[w(amount), w(stake), w(warm_at)]);
+        self.emit(
+            Staked::SIGNATURE_HASH,
+            &[w(who)],
+            &[w(amount), w(stake), w(warm_at)],
+        );
         Ok(())
     }
 
@@ -165,11 +183,14 @@ impl ThreatRegistry {
             return Err(revert(ZeroAmount::SELECTOR, &[]));
         }
         let (who, now) = (self.vm().msg_sender(), self.vm().block_timestamp());
-        let delay = self.current_params().unbonding_delay();
+        let delay = self.current_params().stake_word().3;
         let mut r = self.reporters.setter(who);
         let available = free_stake(&r);
         if amount > available {
-            return Err(revert(InsufficientStake::SELECTOR, &[w(available), w(amount)]));
+            return Err(revert(
+                InsufficientStake::SELECTOR,
+                &[w(available), w(amount)],
+            ));
         }
         // Leaving stake comes out of the warming part first, so warm stake stays warm.
         let warming = r.warming.get();
@@ -178,7 +199,11 @@ impl ThreatRegistry {
         let unbond_at = now.saturating_add(delay);
         r.unbonding.set(unbonding);
         r.unbond_at.set(U64::from(unbond_at));
-        self.emit(UnstakeRequested::SIGNATURE_HASH, &[w(who)], &[w(amount), w(unbonding), w(unbond_at)]);
+        self.emit(
+            UnstakeRequested::SIGNATURE_HASH,
+            &[w(who)],
+            &[w(amount), w(unbonding), w(unbond_at)],
+        );
         Ok(())
     }
 
@@ -234,16 +259,24 @@ impl ThreatRegistry {
         let version = self.params_version.get().to::<u32>();
         validate_subject(subject)?;
         validate_labels(category, severity)?;
-        validate_ttl(ttl, self.params.get(version).max_ttl())?;
+        validate_ttl(ttl, self.params.get(version).bonds_word().2)?;
         let current = self.status_of_subject(subject);
         if current.level_at(now).is_live() {
-            return Err(revert(FlagExists::SELECTOR, &[w(subject), w(current.flag_id)]));
+            return Err(revert(
+                FlagExists::SELECTOR,
+                &[w(subject), w(current.flag_id)],
+            ));
         }
         if current.disputed {
             return Err(revert(SubjectInDispute::SELECTOR, &[w(subject)]));
         }
         let who = self.vm().msg_sender();
-        let id = self.flag_count.get().to::<u32>().checked_add(1).ok_or_else(|| revert(AmountOverflow::SELECTOR, &[]))?;
+        let id = self
+            .flag_count
+            .get()
+            .to::<u32>()
+            .checked_add(1)
+            .ok_or_else(|| revert(AmountOverflow::SELECTOR, &[]))?;
         let (bond, weight) = self.bond_report(who, version, now)?;
         self.flag_count.set(U32::from(id));
         let expiry = now.saturating_add(ttl);
@@ -270,7 +303,19 @@ impl ThreatRegistry {
         if level == Level::Confirmed {
             self.flags.setter(id).reached_confirmed.set(true);
         }
-        self.emit(FlagSubmitted::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(category), w(severity), w(evidence), w(expiry), w(version), w(weight), w(bond)]);
+        self.emit(
+            FlagSubmitted::SIGNATURE_HASH,
+            &[w(subject), w(id), w(who)],
+            &[
+                w(category),
+                w(severity),
+                w(evidence),
+                w(expiry),
+                w(version),
+                w(weight),
+                w(bond),
+            ],
+        );
         self.write_status(subject, status)?;
         Ok(id)
     }
@@ -287,7 +332,7 @@ impl ThreatRegistry {
         let who = self.vm().msg_sender();
         let id = status.flag_id;
         let version = self.flags.get(id).rules.get().to::<u32>();
-        let max = self.params.get(version).max_reporters();
+        let max = self.params.get(version).scores_word().3;
         {
             let f = self.flags.get(id);
             if f.joined.get(who) {
@@ -311,7 +356,11 @@ impl ThreatRegistry {
         if status.level == Level::Confirmed {
             self.flags.setter(id).reached_confirmed.set(true);
         }
-        self.emit(FlagCorroborated::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(evidence), w(weight), w(bond)]);
+        self.emit(
+            FlagCorroborated::SIGNATURE_HASH,
+            &[w(subject), w(id), w(who)],
+            &[w(evidence), w(weight), w(bond)],
+        );
         self.write_status(subject, status)
     }
 
@@ -325,13 +374,17 @@ impl ThreatRegistry {
             return Err(revert(NotAReporter::SELECTOR, &[w(subject), w(who)]));
         }
         status.expiry = now.saturating_add(f.ttl.get().to::<u64>());
-        self.emit(FlagRenewed::SIGNATURE_HASH, &[w(subject), w(status.flag_id), w(who)], &[w(status.expiry)]);
+        self.emit(
+            FlagRenewed::SIGNATURE_HASH,
+            &[w(subject), w(status.flag_id), w(who)],
+            &[w(status.expiry)],
+        );
         self.write_status(subject, status)
     }
 
     /// Publishes the details behind an advisory whose flag committed to `keccak256(details)` as its
     /// evidence. Protection started at confirmation; the reveal only adds the details.
-    pub fn reveal(&mut self, subject: B256, details: Vec<u8>) -> Result<()> {
+    pub fn reveal(&mut self, subject: B256, details: Bytes) -> Result<()> {
         let status = self.status_of_subject(subject);
         if status.flag_id == 0 || SubjectKind::of(subject) != Some(SubjectKind::Advisory) {
             return Err(revert(NoLiveFlag::SELECTOR, &[w(subject)]));
@@ -352,7 +405,11 @@ impl ThreatRegistry {
         data.extend_from_slice(w(details.len()).as_slice());
         data.extend_from_slice(&details);
         data.resize(padded, 0);
-        self.emit_bytes(AdvisoryRevealed::SIGNATURE_HASH, &[w(subject), w(status.flag_id), w(who)], &data);
+        self.emit_bytes(
+            AdvisoryRevealed::SIGNATURE_HASH,
+            &[w(subject), w(status.flag_id), w(who)],
+            &data,
+        );
         Ok(())
     }
 
@@ -370,7 +427,7 @@ impl ThreatRegistry {
         }
         let id = status.flag_id;
         let version = self.flags.get(id).rules.get().to::<u32>();
-        let expected = self.params.get(version).dispute_bond.get();
+        let expected = U256::from(self.params.get(version).bonds_word().1);
         let sent = self.vm().msg_value();
         if sent != expected {
             return Err(revert(WrongBond::SELECTOR, &[w(expected), w(sent)]));
@@ -384,7 +441,11 @@ impl ThreatRegistry {
         let bonds = self.total_dispute_bonds.get() + sent;
         self.total_dispute_bonds.set(bonds);
         status.disputed = true;
-        self.emit(Disputed::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(evidence), w(sent)]);
+        self.emit(
+            Disputed::SIGNATURE_HASH,
+            &[w(subject), w(id), w(who)],
+            &[w(evidence), w(sent)],
+        );
         self.write_status(subject, status)
     }
 
@@ -406,13 +467,20 @@ impl ThreatRegistry {
                 return Err(revert(SubjectInDispute::SELECTOR, &[w(subject)]));
             }
             if status.level_at(now).is_live() {
-                return Err(revert(FlagStillLive::SELECTOR, &[w(flag_id), w(status.expiry)]));
+                return Err(revert(
+                    FlagStillLive::SELECTOR,
+                    &[w(flag_id), w(status.expiry)],
+                ));
             }
         }
         let reward = f.reached_confirmed.get();
         let per = self.settle_reporters(flag_id, Settlement::Release { reward });
         let count = self.flags.get(flag_id).reporters.len();
-        self.emit(BondsReleased::SIGNATURE_HASH, &[w(flag_id)], &[w(per), w(count)]);
+        self.emit(
+            BondsReleased::SIGNATURE_HASH,
+            &[w(flag_id)],
+            &[w(per), w(count)],
+        );
         Ok(())
     }
 
@@ -439,7 +507,7 @@ impl ThreatRegistry {
         } else {
             let slashed = self.settle_reporters(id, Settlement::Rejected);
             let version = self.flags.get(id).rules.get().to::<u32>();
-            let share_bps = self.params.get(version).disputer_share();
+            let share_bps = self.params.get(version).scores_word().4;
             let (reward, rest) = math::split_slash(slashed.saturating_to::<u128>(), share_bps);
             let (reward, rest) = (U256::from(reward), U256::from(rest));
             self.credit(disputer, bond + reward);
@@ -447,7 +515,18 @@ impl ThreatRegistry {
             status.level = Level::Removed;
             (slashed, bond + reward, U256::ZERO, rest)
         };
-        self.emit(DisputeResolved::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(upheld), w(rationale), w(slashed), w(to_disputer), w(to_reporters), w(to_treasury)]);
+        self.emit(
+            DisputeResolved::SIGNATURE_HASH,
+            &[w(subject), w(id), w(who)],
+            &[
+                w(upheld),
+                w(rationale),
+                w(slashed),
+                w(to_disputer),
+                w(to_reporters),
+                w(to_treasury),
+            ],
+        );
         self.write_status(subject, status)
     }
 
@@ -466,7 +545,7 @@ impl ThreatRegistry {
         validate_subject(subject)?;
         validate_labels(category, severity)?;
         let version = self.params_version.get().to::<u32>();
-        validate_ttl(ttl, self.params.get(version).max_ttl())?;
+        validate_ttl(ttl, self.params.get(version).bonds_word().2)?;
         let mut status = self.status_of_subject(subject);
         let id = if status.level_at(now).is_live() || status.disputed {
             let id = status.flag_id;
@@ -477,7 +556,12 @@ impl ThreatRegistry {
             }
             id
         } else {
-            let id = self.flag_count.get().to::<u32>().checked_add(1).ok_or_else(|| revert(AmountOverflow::SELECTOR, &[]))?;
+            let id = self
+                .flag_count
+                .get()
+                .to::<u32>()
+                .checked_add(1)
+                .ok_or_else(|| revert(AmountOverflow::SELECTOR, &[]))?;
             self.flag_count.set(U32::from(id));
             let mut f = self.flags.setter(id);
             f.subject.set(subject);
@@ -497,7 +581,11 @@ impl ThreatRegistry {
         status.level = Level::Confirmed;
         status.expiry = status.expiry.max(now.saturating_add(ttl));
         self.flags.setter(id).reached_confirmed.set(true);
-        self.emit(EmergencyAction::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(true), w(rationale)]);
+        self.emit(
+            EmergencyAction::SIGNATURE_HASH,
+            &[w(subject), w(id), w(who)],
+            &[w(true), w(rationale)],
+        );
         self.write_status(subject, status)?;
         Ok(id)
     }
@@ -520,7 +608,11 @@ impl ThreatRegistry {
         status.disputed = false;
         status.finalized = true;
         status.level = Level::Removed;
-        self.emit(EmergencyAction::SIGNATURE_HASH, &[w(subject), w(id), w(who)], &[w(false), w(rationale)]);
+        self.emit(
+            EmergencyAction::SIGNATURE_HASH,
+            &[w(subject), w(id), w(who)],
+            &[w(false), w(rationale)],
+        );
         self.write_status(subject, status)
     }
 
@@ -529,7 +621,11 @@ impl ThreatRegistry {
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<()> {
         let owner = self.only_owner()?;
         self.pending_owner.set(new_owner);
-        self.emit(OwnershipTransferStarted::SIGNATURE_HASH, &[w(owner), w(new_owner)], &[]);
+        self.emit(
+            OwnershipTransferStarted::SIGNATURE_HASH,
+            &[w(owner), w(new_owner)],
+            &[],
+        );
         Ok(())
     }
 
@@ -541,7 +637,11 @@ impl ThreatRegistry {
         let previous = self.owner.get();
         self.owner.set(who);
         self.pending_owner.set(Address::ZERO);
-        self.emit(OwnershipTransferred::SIGNATURE_HASH, &[w(previous), w(who)], &[]);
+        self.emit(
+            OwnershipTransferred::SIGNATURE_HASH,
+            &[w(previous), w(who)],
+            &[],
+        );
         Ok(())
     }
 
@@ -578,7 +678,7 @@ impl ThreatRegistry {
         self.only_owner()?;
         params::validate(&params)?;
         let now = self.vm().block_timestamp();
-        let eta = now.saturating_add(self.current_params().params_delay());
+        let eta = now.saturating_add(self.current_params().bonds_word().3);
         self.pending_params.set_params(&params);
         self.pending_eta.set(U64::from(eta));
         let version = self.params_version.get().to::<u32>() + 1;
@@ -650,7 +750,10 @@ impl ThreatRegistry {
 
     pub fn status_of_many(&self, subjects: Vec<B256>) -> Result<Vec<SubjectStatus>> {
         if subjects.len() > MAX_BATCH {
-            return Err(revert(BatchTooLarge::SELECTOR, &[w(U256::from(subjects.len())), w(U256::from(MAX_BATCH))]));
+            return Err(revert(
+                BatchTooLarge::SELECTOR,
+                &[w(U256::from(subjects.len())), w(U256::from(MAX_BATCH))],
+            ));
         }
         Ok(subjects.into_iter().map(|s| self.view_status(s)).collect())
     }
@@ -660,7 +763,9 @@ impl ThreatRegistry {
             return Err(revert(UnknownFlag::SELECTOR, &[w(flag_id)]));
         }
         let f = self.flags.get(flag_id);
-        let reporters = (0..f.reporters.len()).filter_map(|i| f.reporters.get(i)).collect();
+        let reporters = (0..f.reporters.len())
+            .filter_map(|i| f.reporters.get(i))
+            .collect();
         Ok(FlagInfo {
             subject: f.subject.get(),
             evidence: f.evidence.get(),
@@ -687,7 +792,7 @@ impl ThreatRegistry {
             unbonding: r.unbonding.get(),
             unbondAt: r.unbond_at.get().to::<u64>(),
             reputation: r.reputation.get().to::<u32>(),
-            weight: U256::from(report_weight(&r, p.stake_cap(), now)),
+            weight: U256::from(report_weight(&r, p.stake_word().1, now)),
         }
     }
 
@@ -703,7 +808,10 @@ impl ThreatRegistry {
 
     /// The scheduled parameters and when they may apply (eta 0: none scheduled).
     pub fn pending_params(&self) -> (Params, u64) {
-        (self.pending_params.to_params(), self.pending_eta.get().to::<u64>())
+        (
+            self.pending_params.to_params(),
+            self.pending_eta.get().to::<u64>(),
+        )
     }
 
     /// Registry-wide settings in one call: (owner, pendingOwner, guard, submissionsPaused,
@@ -772,8 +880,8 @@ impl ThreatRegistry {
     }
 
     fn earned_level(&self, version: u32, score: u128, reporters: usize) -> Level {
-        let p = self.params.get(version);
-        math::level_for(U256::from(score), reporters, p.watch_score.get(), p.confirm_score.get(), p.min_reporters())
+        let (watch, confirm, min_reporters, _, _) = self.params.get(version).scores_word();
+        math::level_for(score, reporters, watch, confirm, min_reporters)
     }
 
     fn status_of_subject(&self, subject: B256) -> Status {
@@ -809,7 +917,11 @@ impl ThreatRegistry {
     fn write_status(&mut self, subject: B256, status: Status) -> Result<()> {
         let word = status.to_word();
         self.status.insert(subject, word);
-        self.emit(StatusChanged::SIGNATURE_HASH, &[w(subject), w(status.flag_id)], &[w(word)]);
+        self.emit(
+            StatusChanged::SIGNATURE_HASH,
+            &[w(subject), w(status.flag_id)],
+            &[w(word)],
+        );
         let guard = self.guard.get();
         if guard.is_zero() {
             return Ok(());
@@ -824,7 +936,8 @@ impl ThreatRegistry {
     fn bond_report(&mut self, who: Address, version: u32, now: u64) -> Result<(U256, u128)> {
         let (bond, min_stake, cap) = {
             let p = self.params.get(version);
-            (p.report_bond.get(), p.min_stake.get(), p.stake_cap())
+            let (min_stake, cap, _, _) = p.stake_word();
+            (U256::from(p.bonds_word().0), U256::from(min_stake), cap)
         };
         let mut r = self.reporters.setter(who);
         let warm = math::warm_stake(
@@ -835,14 +948,20 @@ impl ThreatRegistry {
             now,
         );
         if warm < min_stake || warm.is_zero() {
-            return Err(revert(InsufficientStake::SELECTOR, &[w(warm), w(min_stake.max(U256::from(1)))]));
+            return Err(revert(
+                InsufficientStake::SELECTOR,
+                &[w(warm), w(min_stake.max(U256::from(1)))],
+            ));
         }
         if r.reputation.get().is_zero() {
             return Err(revert(NoReputation::SELECTOR, &[w(who)]));
         }
         let available = free_stake(&r);
         if available < bond {
-            return Err(revert(InsufficientStake::SELECTOR, &[w(available), w(bond)]));
+            return Err(revert(
+                InsufficientStake::SELECTOR,
+                &[w(available), w(bond)],
+            ));
         }
         let locked = r.locked.get() + bond;
         r.locked.set(locked);
@@ -854,19 +973,23 @@ impl ThreatRegistry {
     fn settle_reporters(&mut self, flag_id: u32, how: Settlement) -> U256 {
         let bond = {
             let version = self.flags.get(flag_id).rules.get().to::<u32>();
-            self.params.get(version).report_bond.get()
+            U256::from(self.params.get(version).bonds_word().0)
         };
         let count = self.flags.get(flag_id).reporters.len();
         let mut slashed = U256::ZERO;
         for i in 0..count {
-            let Some(who) = self.flags.get(flag_id).reporters.get(i) else { continue };
+            let Some(who) = self.flags.get(flag_id).reporters.get(i) else {
+                continue;
+            };
             let mut r = self.reporters.setter(who);
             let locked = r.locked.get();
             r.locked.set(locked - bond);
             let rep = r.reputation.get().to::<u32>();
             let (rep, lost) = match how {
                 Settlement::Release { reward: false } => (rep, U256::ZERO),
-                Settlement::Release { reward: true } | Settlement::Upheld { .. } => (math::reputation_up(rep), U256::ZERO),
+                Settlement::Release { reward: true } | Settlement::Upheld { .. } => {
+                    (math::reputation_up(rep), U256::ZERO)
+                }
                 Settlement::Rejected => {
                     let stake = r.stake.get();
                     r.stake.set(stake - bond);
@@ -878,7 +1001,11 @@ impl ThreatRegistry {
             if let Settlement::Upheld { share } = how {
                 self.credit(who, share);
             }
-            self.emit(ReporterSettled::SIGNATURE_HASH, &[w(flag_id), w(who)], &[w(lost), w(bond - lost), w(rep)]);
+            self.emit(
+                ReporterSettled::SIGNATURE_HASH,
+                &[w(flag_id), w(who)],
+                &[w(lost), w(bond - lost), w(rep)],
+            );
         }
         let total = self.total_stake.get() - slashed;
         self.total_stake.set(total);
@@ -939,7 +1066,8 @@ impl ThreatRegistry {
 
     /// Sends ETH after all state is written; the SDK's entrypoint rejects reentrant calls.
     fn pay(&mut self, to: Address, amount: U256) -> Result<()> {
-        transfer_eth(self.vm(), to, amount).map_err(|_| revert(TransferFailed::SELECTOR, &[w(to), w(amount)]))
+        transfer_eth(self.vm(), to, amount)
+            .map_err(|_| revert(TransferFailed::SELECTOR, &[w(to), w(amount)]))
     }
 
     fn ensure_open(&self) -> Result<()> {
@@ -968,11 +1096,20 @@ impl ThreatRegistry {
 
 /// Stake neither locked by open flags nor already unbonding.
 fn free_stake(r: &Reporter) -> U256 {
-    r.stake.get().saturating_sub(r.locked.get()).saturating_sub(r.unbonding.get())
+    r.stake
+        .get()
+        .saturating_sub(r.locked.get())
+        .saturating_sub(r.unbonding.get())
 }
 
 fn report_weight(r: &Reporter, cap: u128, now: u64) -> u128 {
-    let warm = math::warm_stake(r.stake.get(), r.unbonding.get(), r.warming.get(), r.warm_at.get().to::<u64>(), now);
+    let warm = math::warm_stake(
+        r.stake.get(),
+        r.unbonding.get(),
+        r.warming.get(),
+        r.warm_at.get().to::<u64>(),
+        now,
+    );
     math::weight(warm, cap, r.reputation.get().to::<u32>())
 }
 

@@ -27,12 +27,22 @@ pub fn warm_stake(stake: U256, unbonding: U256, warming: U256, warm_at: u64, now
 /// Weight of a report: capped stake scaled by reputation. Rounds down.
 pub fn weight(warm: U256, cap: u128, reputation: u32) -> u128 {
     // cap <= 2^96 and reputation <= REP_MAX < 2^11 (params validation): the product fits.
-    let capped = if warm < U256::from(cap) { warm.saturating_to::<u128>() } else { cap };
+    let capped = if warm < U256::from(cap) {
+        warm.saturating_to::<u128>()
+    } else {
+        cap
+    };
     capped.saturating_mul(reputation as u128) / REP_NEUTRAL as u128
 }
 
 /// The level a flag's score and reporter count earn.
-pub fn level_for(score: U256, reporters: usize, watch: U256, confirm: U256, min_reporters: u8) -> Level {
+pub fn level_for(
+    score: u128,
+    reporters: usize,
+    watch: u128,
+    confirm: u128,
+    min_reporters: u8,
+) -> Level {
     if score >= confirm && reporters >= min_reporters as usize {
         Level::Confirmed
     } else if score >= watch {
@@ -93,11 +103,11 @@ mod tests {
 
     #[test]
     fn confirmation_needs_score_and_reporters() {
-        let (w, c) = (u(10), u(100));
-        assert_eq!(level_for(u(9), 5, w, c, 2), Level::Pending);
-        assert_eq!(level_for(u(10), 5, w, c, 2), Level::Watch);
-        assert_eq!(level_for(u(1_000), 1, w, c, 2), Level::Watch);
-        assert_eq!(level_for(u(100), 2, w, c, 2), Level::Confirmed);
+        let (w, c) = (10, 100);
+        assert_eq!(level_for(9, 5, w, c, 2), Level::Pending);
+        assert_eq!(level_for(10, 5, w, c, 2), Level::Watch);
+        assert_eq!(level_for(1_000, 1, w, c, 2), Level::Watch);
+        assert_eq!(level_for(100, 2, w, c, 2), Level::Confirmed);
     }
 
     #[test]
@@ -137,8 +147,8 @@ mod tests {
         #[test]
         fn levels_are_monotonic_in_score(s1 in any::<u64>(), s2 in any::<u64>(), n in 0usize..8, w in 1u64..1_000, extra in 0u64..1_000, m in 1u8..8) {
             let (lo, hi) = (s1.min(s2), s1.max(s2));
-            let (w, c) = (u(w as u128), u((w + extra) as u128));
-            prop_assert!(level_for(u(lo as u128), n, w, c, m) <= level_for(u(hi as u128), n, w, c, m));
+            let (w, c) = (w as u128, (w + extra) as u128);
+            prop_assert!(level_for(lo as u128, n, w, c, m) <= level_for(hi as u128, n, w, c, m));
         }
     }
 }

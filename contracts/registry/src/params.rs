@@ -1,127 +1,137 @@
-//! Versioned parameters: storage layout, validation and typed accessors.
+//! Versioned parameters: packed storage, validation and typed accessors.
 //!
 //! Each version is written once and never changed, which is what lets a flag keep the rules in
-//! force at its submission. Accessors read single fields so a method pays only for the slots it uses.
+//! force at its submission. A version is three storage words, grouped by use, so a report reads
+//! one or two words instead of a dozen slots:
+//!
+//! | word   | low 128 bits                                  | high 128 bits                          |
+//! |--------|-----------------------------------------------|----------------------------------------|
+//! | stake  | minStake (96) · stakeWarmup (32)               | stakeCap (96) · unbondingDelay (32)    |
+//! | bonds  | reportBond (96) · maxTtl (32)                  | disputeBond (96) · paramsDelay (32)    |
+//! | scores | watchScore (112) · minReporters · maxReporters | confirmScore (112) · disputerShareBps  |
+//!
+//! Validation guarantees every field fits its width.
 
 use alloc::{vec, vec::Vec};
-use alloy_primitives::{U16, U256, U64, U8};
-use stylus_sdk::{
-    prelude::*,
-    storage::{StorageU16, StorageU256, StorageU64, StorageU8},
-};
-
+use alloy_primitives::U256;
 use alloy_sol_types::SolError;
+use stylus_sdk::{prelude::*, storage::StorageU256};
 
 use crate::abi::{revert, w, InvalidParams, Params, Result};
 use crate::math::BPS;
 
 /// Every loop over a flag's reporters is bounded by this.
 pub const MAX_REPORTERS_LIMIT: u8 = 32;
-/// Bound on the stake cap and the bonds (2^96 wei): keeps `cap * REP_MAX * MAX_REPORTERS_LIMIT`
-/// far inside a `uint128` score and lets payout math run in `u128`.
-pub const MAX_STAKE_CAP: U256 = U256::from_limbs([0, 1 << 32, 0, 0]);
-/// Longest delay or time to live accepted, so no window can be set to "forever" by mistake.
+/// Bound on the stake cap and the bonds (2^96 - 1 wei, far above all ETH in existence): keeps
+/// `cap * REP_MAX * MAX_REPORTERS_LIMIT` far inside a `uint128` score and lets payout math run in
+/// `u128`.
+pub const MAX_AMOUNT: u128 = (1 << 96) - 1;
+/// Bound on the thresholds (2^112 - 1): no higher score can ever be reached (see `MAX_AMOUNT`).
+pub const MAX_SCORE: u128 = (1 << 112) - 1;
+/// Longest delay or time to live accepted (five years), so no window can be set to "forever" by
+/// mistake; fits the 32-bit fields.
 pub const MAX_WINDOW: u64 = 5 * 365 * 24 * 60 * 60;
+
+const LOW96: u128 = MAX_AMOUNT;
+const LOW112: u128 = MAX_SCORE;
 
 #[storage]
 pub struct ParamsSlot {
-    pub min_stake: StorageU256,
-    pub stake_cap: StorageU256,
-    pub report_bond: StorageU256,
-    pub dispute_bond: StorageU256,
-    pub watch_score: StorageU256,
-    pub confirm_score: StorageU256,
-    stake_warmup: StorageU64,
-    unbonding_delay: StorageU64,
-    max_ttl: StorageU64,
-    params_delay: StorageU64,
-    min_reporters: StorageU8,
-    max_reporters: StorageU8,
-    disputer_share_bps: StorageU16,
+    stake: StorageU256,
+    bonds: StorageU256,
+    scores: StorageU256,
 }
 
 impl ParamsSlot {
     pub fn to_params(&self) -> Params {
+        let (min_stake, cap, warmup, unbonding) = self.stake_word();
+        let (report_bond, dispute_bond, max_ttl, params_delay) = self.bonds_word();
+        let (watch, confirm, min_reporters, max_reporters, share) = self.scores_word();
         Params {
-            minStake: self.min_stake.get(),
-            stakeCap: self.stake_cap.get(),
-            stakeWarmup: self.stake_warmup(),
-            unbondingDelay: self.unbonding_delay(),
-            reportBond: self.report_bond.get(),
-            disputeBond: self.dispute_bond.get(),
-            watchScore: self.watch_score.get(),
-            confirmScore: self.confirm_score.get(),
-            minReporters: self.min_reporters(),
-            maxReporters: self.max_reporters(),
-            maxTtl: self.max_ttl(),
-            disputerShareBps: self.disputer_share(),
-            paramsDelay: self.params_delay(),
+            minStake: U256::from(min_stake),
+            stakeCap: U256::from(cap),
+            stakeWarmup: warmup,
+            unbondingDelay: unbonding,
+            reportBond: U256::from(report_bond),
+            disputeBond: U256::from(dispute_bond),
+            watchScore: U256::from(watch),
+            confirmScore: U256::from(confirm),
+            minReporters: min_reporters,
+            maxReporters: max_reporters,
+            maxTtl: max_ttl,
+            disputerShareBps: share,
+            paramsDelay: params_delay,
         }
     }
 
+    /// Stores a set that passed [`validate`], so every field fits its width.
     pub fn set_params(&mut self, p: &Params) {
-        self.min_stake.set(p.minStake);
-        self.stake_cap.set(p.stakeCap);
-        self.report_bond.set(p.reportBond);
-        self.dispute_bond.set(p.disputeBond);
-        self.watch_score.set(p.watchScore);
-        self.confirm_score.set(p.confirmScore);
-        self.stake_warmup.set(U64::from(p.stakeWarmup));
-        self.unbonding_delay.set(U64::from(p.unbondingDelay));
-        self.max_ttl.set(U64::from(p.maxTtl));
-        self.params_delay.set(U64::from(p.paramsDelay));
-        self.min_reporters.set(U8::from(p.minReporters));
-        self.max_reporters.set(U8::from(p.maxReporters));
-        self.disputer_share_bps.set(U16::from(p.disputerShareBps));
+        let amount = |v: U256| v.saturating_to::<u128>() & LOW96;
+        let window = |v: u64| (v as u128) << 96;
+        self.stake.set(pack(
+            amount(p.minStake) | window(p.stakeWarmup),
+            amount(p.stakeCap) | window(p.unbondingDelay),
+        ));
+        self.bonds.set(pack(
+            amount(p.reportBond) | window(p.maxTtl),
+            amount(p.disputeBond) | window(p.paramsDelay),
+        ));
+        self.scores.set(pack(
+            (p.watchScore.saturating_to::<u128>() & LOW112)
+                | (p.minReporters as u128) << 112
+                | (p.maxReporters as u128) << 120,
+            (p.confirmScore.saturating_to::<u128>() & LOW112) | (p.disputerShareBps as u128) << 112,
+        ));
     }
 
-    /// At most 2^96 by validation.
-    pub fn stake_cap(&self) -> u128 {
-        self.stake_cap.get().saturating_to()
+    /// (minStake, stakeCap, stakeWarmup, unbondingDelay)
+    pub fn stake_word(&self) -> (u128, u128, u64, u64) {
+        let (lo, hi) = unpack(self.stake.get());
+        (lo & LOW96, hi & LOW96, (lo >> 96) as u64, (hi >> 96) as u64)
     }
 
-    pub fn stake_warmup(&self) -> u64 {
-        self.stake_warmup.get().to()
+    /// (reportBond, disputeBond, maxTtl, paramsDelay)
+    pub fn bonds_word(&self) -> (u128, u128, u64, u64) {
+        let (lo, hi) = unpack(self.bonds.get());
+        (lo & LOW96, hi & LOW96, (lo >> 96) as u64, (hi >> 96) as u64)
     }
 
-    pub fn unbonding_delay(&self) -> u64 {
-        self.unbonding_delay.get().to()
-    }
-
-    pub fn max_ttl(&self) -> u64 {
-        self.max_ttl.get().to()
-    }
-
-    pub fn params_delay(&self) -> u64 {
-        self.params_delay.get().to()
-    }
-
-    pub fn min_reporters(&self) -> u8 {
-        self.min_reporters.get().to()
-    }
-
-    pub fn max_reporters(&self) -> u8 {
-        self.max_reporters.get().to()
-    }
-
-    pub fn disputer_share(&self) -> u16 {
-        self.disputer_share_bps.get().to()
+    /// (watchScore, confirmScore, minReporters, maxReporters, disputerShareBps)
+    pub fn scores_word(&self) -> (u128, u128, u8, u8, u16) {
+        let (lo, hi) = unpack(self.scores.get());
+        (
+            lo & LOW112,
+            hi & LOW112,
+            (lo >> 112) as u8,
+            (lo >> 120) as u8,
+            (hi >> 112) as u16,
+        )
     }
 }
 
-/// Rejects parameter sets that would break an invariant; `InvalidParams.field` names the first
-/// offending field by its index in `Params`.
+fn pack(lo: u128, hi: u128) -> U256 {
+    U256::from_limbs([lo as u64, (lo >> 64) as u64, hi as u64, (hi >> 64) as u64])
+}
+
+fn unpack(word: U256) -> (u128, u128) {
+    let [a, b, c, d] = *word.as_limbs();
+    ((b as u128) << 64 | a as u128, (d as u128) << 64 | c as u128)
+}
+
+/// Rejects parameter sets that would break an invariant or not fit their storage; the
+/// `InvalidParams.field` names the first offending field by its index in `Params`.
 pub fn validate(p: &Params) -> Result<()> {
+    let amount_ok = |v: U256| v <= U256::from(MAX_AMOUNT);
     let checks = [
         p.minStake <= p.stakeCap,
-        !p.stakeCap.is_zero() && p.stakeCap <= MAX_STAKE_CAP,
+        !p.stakeCap.is_zero() && amount_ok(p.stakeCap),
         p.stakeWarmup <= MAX_WINDOW,
         p.unbondingDelay <= MAX_WINDOW,
         // A reporter at the minimum stake must be able to afford one bond.
         !p.reportBond.is_zero() && p.reportBond <= p.minStake,
-        !p.disputeBond.is_zero() && p.disputeBond <= MAX_STAKE_CAP,
+        !p.disputeBond.is_zero() && amount_ok(p.disputeBond),
         !p.watchScore.is_zero(),
-        p.watchScore <= p.confirmScore,
+        p.watchScore <= p.confirmScore && p.confirmScore <= U256::from(MAX_SCORE),
         p.minReporters >= 1,
         p.maxReporters >= p.minReporters && p.maxReporters <= MAX_REPORTERS_LIMIT,
         p.maxTtl >= 1 && p.maxTtl <= MAX_WINDOW,
@@ -132,5 +142,57 @@ pub fn validate(p: &Params) -> Result<()> {
     match checks.iter().position(|ok| !ok) {
         Some(field) => Err(revert(InvalidParams::SELECTOR, &[w(field as u8)])),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use stylus_sdk::testing::TestVM;
+
+    prop_compose! {
+        fn valid_params()(
+            cap in 1u128..=MAX_AMOUNT,
+            min_frac in 0u128..=1_000,
+            bond_frac in 1u128..=1_000,
+            dispute in 1u128..=MAX_AMOUNT,
+            windows in any::<[u32; 4]>(),
+            watch in 1u128..=MAX_SCORE,
+            confirm_extra in 0u128..=MAX_SCORE,
+            reporters in (1u8..=MAX_REPORTERS_LIMIT, 0u8..=MAX_REPORTERS_LIMIT),
+            share in 0u16..10_000,
+        ) -> Params {
+            let min_stake = (cap / 1_000 * min_frac).max(1);
+            let report_bond = (min_stake / 1_000 * bond_frac).max(1);
+            let window = |i: usize| windows[i] as u64 % (MAX_WINDOW + 1);
+            Params {
+                minStake: U256::from(min_stake),
+                stakeCap: U256::from(cap),
+                stakeWarmup: window(0),
+                unbondingDelay: window(1),
+                reportBond: U256::from(report_bond),
+                disputeBond: U256::from(dispute),
+                watchScore: U256::from(watch),
+                confirmScore: U256::from((watch + confirm_extra).min(MAX_SCORE)),
+                minReporters: reporters.0,
+                maxReporters: reporters.0.max(reporters.1),
+                maxTtl: window(2).max(1),
+                disputerShareBps: share,
+                paramsDelay: window(3),
+            }
+        }
+    }
+
+    proptest! {
+        /// Every valid parameter set survives the packed storage unchanged.
+        #[test]
+        fn packed_params_roundtrip(p in valid_params()) {
+            prop_assert!(validate(&p).is_ok());
+            let vm = TestVM::default();
+            let mut slot = ParamsSlot::from(&vm);
+            slot.set_params(&p);
+            prop_assert_eq!(slot.to_params(), p);
+        }
     }
 }

@@ -66,7 +66,11 @@ impl Env {
         reg.constructor(OWNER, params()).ok().expect("constructor");
         vm.set_sender(OWNER);
         reg.set_resolver(RESOLVER, true).ok().expect("resolver");
-        Self { vm, reg, balance: U256::ZERO }
+        Self {
+            vm,
+            reg,
+            balance: U256::ZERO,
+        }
     }
 
     fn as_(&mut self, who: Address) -> &mut ThreatRegistry {
@@ -131,14 +135,21 @@ impl Env {
     }
 
     fn submit(&mut self, who: Address, subject: B256) -> Result<u32> {
-        self.as_(who).submit(subject, 1, 4, B256::repeat_byte(0xe1), 10 * DAY)
+        self.as_(who)
+            .submit(subject, 1, 4, B256::repeat_byte(0xe1), 10 * DAY)
     }
 
     /// Flags `subject` with ALICE, BOB and CAROL: confirmed on the third report.
     fn confirm(&mut self, subject: B256) -> u32 {
         let id = self.submit(ALICE, subject).ok().expect("submit");
-        self.as_(BOB).corroborate(subject, B256::ZERO).ok().expect("bob");
-        self.as_(CAROL).corroborate(subject, B256::ZERO).ok().expect("carol");
+        self.as_(BOB)
+            .corroborate(subject, B256::ZERO)
+            .ok()
+            .expect("bob");
+        self.as_(CAROL)
+            .corroborate(subject, B256::ZERO)
+            .ok()
+            .expect("carol");
         id
     }
 
@@ -148,7 +159,11 @@ impl Env {
 
     fn assert_balanced(&self) {
         let (stakes, bonds, claimable, treasury) = self.reg.accounting();
-        assert_eq!(stakes + bonds + claimable + treasury, self.balance, "balance invariant");
+        assert_eq!(
+            stakes + bonds + claimable + treasury,
+            self.balance,
+            "balance invariant"
+        );
     }
 
     fn logs<E: SolEvent>(&self) -> Vec<E> {
@@ -179,7 +194,10 @@ fn attacker() -> B256 {
 #[test]
 fn constructor_sets_owner_and_first_params() {
     let env = Env::new();
-    assert_eq!(env.reg.config(), (OWNER, Address::ZERO, Address::ZERO, false, 1, 0));
+    assert_eq!(
+        env.reg.config(),
+        (OWNER, Address::ZERO, Address::ZERO, false, 1, 0)
+    );
     assert_eq!(env.reg.params_at(0).ok(), Some(params()));
     assert!(env.reg.is_resolver(RESOLVER));
 }
@@ -197,13 +215,16 @@ fn constructor_rejects_zero_owner_and_bad_params() {
 #[test]
 fn every_params_rule_is_enforced() {
     let mut env = Env::new();
-    let cases: Vec<(u8, fn(&mut Params))> = vec![
+    type Breaker = fn(&mut Params);
+    let cases: Vec<(u8, Breaker)> = vec![
         (0, |p| p.minStake = eth(11)),
         (1, |p| {
             p.minStake = U256::ZERO;
             p.stakeCap = U256::ZERO;
         }),
-        (1, |p| p.stakeCap = U256::from(1u8) << 97),
+        (1, |p| {
+            p.stakeCap = U256::from(params::MAX_AMOUNT) + U256::from(1)
+        }),
         (2, |p| p.stakeWarmup = params::MAX_WINDOW + 1),
         (3, |p| p.unbondingDelay = params::MAX_WINDOW + 1),
         (4, |p| p.reportBond = U256::ZERO),
@@ -211,6 +232,12 @@ fn every_params_rule_is_enforced() {
         (5, |p| p.disputeBond = U256::ZERO),
         (6, |p| p.watchScore = U256::ZERO),
         (7, |p| p.confirmScore = U256::ZERO),
+        (7, |p| {
+            p.confirmScore = U256::from(params::MAX_SCORE) + U256::from(1)
+        }),
+        (5, |p| {
+            p.disputeBond = U256::from(params::MAX_AMOUNT) + U256::from(1)
+        }),
         (8, |p| p.minReporters = 0),
         (9, |p| p.maxReporters = 1),
         (9, |p| p.maxReporters = params::MAX_REPORTERS_LIMIT + 1),
@@ -230,11 +257,17 @@ fn params_change_waits_for_delay_and_applies_as_new_version() {
     let mut env = Env::new();
     let mut next = params();
     next.confirmScore = eth(15);
-    reverts(env.as_(ALICE).schedule_params(next.clone()), Unauthorized { account: ALICE });
+    reverts(
+        env.as_(ALICE).schedule_params(next.clone()),
+        Unauthorized { account: ALICE },
+    );
     reverts(env.as_(ALICE).apply_params(), NoPendingParams {});
     env.as_(OWNER).schedule_params(next.clone()).ok().unwrap();
     assert_eq!(env.reg.pending_params(), (next.clone(), T0 + 2 * DAY));
-    reverts(env.as_(ALICE).apply_params(), ParamsNotReady { eta: T0 + 2 * DAY });
+    reverts(
+        env.as_(ALICE).apply_params(),
+        ParamsNotReady { eta: T0 + 2 * DAY },
+    );
     env.warp(2 * DAY);
     assert_eq!(env.as_(ALICE).apply_params().ok(), Some(2));
     assert_eq!(env.reg.params_at(0).ok(), Some(next.clone()));
@@ -242,7 +275,10 @@ fn params_change_waits_for_delay_and_applies_as_new_version() {
     assert_eq!(env.reg.params_at(1).ok(), Some(params()));
     reverts(env.reg.params_at(3), InvalidParams { field: 0 });
     reverts(env.as_(ALICE).apply_params(), NoPendingParams {});
-    assert_eq!(env.logs::<ParamsApplied>().last().map(|e| e.version), Some(2));
+    assert_eq!(
+        env.logs::<ParamsApplied>().last().map(|e| e.version),
+        Some(2)
+    );
 }
 
 #[test]
@@ -259,39 +295,71 @@ fn params_can_be_cancelled() {
 #[test]
 fn ownership_transfer_is_two_step() {
     let mut env = Env::new();
-    reverts(env.as_(ALICE).transfer_ownership(ALICE), Unauthorized { account: ALICE });
+    reverts(
+        env.as_(ALICE).transfer_ownership(ALICE),
+        Unauthorized { account: ALICE },
+    );
     env.as_(OWNER).transfer_ownership(BOB).ok().unwrap();
     assert_eq!(env.reg.config().1, BOB);
     assert_eq!(env.reg.config().0, OWNER);
-    reverts(env.as_(ALICE).accept_ownership(), Unauthorized { account: ALICE });
+    reverts(
+        env.as_(ALICE).accept_ownership(),
+        Unauthorized { account: ALICE },
+    );
     env.as_(BOB).accept_ownership().ok().unwrap();
-    assert_eq!((env.reg.config().0, env.reg.config().1), (BOB, Address::ZERO));
-    reverts(env.as_(OWNER).set_guard(GUARD), Unauthorized { account: OWNER });
+    assert_eq!(
+        (env.reg.config().0, env.reg.config().1),
+        (BOB, Address::ZERO)
+    );
+    reverts(
+        env.as_(OWNER).set_guard(GUARD),
+        Unauthorized { account: OWNER },
+    );
     // Nobody can accept a cleared pending transfer, not even the zero address.
-    reverts(env.as_(Address::ZERO).accept_ownership(), Unauthorized { account: Address::ZERO });
+    reverts(
+        env.as_(Address::ZERO).accept_ownership(),
+        Unauthorized {
+            account: Address::ZERO,
+        },
+    );
 }
 
 #[test]
 fn resolver_management_is_owner_only() {
     let mut env = Env::new();
-    reverts(env.as_(RESOLVER).set_resolver(BOB, true), Unauthorized { account: RESOLVER });
-    reverts(env.as_(OWNER).set_resolver(Address::ZERO, true), ZeroAddress {});
+    reverts(
+        env.as_(RESOLVER).set_resolver(BOB, true),
+        Unauthorized { account: RESOLVER },
+    );
+    reverts(
+        env.as_(OWNER).set_resolver(Address::ZERO, true),
+        ZeroAddress {},
+    );
     env.as_(OWNER).set_resolver(RESOLVER, false).ok().unwrap();
     assert!(!env.reg.is_resolver(RESOLVER));
     let set = env.logs::<ResolverSet>();
-    assert_eq!((set.last().unwrap().account, set.last().unwrap().enabled), (RESOLVER, false));
+    assert_eq!(
+        (set.last().unwrap().account, set.last().unwrap().enabled),
+        (RESOLVER, false)
+    );
 }
 
 #[test]
 fn pause_stops_reports_but_not_exits() {
     let mut env = Env::with_reporters();
     env.confirm(attacker());
-    reverts(env.as_(ALICE).set_submissions_paused(true), Unauthorized { account: ALICE });
+    reverts(
+        env.as_(ALICE).set_submissions_paused(true),
+        Unauthorized { account: ALICE },
+    );
     env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
     assert!(env.reg.config().3);
     let other = subject::address(VICTIM);
     reverts(env.submit(ALICE, other), SubmissionsPaused {});
-    reverts(env.as_(DAVE).corroborate(attacker(), B256::ZERO), SubmissionsPaused {});
+    reverts(
+        env.as_(DAVE).corroborate(attacker(), B256::ZERO),
+        SubmissionsPaused {},
+    );
     // Queries, unstaking and withdrawals keep working.
     assert!(env.reg.is_flagged(ATTACKER));
     env.as_(ALICE).request_unstake(eth(1)).ok().unwrap();
@@ -310,9 +378,18 @@ fn stake_warms_up_before_it_counts() {
     reverts(env.stake(ALICE, U256::ZERO), ZeroAmount {});
     env.stake(ALICE, eth(5)).ok().unwrap();
     let info = env.reg.reporter_info(ALICE);
-    assert_eq!((info.stake, info.warming, info.reputation), (eth(5), eth(5), math::REP_NEUTRAL));
+    assert_eq!(
+        (info.stake, info.warming, info.reputation),
+        (eth(5), eth(5), math::REP_NEUTRAL)
+    );
     assert_eq!(info.weight, U256::ZERO);
-    reverts(env.submit(ALICE, attacker()), InsufficientStake { available: U256::ZERO, required: eth(1) });
+    reverts(
+        env.submit(ALICE, attacker()),
+        InsufficientStake {
+            available: U256::ZERO,
+            required: eth(1),
+        },
+    );
     env.warp(DAY);
     assert_eq!(env.reg.reporter_info(ALICE).weight, eth(5));
     // A top-up warms on its own clock; the warm part keeps counting.
@@ -321,7 +398,10 @@ fn stake_warms_up_before_it_counts() {
     env.warp(DAY);
     assert_eq!(env.reg.reporter_info(ALICE).weight, eth(8));
     let staked = env.logs::<Staked>();
-    assert_eq!((staked[1].amount, staked[1].stake, staked[1].warmUntil), (eth(3), eth(8), T0 + 2 * DAY));
+    assert_eq!(
+        (staked[1].amount, staked[1].stake, staked[1].warmUntil),
+        (eth(3), eth(8), T0 + 2 * DAY)
+    );
     env.assert_balanced();
 }
 
@@ -342,18 +422,34 @@ fn unstake_waits_for_unbonding_and_keeps_bonds() {
     // The bond of the open flag cannot leave.
     reverts(
         env.as_(ALICE).request_unstake(eth(10)),
-        InsufficientStake { available: eth(10) - bond, required: eth(10) },
+        InsufficientStake {
+            available: eth(10) - bond,
+            required: eth(10),
+        },
     );
     reverts(env.withdraw(ALICE), NothingToWithdraw {});
     env.as_(ALICE).request_unstake(eth(4)).ok().unwrap();
     assert_eq!(env.reg.reporter_info(ALICE).weight, eth(6));
-    reverts(env.withdraw(ALICE), StillUnbonding { until: T0 + DAY + 7 * DAY });
+    reverts(
+        env.withdraw(ALICE),
+        StillUnbonding {
+            until: T0 + DAY + 7 * DAY,
+        },
+    );
     env.warp(7 * DAY - 1);
-    reverts(env.withdraw(ALICE), StillUnbonding { until: T0 + DAY + 7 * DAY });
+    reverts(
+        env.withdraw(ALICE),
+        StillUnbonding {
+            until: T0 + DAY + 7 * DAY,
+        },
+    );
     env.warp(1);
     env.withdraw(ALICE).ok().unwrap();
     let info = env.reg.reporter_info(ALICE);
-    assert_eq!((info.stake, info.unbonding, info.locked), (eth(6), U256::ZERO, bond));
+    assert_eq!(
+        (info.stake, info.unbonding, info.locked),
+        (eth(6), U256::ZERO, bond)
+    );
     assert_eq!(env.logs::<Withdrawn>()[0].amount, eth(4));
     env.assert_balanced();
 }
@@ -381,15 +477,51 @@ fn claim_with_nothing_owed_fails() {
 #[test]
 fn submit_validates_input() {
     let mut env = Env::with_reporters();
-    reverts(env.submit(ALICE, B256::ZERO), InvalidSubject { subject: B256::ZERO });
+    reverts(
+        env.submit(ALICE, B256::ZERO),
+        InvalidSubject {
+            subject: B256::ZERO,
+        },
+    );
     let s = attacker();
-    reverts(env.as_(ALICE).submit(s, 0, 1, B256::ZERO, DAY), InvalidCategory { category: 0 });
-    reverts(env.as_(ALICE).submit(s, CATEGORY_MAX + 1, 1, B256::ZERO, DAY), InvalidCategory { category: 8 });
-    reverts(env.as_(ALICE).submit(s, 1, 0, B256::ZERO, DAY), InvalidSeverity { severity: 0 });
-    reverts(env.as_(ALICE).submit(s, 1, 5, B256::ZERO, DAY), InvalidSeverity { severity: 5 });
-    reverts(env.as_(ALICE).submit(s, 1, 1, B256::ZERO, 0), InvalidTtl { ttl: 0, max: 30 * DAY });
-    reverts(env.as_(ALICE).submit(s, 1, 1, B256::ZERO, 30 * DAY + 1), InvalidTtl { ttl: 30 * DAY + 1, max: 30 * DAY });
-    reverts(env.submit(DAVE, s), InsufficientStake { available: U256::ZERO, required: eth(1) });
+    reverts(
+        env.as_(ALICE).submit(s, 0, 1, B256::ZERO, DAY),
+        InvalidCategory { category: 0 },
+    );
+    reverts(
+        env.as_(ALICE)
+            .submit(s, CATEGORY_MAX + 1, 1, B256::ZERO, DAY),
+        InvalidCategory { category: 8 },
+    );
+    reverts(
+        env.as_(ALICE).submit(s, 1, 0, B256::ZERO, DAY),
+        InvalidSeverity { severity: 0 },
+    );
+    reverts(
+        env.as_(ALICE).submit(s, 1, 5, B256::ZERO, DAY),
+        InvalidSeverity { severity: 5 },
+    );
+    reverts(
+        env.as_(ALICE).submit(s, 1, 1, B256::ZERO, 0),
+        InvalidTtl {
+            ttl: 0,
+            max: 30 * DAY,
+        },
+    );
+    reverts(
+        env.as_(ALICE).submit(s, 1, 1, B256::ZERO, 30 * DAY + 1),
+        InvalidTtl {
+            ttl: 30 * DAY + 1,
+            max: 30 * DAY,
+        },
+    );
+    reverts(
+        env.submit(DAVE, s),
+        InsufficientStake {
+            available: U256::ZERO,
+            required: eth(1),
+        },
+    );
     assert_eq!(env.reg.config().5, 0);
     env.assert_balanced();
 }
@@ -401,15 +533,30 @@ fn submit_opens_a_flag_with_weighted_score() {
     assert_eq!(id, 1);
     let st = env.status(attacker());
     assert_eq!(st.level, Level::Watch as u8);
-    assert_eq!((st.category, st.severity, st.flagId, st.expiry), (1, 4, 1, T0 + DAY + 10 * DAY));
+    assert_eq!(
+        (st.category, st.severity, st.flagId, st.expiry),
+        (1, 4, 1, T0 + DAY + 10 * DAY)
+    );
     assert_eq!(st.score, 10 * ETH);
     assert!(!env.reg.is_flagged(ATTACKER));
     let info = env.reg.flag_info(1).ok().unwrap();
-    assert_eq!((info.subject, info.reporters.clone(), info.rulesVersion), (attacker(), vec![ALICE], 1));
+    assert_eq!(
+        (info.subject, info.reporters.clone(), info.rulesVersion),
+        (attacker(), vec![ALICE], 1)
+    );
     assert_eq!(env.reg.reporter_info(ALICE).locked, params().reportBond);
     let ev = &env.logs::<FlagSubmitted>()[0];
-    assert_eq!((ev.reporter, ev.weight, ev.bond, ev.evidence), (ALICE, eth(10), params().reportBond, B256::repeat_byte(0xe1)));
-    reverts(env.submit(BOB, attacker()), FlagExists { subject: attacker(), flagId: 1 });
+    assert_eq!(
+        (ev.reporter, ev.weight, ev.bond, ev.evidence),
+        (ALICE, eth(10), params().reportBond, B256::repeat_byte(0xe1))
+    );
+    reverts(
+        env.submit(BOB, attacker()),
+        FlagExists {
+            subject: attacker(),
+            flagId: 1,
+        },
+    );
 }
 
 #[test]
@@ -431,15 +578,27 @@ fn confirmation_needs_score_and_distinct_reporters() {
     let mut env = Env::with_reporters();
     let s = attacker();
     env.submit(ALICE, s).ok().unwrap();
-    reverts(env.as_(ALICE).corroborate(s, B256::ZERO), AlreadyReported { subject: s, reporter: ALICE });
+    reverts(
+        env.as_(ALICE).corroborate(s, B256::ZERO),
+        AlreadyReported {
+            subject: s,
+            reporter: ALICE,
+        },
+    );
     env.as_(BOB).corroborate(s, B256::ZERO).ok().unwrap();
     // 20 ETH of weight from two reporters: below the 25 ETH threshold.
     assert_eq!(env.status(s).level, Level::Watch as u8);
-    env.as_(CAROL).corroborate(s, B256::repeat_byte(7)).ok().unwrap();
+    env.as_(CAROL)
+        .corroborate(s, B256::repeat_byte(7))
+        .ok()
+        .unwrap();
     assert_eq!(env.status(s).level, Level::Confirmed as u8);
     assert!(env.reg.is_flagged(ATTACKER));
     assert!(env.reg.is_sanctioned(ATTACKER));
-    assert_eq!(env.logs::<FlagCorroborated>()[1].evidence, B256::repeat_byte(7));
+    assert_eq!(
+        env.logs::<FlagCorroborated>()[1].evidence,
+        B256::repeat_byte(7)
+    );
 }
 
 #[test]
@@ -460,7 +619,10 @@ fn one_whale_cannot_confirm_alone() {
 fn corroborate_rejects_missing_expired_and_full_flags() {
     let mut env = Env::with_reporters();
     let s = attacker();
-    reverts(env.as_(BOB).corroborate(s, B256::ZERO), NoLiveFlag { subject: s });
+    reverts(
+        env.as_(BOB).corroborate(s, B256::ZERO),
+        NoLiveFlag { subject: s },
+    );
     env.submit(ALICE, s).ok().unwrap();
     env.stake(DAVE, eth(2)).ok().unwrap();
     env.warp(DAY);
@@ -469,9 +631,15 @@ fn corroborate_rejects_missing_expired_and_full_flags() {
     env.as_(DAVE).corroborate(s, B256::ZERO).ok().unwrap();
     env.stake(VICTIM, eth(2)).ok().unwrap();
     env.warp(DAY);
-    reverts(env.as_(VICTIM).corroborate(s, B256::ZERO), TooManyReporters { subject: s, max: 4 });
+    reverts(
+        env.as_(VICTIM).corroborate(s, B256::ZERO),
+        TooManyReporters { subject: s, max: 4 },
+    );
     env.warp(10 * DAY);
-    reverts(env.as_(VICTIM).corroborate(s, B256::ZERO), NoLiveFlag { subject: s });
+    reverts(
+        env.as_(VICTIM).corroborate(s, B256::ZERO),
+        NoLiveFlag { subject: s },
+    );
 }
 
 #[test]
@@ -486,7 +654,10 @@ fn max_reporters_bounds_a_flag() {
     let s = attacker();
     env.submit(ALICE, s).ok().unwrap();
     env.as_(BOB).corroborate(s, B256::ZERO).ok().unwrap();
-    reverts(env.as_(CAROL).corroborate(s, B256::ZERO), TooManyReporters { subject: s, max: 2 });
+    reverts(
+        env.as_(CAROL).corroborate(s, B256::ZERO),
+        TooManyReporters { subject: s, max: 2 },
+    );
 }
 
 #[test]
@@ -508,7 +679,13 @@ fn renew_extends_by_ttl_for_reporters_only() {
     reverts(env.as_(ALICE).renew(s), NoLiveFlag { subject: s });
     env.confirm(s);
     env.warp(5 * DAY);
-    reverts(env.as_(DAVE).renew(s), NotAReporter { subject: s, account: DAVE });
+    reverts(
+        env.as_(DAVE).renew(s),
+        NotAReporter {
+            subject: s,
+            account: DAVE,
+        },
+    );
     env.as_(BOB).renew(s).ok().unwrap();
     assert_eq!(env.status(s).expiry, T0 + 6 * DAY + 10 * DAY);
     env.warp(10 * DAY);
@@ -543,16 +720,28 @@ fn release_frees_bonds_after_expiry_and_rewards_confirmed_flags() {
     let id = env.confirm(attacker());
     reverts(env.as_(DAVE).release(0), UnknownFlag { flagId: 0 });
     reverts(env.as_(DAVE).release(9), UnknownFlag { flagId: 9 });
-    reverts(env.as_(DAVE).release(id), FlagStillLive { flagId: id, expiry: T0 + 11 * DAY });
+    reverts(
+        env.as_(DAVE).release(id),
+        FlagStillLive {
+            flagId: id,
+            expiry: T0 + 11 * DAY,
+        },
+    );
     env.warp(10 * DAY);
     env.as_(DAVE).release(id).ok().unwrap();
     for who in [ALICE, BOB, CAROL] {
         let info = env.reg.reporter_info(who);
-        assert_eq!((info.locked, info.reputation), (U256::ZERO, math::REP_NEUTRAL + math::REP_GAIN));
+        assert_eq!(
+            (info.locked, info.reputation),
+            (U256::ZERO, math::REP_NEUTRAL + math::REP_GAIN)
+        );
     }
     reverts(env.as_(DAVE).release(id), AlreadySettled { flagId: id });
     let ev = &env.logs::<BondsReleased>()[0];
-    assert_eq!((ev.perReporter, ev.reporters), (params().reportBond, U256::from(3)));
+    assert_eq!(
+        (ev.perReporter, ev.reporters),
+        (params().reportBond, U256::from(3))
+    );
 }
 
 #[test]
@@ -575,11 +764,21 @@ fn subjects_of_every_kind_can_be_flagged() {
     let adv = subject::advisory(B256::repeat_byte(0xad));
     env.submit(ALICE, code).ok().unwrap();
     env.submit(ALICE, adv).ok().unwrap();
-    let many = env.reg.status_of_many(vec![code, adv, attacker()]).ok().unwrap();
-    assert_eq!(many.iter().map(|s| s.flagId).collect::<Vec<_>>(), vec![1, 2, 0]);
+    let many = env
+        .reg
+        .status_of_many(vec![code, adv, attacker()])
+        .ok()
+        .unwrap();
+    assert_eq!(
+        many.iter().map(|s| s.flagId).collect::<Vec<_>>(),
+        vec![1, 2, 0]
+    );
     reverts(
         env.reg.status_of_many(vec![B256::ZERO; MAX_BATCH + 1]),
-        BatchTooLarge { length: U256::from(MAX_BATCH + 1), max: U256::from(MAX_BATCH) },
+        BatchTooLarge {
+            length: U256::from(MAX_BATCH + 1),
+            max: U256::from(MAX_BATCH),
+        },
     );
 }
 
@@ -589,11 +788,34 @@ fn advisory_details_can_be_revealed_after_commit() {
     let details = b"CVE-2026-0001: share inflation in vaults".to_vec();
     let commitment = B256::from(alloy_primitives::keccak256(&details));
     let adv = subject::advisory(B256::repeat_byte(0xad));
-    env.as_(ALICE).submit(adv, 5, 3, commitment, DAY).ok().unwrap();
-    reverts(env.as_(BOB).reveal(adv, details.clone()), NotAReporter { subject: adv, account: BOB });
-    reverts(env.as_(ALICE).reveal(adv, b"other".to_vec()), RevealMismatch { subject: adv, evidence: commitment });
-    reverts(env.as_(ALICE).reveal(attacker(), details.clone()), NoLiveFlag { subject: attacker() });
-    env.as_(ALICE).reveal(adv, details.clone()).ok().unwrap();
+    env.as_(ALICE)
+        .submit(adv, 5, 3, commitment, DAY)
+        .ok()
+        .unwrap();
+    reverts(
+        env.as_(BOB).reveal(adv, details.clone().into()),
+        NotAReporter {
+            subject: adv,
+            account: BOB,
+        },
+    );
+    reverts(
+        env.as_(ALICE).reveal(adv, b"other".to_vec().into()),
+        RevealMismatch {
+            subject: adv,
+            evidence: commitment,
+        },
+    );
+    reverts(
+        env.as_(ALICE).reveal(attacker(), details.clone().into()),
+        NoLiveFlag {
+            subject: attacker(),
+        },
+    );
+    env.as_(ALICE)
+        .reveal(adv, details.clone().into())
+        .ok()
+        .unwrap();
     assert_eq!(env.logs::<AdvisoryRevealed>()[0].details.to_vec(), details);
 }
 
@@ -606,7 +828,13 @@ fn dispute_needs_a_live_flag_and_the_exact_bond() {
     let bond = params().disputeBond;
     reverts(env.dispute(ATTACKER, s, bond), NoLiveFlag { subject: s });
     env.confirm(s);
-    reverts(env.dispute(ATTACKER, s, bond - U256::from(1)), WrongBond { expected: bond, sent: bond - U256::from(1) });
+    reverts(
+        env.dispute(ATTACKER, s, bond - U256::from(1)),
+        WrongBond {
+            expected: bond,
+            sent: bond - U256::from(1),
+        },
+    );
     env.dispute(ATTACKER, s, bond).ok().unwrap();
     reverts(env.dispute(DAVE, s, bond), AlreadyDisputed { subject: s });
     // A dispute never suspends the flag's effect.
@@ -622,9 +850,15 @@ fn resolve_requires_resolver_and_an_open_dispute() {
     let mut env = Env::with_reporters();
     let s = attacker();
     env.confirm(s);
-    reverts(env.as_(RESOLVER).resolve(s, true, B256::ZERO), NotDisputed { subject: s });
+    reverts(
+        env.as_(RESOLVER).resolve(s, true, B256::ZERO),
+        NotDisputed { subject: s },
+    );
     env.dispute(ATTACKER, s, params().disputeBond).ok().unwrap();
-    reverts(env.as_(OWNER).resolve(s, true, B256::ZERO), Unauthorized { account: OWNER });
+    reverts(
+        env.as_(OWNER).resolve(s, true, B256::ZERO),
+        Unauthorized { account: OWNER },
+    );
 }
 
 #[test]
@@ -634,20 +868,32 @@ fn upheld_dispute_pays_reporters_and_finalizes() {
     let id = env.confirm(s);
     let bond = params().disputeBond;
     env.dispute(ATTACKER, s, bond).ok().unwrap();
-    env.as_(RESOLVER).resolve(s, true, B256::repeat_byte(0x99)).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(s, true, B256::repeat_byte(0x99))
+        .ok()
+        .unwrap();
     let st = env.status(s);
-    assert_eq!((st.level, st.disputed, st.finalized), (Level::Confirmed as u8, false, true));
+    assert_eq!(
+        (st.level, st.disputed, st.finalized),
+        (Level::Confirmed as u8, false, true)
+    );
     let (share, rest) = math::split_even(bond.to::<u128>(), 3);
     let (share, rest) = (U256::from(share), U256::from(rest));
     for who in [ALICE, BOB, CAROL] {
         assert_eq!(env.reg.claimable(who), share);
         let info = env.reg.reporter_info(who);
-        assert_eq!((info.locked, info.reputation), (U256::ZERO, math::REP_NEUTRAL + math::REP_GAIN));
+        assert_eq!(
+            (info.locked, info.reputation),
+            (U256::ZERO, math::REP_NEUTRAL + math::REP_GAIN)
+        );
     }
     assert_eq!(env.reg.accounting().3, rest);
     assert!(env.reg.flag_info(id).ok().unwrap().settled);
     let ev = &env.logs::<DisputeResolved>()[0];
-    assert_eq!((ev.upheld, ev.rationale, ev.toReporters, ev.toTreasury), (true, B256::repeat_byte(0x99), share * U256::from(3), rest));
+    assert_eq!(
+        (ev.upheld, ev.rationale, ev.toReporters, ev.toTreasury),
+        (true, B256::repeat_byte(0x99), share * U256::from(3), rest)
+    );
     reverts(env.dispute(DAVE, s, bond), FlagFinal { subject: s });
     assert_eq!(env.claim(BOB).ok(), Some(share));
     env.assert_balanced();
@@ -662,7 +908,10 @@ fn rejected_dispute_slashes_reporters_and_compensates_the_victim() {
     assert!(env.reg.is_flagged(VICTIM));
     let (rbond, dbond) = (params().reportBond, params().disputeBond);
     env.dispute(VICTIM, s, dbond).ok().unwrap();
-    env.as_(RESOLVER).resolve(s, false, B256::repeat_byte(0x42)).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(s, false, B256::repeat_byte(0x42))
+        .ok()
+        .unwrap();
     assert!(!env.reg.is_flagged(VICTIM));
     let st = env.status(s);
     assert_eq!((st.level, st.finalized), (Level::Removed as u8, true));
@@ -692,7 +941,10 @@ fn self_dispute_loses_money() {
     let before = env.reg.reporter_info(ALICE).stake;
     let dbond = params().disputeBond;
     env.dispute(ALICE, s, dbond).ok().unwrap();
-    env.as_(RESOLVER).resolve(s, false, B256::ZERO).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(s, false, B256::ZERO)
+        .ok()
+        .unwrap();
     let paid_back = env.claim(ALICE).ok().unwrap();
     let after = env.reg.reporter_info(ALICE).stake;
     // ALICE put in stake + dispute bond and gets back less than both.
@@ -707,11 +959,17 @@ fn false_flags_drain_reputation_to_no_weight() {
         let s = subject::code_hash(B256::repeat_byte(i));
         env.submit(ALICE, s).ok().unwrap();
         env.dispute(DAVE, s, params().disputeBond).ok().unwrap();
-        env.as_(RESOLVER).resolve(s, false, B256::ZERO).ok().unwrap();
+        env.as_(RESOLVER)
+            .resolve(s, false, B256::ZERO)
+            .ok()
+            .unwrap();
     }
     let info = env.reg.reporter_info(ALICE);
     assert_eq!((info.reputation, info.weight), (0, U256::ZERO));
-    reverts(env.submit(ALICE, attacker()), NoReputation { reporter: ALICE });
+    reverts(
+        env.submit(ALICE, attacker()),
+        NoReputation { reporter: ALICE },
+    );
     env.assert_balanced();
 }
 
@@ -748,16 +1006,41 @@ fn subject_in_dispute_cannot_be_reflagged_until_resolved() {
 fn emergency_confirm_creates_a_final_flag_without_reporters() {
     let mut env = Env::new();
     let s = attacker();
-    reverts(env.as_(ALICE).emergency_confirm(s, 1, 4, DAY, B256::ZERO), Unauthorized { account: ALICE });
-    reverts(env.as_(RESOLVER).emergency_confirm(B256::ZERO, 1, 4, DAY, B256::ZERO), InvalidSubject { subject: B256::ZERO });
-    reverts(env.as_(RESOLVER).emergency_confirm(s, 1, 4, 0, B256::ZERO), InvalidTtl { ttl: 0, max: 30 * DAY });
-    let id = env.as_(RESOLVER).emergency_confirm(s, 1, 4, DAY, B256::repeat_byte(0x91)).ok().unwrap();
+    reverts(
+        env.as_(ALICE).emergency_confirm(s, 1, 4, DAY, B256::ZERO),
+        Unauthorized { account: ALICE },
+    );
+    reverts(
+        env.as_(RESOLVER)
+            .emergency_confirm(B256::ZERO, 1, 4, DAY, B256::ZERO),
+        InvalidSubject {
+            subject: B256::ZERO,
+        },
+    );
+    reverts(
+        env.as_(RESOLVER).emergency_confirm(s, 1, 4, 0, B256::ZERO),
+        InvalidTtl {
+            ttl: 0,
+            max: 30 * DAY,
+        },
+    );
+    let id = env
+        .as_(RESOLVER)
+        .emergency_confirm(s, 1, 4, DAY, B256::repeat_byte(0x91))
+        .ok()
+        .unwrap();
     assert!(env.reg.is_flagged(ATTACKER));
     let st = env.status(s);
     assert_eq!((st.finalized, st.flagId, st.expiry), (true, id, T0 + DAY));
     let ev = &env.logs::<EmergencyAction>()[0];
-    assert_eq!((ev.confirmed, ev.rationale, ev.resolver), (true, B256::repeat_byte(0x91), RESOLVER));
-    reverts(env.dispute(ATTACKER, s, params().disputeBond), FlagFinal { subject: s });
+    assert_eq!(
+        (ev.confirmed, ev.rationale, ev.resolver),
+        (true, B256::repeat_byte(0x91), RESOLVER)
+    );
+    reverts(
+        env.dispute(ATTACKER, s, params().disputeBond),
+        FlagFinal { subject: s },
+    );
 }
 
 #[test]
@@ -766,7 +1049,10 @@ fn emergency_confirm_of_a_disputed_flag_settles_it_as_upheld() {
     let s = attacker();
     env.submit(ALICE, s).ok().unwrap();
     env.dispute(ATTACKER, s, params().disputeBond).ok().unwrap();
-    env.as_(RESOLVER).emergency_confirm(s, 1, 4, DAY, B256::ZERO).ok().unwrap();
+    env.as_(RESOLVER)
+        .emergency_confirm(s, 1, 4, DAY, B256::ZERO)
+        .ok()
+        .unwrap();
     assert!(env.reg.is_flagged(ATTACKER));
     assert_eq!(env.reg.claimable(ALICE), params().disputeBond);
     assert_eq!(env.reg.reporter_info(ALICE).locked, U256::ZERO);
@@ -777,15 +1063,27 @@ fn emergency_confirm_of_a_disputed_flag_settles_it_as_upheld() {
 fn emergency_remove_unblocks_and_refunds_without_slashing() {
     let mut env = Env::with_reporters();
     let s = subject::address(VICTIM);
-    reverts(env.as_(RESOLVER).emergency_remove(s, B256::ZERO), NoLiveFlag { subject: s });
+    reverts(
+        env.as_(RESOLVER).emergency_remove(s, B256::ZERO),
+        NoLiveFlag { subject: s },
+    );
     env.confirm(s);
     env.dispute(VICTIM, s, params().disputeBond).ok().unwrap();
-    reverts(env.as_(BOB).emergency_remove(s, B256::ZERO), Unauthorized { account: BOB });
-    env.as_(RESOLVER).emergency_remove(s, B256::repeat_byte(3)).ok().unwrap();
+    reverts(
+        env.as_(BOB).emergency_remove(s, B256::ZERO),
+        Unauthorized { account: BOB },
+    );
+    env.as_(RESOLVER)
+        .emergency_remove(s, B256::repeat_byte(3))
+        .ok()
+        .unwrap();
     assert!(!env.reg.is_flagged(VICTIM));
     assert_eq!(env.reg.claimable(VICTIM), params().disputeBond);
     let info = env.reg.reporter_info(ALICE);
-    assert_eq!((info.stake, info.locked, info.reputation), (eth(10), U256::ZERO, math::REP_NEUTRAL));
+    assert_eq!(
+        (info.stake, info.locked, info.reputation),
+        (eth(10), U256::ZERO, math::REP_NEUTRAL)
+    );
     env.assert_balanced();
 }
 
@@ -795,7 +1093,10 @@ fn emergency_remove_unblocks_and_refunds_without_slashing() {
 fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
     let linked = || {
         let mut env = Env::with_reporters();
-        reverts(env.as_(ALICE).set_guard(GUARD), Unauthorized { account: ALICE });
+        reverts(
+            env.as_(ALICE).set_guard(GUARD),
+            Unauthorized { account: ALICE },
+        );
         env.as_(OWNER).set_guard(GUARD).ok().unwrap();
         assert_eq!(env.reg.config().2, GUARD);
         env
@@ -810,12 +1111,24 @@ fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
         score: 10 * ETH,
         ..Status::default()
     };
-    let calldata = onStatusChangeCall { subject: s, status: expected.to_word() }.abi_encode();
+    let calldata = onStatusChangeCall {
+        subject: s,
+        status: expected.to_word(),
+    }
+    .abi_encode();
     // A guard that refuses this exact calldata makes the report revert: no confirmation without
     // protection. Any other calldata would have succeeded (unmocked calls return success).
     let mut refusing = linked();
-    refusing.vm.mock_call(GUARD, calldata.clone(), U256::ZERO, Err(vec![0xde, 0xad]));
-    reverts(refusing.submit(ALICE, s), GuardSyncFailed { guard: GUARD, subject: s });
+    refusing
+        .vm
+        .mock_call(GUARD, calldata.clone(), U256::ZERO, Err(vec![0xde, 0xad]));
+    reverts(
+        refusing.submit(ALICE, s),
+        GuardSyncFailed {
+            guard: GUARD,
+            subject: s,
+        },
+    );
     let mut env = linked();
     env.vm.mock_call(GUARD, calldata, U256::ZERO, Ok(vec![]));
     env.submit(ALICE, s).ok().unwrap();
@@ -830,9 +1143,13 @@ fn unlinking_the_guard_stops_pushes() {
     env.as_(OWNER).set_guard(Address::ZERO).ok().unwrap();
     let calldata_prefix = onStatusChangeCall::SELECTOR.to_vec();
     // Were the push attempted, a refusing guard would revert; with no guard there is no call.
-    env.vm.mock_call(Address::ZERO, calldata_prefix, U256::ZERO, Err(vec![]));
+    env.vm
+        .mock_call(Address::ZERO, calldata_prefix, U256::ZERO, Err(vec![]));
     env.submit(ALICE, attacker()).ok().unwrap();
-    assert_eq!(env.logs::<GuardSet>().last().map(|e| e.guard), Some(Address::ZERO));
+    assert_eq!(
+        env.logs::<GuardSet>().last().map(|e| e.guard),
+        Some(Address::ZERO)
+    );
 }
 
 // ----- treasury -----
@@ -844,10 +1161,16 @@ fn treasury_sweep_is_owner_only() {
     let s = attacker();
     env.confirm(s);
     env.dispute(DAVE, s, params().disputeBond).ok().unwrap();
-    env.as_(RESOLVER).resolve(s, false, B256::ZERO).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(s, false, B256::ZERO)
+        .ok()
+        .unwrap();
     let amount = env.reg.accounting().3;
     assert!(!amount.is_zero());
-    reverts(env.as_(ALICE).sweep_treasury(ALICE), Unauthorized { account: ALICE });
+    reverts(
+        env.as_(ALICE).sweep_treasury(ALICE),
+        Unauthorized { account: ALICE },
+    );
     reverts(env.as_(OWNER).sweep_treasury(Address::ZERO), ZeroAddress {});
     env.as_(OWNER).sweep_treasury(OWNER).ok().unwrap();
     env.balance -= amount;
@@ -861,7 +1184,13 @@ fn failed_payout_reverts_with_typed_error() {
     env.as_(ALICE).request_unstake(eth(1)).ok().unwrap();
     env.warp(7 * DAY);
     env.vm.mock_call(ALICE, vec![], eth(1), Err(vec![]));
-    reverts(env.as_(ALICE).withdraw(), TransferFailed { to: ALICE, amount: eth(1) });
+    reverts(
+        env.as_(ALICE).withdraw(),
+        TransferFailed {
+            to: ALICE,
+            amount: eth(1),
+        },
+    );
 }
 
 // ----- events and limits -----
@@ -873,15 +1202,27 @@ fn remaining_events_decode_with_their_declarations() {
     let s = attacker();
     env.as_(ALICE).request_unstake(eth(1)).ok().unwrap();
     let e = &env.logs::<UnstakeRequested>()[0];
-    assert_eq!((e.reporter, e.amount, e.unbonding, e.unbondAt), (ALICE, eth(1), eth(1), T0 + 8 * DAY));
+    assert_eq!(
+        (e.reporter, e.amount, e.unbonding, e.unbondAt),
+        (ALICE, eth(1), eth(1), T0 + 8 * DAY)
+    );
     env.confirm(s);
     env.as_(BOB).renew(s).ok().unwrap();
     let e = &env.logs::<FlagRenewed>()[0];
-    assert_eq!((e.subject, e.flagId, e.reporter, e.expiry), (s, 1, BOB, T0 + 11 * DAY));
+    assert_eq!(
+        (e.subject, e.flagId, e.reporter, e.expiry),
+        (s, 1, BOB, T0 + 11 * DAY)
+    );
     env.dispute(DAVE, s, params().disputeBond).ok().unwrap();
     let e = &env.logs::<Disputed>()[0];
-    assert_eq!((e.subject, e.disputer, e.evidence, e.bond), (s, DAVE, B256::repeat_byte(0xd1), params().disputeBond));
-    env.as_(RESOLVER).resolve(s, false, B256::ZERO).ok().unwrap();
+    assert_eq!(
+        (e.subject, e.disputer, e.evidence, e.bond),
+        (s, DAVE, B256::repeat_byte(0xd1), params().disputeBond)
+    );
+    env.as_(RESOLVER)
+        .resolve(s, false, B256::ZERO)
+        .ok()
+        .unwrap();
     let owed = env.claim(DAVE).ok().unwrap();
     let e = &env.logs::<Claimed>()[0];
     assert_eq!((e.account, e.amount), (DAVE, owed));
@@ -902,7 +1243,10 @@ fn remaining_events_decode_with_their_declarations() {
     assert_eq!((e.owner, e.pendingOwner), (OWNER, BOB));
     env.as_(BOB).accept_ownership().ok().unwrap();
     let moves = env.logs::<OwnershipTransferred>();
-    assert_eq!((moves[0].previousOwner, moves[0].newOwner), (Address::ZERO, OWNER));
+    assert_eq!(
+        (moves[0].previousOwner, moves[0].newOwner),
+        (Address::ZERO, OWNER)
+    );
     assert_eq!((moves[1].previousOwner, moves[1].newOwner), (OWNER, BOB));
     env.assert_balanced();
 }
@@ -922,11 +1266,19 @@ fn flag_ids_cannot_overflow() {
         .collect();
     env.submit(ALICE, subject::address(VICTIM)).ok().unwrap();
     let twos = env.vm.snapshot().storage;
-    let counter = ones.into_iter().find(|k| U256::from_be_bytes(twos[k].0) == U256::from(2)).unwrap();
-    env.vm.set_storage(counter, B256::from(U256::from(u32::MAX)));
+    let counter = ones
+        .into_iter()
+        .find(|k| U256::from_be_bytes(twos[k].0) == U256::from(2))
+        .unwrap();
+    env.vm
+        .set_storage(counter, B256::from(U256::from(u32::MAX)));
     let s = subject::address(BOB);
     reverts(env.submit(ALICE, s), AmountOverflow {});
-    reverts(env.as_(RESOLVER).emergency_confirm(s, 1, 1, DAY, B256::ZERO), AmountOverflow {});
+    reverts(
+        env.as_(RESOLVER)
+            .emergency_confirm(s, 1, 1, DAY, B256::ZERO),
+        AmountOverflow {},
+    );
 }
 
 // ----- properties -----
@@ -973,23 +1325,44 @@ mod properties {
     }
 
     fn subject_of(i: usize) -> B256 {
-        [attacker(), subject::code_hash(B256::repeat_byte(1)), subject::advisory(B256::repeat_byte(2))][i]
+        [
+            attacker(),
+            subject::code_hash(B256::repeat_byte(1)),
+            subject::advisory(B256::repeat_byte(2)),
+        ][i]
     }
 
     fn apply(env: &mut Env, op: &Op) -> bool {
         let half = U256::from(ETH / 2);
         match *op {
             Op::Stake(w, a) => env.stake(ACTORS[w], half * U256::from(a)).is_ok(),
-            Op::Unstake(w, a) => env.as_(ACTORS[w]).request_unstake(half * U256::from(a)).is_ok(),
+            Op::Unstake(w, a) => env
+                .as_(ACTORS[w])
+                .request_unstake(half * U256::from(a))
+                .is_ok(),
             Op::Withdraw(w) => env.withdraw(ACTORS[w]).is_ok(),
             Op::Claim(w) => env.claim(ACTORS[w]).is_ok(),
             Op::Submit(w, s) => env.submit(ACTORS[w], subject_of(s)).is_ok(),
-            Op::Corroborate(w, s) => env.as_(ACTORS[w]).corroborate(subject_of(s), B256::ZERO).is_ok(),
-            Op::Dispute(w, s) => env.dispute(ACTORS[w], subject_of(s), params().disputeBond).is_ok(),
-            Op::Resolve(s, upheld) => env.as_(RESOLVER).resolve(subject_of(s), upheld, B256::ZERO).is_ok(),
+            Op::Corroborate(w, s) => env
+                .as_(ACTORS[w])
+                .corroborate(subject_of(s), B256::ZERO)
+                .is_ok(),
+            Op::Dispute(w, s) => env
+                .dispute(ACTORS[w], subject_of(s), params().disputeBond)
+                .is_ok(),
+            Op::Resolve(s, upheld) => env
+                .as_(RESOLVER)
+                .resolve(subject_of(s), upheld, B256::ZERO)
+                .is_ok(),
             Op::Release(id) => env.as_(DAVE).release(id as u32).is_ok(),
-            Op::EmergencyConfirm(s) => env.as_(RESOLVER).emergency_confirm(subject_of(s), 2, 3, DAY, B256::ZERO).is_ok(),
-            Op::EmergencyRemove(s) => env.as_(RESOLVER).emergency_remove(subject_of(s), B256::ZERO).is_ok(),
+            Op::EmergencyConfirm(s) => env
+                .as_(RESOLVER)
+                .emergency_confirm(subject_of(s), 2, 3, DAY, B256::ZERO)
+                .is_ok(),
+            Op::EmergencyRemove(s) => env
+                .as_(RESOLVER)
+                .emergency_remove(subject_of(s), B256::ZERO)
+                .is_ok(),
             Op::Warp(secs) => {
                 env.warp(secs as u64);
                 true

@@ -1,0 +1,208 @@
+//! Minimal ABI words for hand-written routers.
+//!
+//! The SDK's router decodes every method's arguments with alloy's generic decoder: one decoder
+//! instance, plus a type-name string, per signature. In a contract with dozens of methods that is
+//! most of the wasm, and every byte of wasm is paid in entry gas on every call and counts against
+//! the 24 KiB deployable limit. Vigil's contracts take only static words, `bytes32[]` and `bytes`,
+//! so they read words directly, as strictly as alloy's validating decoder: integers and addresses
+//! with non-zero padding, bools other than 0/1 and out-of-range offsets are rejected.
+
+use alloc::vec::Vec;
+use alloy_primitives::{Address, FixedBytes, B256, U256};
+
+/// Calldata after the selector, read as ABI words. Every reader returns `None` on malformed input.
+#[derive(Clone, Copy)]
+pub struct Args<'a>(pub &'a [u8]);
+
+impl<'a> Args<'a> {
+    pub fn word(&self, i: usize) -> Option<&'a [u8; 32]> {
+        self.0.get(i.checked_mul(32)?..)?.first_chunk::<32>()
+    }
+
+    /// A word holding an unsigned integer of at most `bytes` (<= 8) bytes.
+    pub fn uint(&self, i: usize, bytes: usize) -> Option<u64> {
+        let w = self.word(i)?;
+        if w[..32 - bytes].iter().any(|b| *b != 0) {
+            return None;
+        }
+        Some(w[24..].iter().fold(0u64, |acc, b| acc << 8 | *b as u64))
+    }
+
+    pub fn address(&self, i: usize) -> Option<Address> {
+        let w = self.word(i)?;
+        w[..12]
+            .iter()
+            .all(|b| *b == 0)
+            .then(|| Address::from_slice(&w[12..]))
+    }
+
+    pub fn bytes4(&self, i: usize) -> Option<FixedBytes<4>> {
+        let w = self.word(i)?;
+        w[4..]
+            .iter()
+            .all(|b| *b == 0)
+            .then(|| FixedBytes([w[0], w[1], w[2], w[3]]))
+    }
+
+    pub fn b256(&self, i: usize) -> Option<B256> {
+        self.word(i).map(|w| B256::new(*w))
+    }
+
+    pub fn u256(&self, i: usize) -> Option<U256> {
+        self.word(i).map(|w| U256::from_be_bytes(*w))
+    }
+
+    pub fn boolean(&self, i: usize) -> Option<bool> {
+        match self.uint(i, 1)? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    pub fn u8(&self, i: usize) -> Option<u8> {
+        self.uint(i, 1).map(|v| v as u8)
+    }
+
+    pub fn u16(&self, i: usize) -> Option<u16> {
+        self.uint(i, 2).map(|v| v as u16)
+    }
+
+    pub fn u32(&self, i: usize) -> Option<u32> {
+        self.uint(i, 4).map(|v| v as u32)
+    }
+
+    pub fn u64(&self, i: usize) -> Option<u64> {
+        self.uint(i, 8)
+    }
+
+    /// The tail a dynamic argument's head word `i` points to: its length word, then its contents.
+    fn tail(&self, i: usize) -> Option<(usize, Args<'a>)> {
+        let offset = self.uint(i, 4)? as usize;
+        let tail = Args(self.0.get(offset..)?);
+        Some((tail.uint(0, 4)? as usize, Args(tail.0.get(32..)?)))
+    }
+
+    /// A `bytes32[]` whose head is word `i`.
+    pub fn b256_array(&self, i: usize) -> Option<Vec<B256>> {
+        let (len, items) = self.tail(i)?;
+        (0..len).map(|k| items.b256(k)).collect()
+    }
+
+    /// A `bytes` whose head is word `i`.
+    pub fn bytes(&self, i: usize) -> Option<Vec<u8>> {
+        let (len, body) = self.tail(i)?;
+        body.0.get(..len).map(<[u8]>::to_vec)
+    }
+}
+
+/// Builds return data word by word.
+#[derive(Default)]
+pub struct Out(pub Vec<u8>);
+
+impl Out {
+    pub fn with_capacity(words: usize) -> Self {
+        Self(Vec::with_capacity(32 * words))
+    }
+
+    pub fn word(&mut self, w: B256) -> &mut Self {
+        self.0.extend_from_slice(w.as_slice());
+        self
+    }
+
+    pub fn uint(&mut self, v: u64) -> &mut Self {
+        self.word(uint(v))
+    }
+
+    pub fn u256(&mut self, v: U256) -> &mut Self {
+        self.word(B256::from(v))
+    }
+
+    pub fn address(&mut self, a: Address) -> &mut Self {
+        self.word(a.into_word())
+    }
+
+    pub fn boolean(&mut self, b: bool) -> &mut Self {
+        self.uint(b as u64)
+    }
+
+    /// `bytes` contents: the bytes, zero-padded to whole words.
+    pub fn padded(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(bytes);
+        self.0.resize(self.0.len().div_ceil(32) * 32, 0);
+        self
+    }
+
+    pub fn finish(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.0)
+    }
+}
+
+pub fn uint(v: u64) -> B256 {
+    B256::from(U256::from(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(ws: &[[u8; 32]]) -> Vec<u8> {
+        ws.concat()
+    }
+
+    fn num(v: u64) -> [u8; 32] {
+        uint(v).0
+    }
+
+    #[test]
+    fn integers_reject_dirty_padding() {
+        let mut w = num(255);
+        assert_eq!(Args(&w).u8(0), Some(255));
+        assert_eq!(Args(&num(256)).u8(0), None);
+        w[0] = 1;
+        assert_eq!(Args(&w).u64(0), None);
+        assert_eq!(Args(&num(2)).boolean(0), None);
+        assert_eq!(Args(&num(1)).boolean(0), Some(true));
+        assert_eq!(Args(&[0u8; 31]).word(0), None);
+    }
+
+    #[test]
+    fn addresses_and_selectors_reject_dirty_padding() {
+        let mut w = Address::repeat_byte(7).into_word().0;
+        assert_eq!(Args(&w).address(0), Some(Address::repeat_byte(7)));
+        w[0] = 1;
+        assert_eq!(Args(&w).address(0), None);
+        let mut s = [0u8; 32];
+        s[..4].copy_from_slice(&[1, 2, 3, 4]);
+        assert_eq!(Args(&s).bytes4(0), Some(FixedBytes([1, 2, 3, 4])));
+        s[4] = 1;
+        assert_eq!(Args(&s).bytes4(0), None);
+    }
+
+    #[test]
+    fn dynamic_arguments_are_bounded() {
+        let data = words(&[num(32), num(2), [0xaa; 32], [0xbb; 32]]);
+        assert_eq!(
+            Args(&data).b256_array(0),
+            Some(alloc::vec![
+                B256::repeat_byte(0xaa),
+                B256::repeat_byte(0xbb)
+            ])
+        );
+        let short = words(&[num(32), num(3), [0xaa; 32]]);
+        assert_eq!(Args(&short).b256_array(0), None);
+        let far = words(&[num(4096)]);
+        assert_eq!(Args(&far).b256_array(0), None);
+        let bytes = words(&[num(32), num(3), [0xcc; 32]]);
+        assert_eq!(Args(&bytes).bytes(0), Some(alloc::vec![0xcc; 3]));
+        let huge = words(&[num(32), num(u32::MAX as u64)]);
+        assert_eq!(Args(&huge).bytes(0), None);
+    }
+
+    #[test]
+    fn out_pads_bytes_to_words() {
+        let data = Out::default().uint(3).padded(&[1, 2, 3]).finish();
+        assert_eq!(data.len(), 64);
+        assert_eq!(&data[32..35], &[1, 2, 3]);
+    }
+}
