@@ -6,11 +6,14 @@
 //! word writer serves them all here. The `sol!` definitions stay the reference (selectors,
 //! signature hashes, the exported interface) and the tests compare every encoding with alloy's.
 
+#[cfg(not(feature = "export-abi"))]
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, FixedBytes, B256, U256};
+#[cfg(not(feature = "export-abi"))]
 use alloy_sol_types::SolError;
 
+#[cfg(not(feature = "export-abi"))]
 use crate::*;
 
 pub fn address(a: Address) -> B256 {
@@ -38,6 +41,7 @@ pub fn flag(b: bool) -> B256 {
     uint(b as u64)
 }
 
+#[cfg(not(feature = "export-abi"))]
 fn revert(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 32 * words.len());
     out.extend_from_slice(&selector);
