@@ -30,6 +30,7 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
 
+#[macro_use]
 mod abi;
 pub mod bucket;
 pub mod client;
@@ -42,7 +43,7 @@ mod tests;
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, Bytes, FixedBytes, B256, U256};
-use alloy_sol_types::{sol, SolEvent};
+use alloy_sol_types::sol;
 use stylus_sdk::{
     prelude::*,
     storage::{
@@ -211,7 +212,7 @@ impl CircuitGuard {
         self.pause_cooldown.set(U32::from(DEFAULT_PAUSE_COOLDOWN));
         self.log(
             &[
-                OwnershipTransferred::SIGNATURE_HASH,
+                topic0!(OwnershipTransferred),
                 abi::address(Address::ZERO),
                 abi::address(owner),
             ],
@@ -237,7 +238,7 @@ impl CircuitGuard {
                 charged.paused_until = until(now, cooldown);
                 self.log(
                     &[
-                        Tripped::SIGNATURE_HASH,
+                        topic0!(Tripped),
                         abi::address(protocol),
                         abi::bytes4(selector),
                     ],
@@ -272,11 +273,7 @@ impl CircuitGuard {
         selector: FixedBytes<4>,
         amount: U256,
     ) -> Bytes {
-        let now = self.vm().block_timestamp();
-        match self.evaluate(protocol, caller, selector, amount, now) {
-            Ok(_) => Bytes::new(),
-            Err(e) => Vec::<u8>::from(e).into(),
-        }
+        self.verdict(protocol, caller, selector, amount).into()
     }
 
     /// The registry's push of a subject's new status word, stored verbatim for the hot path.
@@ -300,10 +297,7 @@ impl CircuitGuard {
             }));
         }
         self.statuses.setter(subject).set(status);
-        self.log(
-            &[StatusSynced::SIGNATURE_HASH, subject],
-            &[abi::u256(status)],
-        );
+        self.log(&[topic0!(StatusSynced), subject], &[abi::u256(status)]);
         Ok(())
     }
 
@@ -323,7 +317,7 @@ impl CircuitGuard {
         self.set_protocol(protocol, ProtocolWord::registered_to(admin));
         self.log(
             &[
-                ProtocolRegistered::SIGNATURE_HASH,
+                topic0!(ProtocolRegistered),
                 abi::address(protocol),
                 abi::address(admin),
             ],
@@ -343,7 +337,7 @@ impl CircuitGuard {
         self.set_protocol(protocol, p);
         self.log(
             &[
-                AdminChanged::SIGNATURE_HASH,
+                topic0!(AdminChanged),
                 abi::address(protocol),
                 abi::address(admin),
             ],
@@ -368,7 +362,7 @@ impl CircuitGuard {
             .set(enabled);
         self.log(
             &[
-                GuardianSet::SIGNATURE_HASH,
+                topic0!(GuardianSet),
                 abi::address(protocol),
                 abi::address(guardian),
             ],
@@ -389,7 +383,7 @@ impl CircuitGuard {
         p.set_screening(screening(mode)?, screen_origin);
         self.set_protocol(protocol, p);
         self.log(
-            &[ProtocolScreeningSet::SIGNATURE_HASH, abi::address(protocol)],
+            &[topic0!(ProtocolScreeningSet), abi::address(protocol)],
             &[abi::uint(mode as u64), abi::flag(screen_origin)],
         );
         Ok(())
@@ -409,7 +403,7 @@ impl CircuitGuard {
         self.store_policy(protocol, selector, &w, new);
         self.log(
             &[
-                ScreeningSet::SIGNATURE_HASH,
+                topic0!(ScreeningSet),
                 abi::address(protocol),
                 abi::bytes4(selector),
             ],
@@ -481,7 +475,7 @@ impl CircuitGuard {
         };
         self.log(
             &[
-                RateLimitSet::SIGNATURE_HASH,
+                topic0!(RateLimitSet),
                 abi::address(protocol),
                 abi::bytes4(selector),
             ],
@@ -532,7 +526,7 @@ impl CircuitGuard {
         data.extend_from_slice(&tags);
         self.log(
             &[
-                AdvisoryTagsSet::SIGNATURE_HASH,
+                topic0!(AdvisoryTagsSet),
                 abi::address(protocol),
                 abi::bytes4(selector),
             ],
@@ -556,7 +550,7 @@ impl CircuitGuard {
         self.sync_protocol_pause(protocol, p.paused_until);
         self.log(
             &[
-                ProtocolPauseSet::SIGNATURE_HASH,
+                topic0!(ProtocolPauseSet),
                 abi::address(protocol),
                 abi::address(by),
             ],
@@ -577,7 +571,7 @@ impl CircuitGuard {
         let by = self.vm().msg_sender();
         self.log(
             &[
-                ProtocolUnpaused::SIGNATURE_HASH,
+                topic0!(ProtocolUnpaused),
                 abi::address(protocol),
                 abi::address(by),
             ],
@@ -610,7 +604,7 @@ impl CircuitGuard {
         self.store_policy(protocol, selector, &w, new);
         self.log(
             &[
-                SelectorPauseSet::SIGNATURE_HASH,
+                topic0!(SelectorPauseSet),
                 abi::address(protocol),
                 abi::bytes4(selector),
                 abi::address(by),
@@ -635,7 +629,7 @@ impl CircuitGuard {
         let by = self.vm().msg_sender();
         self.log(
             &[
-                SelectorUnpaused::SIGNATURE_HASH,
+                topic0!(SelectorUnpaused),
                 abi::address(protocol),
                 abi::bytes4(selector),
                 abi::address(by),
@@ -653,7 +647,7 @@ impl CircuitGuard {
         self.pending_owner.set(new_owner);
         self.log(
             &[
-                OwnershipTransferStarted::SIGNATURE_HASH,
+                topic0!(OwnershipTransferStarted),
                 abi::address(owner),
                 abi::address(new_owner),
             ],
@@ -674,7 +668,7 @@ impl CircuitGuard {
         self.pending_owner.set(Address::ZERO);
         self.log(
             &[
-                OwnershipTransferred::SIGNATURE_HASH,
+                topic0!(OwnershipTransferred),
                 abi::address(previous_owner),
                 abi::address(sender),
             ],
@@ -688,7 +682,7 @@ impl CircuitGuard {
     pub fn set_registry(&mut self, registry: Address) -> Result<()> {
         self.only_owner()?;
         self.registry.set(registry);
-        self.log(&[RegistrySet::SIGNATURE_HASH, abi::address(registry)], &[]);
+        self.log(&[topic0!(RegistrySet), abi::address(registry)], &[]);
         Ok(())
     }
 
@@ -699,7 +693,7 @@ impl CircuitGuard {
         self.max_pause.set(U32::from(max_pause_duration));
         self.pause_cooldown.set(U32::from(pause_cooldown));
         self.log(
-            &[PauseBoundsSet::SIGNATURE_HASH],
+            &[topic0!(PauseBoundsSet)],
             &[
                 abi::uint(max_pause_duration as u64),
                 abi::uint(pause_cooldown as u64),
@@ -848,6 +842,21 @@ impl CircuitGuard {
             out.extend_from_slice(word.as_slice());
         }
         self.vm().emit_log(&out, topics.len());
+    }
+
+    /// `preview`'s answer as plain bytes (the router encodes it without alloy's `Bytes`).
+    fn verdict(
+        &self,
+        protocol: Address,
+        caller: Address,
+        selector: FixedBytes<4>,
+        amount: U256,
+    ) -> Vec<u8> {
+        let now = self.vm().block_timestamp();
+        match self.evaluate(protocol, caller, selector, amount, now) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.into(),
+        }
     }
 
     /// `check`'s decision, shared with `preview` so the two cannot disagree.
