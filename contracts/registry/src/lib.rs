@@ -1136,8 +1136,3 @@ fn validate_ttl(ttl: u64, max: u64) -> Result<()> {
     }
     Ok(())
 }
-
-#[cfg(feature = "export-abi")]
-pub fn print_from_args() {
-    stylus_sdk::abi::export::print_from_args::<ThreatRegistry>();
-}
