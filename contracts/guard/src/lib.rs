@@ -193,8 +193,9 @@ struct Pass {
 
 fn policy_key(protocol: Address, selector: FixedBytes<4>) -> FixedBytes<24> {
     let mut key = [0u8; 24];
-    key[..20].copy_from_slice(protocol.as_slice());
-    key[20..].copy_from_slice(selector.as_slice());
+    for (d, s) in key.iter_mut().zip(protocol.iter().chain(selector.iter())) {
+        *d = *s;
+    }
     FixedBytes(key)
 }
 

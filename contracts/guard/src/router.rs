@@ -29,7 +29,7 @@ impl<'a> Args<'a> {
     /// A word holding an unsigned integer of at most `bytes` bytes.
     fn uint(&self, i: usize, bytes: usize) -> Option<u64> {
         let w = self.word(i)?;
-        if w[..32 - bytes].iter().any(|b| *b != 0) {
+        if w.iter().take(32 - bytes).any(|b| *b != 0) {
             return None;
         }
         Some(w[24..].iter().fold(0u64, |acc, b| acc << 8 | *b as u64))
@@ -40,7 +40,7 @@ impl<'a> Args<'a> {
         w[..12]
             .iter()
             .all(|b| *b == 0)
-            .then(|| Address::from_slice(&w[12..]))
+            .then(|| abi::word_address(w))
     }
 
     fn bytes4(&self, i: usize) -> Option<FixedBytes<4>> {

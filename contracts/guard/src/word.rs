@@ -183,7 +183,7 @@ impl ProtocolWord {
     pub fn from_word(word: U256) -> Self {
         let b = word.to_be_bytes::<32>();
         Self {
-            admin: Address::from_slice(&b[12..]),
+            admin: crate::abi::word_address(&b),
             paused_until: u32::from_be_bytes([b[8], b[9], b[10], b[11]]),
             flags: b[7],
             guardian_pause_end: u32::from_be_bytes([b[3], b[4], b[5], b[6]]),
@@ -191,11 +191,10 @@ impl ProtocolWord {
     }
 
     pub fn to_word(&self) -> U256 {
-        let mut b = [0u8; 32];
-        b[12..].copy_from_slice(self.admin.as_slice());
-        b[8..12].copy_from_slice(&self.paused_until.to_be_bytes());
+        let mut b = crate::abi::address(self.admin).0;
+        [b[8], b[9], b[10], b[11]] = self.paused_until.to_be_bytes();
         b[7] = self.flags;
-        b[3..7].copy_from_slice(&self.guardian_pause_end.to_be_bytes());
+        [b[3], b[4], b[5], b[6]] = self.guardian_pause_end.to_be_bytes();
         U256::from_be_bytes(b)
     }
 
