@@ -5,9 +5,8 @@
 #   setup       script/setup.sh (wasm32 target, rustfmt/clippy, forge + solc from npm)
 #   fmt         cargo fmt --all --check
 #   clippy      cargo clippy --workspace --all-targets -- -D warnings
-#   wasm        release .wasm of every contract crate (contracts/* building a cdylib), each crate in its own
-#               cargo invocation so features never unify across contracts: the bytes are what each
-#               contract deploys
+#   wasm        script/build-contracts.sh: the deployable .wasm of every contract crate (contracts/*
+#               building a cdylib), the bytes each contract deploys
 #   report      script/wasm-report: sizes table, target/wasm-report.json; fails above the chain limits
 #   test        cargo test --workspace (native unit and property tests; devnet end-to-end tests, which
 #               run the release .wasm built above)
@@ -74,13 +73,11 @@ for s in "${steps[@]}"; do
       cargo clippy --workspace --all-targets --locked -- -D warnings
       ;;
     wasm)
-      step wasm "release wasm of every contract"
+      step wasm "deployable wasm of every contract (script/build-contracts.sh)"
       list="$(contracts)"
       [ -n "$list" ] || { echo "no contract crates found under contracts/" >&2; exit 1; }
-      for c in $list; do
-        echo "cargo build --release --locked --target wasm32-unknown-unknown -p $c"
-        cargo build --release --locked --target wasm32-unknown-unknown -p "$c"
-      done
+      # shellcheck disable=SC2086 # one word per crate
+      ./script/build-contracts.sh $list
       ;;
     report)
       step report "wasm sizes against the chain limits (script/wasm-report)"

@@ -1,8 +1,8 @@
 //! Building the deployable `.wasm` of a workspace crate, for tests and tools that run it here.
 //!
-//! The build is the release build cargo-stylus would deploy (`--release --target
-//! wasm32-unknown-unknown`, the workspace's size-tuned profile), into its own target directory so
-//! a build started from inside `cargo test` never waits on the lock of the cargo running it.
+//! The build is `script/build-contracts.sh`, the same bytes the size report measures and users
+//! deploy, into its own target directory so a build started from inside `cargo test` never waits
+//! on the lock of the cargo running it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,7 +11,7 @@ use thiserror::Error;
 /// Why a wasm artifact could not be produced.
 #[derive(Debug, Error)]
 pub enum BuildError {
-    #[error("could not run cargo: {0}")]
+    #[error("could not run script/build-contracts.sh: {0}")]
     Spawn(std::io::Error),
     #[error("cargo build of {package} failed with {status}")]
     Failed {
@@ -30,25 +30,16 @@ pub fn wasm_target_dir(workspace: &Path) -> PathBuf {
     workspace.join("target").join("fixtures")
 }
 
-/// Builds `package` (a cdylib crate of the workspace at `workspace`) for wasm32 in release mode
-/// and returns the bytes of `<crate_name>.wasm`. `--locked`, like every cargo call of the project:
-/// a lock file that does not match the manifests fails instead of being rewritten.
+/// Builds `package` (a cdylib crate of the workspace at `workspace`) with
+/// `script/build-contracts.sh`, the one way the project builds deployable wasm, and returns the
+/// bytes of `<crate_name>.wasm`.
 pub fn build_wasm(workspace: &Path, package: &str) -> Result<Vec<u8>, BuildError> {
     let target_dir = wasm_target_dir(workspace);
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
+    let status = Command::new("bash")
         .current_dir(workspace)
-        .args([
-            "build",
-            "--locked",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            package,
-        ])
-        .arg("--target-dir")
-        .arg(&target_dir)
+        .arg(workspace.join("script").join("build-contracts.sh"))
+        .arg(package)
+        .env("CARGO_TARGET_DIR", &target_dir)
         // Host flags (coverage, sanitizers) of an outer cargo must not leak into the wasm build.
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")

@@ -453,9 +453,7 @@ impl ThreatRegistry {
     /// expiry). Anyone may call it; reporters of a flag that reached confirmation gain reputation.
     pub fn release(&mut self, flag_id: u32) -> Result<()> {
         let now = self.vm().block_timestamp();
-        if flag_id == 0 || flag_id > self.flag_count.get().to::<u32>() {
-            return Err(revert(UnknownFlag::SELECTOR, &[w(flag_id)]));
-        }
+        self.known_flag(flag_id)?;
         let f = self.flags.get(flag_id);
         if f.settled.get() {
             return Err(revert(AlreadySettled::SELECTOR, &[w(flag_id)]));
@@ -759,9 +757,7 @@ impl ThreatRegistry {
     }
 
     pub fn flag_info(&self, flag_id: u32) -> Result<FlagInfo> {
-        if flag_id == 0 || flag_id > self.flag_count.get().to::<u32>() {
-            return Err(revert(UnknownFlag::SELECTOR, &[w(flag_id)]));
-        }
+        self.known_flag(flag_id)?;
         let f = self.flags.get(flag_id);
         let reporters = (0..f.reporters.len())
             .filter_map(|i| f.reporters.get(i))
@@ -877,6 +873,13 @@ impl ThreatRegistry {
 
     fn current_params(&self) -> stylus_sdk::storage::StorageGuard<'_, ParamsSlot> {
         self.params.getter(self.params_version.get().to::<u32>())
+    }
+
+    fn known_flag(&self, flag_id: u32) -> Result<()> {
+        if flag_id == 0 || flag_id > self.flag_count.get().to::<u32>() {
+            return Err(revert(UnknownFlag::SELECTOR, &[w(flag_id)]));
+        }
+        Ok(())
     }
 
     fn earned_level(&self, version: u32, score: u128, reporters: usize) -> Level {
