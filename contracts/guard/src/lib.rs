@@ -21,6 +21,12 @@
 //! `pauseSelector`) puts a selector on the fast path; a protocol may configure up to
 //! [`MAX_SELECTORS`].
 //!
+//! # Program
+//! The deployed entrypoint is `router::user_entrypoint` (wasm32 only): a hand-written ABI router
+//! in place of the SDK's, which keeps the data segment (charged on every call) small; the
+//! `#[public]` impl below is still the one definition of the ABI. A Stylus protocol that only wants the [`client`] depends on
+//! this crate with `default-features = false`.
+//!
 //! # Exits
 //! The guard pauses whatever a protocol puts behind it. Functions that return users' own funds
 //! (repay, withdraw own collateral, emergency exit) should stay unguarded, or at least not
