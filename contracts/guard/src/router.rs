@@ -4,8 +4,8 @@
 //! decoder instance and a ~256-byte type-name string (for an error message nobody sees) per
 //! signature to the wasm. Data bytes cost ~0.75 gas on every call, cached or not, and this
 //! contract has 27 signatures: that alone would cost `check` more than its whole gas budget. Every
-//! argument here is one ABI word (or a `bytes32[]`), so this router reads words directly, with the
-//! strictness of alloy's validating decoder (zero padding, integer ranges, bools 0 or 1).
+//! argument here is one ABI word (or a `bytes32[]`), so this router reads words directly with
+//! `vigil_common::abi::Args`, as strictly as alloy's validating decoder.
 //!
 //! The `#[public]` impl stays the one definition of the ABI: export-abi prints it, and the tests run
 //! every function through both this router and the SDK's and require identical results, storage
@@ -16,80 +16,9 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, B256, U256};
 use stylus_sdk::{function_selector, prelude::*, ArbResult};
 
+use vigil_common::abi::Args;
+
 use crate::{abi, CircuitGuard};
-
-/// The calldata after the selector, read as ABI words.
-struct Args<'a>(&'a [u8]);
-
-impl<'a> Args<'a> {
-    fn word(&self, i: usize) -> Option<&'a [u8; 32]> {
-        self.0.get(i.checked_mul(32)?..)?.first_chunk::<32>()
-    }
-
-    /// A word holding an unsigned integer of at most `bytes` bytes.
-    fn uint(&self, i: usize, bytes: usize) -> Option<u64> {
-        let w = self.word(i)?;
-        if w.iter().take(32 - bytes).any(|b| *b != 0) {
-            return None;
-        }
-        Some(w[24..].iter().fold(0u64, |acc, b| acc << 8 | *b as u64))
-    }
-
-    fn address(&self, i: usize) -> Option<Address> {
-        let w = self.word(i)?;
-        w[..12]
-            .iter()
-            .all(|b| *b == 0)
-            .then(|| abi::word_address(w))
-    }
-
-    fn bytes4(&self, i: usize) -> Option<FixedBytes<4>> {
-        let w = self.word(i)?;
-        w[4..]
-            .iter()
-            .all(|b| *b == 0)
-            .then(|| FixedBytes([w[0], w[1], w[2], w[3]]))
-    }
-
-    fn b256(&self, i: usize) -> Option<B256> {
-        self.word(i).map(|w| B256::new(*w))
-    }
-
-    fn u256(&self, i: usize) -> Option<U256> {
-        self.word(i).map(|w| U256::from_be_bytes(*w))
-    }
-
-    fn boolean(&self, i: usize) -> Option<bool> {
-        match self.uint(i, 1)? {
-            0 => Some(false),
-            1 => Some(true),
-            _ => None,
-        }
-    }
-
-    fn u8(&self, i: usize) -> Option<u8> {
-        self.uint(i, 1).map(|v| v as u8)
-    }
-
-    fn u32(&self, i: usize) -> Option<u32> {
-        self.uint(i, 4).map(|v| v as u32)
-    }
-
-    fn u64(&self, i: usize) -> Option<u64> {
-        self.uint(i, 8)
-    }
-
-    /// A `bytes32[]` whose head is word `i`. Offsets must be word-aligned (every encoder's are).
-    fn b256_array(&self, i: usize) -> Option<Vec<B256>> {
-        let offset = self.uint(i, 4)? as usize;
-        if !offset.is_multiple_of(32) {
-            return None;
-        }
-        let tail = Args(self.0.get(offset..)?);
-        let len = tail.uint(0, 4)? as usize;
-        (1..=len).map(|k| tail.b256(k)).collect()
-    }
-}
 
 fn words(ws: &[B256]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 * ws.len());
