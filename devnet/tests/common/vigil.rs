@@ -1,0 +1,461 @@
+//! The Vigil system on a devnet, for end-to-end scenarios: the release wasm of the ThreatRegistry
+//! and the CircuitGuard (built once per test binary by `script/build-contracts.sh`), the forge
+//! artifacts of the example vault and its token (built once by `script/forge-build.sh`), and a
+//! [`World`] that deploys and links them the way a real deployment would.
+//!
+//! Included by `#[path]` from the test files that need it (it is heavier than `common/mod.rs`).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub use alloy_primitives::FixedBytes;
+use alloy_sol_types::{sol, SolCall, SolError, SolValue};
+use vigil_devnet::{keccak256, Address, Bytes, Devnet, Receipt, B256, U256};
+
+// The interfaces exactly as export-abi prints them: a drift between the contracts and these files
+// shows up here as a decoding failure.
+sol!(
+    #[sol(all_derives)]
+    "../interfaces/IThreatRegistry.sol"
+);
+sol!(
+    #[sol(all_derives)]
+    "../interfaces/ICircuitGuard.sol"
+);
+
+sol! {
+    /// examples/solidity-vault/GuardedVault.sol (the part the scenarios use). Test/forge's
+    /// `UnguardedVault` has the same `deposit`/`withdraw`/`balanceOf`.
+    interface IVault {
+        function deposit(uint256 amount) external;
+        function withdraw(uint256 amount) external;
+        function transferBalance(address to, uint256 amount) external;
+        function emergencyExit() external returns (uint256 amount);
+        function balanceOf(address account) external view returns (uint256);
+        function totalDeposits() external view returns (uint256);
+        function guard() external view returns (address);
+        error InsufficientBalance(uint256 balance, uint256 requested);
+        error NothingToExit();
+    }
+
+    /// examples/solidity-vault/TestToken.sol
+    interface IToken {
+        function mint(address to, uint256 value) external;
+        function approve(address spender, uint256 value) external returns (bool);
+        function balanceOf(address account) external view returns (uint256);
+    }
+
+    /// The guard's events the scenarios look for.
+    interface IGuardEvents {
+        event StatusSynced(bytes32 indexed subject, uint256 status);
+        event Tripped(address indexed protocol, bytes4 indexed selector, uint64 until);
+    }
+}
+
+pub use IThreatRegistry::{Params, SubjectStatus};
+
+pub const DAY: u64 = 86_400;
+pub const ETH: u64 = 1_000_000_000_000_000_000;
+
+/// Registry owner (a governance multisig).
+pub const OWNER: Address = Address::repeat_byte(0x0a);
+/// Guard owner.
+pub const GUARD_OWNER: Address = Address::repeat_byte(0x0b);
+/// Dispute resolver.
+pub const RESOLVER: Address = Address::repeat_byte(0x0c);
+/// The vault's admin on the guard.
+pub const VAULT_ADMIN: Address = Address::repeat_byte(0x0d);
+/// Deploys the token and the vault.
+pub const DEPLOYER: Address = Address::repeat_byte(0x0e);
+pub const REPORTERS: [Address; 3] = [
+    Address::repeat_byte(0x11),
+    Address::repeat_byte(0x12),
+    Address::repeat_byte(0x13),
+];
+pub const ATTACKER: Address = Address::repeat_byte(0xba);
+pub const USER: Address = Address::repeat_byte(0xa1);
+pub const USER2: Address = Address::repeat_byte(0xa2);
+pub const TREASURY: Address = Address::repeat_byte(0x7e);
+/// Sender of read-only calls.
+pub const VIEWER: Address = Address::repeat_byte(0x99);
+
+pub fn eth(n: u64) -> U256 {
+    U256::from(n) * U256::from(ETH)
+}
+
+/// `n` tenths of an ether.
+pub fn deci_eth(n: u64) -> U256 {
+    U256::from(n) * U256::from(ETH / 10)
+}
+
+/// The registry's rules in these scenarios: three 10-ETH reporters confirm (score 30 >= 25 with
+/// 3 >= 2 reporters), two only reach Watch.
+pub fn params() -> Params {
+    Params {
+        minStake: eth(1),
+        stakeCap: eth(10),
+        stakeWarmup: DAY,
+        unbondingDelay: 7 * DAY,
+        reportBond: deci_eth(1),
+        disputeBond: deci_eth(5),
+        watchScore: eth(1),
+        confirmScore: eth(25),
+        minReporters: 2,
+        maxReporters: 4,
+        maxTtl: 30 * DAY,
+        disputerShareBps: 5_000,
+        paramsDelay: 2 * DAY,
+    }
+}
+
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn build(package: &str) -> Vec<u8> {
+    vigil_devnet::artifacts::build_wasm(&workspace(), package)
+        .unwrap_or_else(|e| panic!("building {package}: {e}"))
+}
+
+/// The deployable wasm of `vigil-registry`, built once per test binary.
+pub fn registry_wasm() -> &'static [u8] {
+    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
+    WASM.get_or_init(|| build("vigil-registry"))
+}
+
+/// The deployable wasm of `vigil-guard`, built once per test binary.
+pub fn guard_wasm() -> &'static [u8] {
+    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
+    WASM.get_or_init(|| build("vigil-guard"))
+}
+
+/// Runs `script/forge-build.sh` once per test binary; returns forge's output directory.
+fn forge_out() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let root = workspace();
+        let output = Command::new("bash")
+            .current_dir(&root)
+            .arg(root.join("script").join("forge-build.sh"))
+            .output()
+            .expect("running script/forge-build.sh");
+        assert!(
+            output.status.success(),
+            "script/forge-build.sh failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let printed = String::from_utf8_lossy(&output.stdout);
+        let dir = printed.lines().last().unwrap_or_default().trim();
+        PathBuf::from(dir)
+    })
+}
+
+/// Creation code (`.bytecode.object`) of `contract` in `file` from the forge artifacts.
+pub fn creation_code(file: &str, contract: &str) -> Vec<u8> {
+    let path = forge_out().join(file).join(format!("{contract}.json"));
+    let json = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let artifact: serde_json::Value = serde_json::from_str(&json).expect("artifact JSON");
+    let object = artifact["bytecode"]["object"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{} has no bytecode.object", path.display()));
+    hex(object)
+}
+
+/// Decodes `0x`-prefixed (or bare) hex.
+pub fn hex(s: &str) -> Vec<u8> {
+    let s = s.strip_prefix("0x").unwrap_or(s);
+    s.as_bytes()
+        .chunks(2)
+        .map(|pair| {
+            let pair = std::str::from_utf8(pair).expect("ascii hex");
+            assert_eq!(pair.len(), 2, "odd hex length");
+            u8::from_str_radix(pair, 16).expect("hex digit")
+        })
+        .collect()
+}
+
+/// `creation code ++ abi.encode(args)`.
+pub fn with_args(mut code: Vec<u8>, args: &[u8]) -> Bytes {
+    code.extend_from_slice(args);
+    code.into()
+}
+
+/// The subject of an address (`vigil_common::subject::address`): 0x01, 11 zero bytes, the address.
+pub fn address_subject(account: Address) -> B256 {
+    let mut word = [0u8; 32];
+    word[0] = 1;
+    word[12..].copy_from_slice(account.as_slice());
+    B256::new(word)
+}
+
+/// The subject of an advisory id (`vigil_common::subject::advisory`): 0x03 over the id's top byte.
+pub fn advisory_subject(id: &str) -> B256 {
+    let mut word = keccak256(id.as_bytes()).0;
+    word[0] = 3;
+    B256::new(word)
+}
+
+/// Selector of the vault's `withdraw(uint256)`.
+pub fn withdraw_selector() -> FixedBytes<4> {
+    IVault::withdrawCall::SELECTOR.into()
+}
+
+/// ABI encoding of a custom error, selector included.
+pub fn error_data<E: SolError>(e: E) -> Bytes {
+    e.abi_encode().into()
+}
+
+/// Registry, guard, token and guarded vault, deployed and linked; reporters staked and warm.
+pub struct World {
+    pub chain: Devnet,
+    pub registry: Address,
+    pub guard: Address,
+    pub token: Address,
+    pub vault: Address,
+}
+
+impl World {
+    /// Deploys the registry (owner, params) and the guard (owner), links them both ways, appoints
+    /// the resolver, deploys TestToken and GuardedVault (which registers itself with the guard),
+    /// and configures confirmed-caller screening on the vault's `withdraw`. Nothing else: no
+    /// stakes, no deposits.
+    pub fn deploy() -> Self {
+        let mut chain = Devnet::new();
+        for who in [OWNER, GUARD_OWNER, RESOLVER, VAULT_ADMIN, DEPLOYER] {
+            chain.fund(who, eth(1));
+        }
+        let ctor = (OWNER, params()).abi_encode_params();
+        let registry = chain
+            .deploy_stylus(OWNER, registry_wasm(), Some(&ctor))
+            .expect("deploy registry");
+        let ctor = GUARD_OWNER.abi_encode();
+        let guard = chain
+            .deploy_stylus(GUARD_OWNER, guard_wasm(), Some(&ctor))
+            .expect("deploy guard");
+        let token_code = with_args(
+            creation_code("TestToken.sol", "TestToken"),
+            &("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
+        );
+        let token = chain
+            .deploy_evm(DEPLOYER, token_code)
+            .expect("deploy token");
+        let vault_code = with_args(
+            creation_code("GuardedVault.sol", "GuardedVault"),
+            &(token, guard, VAULT_ADMIN).abi_encode_params(),
+        );
+        let vault = chain
+            .deploy_evm(DEPLOYER, vault_code)
+            .expect("deploy vault");
+        let mut w = World {
+            chain,
+            registry,
+            guard,
+            token,
+            vault,
+        };
+        w.ok(OWNER, registry, &IThreatRegistry::setGuardCall { guard });
+        w.ok(
+            OWNER,
+            registry,
+            &IThreatRegistry::setResolverCall {
+                account: RESOLVER,
+                enabled: true,
+            },
+        );
+        w.ok(
+            GUARD_OWNER,
+            guard,
+            &ICircuitGuard::setRegistryCall { registry },
+        );
+        w.ok(
+            VAULT_ADMIN,
+            guard,
+            &ICircuitGuard::setScreeningCall {
+                protocol: vault,
+                selector: withdraw_selector(),
+                mode: 0,
+                screen_origin: false,
+            },
+        );
+        w
+    }
+
+    /// [`World::deploy`], then each reporter stakes 10 ETH (of 100) and the warm-up passes.
+    pub fn with_warm_reporters() -> Self {
+        let mut w = Self::deploy();
+        for r in REPORTERS {
+            w.chain.fund(r, eth(100));
+            w.ok_value(r, w.registry, &IThreatRegistry::stakeCall {}, eth(10));
+        }
+        w.warp_by(DAY);
+        w
+    }
+
+    pub fn now(&self) -> u64 {
+        self.chain.timestamp()
+    }
+
+    pub fn warp_by(&mut self, seconds: u64) {
+        let t = self.now() + seconds;
+        self.chain.warp(t);
+    }
+
+    /// A committed transaction; the receipt whatever happened.
+    pub fn send<C: SolCall>(&mut self, from: Address, to: Address, call: &C) -> Receipt {
+        self.send_value(from, to, call, U256::ZERO)
+    }
+
+    pub fn send_value<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: &C,
+        value: U256,
+    ) -> Receipt {
+        self.chain
+            .call(from, to, call.abi_encode().into(), value)
+            .unwrap_or_else(|e| panic!("{} from {from}: invalid transaction: {e}", C::SIGNATURE))
+    }
+
+    /// A committed transaction that must succeed.
+    pub fn ok<C: SolCall>(&mut self, from: Address, to: Address, call: &C) -> Receipt {
+        self.ok_value(from, to, call, U256::ZERO)
+    }
+
+    pub fn ok_value<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: &C,
+        value: U256,
+    ) -> Receipt {
+        let r = self.send_value(from, to, call, value);
+        assert!(
+            r.success,
+            "{} from {from} failed: output 0x{}, halt {:?}",
+            C::SIGNATURE,
+            hex_string(&r.output),
+            r.halt
+        );
+        r
+    }
+
+    /// A committed transaction that must revert with exactly `expected`; returns the receipt.
+    pub fn reverts<C: SolCall>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: &C,
+        expected: &[u8],
+    ) -> Receipt {
+        let r = self.send(from, to, call);
+        assert_reverted(&r, C::SIGNATURE, expected);
+        r
+    }
+
+    /// Read-only call, decoded.
+    pub fn read<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
+        let out = self
+            .chain
+            .view(VIEWER, to, call.abi_encode().into())
+            .unwrap_or_else(|e| panic!("{}: invalid view: {e}", C::SIGNATURE));
+        assert!(
+            out.success,
+            "{} reverted: 0x{}",
+            C::SIGNATURE,
+            hex_string(&out.data)
+        );
+        C::abi_decode_returns(&out.data)
+            .unwrap_or_else(|e| panic!("{} returned undecodable data: {e}", C::SIGNATURE))
+    }
+
+    pub fn status(&mut self, subject: B256) -> SubjectStatus {
+        let r = self.registry;
+        self.read(r, &IThreatRegistry::statusOfCall { subject })
+    }
+
+    pub fn vault_balance(&mut self, account: Address) -> U256 {
+        let v = self.vault;
+        self.read(v, &IVault::balanceOfCall { account })
+    }
+
+    pub fn token_balance(&mut self, account: Address) -> U256 {
+        let t = self.token;
+        self.read(t, &IToken::balanceOfCall { account })
+    }
+
+    /// Mints `amount` to `who`, approves the vault and deposits it.
+    pub fn deposit(&mut self, who: Address, amount: U256) {
+        let (token, vault) = (self.token, self.vault);
+        self.ok(
+            DEPLOYER,
+            token,
+            &IToken::mintCall {
+                to: who,
+                value: amount,
+            },
+        );
+        self.ok(
+            who,
+            token,
+            &IToken::approveCall {
+                spender: vault,
+                value: amount,
+            },
+        );
+        self.ok(who, vault, &IVault::depositCall { amount });
+    }
+
+    pub fn withdraw(&mut self, who: Address, amount: U256) -> Receipt {
+        let vault = self.vault;
+        self.send(who, vault, &IVault::withdrawCall { amount })
+    }
+
+    /// Submit by the first reporter and corroborations by the others; returns the receipts.
+    pub fn flag(&mut self, subject: B256, category: u8, ttl: u64) -> Vec<Receipt> {
+        let registry = self.registry;
+        let mut receipts = vec![self.ok(
+            REPORTERS[0],
+            registry,
+            &IThreatRegistry::submitCall {
+                subject,
+                category,
+                severity: 4,
+                evidence: keccak256(b"evidence: report 1"),
+                ttl,
+            },
+        )];
+        for (i, r) in REPORTERS.iter().enumerate().skip(1) {
+            receipts.push(self.ok(
+                *r,
+                registry,
+                &IThreatRegistry::corroborateCall {
+                    subject,
+                    evidence: keccak256(format!("evidence: report {}", i + 1)),
+                },
+            ));
+        }
+        receipts
+    }
+}
+
+pub fn assert_reverted(r: &Receipt, what: &str, expected: &[u8]) {
+    assert!(
+        !r.success,
+        "{what} succeeded, expected revert 0x{}",
+        hex_string(expected)
+    );
+    assert!(r.halt.is_none(), "{what} halted: {:?}", r.halt);
+    assert_eq!(
+        hex_string(&r.output),
+        hex_string(expected),
+        "{what}: revert data (got, expected)"
+    );
+}
+
+pub fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
