@@ -172,11 +172,34 @@ fn confirmed_attacker_is_blocked_in_the_confirming_block() {
     assert_eq!(w.vault_balance(ATTACKER), eth(1_000), "nothing moved");
 
     // An honest user keeps withdrawing.
-    w.withdraw(USER, eth(10));
-    let honest = w.withdraw(USER, eth(10));
-    assert!(honest.success);
+    for _ in 0..2 {
+        assert!(w.withdraw(USER, eth(10)).success);
+    }
     assert_eq!(w.vault_balance(USER), eth(980));
     assert_eq!(w.token_balance(USER), eth(20));
+
+    // Counterparties are screened too (`notFlagged(to)`, a STATICCALL to `screen`): nobody can move
+    // vault balance to the attacker, and the attacker cannot move its own out to a clean address.
+    let to_attacker = IVault::transferBalanceCall {
+        to: ATTACKER,
+        amount: eth(1),
+    };
+    assert_reverted(
+        &w.send(USER, vault, &to_attacker),
+        "transfer to the attacker",
+        &caller_flagged(ATTACKER, 3),
+    );
+    let from_attacker = IVault::transferBalanceCall {
+        to: USER2,
+        amount: eth(1),
+    };
+    assert_reverted(
+        &w.send(ATTACKER, vault, &from_attacker),
+        "transfer by the attacker",
+        &caller_flagged(ATTACKER, 3),
+    );
+    w.ok(USER, vault, &from_attacker);
+    assert_eq!(w.vault_balance(USER2), eth(1));
 
     // The unguarded exit keeps working, even for a flagged caller: exits are the protocol's choice.
     let exit = w.ok(ATTACKER, vault, &IVault::emergencyExitCall {});
@@ -188,6 +211,66 @@ fn confirmed_attacker_is_blocked_in_the_confirming_block() {
     assert_eq!(w.token_balance(ATTACKER), eth(1_000));
     assert_eq!(w.chain.block_number(), block, "all in one block");
     assert_eq!(w.read(vault, &IVault::totalDepositsCall {}), eth(980));
+}
+
+/// The other side of "confirmation protects in the same transaction": if the guard refuses the
+/// push (here its owner cut the feed), the confirming report reverts with GuardSyncFailed and the
+/// flag stays where it was, so no confirmation exists that the guard does not enforce.
+#[test]
+fn a_refused_push_reverts_the_confirmation() {
+    let mut w = World::with_warm_reporters();
+    let (registry, guard) = (w.registry, w.guard);
+    let subject = address_subject(ATTACKER);
+    let submit = IThreatRegistry::submitCall {
+        subject,
+        category: 1,
+        severity: 4,
+        evidence: B256::repeat_byte(1),
+        ttl: DAY,
+    };
+    w.ok(REPORTERS[0], registry, &submit);
+    let corroborate = IThreatRegistry::corroborateCall {
+        subject,
+        evidence: B256::repeat_byte(2),
+    };
+    w.ok(REPORTERS[1], registry, &corroborate);
+    let before = w.status(subject);
+    w.ok(
+        GUARD_OWNER,
+        guard,
+        &ICircuitGuard::setRegistryCall {
+            registry: Address::ZERO,
+        },
+    );
+    let r = w.send(REPORTERS[2], registry, &corroborate);
+    assert_reverted(
+        &r,
+        "confirmation with the feed cut",
+        &error_data(IThreatRegistry::GuardSyncFailed {
+            _0: guard,
+            _1: subject,
+        }),
+    );
+    assert_eq!(w.status(subject), before);
+    assert!(!w.read(
+        registry,
+        &IThreatRegistry::isFlaggedCall { account: ATTACKER }
+    ));
+    let info = w.read(
+        registry,
+        &IThreatRegistry::reporterInfoCall {
+            reporter: REPORTERS[2],
+        },
+    );
+    assert_eq!(info.locked, U256::ZERO, "no bond taken");
+    // Relinked, the same report confirms.
+    w.ok(
+        GUARD_OWNER,
+        guard,
+        &ICircuitGuard::setRegistryCall { registry },
+    );
+    w.ok(REPORTERS[2], registry, &corroborate);
+    assert_eq!(w.status(subject).level, 3);
 }
 
 /// Gas of the confirming corroboration (with its push to the guard) and of a guarded withdraw,
