@@ -568,6 +568,74 @@ fn rate_limit_drains_trips_and_refills_exactly() {
     assert_eq!(available(&mut w)._4, n(CAP));
 }
 
+/// With 18-decimal amounts the guard counts in units of 2^shift wei: the stored limit is rounded
+/// down to whole units and every charge up, so rounding never favours the withdrawer, and refill
+/// stays exact in units.
+#[test]
+fn rate_limit_in_wei_rounds_against_the_withdrawer() {
+    let mut w = World::deploy();
+    let (guard, vault) = (w.guard, w.vault);
+    let sel = withdraw_selector();
+    w.ok(
+        VAULT_ADMIN,
+        guard,
+        &ICircuitGuard::setRateLimitCall {
+            protocol: vault,
+            selector: sel,
+            enabled: true,
+            capacity: eth(1_000),
+            refill_per_second: eth(1),
+            trip_level: U256::ZERO,
+            trip_cooldown: 0,
+        },
+    );
+    let limit = |w: &mut World| {
+        w.read(
+            guard,
+            &ICircuitGuard::rateLimitCall {
+                protocol: vault,
+                selector: sel,
+            },
+        )
+    };
+    let l = limit(&mut w);
+    let unit = l._5;
+    assert!(
+        unit > U256::from(1) && unit.is_power_of_two(),
+        "unit {unit}"
+    );
+    let cap = eth(1_000) / unit * unit;
+    let refill = eth(1) / unit * unit;
+    assert_eq!(
+        (l._0, l._1, l._2, l._3, l._4),
+        (cap, refill, U256::ZERO, 0, cap),
+        "rounded down to whole units"
+    );
+    w.deposit(USER, eth(2_000));
+    // One wei costs a whole unit.
+    assert!(w.withdraw(USER, U256::from(1)).success);
+    let left = cap - unit;
+    assert_eq!(limit(&mut w)._4, left);
+    // One wei more than what is left needs one more unit: one second of refill.
+    let now = w.now();
+    assert_reverted(
+        &w.withdraw(USER, left + U256::from(1)),
+        "one wei over",
+        &error_data(ICircuitGuard::RateLimited {
+            _0: sel,
+            _1: left,
+            _2: now + 1,
+        }),
+    );
+    assert!(w.withdraw(USER, left).success, "exactly what is left");
+    assert_eq!(limit(&mut w)._4, U256::ZERO);
+    for dt in [1u64, 6, 993] {
+        w.warp_by(dt);
+        let elapsed = w.now() - now;
+        assert_eq!(limit(&mut w)._4, (refill * U256::from(elapsed)).min(cap));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Advisory: a confirmed advisory pauses every selector tagged with it.
 // ---------------------------------------------------------------------------------------------
