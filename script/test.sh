@@ -4,12 +4,17 @@
 #
 #   setup       script/setup.sh (wasm32 target, rustfmt/clippy, forge + solc from npm)
 #   fmt         cargo fmt --all --check
-#   clippy      cargo clippy --workspace --all-targets -- -D warnings
+#   clippy      cargo clippy --workspace --all-targets -- -D warnings (native), then the contracts and the
+#               devnet's wasm-only fixtures for wasm32, the target they are deployed on
 #   wasm        script/build-contracts.sh: the deployable .wasm of every contract crate (contracts/*
 #               building a cdylib), the bytes each contract deploys
 #   report      script/wasm-report: sizes table, target/wasm-report.json; fails above the chain limits
 #   test        cargo test --workspace (native unit and property tests; devnet end-to-end tests, which
 #               run the release .wasm built above)
+#
+# The devnet's fixtures (devnet/fixtures/*, e.g. the probe) call raw hostios, which exist only on wasm32:
+# natively, the stylus-test feature that the contracts' dev-dependencies unify into stylus-sdk turns them
+# into stubs of another type, so the native steps leave them out and the clippy step lints them for wasm32.
 #   interfaces  script/check-interfaces.sh: interfaces/*.sol == what export-abi prints
 #   forge       script/forge-test.sh (Solidity tests), when that script exists
 #
@@ -47,6 +52,9 @@ finish() {
 }
 trap finish EXIT
 
+native_exclude=(--exclude vigil-devnet-probe)
+wasm_fixtures=(vigil-devnet-probe)
+
 step() {
   current="$1"
   echo
@@ -69,8 +77,12 @@ for s in "${steps[@]}"; do
       cargo fmt --all --check
       ;;
     clippy)
-      step clippy "cargo clippy --workspace --all-targets --locked -- -D warnings"
-      cargo clippy --workspace --all-targets --locked -- -D warnings
+      step clippy "cargo clippy --workspace ${native_exclude[*]} --all-targets --locked -- -D warnings; contracts and fixtures for wasm32"
+      cargo clippy --workspace "${native_exclude[@]}" --all-targets --locked -- -D warnings
+      wasm_pkgs=()
+      for c in $(contracts) "${wasm_fixtures[@]}"; do wasm_pkgs+=(-p "$c"); done
+      echo "cargo clippy --target wasm32-unknown-unknown --locked ${wasm_pkgs[*]} -- -D warnings"
+      cargo clippy --target wasm32-unknown-unknown --locked "${wasm_pkgs[@]}" -- -D warnings
       ;;
     wasm)
       step wasm "deployable wasm of every contract (script/build-contracts.sh)"
@@ -84,8 +96,8 @@ for s in "${steps[@]}"; do
       cargo run --quiet --locked -p vigil-wasm-report
       ;;
     test)
-      step test "cargo test --workspace --locked"
-      cargo test --workspace --locked
+      step test "cargo test --workspace ${native_exclude[*]} --locked"
+      cargo test --workspace "${native_exclude[@]}" --locked
       ;;
     interfaces)
       step interfaces "script/check-interfaces.sh"
