@@ -11,12 +11,12 @@
 #   report      script/wasm-report: sizes table, target/wasm-report.json; fails above the chain limits
 #   test        cargo test --workspace (native unit and property tests; devnet end-to-end tests, which
 #               run the release .wasm built above)
-#
-# The devnet's fixtures (devnet/fixtures/*, e.g. the probe) call raw hostios, which exist only on wasm32:
-# natively, the stylus-test feature that the contracts' dev-dependencies unify into stylus-sdk turns them
-# into stubs of another type, so the native steps leave them out and the clippy step lints them for wasm32.
 #   interfaces  script/check-interfaces.sh: interfaces/*.sol == what export-abi prints
 #   forge       script/forge-test.sh (Solidity tests), when that script exists
+#
+# The devnet's probe fixture is wasm32-only (natively the crate is empty: its raw hostios do not survive the
+# stylus-test feature that the contracts' tests unify into stylus-sdk), so the clippy step lints it, with
+# the contracts, for wasm32, the target they are deployed on.
 #
 # Usage: script/test.sh [STEP...]   no steps: all of them. setup always runs first.
 # Build caches live in the repository's target/ (or $CARGO_TARGET_DIR); every cargo call is --locked, so a
@@ -52,7 +52,6 @@ finish() {
 }
 trap finish EXIT
 
-native_exclude=(--exclude vigil-devnet-probe)
 wasm_fixtures=(vigil-devnet-probe)
 
 step() {
@@ -77,8 +76,8 @@ for s in "${steps[@]}"; do
       cargo fmt --all --check
       ;;
     clippy)
-      step clippy "cargo clippy --workspace ${native_exclude[*]} --all-targets --locked -- -D warnings; contracts and fixtures for wasm32"
-      cargo clippy --workspace "${native_exclude[@]}" --all-targets --locked -- -D warnings
+      step clippy "cargo clippy --workspace --all-targets --locked -- -D warnings; contracts and fixtures for wasm32"
+      cargo clippy --workspace --all-targets --locked -- -D warnings
       wasm_pkgs=()
       for c in $(contracts) "${wasm_fixtures[@]}"; do wasm_pkgs+=(-p "$c"); done
       echo "cargo clippy --target wasm32-unknown-unknown --locked ${wasm_pkgs[*]} -- -D warnings"
@@ -96,8 +95,8 @@ for s in "${steps[@]}"; do
       cargo run --quiet --locked -p vigil-wasm-report
       ;;
     test)
-      step test "cargo test --workspace ${native_exclude[*]} --locked"
-      cargo test --workspace "${native_exclude[@]}" --locked
+      step test "cargo test --workspace --locked"
+      cargo test --workspace --locked
       ;;
     interfaces)
       step interfaces "script/check-interfaces.sh"
