@@ -9,6 +9,7 @@ pub mod chain;
 pub mod error;
 pub mod evm;
 pub mod stylus;
+pub mod system;
 
 pub use chain::{Devnet, Output, Receipt};
 pub use error::{ActivationError, DevnetError};

@@ -5,11 +5,8 @@
 //!
 //! Run: `cargo test -p vigil-devnet --test e2e` (add `-- --nocapture` for the gas figures).
 
-#[path = "common/vigil.rs"]
-mod vigil;
-
 use alloy_sol_types::{SolCall, SolEvent, SolInterface};
-use vigil::*;
+use vigil_devnet::system::*;
 use vigil_devnet::{keccak256, Address, Bytes, Receipt, B256, U256};
 
 fn topic_of(signature: &str) -> B256 {

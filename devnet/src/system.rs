@@ -3,16 +3,16 @@
 //! artifacts of the example vault and its token (built once by `script/forge-build.sh`), and a
 //! [`World`] that deploys and links them the way a real deployment would.
 //!
-//! Included by `#[path]` from the test files that need it (it is heavier than `common/mod.rs`).
-#![allow(dead_code)]
+//! Shared by the end-to-end tests, the `demo` and the `bench` binaries, so all three play on the
+//! same deployment.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use crate::{keccak256, Address, Bytes, Devnet, Receipt, B256, U256};
 pub use alloy_primitives::FixedBytes;
 use alloy_sol_types::{sol, SolCall, SolError, SolValue};
-use vigil_devnet::{keccak256, Address, Bytes, Devnet, Receipt, B256, U256};
 
 // The interfaces exactly as export-abi prints them: a drift between the contracts and these files
 // shows up here as a decoding failure.
@@ -115,7 +115,7 @@ pub fn workspace() -> PathBuf {
 }
 
 fn build(package: &str) -> Vec<u8> {
-    vigil_devnet::artifacts::build_wasm(&workspace(), package)
+    crate::artifacts::build_wasm(&workspace(), package)
         .unwrap_or_else(|e| panic!("building {package}: {e}"))
 }
 
