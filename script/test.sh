@@ -52,7 +52,7 @@ finish() {
 }
 trap finish EXIT
 
-wasm_fixtures=(vigil-devnet-probe)
+wasm_fixtures=(vigil-devnet-probe vigil-example-stylus-vault)
 
 step() {
   current="$1"
