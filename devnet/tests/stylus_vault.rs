@@ -1,0 +1,454 @@
+//! Scenario 5 of issue 4: a Stylus protocol guarded by a Stylus guard. The release wasm of
+//! `examples/stylus-vault` (built by `script/build-contracts.sh`, as users deploy it) asks the real
+//! CircuitGuard through `vigil_guard::client::GuardClient` before every withdrawal; its reverts
+//! must be the guard's bytes, unchanged, and a contract re-entering `withdraw` from `receive()`
+//! must get nothing. Gas is free on the devnet (base fee 0), so every ETH balance is exact.
+//!
+//! Run: `cargo test -p vigil-devnet --test stylus_vault` (add `-- --nocapture` for the gas figures).
+
+use std::sync::OnceLock;
+
+use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
+use vigil_devnet::system::*;
+use vigil_devnet::{Address, Bytes, Receipt, U256};
+
+sol! {
+    /// examples/stylus-vault (the Stylus program).
+    interface IStylusVault {
+        function deposit() external payable;
+        function withdraw(uint256 amount) external;
+        function balanceOf(address account) external view returns (uint256);
+        function guard() external view returns (address);
+        error InsufficientBalance(address account, uint256 balance, uint256 requested);
+        error TransferFailed(address to, uint256 amount);
+        event Deposited(address indexed account, uint256 amount);
+        event Withdrawn(address indexed account, uint256 amount);
+    }
+
+    /// test/forge/attack/ReentrantWithdrawer.sol
+    interface IReentrantWithdrawer {
+        function attack(uint256 amount) external payable;
+        function attempts() external view returns (uint256);
+        function reentered() external view returns (uint256);
+        function refusal() external view returns (bytes memory);
+    }
+}
+
+/// The deployable wasm of the example vault, built once per test binary.
+fn vault_wasm() -> &'static [u8] {
+    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
+    WASM.get_or_init(|| {
+        vigil_devnet::artifacts::build_wasm(&workspace(), "vigil-example-stylus-vault")
+            .unwrap_or_else(|e| panic!("building vigil-example-stylus-vault: {e}"))
+    })
+}
+
+/// Registry and guard linked, reporters warm, and the Stylus vault deployed by DEPLOYER with
+/// VAULT_ADMIN as its admin on the guard. (`World::vault` is the Solidity vault, unused here.)
+fn setup() -> (World, Address) {
+    let mut w = World::with_warm_reporters();
+    let ctor = (w.guard, VAULT_ADMIN).abi_encode_params();
+    let vault = w
+        .chain
+        .deploy_stylus(DEPLOYER, vault_wasm(), Some(&ctor))
+        .expect("deploy the Stylus vault");
+    (w, vault)
+}
+
+fn deposit(w: &mut World, vault: Address, who: Address, amount: U256) -> Receipt {
+    w.ok_value(who, vault, &IStylusVault::depositCall {}, amount)
+}
+
+fn withdraw(w: &mut World, vault: Address, who: Address, amount: U256) -> Receipt {
+    w.send(who, vault, &IStylusVault::withdrawCall { amount })
+}
+
+fn held(w: &mut World, vault: Address, account: Address) -> U256 {
+    w.read(vault, &IStylusVault::balanceOfCall { account })
+}
+
+/// The vault's logs of event `E` in `r`, decoded.
+fn vault_logs<E: SolEvent>(r: &Receipt, vault: Address) -> Vec<E> {
+    r.logs
+        .iter()
+        .filter(|l| l.address == vault && l.topics.first() == Some(&E::SIGNATURE_HASH))
+        .map(|l| E::decode_raw_log(l.topics.iter().copied(), &l.data).expect("event decodes"))
+        .collect()
+}
+
+fn withdraw_sel() -> FixedBytes<4> {
+    IStylusVault::withdrawCall::SELECTOR.into()
+}
+
+/// (the caller's vault balance, the caller's ETH, the vault's ETH).
+fn books(w: &mut World, vault: Address, who: Address) -> (U256, U256, U256) {
+    (
+        held(w, vault, who),
+        w.chain.balance(who),
+        w.chain.balance(vault),
+    )
+}
+
+#[test]
+fn registers_itself_and_moves_exact_eth() {
+    let (mut w, vault) = setup();
+    let guard = w.guard;
+    assert_eq!(w.read(vault, &IStylusVault::guardCall {}), guard);
+    // The constructor's Stylus -> Stylus call registered the vault (not its deployer) with the
+    // admin it was given.
+    let info = w.read(guard, &ICircuitGuard::protocolInfoCall { protocol: vault });
+    assert_eq!((info._0, info._1), (true, VAULT_ADMIN));
+    let info = w.read(
+        guard,
+        &ICircuitGuard::protocolInfoCall { protocol: DEPLOYER },
+    );
+    assert!(!info._0, "the deployer is not a protocol");
+
+    w.chain.fund(USER, eth(10));
+    let r = deposit(&mut w, vault, USER, eth(3));
+    let logs = vault_logs::<IStylusVault::Deposited>(&r, vault);
+    assert_eq!(logs.len(), 1);
+    assert_eq!((logs[0].account, logs[0].amount), (USER, eth(3)));
+    assert_eq!(books(&mut w, vault, USER), (eth(3), eth(7), eth(3)));
+
+    // One ether and one wei out: the caller gets exactly that, the vault keeps the rest.
+    let amount = eth(1) + U256::from(1);
+    let r = withdraw(&mut w, vault, USER, amount);
+    assert!(r.success, "withdraw: 0x{}", hex_string(&r.output));
+    let logs = vault_logs::<IStylusVault::Withdrawn>(&r, vault);
+    assert_eq!(logs.len(), 1);
+    assert_eq!((logs[0].account, logs[0].amount), (USER, amount));
+    let left = eth(2) - U256::from(1);
+    assert_eq!(
+        books(&mut w, vault, USER),
+        (left, eth(8) + U256::from(1), left)
+    );
+
+    // More than the balance, and a stranger's first withdrawal: the vault's own typed error,
+    // after the guard passed, and nothing moves.
+    let over = left + U256::from(1);
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall { amount: over },
+        &error_data(IStylusVault::InsufficientBalance {
+            account: USER,
+            balance: left,
+            requested: over,
+        }),
+    );
+    w.reverts(
+        USER2,
+        vault,
+        &IStylusVault::withdrawCall {
+            amount: U256::from(1),
+        },
+        &error_data(IStylusVault::InsufficientBalance {
+            account: USER2,
+            balance: U256::ZERO,
+            requested: U256::from(1),
+        }),
+    );
+    assert_eq!(
+        books(&mut w, vault, USER),
+        (left, eth(8) + U256::from(1), left)
+    );
+
+    // Everything that is left, to the wei.
+    assert!(withdraw(&mut w, vault, USER, left).success);
+    assert_eq!(
+        books(&mut w, vault, USER),
+        (U256::ZERO, eth(10), U256::ZERO)
+    );
+}
+
+#[test]
+fn a_flagged_caller_gets_the_guards_verdict_byte_for_byte() {
+    let (mut w, vault) = setup();
+    let guard = w.guard;
+    let sel = withdraw_sel();
+    let screening = |mode: u8| ICircuitGuard::setScreeningCall {
+        protocol: vault,
+        selector: sel,
+        mode,
+        screen_origin: false,
+    };
+    // Only the vault's admin sets the vault's policy.
+    w.reverts(
+        ATTACKER,
+        guard,
+        &screening(1),
+        &error_data(ICircuitGuard::NotAdmin {
+            _0: vault,
+            _1: ATTACKER,
+        }),
+    );
+    w.ok(VAULT_ADMIN, guard, &screening(1));
+    let policy = w.read(
+        guard,
+        &ICircuitGuard::selectorPolicyCall {
+            protocol: vault,
+            selector: sel,
+        },
+    );
+    assert_eq!((policy._0, policy._3, policy._4), (true, 1, false));
+
+    for who in [USER, USER2] {
+        w.chain.fund(who, eth(5));
+        deposit(&mut w, vault, who, eth(2));
+    }
+    assert!(withdraw(&mut w, vault, USER, eth(1)).success);
+
+    w.flag(address_subject(USER), 1, 10 * DAY);
+    assert_eq!(w.status(address_subject(USER)).level, 3);
+    let verdict = error_data(ICircuitGuard::CallerFlagged { _0: USER, _1: 3 });
+    // What the guard itself would say to the vault for this call...
+    let preview: Bytes = w.read(
+        guard,
+        &ICircuitGuard::previewCall {
+            protocol: vault,
+            caller: USER,
+            selector: sel,
+            amount: eth(1),
+        },
+    );
+    assert_eq!(preview, verdict);
+    // ...is exactly what the vault's caller gets, through the Stylus -> Stylus call.
+    let before = books(&mut w, vault, USER);
+    assert_eq!(before, (eth(1), eth(4), eth(3)));
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall { amount: eth(1) },
+        &verdict,
+    );
+    assert_eq!(books(&mut w, vault, USER), before);
+
+    // Someone else is unaffected.
+    assert!(withdraw(&mut w, vault, USER2, eth(2)).success);
+    assert_eq!(books(&mut w, vault, USER2), (U256::ZERO, eth(5), eth(1)));
+
+    // The policy is the vault admin's: screening off lets the flagged caller out again.
+    w.ok(VAULT_ADMIN, guard, &screening(2));
+    assert!(withdraw(&mut w, vault, USER, eth(1)).success);
+    assert_eq!(books(&mut w, vault, USER), (U256::ZERO, eth(5), U256::ZERO));
+}
+
+#[test]
+fn a_rate_limit_on_withdraw_refuses_then_trips() {
+    const COOLDOWN: u32 = 3_600;
+    let (mut w, vault) = setup();
+    let guard = w.guard;
+    let sel = withdraw_sel();
+    w.ok(
+        VAULT_ADMIN,
+        guard,
+        &ICircuitGuard::setRateLimitCall {
+            protocol: vault,
+            selector: sel,
+            enabled: true,
+            capacity: eth(3),
+            refill_per_second: deci_eth(1),
+            trip_level: eth(1),
+            trip_cooldown: COOLDOWN,
+        },
+    );
+    let limit = |w: &mut World| {
+        w.read(
+            guard,
+            &ICircuitGuard::rateLimitCall {
+                protocol: vault,
+                selector: sel,
+            },
+        )
+    };
+    let l = limit(&mut w);
+    let unit = l._5;
+    assert!(unit.is_power_of_two(), "unit {unit}");
+    let cap = eth(3) / unit * unit;
+    assert_eq!(
+        (l._0, l._2, l._3, l._4),
+        (cap, eth(1) / unit * unit, COOLDOWN, cap),
+        "(capacity, trip level, cooldown, available)"
+    );
+    // A charge is rounded up to whole units.
+    let charge = |amount: U256| amount.div_ceil(unit) * unit;
+
+    w.chain.fund(USER, eth(10));
+    deposit(&mut w, vault, USER, eth(10));
+    let t0 = w.now();
+    assert!(withdraw(&mut w, vault, USER, eth(1)).success);
+    let available = cap - charge(eth(1));
+    assert_eq!(limit(&mut w)._4, available);
+
+    // One wei over what is left: the guard's RateLimited, unchanged, and nothing charged.
+    let before = books(&mut w, vault, USER);
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall {
+            amount: available + U256::from(1),
+        },
+        &error_data(ICircuitGuard::RateLimited {
+            _0: sel,
+            _1: available,
+            _2: t0 + 1,
+        }),
+    );
+    assert_eq!(books(&mut w, vault, USER), before);
+    assert_eq!(limit(&mut w)._4, available);
+
+    // Exactly what is left drains the bucket below the trip level: the breaker trips in the
+    // same transaction and the next withdrawal meets a paused selector.
+    let r = withdraw(&mut w, vault, USER, available);
+    assert!(r.success);
+    let until = t0 + u64::from(COOLDOWN);
+    let tripped: Vec<_> = r
+        .logs
+        .iter()
+        .filter(|l| l.address == guard && l.topics[0] == IGuardEvents::Tripped::SIGNATURE_HASH)
+        .collect();
+    assert_eq!(tripped.len(), 1);
+    assert_eq!(tripped[0].topics[1], vault.into_word());
+    assert_eq!(U256::from_be_slice(&tripped[0].data), U256::from(until));
+    assert_eq!(
+        books(&mut w, vault, USER),
+        (eth(9) - available, eth(1) + available, eth(9) - available)
+    );
+    let paused = error_data(ICircuitGuard::SelectorPaused { _0: sel, _1: until });
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall {
+            amount: U256::from(1),
+        },
+        &paused,
+    );
+    w.chain.warp(until - 1);
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall {
+            amount: U256::from(1),
+        },
+        &paused,
+    );
+    w.chain.warp(until);
+    assert!(withdraw(&mut w, vault, USER, U256::from(1)).success);
+}
+
+/// The victim's deposit, the attacker's contract (deployed by ATTACKER) and its 1-ETH stake.
+fn attack_setup(propagate: bool) -> (World, Address, Address) {
+    let (mut w, vault) = setup();
+    w.chain.fund(USER, eth(5));
+    deposit(&mut w, vault, USER, eth(5));
+    w.chain.fund(ATTACKER, eth(1));
+    let code = with_args(
+        creation_code("ReentrantWithdrawer.sol", "ReentrantWithdrawer"),
+        &(vault, propagate).abi_encode_params(),
+    );
+    let attacker = w
+        .chain
+        .deploy_evm(ATTACKER, code)
+        .expect("deploy ReentrantWithdrawer");
+    (w, vault, attacker)
+}
+
+/// A receive() that re-throws the refused re-entry makes the vault's ETH transfer fail: the
+/// whole withdrawal reverts with the vault's TransferFailed and not one wei moves.
+#[test]
+fn reentrancy_that_propagates_reverts_everything() {
+    let (mut w, vault, attacker) = attack_setup(true);
+    let r = w.send_value(
+        ATTACKER,
+        attacker,
+        &IReentrantWithdrawer::attackCall { amount: eth(1) },
+        eth(1),
+    );
+    assert_reverted(
+        &r,
+        "attack",
+        &error_data(IStylusVault::TransferFailed {
+            to: attacker,
+            amount: eth(1),
+        }),
+    );
+    assert!(r.logs.is_empty());
+    assert_eq!(w.chain.balance(ATTACKER), eth(1));
+    assert_eq!(w.chain.balance(attacker), U256::ZERO);
+    assert_eq!(w.chain.balance(vault), eth(5));
+    assert_eq!(held(&mut w, vault, attacker), U256::ZERO);
+    assert_eq!(held(&mut w, vault, USER), eth(5));
+    assert_eq!(
+        w.read(attacker, &IReentrantWithdrawer::attemptsCall {}),
+        U256::ZERO
+    );
+}
+
+/// A receive() that swallows the refused re-entry gets its own ether back once: the legitimate
+/// withdrawal happens, the re-entry was refused at the vault's entrypoint (empty revert data:
+/// not even the guard or the balance check ran), and the victim's deposit is untouched.
+#[test]
+fn reentrancy_that_swallows_gets_only_its_own_withdrawal() {
+    let (mut w, vault, attacker) = attack_setup(false);
+    let r = w.ok_value(
+        ATTACKER,
+        attacker,
+        &IReentrantWithdrawer::attackCall { amount: eth(1) },
+        eth(1),
+    );
+    let withdrawn = vault_logs::<IStylusVault::Withdrawn>(&r, vault);
+    assert_eq!(withdrawn.len(), 1);
+    assert_eq!(
+        (withdrawn[0].account, withdrawn[0].amount),
+        (attacker, eth(1))
+    );
+    assert_eq!(
+        w.read(attacker, &IReentrantWithdrawer::attemptsCall {}),
+        U256::from(1)
+    );
+    assert_eq!(
+        w.read(attacker, &IReentrantWithdrawer::reenteredCall {}),
+        U256::ZERO
+    );
+    // Checks-effects-interactions alone would have refused it too, but with the vault's error;
+    // the empty data shows the SDK's entrypoint refused it first.
+    let refusal = w.read(attacker, &IReentrantWithdrawer::refusalCall {});
+    assert_eq!(refusal, Bytes::new());
+    assert_eq!(w.chain.balance(ATTACKER), U256::ZERO);
+    assert_eq!(w.chain.balance(attacker), eth(1));
+    assert_eq!(w.chain.balance(vault), eth(5));
+    assert_eq!(held(&mut w, vault, attacker), U256::ZERO);
+    assert_eq!(held(&mut w, vault, USER), eth(5));
+}
+
+/// Gas of a guarded withdrawal (guard check + ETH transfer), with the guard out of and in the
+/// cache manager, and with the vault cached too. Printed for `--nocapture`.
+#[test]
+fn guarded_withdraw_gas() {
+    let (mut w, vault) = setup();
+    w.chain.fund(USER, eth(2));
+    deposit(&mut w, vault, USER, eth(2));
+    let guard = w.guard;
+    let gas = |w: &mut World, guard_cached: bool, vault_cached: bool| {
+        let snap = w.chain.snapshot();
+        w.chain.set_cached(guard, guard_cached).unwrap();
+        w.chain.set_cached(vault, vault_cached).unwrap();
+        let r = withdraw(w, vault, USER, eth(1));
+        assert!(r.success);
+        assert_eq!(books(w, vault, USER), (eth(1), eth(1), eth(1)));
+        w.chain.revert_to(snap).unwrap();
+        r.gas_used
+    };
+    let uncached = gas(&mut w, false, false);
+    let guard_cached = gas(&mut w, true, false);
+    let both_cached = gas(&mut w, true, true);
+    println!("Stylus vault withdraw (guard check + ETH transfer), total tx gas:");
+    println!("  guard and vault uncached: {uncached}");
+    println!("  guard cached:             {guard_cached}");
+    println!("  guard and vault cached:   {both_cached}");
+    assert!(
+        both_cached < guard_cached && guard_cached < uncached,
+        "caching a program lowers its entry cost: {uncached} {guard_cached} {both_cached}"
+    );
+}
