@@ -926,6 +926,64 @@ fn false_flag_dispute_rejected_pays_victim_and_slashes_reporters() {
     assert_eq!(total, eth(301));
 }
 
+/// A reporter that disputes its own false flag to farm the slash gets back less than it put in:
+/// the disputer's share is below 100%, so wallet + stake end lower, to the wei.
+#[test]
+fn self_dispute_loses_money() {
+    let mut w = World::with_warm_reporters();
+    let registry = w.registry;
+    let reporter = REPORTERS[0];
+    let subject = address_subject(Address::repeat_byte(0x5c));
+    let stake = |w: &mut World| {
+        w.read(registry, &IThreatRegistry::reporterInfoCall { reporter })
+            .stake
+    };
+    let before = w.chain.balance(reporter) + stake(&mut w);
+    w.ok(
+        reporter,
+        registry,
+        &IThreatRegistry::submitCall {
+            subject,
+            category: 2,
+            severity: 1,
+            evidence: keccak256(b"fabricated"),
+            ttl: DAY,
+        },
+    );
+    w.ok_value(
+        reporter,
+        registry,
+        &IThreatRegistry::disputeCall {
+            subject,
+            evidence: keccak256(b"farming the slash"),
+        },
+        deci_eth(5),
+    );
+    w.ok(
+        RESOLVER,
+        registry,
+        &IThreatRegistry::resolveCall {
+            subject,
+            upheld: false,
+            rationale: keccak256(b"false flag"),
+        },
+    );
+    // Slashed: its 0.1 report bond. Paid: its 0.5 dispute bond back + 50% of 0.1.
+    assert_eq!(
+        w.read(
+            registry,
+            &IThreatRegistry::claimableCall { account: reporter }
+        ),
+        centi_eth(55)
+    );
+    w.ok(reporter, registry, &IThreatRegistry::claimCall {});
+    let after = w.chain.balance(reporter) + stake(&mut w);
+    assert_eq!(before - after, centi_eth(5), "lost half its slashed bond");
+    let acc = w.read(registry, &IThreatRegistry::accountingCall {});
+    assert_eq!(acc._3, centi_eth(5), "the other half went to the treasury");
+    assert_eq!(w.chain.balance(registry), acc._0 + acc._1 + acc._2 + acc._3);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Bad input through real calldata: clean reverts, nothing changes.
 // ---------------------------------------------------------------------------------------------
