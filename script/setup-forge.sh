@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# setup-forge.sh: make forge and solc (the npm packages pinned in package.json) ready to use. Idempotent and
-# quiet on success; the test and demo commands run it first. Prints forge's path on request (--print-forge).
+# setup-forge.sh: make forge, solc and wasm-opt (the npm packages pinned in package.json) ready to use.
+# Idempotent and quiet on success; the test and demo commands run it first. Prints forge's path on request
+# (--print-forge). wasm-opt (binaryen's JS/wasm build) is what script/build-contracts.sh optimizes the
+# contracts' wasm with.
 #
 # - `npm ci` when node_modules is missing or older than package-lock.json (npm writes
 #   node_modules/.package-lock.json on every install; we compare it with the committed lockfile).
@@ -24,7 +26,7 @@ if grep -E '"resolved": *"' package-lock.json | grep -vqE '"resolved": *"https:/
 fi
 
 stale=0
-if [ ! -x node_modules/.bin/forge ] || [ ! -f node_modules/solc/package.json ] \
+if [ ! -x node_modules/.bin/forge ] || [ ! -f node_modules/solc/package.json ] || [ ! -x node_modules/.bin/wasm-opt ] \
     || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   stale=1
 fi
@@ -43,6 +45,10 @@ fi
 forge="$root/node_modules/.bin/forge"
 [ -x "$forge" ] || die "forge is missing after npm ci: no @foundry-rs/forge-<platform> package for $(uname -sm) in package.json"
 "$forge" --version >/dev/null 2>&1 || die "\`forge --version\` failed: $("$forge" --version 2>&1 | head -3)"
+
+wasm_opt="$root/node_modules/.bin/wasm-opt"
+[ -x "$wasm_opt" ] || die "wasm-opt is missing after npm ci: package.json must list binaryen"
+"$wasm_opt" --version >/dev/null 2>&1 || die "\`wasm-opt --version\` failed: $("$wasm_opt" --version 2>&1 | head -3)"
 
 want="$(sed -n 's/^# SOLC_VERSION = \([0-9.]*\)$/\1/p' foundry.toml)"
 have="$("$root/script/solc-shim" --version | sed -n 's/^Version: \([0-9.]*\)+.*/\1/p')"
