@@ -5,7 +5,7 @@
 #   setup       script/setup.sh (wasm32 target, rustfmt/clippy, forge + solc from npm)
 #   fmt         cargo fmt --all --check
 #   clippy      cargo clippy --workspace --all-targets -- -D warnings (native), then the contracts and the
-#               devnet's wasm-only fixtures for wasm32, the target they are deployed on
+#               other wasm programs (devnet probe fixture, examples/stylus-vault) for wasm32, their target
 #   wasm        script/build-contracts.sh: the deployable .wasm of every contract crate (contracts/*
 #               building a cdylib), the bytes each contract deploys
 #   report      script/wasm-report: sizes table, target/wasm-report.json; fails above the chain limits
@@ -16,7 +16,7 @@
 #
 # The devnet's probe fixture is wasm32-only (natively the crate is empty: its raw hostios do not survive the
 # stylus-test feature that the contracts' tests unify into stylus-sdk), so the clippy step lints it, with
-# the contracts, for wasm32, the target they are deployed on.
+# the contracts and the Stylus example vault, for wasm32, the target they are deployed on.
 #
 # Usage: script/test.sh [STEP...]   no steps: all of them. setup always runs first.
 # Build caches live in the repository's target/ (or $CARGO_TARGET_DIR); every cargo call is --locked, so a
