@@ -11,7 +11,7 @@
 //! Prints Markdown and writes the same data as JSON to `<target>/bench.json`. Exit status 0 even
 //! when a budget is missed (this is a report), 1 when something could not run.
 //!
-//! Usage: `bench [--calls N]` (N guarded withdraws for the throughput line, default 500).
+//! Usage: `bench [--calls N]` (N guarded withdraws for the throughput line, default 5,000).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -156,7 +156,7 @@ fn parse_calls() -> Result<u64, String> {
     const USAGE: &str = "usage: bench [--calls N]";
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
-        [] => Ok(500),
+        [] => Ok(5_000),
         [flag, n] if flag == "--calls" => match n.parse() {
             Ok(n) if n > 0 => Ok(n),
             _ => Err(format!("--calls needs a positive count\n{USAGE}")),
@@ -169,7 +169,10 @@ fn parse_calls() -> Result<u64, String> {
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"))
+        .unwrap_or_else(|| {
+            let root = workspace();
+            root.canonicalize().unwrap_or(root).join("target")
+        })
 }
 
 // ---- guarded withdraw ------------------------------------------------------------------------
@@ -282,9 +285,31 @@ fn deploy(w: &mut World, file: &str, contract: &str, args: &[u8]) -> Address {
         .unwrap_or_else(|e| panic!("deploy {contract}: {e}"))
 }
 
-/// The guard's policy on the vault's withdraw, as the guard reports it: (screening mode, tag
-/// count, rate limited). Read back so a row can never measure a configuration it did not set.
-fn vigil_policy(w: &mut World) -> (u8, u8, bool) {
+/// Screening modes of `setScreening` (contracts/guard/src/word.rs `Screening`).
+const SCREENING_CONFIRMED: u8 = 0;
+const SCREENING_OFF: u8 = 2;
+
+/// The part of the guard's policy on the vault's withdraw that decides what `check` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Policy {
+    mode: u8,
+    tags: u8,
+    limited: bool,
+}
+
+impl Policy {
+    const fn new(mode: u8, tags: u8, limited: bool) -> Self {
+        Self {
+            mode,
+            tags,
+            limited,
+        }
+    }
+}
+
+/// The policy as the guard reports it, read back so a row can never measure a configuration it
+/// did not set.
+fn vigil_policy(w: &mut World) -> Policy {
     let (guard, vault) = (w.guard, w.vault);
     let p = w.read(
         guard,
@@ -301,7 +326,7 @@ fn vigil_policy(w: &mut World) -> (u8, u8, bool) {
         },
     );
     assert!(p._0, "withdraw has no policy on the guard");
-    (p._3, p._5, limit._0 != U256::ZERO)
+    Policy::new(p._3, p._5, limit._0 != U256::ZERO)
 }
 
 fn withdraw_rows(w: &mut World) -> Result<Vec<WithdrawRow>, String> {
@@ -394,40 +419,40 @@ fn withdraw_rows(w: &mut World) -> Result<Vec<WithdrawRow>, String> {
     let (guard, vault) = (w.guard, w.vault);
     fund_vault(w, vault, USER, U256::ZERO);
     let tag = advisory_subject("VIGIL-BENCH-ADVISORY");
-    let configs: [(&str, u64, (u8, u8, bool), Vec<Baseline>); 4] = [
+    let configs: [(&str, u64, Policy, &[Baseline]); 4] = [
         (
             "Vigil: pause check only",
             1,
-            (2, 0, false),
-            vec![Baseline::ExternalPause, Baseline::LocalPause],
+            Policy::new(SCREENING_OFF, 0, false),
+            &[Baseline::ExternalPause, Baseline::LocalPause],
         ),
         (
             "Vigil: pause + caller screening",
             2,
-            (0, 0, false),
-            vec![Baseline::ExternalTwoReads],
+            Policy::new(SCREENING_CONFIRMED, 0, false),
+            &[Baseline::ExternalTwoReads],
         ),
         (
             "Vigil: pause + screening + rate limit",
             2,
-            (0, 0, true),
-            vec![Baseline::Bucket],
+            Policy::new(SCREENING_CONFIRMED, 0, true),
+            &[Baseline::Bucket],
         ),
         (
             "Vigil: pause + screening + rate limit + 1 advisory tag",
             4,
-            (0, 1, true),
-            vec![Baseline::Bucket],
+            Policy::new(SCREENING_CONFIRMED, 1, true),
+            &[Baseline::Bucket],
         ),
     ];
-    for (name, words, (mode, tags, limited), against) in configs {
+    for (name, words, policy, against) in configs {
         w.ok(
             VAULT_ADMIN,
             guard,
             &ICircuitGuard::setScreeningCall {
                 protocol: vault,
                 selector: sel,
-                mode,
+                mode: policy.mode,
                 screen_origin: false,
             },
         );
@@ -437,7 +462,7 @@ fn withdraw_rows(w: &mut World) -> Result<Vec<WithdrawRow>, String> {
             &ICircuitGuard::setRateLimitCall {
                 protocol: vault,
                 selector: sel,
-                enabled: limited,
+                enabled: policy.limited,
                 capacity: eth(1_000_000),
                 refill_per_second: eth(1),
                 trip_level: U256::ZERO,
@@ -450,14 +475,13 @@ fn withdraw_rows(w: &mut World) -> Result<Vec<WithdrawRow>, String> {
             &ICircuitGuard::setAdvisoryTagsCall {
                 protocol: vault,
                 selector: sel,
-                tags: vec![tag; tags as usize],
+                tags: vec![tag; policy.tags as usize],
             },
         );
-        let policy = vigil_policy(w);
-        if policy != (mode, tags, limited) {
+        let reported = vigil_policy(w);
+        if reported != policy {
             return Err(format!(
-                "{name}: the guard reports (mode, tags, rate limited) = {policy:?}, expected {:?}",
-                (mode, tags, limited)
+                "{name}: the guard reports {reported:?}, expected {policy:?}"
             ));
         }
         // One unmeasured withdraw under the new policy: the measured ones then find its bucket
@@ -475,7 +499,7 @@ fn withdraw_rows(w: &mut World) -> Result<Vec<WithdrawRow>, String> {
                 gas,
                 extra: gas as i64 - base as i64,
                 is: None,
-                against: against.clone(),
+                against: against.to_vec(),
             });
         }
     }
@@ -538,12 +562,16 @@ fn withdraw_table(rows: &[WithdrawRow]) -> String {
     }
     let _ = writeln!(
         s,
-        "\nFloor = cold account {COLD_ACCOUNT_GAS} (EIP-2929) + Stylus entry {CACHED_ENTRY_GAS} cached \
-         (+{INIT_ENTRY_GAS} uncached; stylus-gas-model.md) + {COLD_SLOAD_GAS} per cold storage word the \
+        "\nFloor = cold account {} (EIP-2929) + Stylus entry {} cached (+{} uncached; \
+         stylus-gas-model.md) + {} per cold storage word the \
          check reads: the selector word (pause copies, flags, bucket); + the caller's status word when \
          screening; + a tag word and its status word per advisory tag (contracts/guard/src/word.rs, \
          lib.rs `evaluate`). Rate-limited rows also write the selector word back (a warm SSTORE, not in \
-         the floor).\n"
+         the floor).\n",
+        thousands(COLD_ACCOUNT_GAS),
+        thousands(CACHED_ENTRY_GAS),
+        thousands(INIT_ENTRY_GAS),
+        thousands(COLD_SLOAD_GAS),
     );
     s
 }
@@ -975,14 +1003,15 @@ fn budget_table(rows: &[Budget]) -> String {
 
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
+    let mut groups = Vec::new();
+    let mut end = digits.len();
+    while end > 3 {
+        groups.push(&digits[end - 3..end]);
+        end -= 3;
     }
-    out
+    groups.push(&digits[..end]);
+    groups.reverse();
+    groups.join(",")
 }
 
 fn thousands_i(n: i64) -> String {
