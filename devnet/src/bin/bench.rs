@@ -108,10 +108,10 @@ fn run() -> Result<(), String> {
     let _ = writeln!(
         md,
         "### Devnet throughput\n\n{} guarded withdraws (cached guard, pause + screening + rate limit \
-         + one advisory tag), each a committed transaction: {:.3} s, {:.0} calls/s.\n",
-        throughput.calls,
+         + one advisory tag), each a committed transaction: {:.3} s, {} calls/s.\n",
+        thousands(throughput.calls),
         throughput.seconds,
-        throughput.calls as f64 / throughput.seconds,
+        thousands((throughput.calls as f64 / throughput.seconds) as u64),
     );
     let budgets = budgets(&withdraws, &sizes)?;
     md.push_str(&budget_table(&budgets));
