@@ -137,7 +137,8 @@ fn run() -> Result<(), String> {
         },
         "budgets": budgets.iter().map(|b| json!({
             "budget": b.name, "limit": b.limit, "measured": b.measured, "pass": b.pass,
-            "margin": b.margin,
+            "unit": b.unit, "limit_value": b.limit_value, "measured_value": b.measured_value,
+            "margin": b.margin(),
         })).collect::<Vec<_>>(),
         "floor_constants": {
             "cold_account": COLD_ACCOUNT_GAS, "cached_entry": CACHED_ENTRY_GAS,
@@ -916,12 +917,22 @@ fn throughput(w: &mut World, calls: u64) -> Throughput {
 
 // ---- budgets ---------------------------------------------------------------------------------
 
+/// One budget line; `limit_value` and `measured_value` are in `unit` (gas or bytes), so the margin
+/// is their difference whatever the budget is phrased in.
 struct Budget {
     name: String,
     limit: String,
     measured: String,
     pass: bool,
-    margin: String,
+    unit: &'static str,
+    limit_value: i64,
+    measured_value: i64,
+}
+
+impl Budget {
+    fn margin(&self) -> i64 {
+        self.limit_value - self.measured_value
+    }
 }
 
 fn budgets(rows: &[WithdrawRow], sizes: &[SizeRow]) -> Result<Vec<Budget>, String> {
@@ -946,7 +957,9 @@ fn budgets(rows: &[WithdrawRow], sizes: &[SizeRow]) -> Result<Vec<Budget>, Strin
         ),
         measured: format!("{ratio:.3}x ({} gas)", thousands_i(screening)),
         pass: ratio <= BUDGET_SCREENING_RATIO,
-        margin: format!("{} gas", signed(allowed - screening)),
+        unit: "gas",
+        limit_value: allowed,
+        measured_value: screening,
     });
 
     let limited = vigil("Vigil: pause + screening + rate limit,")?;
@@ -955,7 +968,9 @@ fn budgets(rows: &[WithdrawRow], sizes: &[SizeRow]) -> Result<Vec<Budget>, Strin
         limit: format!("< {}", thousands_i(BUDGET_RATE_LIMIT_GAS)),
         measured: thousands_i(limited),
         pass: limited < BUDGET_RATE_LIMIT_GAS,
-        margin: format!("{} gas", signed(BUDGET_RATE_LIMIT_GAS - limited)),
+        unit: "gas",
+        limit_value: BUDGET_RATE_LIMIT_GAS,
+        measured_value: limited,
     });
 
     for s in sizes {
@@ -964,17 +979,18 @@ fn budgets(rows: &[WithdrawRow], sizes: &[SizeRow]) -> Result<Vec<Budget>, Strin
             limit: thousands(BUDGET_COMPRESSED_BYTES),
             measured: thousands(s.compressed),
             pass: s.compressed <= BUDGET_COMPRESSED_BYTES,
-            margin: format!(
-                "{} bytes",
-                signed(BUDGET_COMPRESSED_BYTES as i64 - s.compressed as i64)
-            ),
+            unit: "bytes",
+            limit_value: BUDGET_COMPRESSED_BYTES as i64,
+            measured_value: s.compressed as i64,
         });
         out.push(Budget {
             name: format!("{}: data segment <= 1 KiB", s.name),
             limit: thousands(BUDGET_DATA_BYTES),
             measured: thousands(s.data),
             pass: s.data <= BUDGET_DATA_BYTES,
-            margin: format!("{} bytes", signed(BUDGET_DATA_BYTES as i64 - s.data as i64)),
+            unit: "bytes",
+            limit_value: BUDGET_DATA_BYTES as i64,
+            measured_value: s.data as i64,
         });
     }
     Ok(out)
@@ -987,12 +1003,13 @@ fn budget_table(rows: &[Budget]) -> String {
     for b in rows {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} {} |",
             b.name,
             b.limit,
             b.measured,
             if b.pass { "PASS" } else { "MISS" },
-            b.margin
+            signed(b.margin()),
+            b.unit
         );
     }
     s.push('\n');
