@@ -9,7 +9,8 @@
 //! after. Any transaction that fails aborts the run: a number from a reverted call would be a lie.
 //!
 //! Prints Markdown and writes the same data as JSON to `<target>/bench.json`. Exit status 0 even
-//! when a budget is missed (this is a report), 1 when something could not run.
+//! when a budget is missed (this is a report); non-zero when something could not run: 1 with a
+//! `bench: error:` line, or a panic naming the failed transaction (signature, sender, revert data).
 //!
 //! Usage: `bench [--calls N]` (N guarded withdraws for the throughput line, default 5,000).
 
