@@ -164,8 +164,11 @@ pub enum CircuitGuardError {
 
 type Result<T, E = CircuitGuardError> = core::result::Result<T, E>;
 
-#[storage]
+/// The guard's state. Not `#[storage]`: that macro's `StorageType::new` computes every field's slot
+/// with a 256-bit addition at run time, ~2 KB of wasm run on every call; [`storage_layout`] gives
+/// the same slots (checked against a `#[storage]` twin in the tests) as constants.
 pub struct CircuitGuard {
+    vm: stylus_sdk::host::VM,
     /// Hot: (protocol ++ selector) -> packed [`SelectorWord`]. The 24-byte key is the whole
     /// preimage, so one keccak finds the slot.
     selectors: StorageMap<FixedBytes<24>, StorageU256>,
@@ -190,6 +193,175 @@ pub struct CircuitGuard {
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
 // state. The entrypoint itself is `router::user_entrypoint`.
 unsafe impl TopLevelStorage for CircuitGuard {}
+
+/// What `#[storage]` would generate for [`CircuitGuard`], with the slots as constants. The layout is
+/// the macro's: fields in order, maps and vectors one word each, small values packed into a word
+/// from its low bytes up while they fit.
+mod storage_layout {
+    use super::*;
+    use stylus_sdk::{host::VM, storage::StorageType};
+
+    impl StorageType for CircuitGuard {
+        type Wraps<'a> = stylus_sdk::storage::StorageGuard<'a, Self>;
+        type WrapsMut<'a> = stylus_sdk::storage::StorageGuardMut<'a, Self>;
+        const SLOT_BYTES: usize = 32;
+        const REQUIRED_SLOTS: usize = 10;
+
+        unsafe fn new(root: U256, _offset: u8, vm: VM) -> Self {
+            #[inline(never)]
+            fn at(root: U256, slot: u64) -> U256 {
+                if root.is_zero() {
+                    U256::from_limbs([slot, 0, 0, 0])
+                } else {
+                    root + U256::from(slot)
+                }
+            }
+            Self {
+                selectors: StorageType::new(at(root, 0), 0, vm.clone()),
+                statuses: StorageType::new(at(root, 1), 0, vm.clone()),
+                protocols: StorageType::new(at(root, 2), 0, vm.clone()),
+                tags: StorageType::new(at(root, 3), 0, vm.clone()),
+                trip_cooldowns: StorageType::new(at(root, 4), 0, vm.clone()),
+                configured: StorageType::new(at(root, 5), 0, vm.clone()),
+                guardians: StorageType::new(at(root, 6), 0, vm.clone()),
+                owner: StorageType::new(at(root, 7), 12, vm.clone()),
+                max_pause: StorageType::new(at(root, 7), 8, vm.clone()),
+                pause_cooldown: StorageType::new(at(root, 7), 4, vm.clone()),
+                pending_owner: StorageType::new(at(root, 8), 12, vm.clone()),
+                registry: StorageType::new(at(root, 9), 12, vm.clone()),
+                vm,
+            }
+        }
+
+        fn load<'s>(self) -> Self::Wraps<'s> {
+            stylus_sdk::storage::StorageGuard::new(self)
+        }
+
+        fn load_mut<'s>(self) -> Self::WrapsMut<'s> {
+            stylus_sdk::storage::StorageGuardMut::new(self)
+        }
+    }
+
+    impl stylus_sdk::stylus_core::HostAccess for CircuitGuard {
+        type Host = VM;
+
+        fn vm(&self) -> &VM {
+            &self.vm
+        }
+    }
+
+    impl stylus_sdk::host::VMAccess for CircuitGuard {
+        unsafe fn raw_vm(&self) -> VM {
+            self.vm.clone()
+        }
+    }
+
+    impl stylus_sdk::stylus_core::host::ValueDenier for CircuitGuard {
+        fn deny_value(&self, _method_name: &str) -> core::result::Result<(), Vec<u8>> {
+            if self.vm.msg_value().is_zero() {
+                Ok(())
+            } else {
+                Err(Vec::new())
+            }
+        }
+    }
+
+    impl stylus_sdk::stylus_core::host::ConstructorGuard for CircuitGuard {
+        fn check_constructor_slot(&self) -> core::result::Result<(), Vec<u8>> {
+            let mut slot = unsafe {
+                StorageBool::new(
+                    stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT,
+                    0,
+                    self.vm.clone(),
+                )
+            };
+            if slot.get() {
+                return Err(Vec::new());
+            }
+            slot.set(true);
+            Ok(())
+        }
+    }
+
+    /// The `#[storage]` struct this layout must equal, field for field.
+    #[cfg(test)]
+    #[storage]
+    struct Reference {
+        selectors: StorageMap<FixedBytes<24>, StorageU256>,
+        statuses: StorageMap<B256, StorageU256>,
+        protocols: StorageMap<Address, StorageU256>,
+        tags: StorageMap<FixedBytes<24>, StorageArray<StorageB256, 4>>,
+        trip_cooldowns: StorageMap<FixedBytes<24>, StorageU32>,
+        configured: StorageMap<Address, StorageVec<StorageFixedBytes<4>>>,
+        guardians: StorageMap<Address, StorageMap<Address, StorageBool>>,
+        owner: StorageAddress,
+        max_pause: StorageU32,
+        pause_cooldown: StorageU32,
+        pending_owner: StorageAddress,
+        registry: StorageAddress,
+    }
+
+    #[test]
+    fn layout_is_the_storage_macros() {
+        use stylus_sdk::testing::TestVM;
+        assert_eq!(
+            <CircuitGuard as StorageType>::REQUIRED_SLOTS,
+            <Reference as StorageType>::REQUIRED_SLOTS
+        );
+        let vm = TestVM::default();
+        let mut g = CircuitGuard::from(&vm);
+        let r = Reference::from(&vm);
+        let key = FixedBytes::<24>::repeat_byte(3);
+        let a = Address::repeat_byte(0xa1);
+        let b = Address::repeat_byte(0xb2);
+        g.selectors.setter(key).set(U256::from(1u8));
+        g.statuses.setter(B256::repeat_byte(4)).set(U256::from(2u8));
+        g.protocols.setter(a).set(U256::from(3u8));
+        g.tags
+            .setter(key)
+            .setter(2)
+            .unwrap()
+            .set(B256::repeat_byte(5));
+        g.trip_cooldowns.setter(key).set(U32::from(6u8));
+        g.configured.setter(a).push(FixedBytes([7; 4]));
+        g.guardians.setter(a).setter(b).set(true);
+        g.owner.set(Address::repeat_byte(0x0e));
+        g.max_pause.set(U32::from(u32::MAX - 1));
+        g.pause_cooldown.set(U32::from(u32::MAX - 2));
+        g.pending_owner.set(Address::repeat_byte(0x0f));
+        g.registry.set(Address::repeat_byte(0x10));
+        assert_eq!(r.selectors.get(key), U256::from(1u8));
+        assert_eq!(r.statuses.get(B256::repeat_byte(4)), U256::from(2u8));
+        assert_eq!(r.protocols.get(a), U256::from(3u8));
+        assert_eq!(r.tags.getter(key).get(2), Some(B256::repeat_byte(5)));
+        assert_eq!(r.trip_cooldowns.get(key), U32::from(6u8));
+        assert_eq!(r.configured.getter(a).get(0), Some(FixedBytes([7; 4])));
+        assert!(r.guardians.getter(a).get(b));
+        assert_eq!(r.owner.get(), Address::repeat_byte(0x0e));
+        assert_eq!(r.max_pause.get(), U32::from(u32::MAX - 1));
+        assert_eq!(r.pause_cooldown.get(), U32::from(u32::MAX - 2));
+        assert_eq!(r.pending_owner.get(), Address::repeat_byte(0x0f));
+        assert_eq!(r.registry.get(), Address::repeat_byte(0x10));
+        // Nothing else was written: seven maps (the vector's length and element: two slots), the
+        // owner word packing two u32s, two more addresses.
+        assert_eq!(vm.snapshot().storage.len(), 11);
+    }
+
+    #[cfg(test)]
+    impl<H: stylus_sdk::stylus_core::Host + Clone + 'static> From<&H> for CircuitGuard {
+        fn from(host: &H) -> Self {
+            unsafe {
+                Self::new(
+                    U256::ZERO,
+                    0,
+                    VM {
+                        host: alloc::boxed::Box::new(host.clone()),
+                    },
+                )
+            }
+        }
+    }
+}
 
 /// What a passing `check` must write back.
 struct Pass {
