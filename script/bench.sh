@@ -7,7 +7,7 @@
 # A report, not a test: it exits 0 when a budget is missed (the table says MISS and by how much) and
 # non-zero only when something fails to build or run. Not part of script/test.sh.
 #
-# Usage: script/bench.sh [--calls N]   (N guarded withdraws for the throughput line, default 500)
+# Usage: script/bench.sh [--calls N]   (N guarded withdraws for the throughput line, default 5,000)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
