@@ -89,8 +89,11 @@ pub struct Flag {
     settled: StorageBool,
 }
 
-#[storage]
+/// The registry's state. Not `#[storage]`: that macro's `StorageType::new` adds every field's slot to
+/// the root with a 256-bit addition at run time, on every call; [`storage_layout`] gives the same
+/// slots (checked against a `#[storage]` twin in the tests) as constants.
 pub struct ThreatRegistry {
+    vm: stylus_sdk::host::VM,
     owner: StorageAddress,
     pending_owner: StorageAddress,
     resolvers: StorageMap<Address, StorageBool>,
@@ -117,6 +120,194 @@ pub struct ThreatRegistry {
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
 // state. The entrypoint itself is `router::user_entrypoint`.
 unsafe impl TopLevelStorage for ThreatRegistry {}
+
+/// What `#[storage]` would generate for [`ThreatRegistry`], with the slots as constants. The layout
+/// is the macro's: fields in order, maps and structs whole words, small values packed into a word
+/// from its low bytes up while they fit.
+mod storage_layout {
+    use super::*;
+    use stylus_sdk::{host::VM, storage::StorageType};
+
+    const P: u64 = <ParamsSlot as StorageType>::REQUIRED_SLOTS as u64;
+
+    impl StorageType for ThreatRegistry {
+        type Wraps<'a> = stylus_sdk::storage::StorageGuard<'a, Self>;
+        type WrapsMut<'a> = stylus_sdk::storage::StorageGuardMut<'a, Self>;
+        const SLOT_BYTES: usize = 32;
+        const REQUIRED_SLOTS: usize = 16 + P as usize;
+
+        unsafe fn new(root: U256, _offset: u8, vm: VM) -> Self {
+            #[inline(never)]
+            fn at(root: U256, slot: u64) -> U256 {
+                if root.is_zero() {
+                    U256::from_limbs([slot, 0, 0, 0])
+                } else {
+                    root + U256::from(slot)
+                }
+            }
+            Self {
+                owner: StorageType::new(at(root, 0), 12, vm.clone()),
+                pending_owner: StorageType::new(at(root, 1), 12, vm.clone()),
+                resolvers: StorageType::new(at(root, 2), 0, vm.clone()),
+                guard: StorageType::new(at(root, 3), 12, vm.clone()),
+                submissions_paused: StorageType::new(at(root, 3), 11, vm.clone()),
+                params: StorageType::new(at(root, 4), 0, vm.clone()),
+                params_version: StorageType::new(at(root, 5), 28, vm.clone()),
+                pending_params: StorageType::new(at(root, 6), 0, vm.clone()),
+                pending_eta: StorageType::new(at(root, 6 + P), 24, vm.clone()),
+                status: StorageType::new(at(root, 7 + P), 0, vm.clone()),
+                flags: StorageType::new(at(root, 8 + P), 0, vm.clone()),
+                flag_count: StorageType::new(at(root, 9 + P), 28, vm.clone()),
+                reporters: StorageType::new(at(root, 10 + P), 0, vm.clone()),
+                claimable: StorageType::new(at(root, 11 + P), 0, vm.clone()),
+                total_stake: StorageType::new(at(root, 12 + P), 0, vm.clone()),
+                total_dispute_bonds: StorageType::new(at(root, 13 + P), 0, vm.clone()),
+                total_claimable: StorageType::new(at(root, 14 + P), 0, vm.clone()),
+                treasury: StorageType::new(at(root, 15 + P), 0, vm.clone()),
+                vm,
+            }
+        }
+
+        fn load<'s>(self) -> Self::Wraps<'s> {
+            stylus_sdk::storage::StorageGuard::new(self)
+        }
+
+        fn load_mut<'s>(self) -> Self::WrapsMut<'s> {
+            stylus_sdk::storage::StorageGuardMut::new(self)
+        }
+    }
+
+    impl stylus_sdk::stylus_core::HostAccess for ThreatRegistry {
+        type Host = VM;
+
+        fn vm(&self) -> &VM {
+            &self.vm
+        }
+    }
+
+    impl stylus_sdk::host::VMAccess for ThreatRegistry {
+        unsafe fn raw_vm(&self) -> VM {
+            self.vm.clone()
+        }
+    }
+
+    impl stylus_sdk::stylus_core::host::ValueDenier for ThreatRegistry {
+        fn deny_value(&self, _method_name: &str) -> core::result::Result<(), Vec<u8>> {
+            if self.vm.msg_value().is_zero() {
+                Ok(())
+            } else {
+                Err(Vec::new())
+            }
+        }
+    }
+
+    impl stylus_sdk::stylus_core::host::ConstructorGuard for ThreatRegistry {
+        fn check_constructor_slot(&self) -> core::result::Result<(), Vec<u8>> {
+            let mut slot = unsafe {
+                StorageBool::new(
+                    stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT,
+                    0,
+                    self.vm.clone(),
+                )
+            };
+            if slot.get() {
+                return Err(Vec::new());
+            }
+            slot.set(true);
+            Ok(())
+        }
+    }
+
+    #[cfg(test)]
+    impl<H: stylus_sdk::stylus_core::Host + Clone + 'static> From<&H> for ThreatRegistry {
+        fn from(host: &H) -> Self {
+            unsafe {
+                Self::new(
+                    U256::ZERO,
+                    0,
+                    VM {
+                        host: alloc::boxed::Box::new(host.clone()),
+                    },
+                )
+            }
+        }
+    }
+
+    /// The `#[storage]` struct this layout must equal, field for field.
+    #[cfg(test)]
+    #[storage]
+    struct Reference {
+        owner: StorageAddress,
+        pending_owner: StorageAddress,
+        resolvers: StorageMap<Address, StorageBool>,
+        guard: StorageAddress,
+        submissions_paused: StorageBool,
+        params: StorageMap<u32, ParamsSlot>,
+        params_version: StorageU32,
+        pending_params: ParamsSlot,
+        pending_eta: StorageU64,
+        status: StorageMap<B256, StorageU256>,
+        flags: StorageMap<u32, Flag>,
+        flag_count: StorageU32,
+        reporters: StorageMap<Address, Reporter>,
+        claimable: StorageMap<Address, StorageU256>,
+        total_stake: StorageU256,
+        total_dispute_bonds: StorageU256,
+        total_claimable: StorageU256,
+        treasury: StorageU256,
+    }
+
+    #[test]
+    fn layout_is_the_storage_macros() {
+        use stylus_sdk::testing::TestVM;
+        assert_eq!(
+            <ThreatRegistry as StorageType>::REQUIRED_SLOTS,
+            <Reference as StorageType>::REQUIRED_SLOTS
+        );
+        let vm = TestVM::default();
+        let mut g = ThreatRegistry::from(&vm);
+        let r = Reference::from(&vm);
+        let a = Address::repeat_byte(0xa1);
+        let k = B256::repeat_byte(4);
+        let u = |v: u64| U256::from(v);
+        g.owner.set(Address::repeat_byte(1));
+        g.pending_owner.set(Address::repeat_byte(2));
+        g.resolvers.insert(a, true);
+        g.guard.set(Address::repeat_byte(3));
+        g.submissions_paused.set(true);
+        g.params.setter(7).set_params(&crate::tests::params());
+        g.params_version.set(U32::from(u32::MAX - 1));
+        g.pending_params.set_params(&crate::tests::params());
+        g.pending_eta.set(U64::from(u64::MAX - 2));
+        g.status.insert(k, u(5));
+        g.flags.setter(9).ttl.set(U64::from(6u8));
+        g.flag_count.set(U32::from(u32::MAX - 3));
+        g.reporters.setter(a).stake.set(u(7));
+        g.claimable.insert(a, u(8));
+        g.total_stake.set(u(9));
+        g.total_dispute_bonds.set(u(10));
+        g.total_claimable.set(u(11));
+        g.treasury.set(u(12));
+        assert_eq!(r.owner.get(), Address::repeat_byte(1));
+        assert_eq!(r.pending_owner.get(), Address::repeat_byte(2));
+        assert!(r.resolvers.get(a));
+        assert_eq!(r.guard.get(), Address::repeat_byte(3));
+        assert!(r.submissions_paused.get());
+        assert_eq!(r.params.get(7).to_params(), crate::tests::params());
+        assert_eq!(r.params_version.get(), U32::from(u32::MAX - 1));
+        assert_eq!(r.pending_params.to_params(), crate::tests::params());
+        assert_eq!(r.pending_eta.get(), U64::from(u64::MAX - 2));
+        assert_eq!(r.status.get(k), u(5));
+        assert_eq!(r.flags.get(9).ttl.get(), U64::from(6u8));
+        assert_eq!(r.flag_count.get(), U32::from(u32::MAX - 3));
+        assert_eq!(r.reporters.get(a).stake.get(), u(7));
+        assert_eq!(r.claimable.get(a), u(8));
+        assert_eq!(r.total_stake.get(), u(9));
+        assert_eq!(r.total_dispute_bonds.get(), u(10));
+        assert_eq!(r.total_claimable.get(), u(11));
+        assert_eq!(r.treasury.get(), u(12));
+    }
+}
 
 #[public]
 impl ThreatRegistry {
