@@ -268,13 +268,11 @@ mod storage_layout {
 
     impl stylus_sdk::stylus_core::host::ConstructorGuard for CircuitGuard {
         fn check_constructor_slot(&self) -> core::result::Result<(), Vec<u8>> {
-            let mut slot = unsafe {
-                StorageBool::new(
-                    stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT,
-                    0,
-                    self.vm.clone(),
-                )
-            };
+            // The SDK's slot, from code immediates: as a constant it would sit in the data
+            // segment, which every call pays for.
+            const L: &[u64; 4] = stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT.as_limbs();
+            let at = U256::from_be_bytes(abi::word_from_limbs(L[3], L[2], L[1], L[0]).0);
+            let mut slot = unsafe { StorageBool::new(at, 0, self.vm.clone()) };
             if slot.get() {
                 return Err(Vec::new());
             }
@@ -409,9 +407,11 @@ impl CircuitGuard {
     pub fn check(&mut self, caller: Address, selector: FixedBytes<4>, amount: U256) -> Result<()> {
         let protocol = self.vm().msg_sender();
         let now = self.vm().block_timestamp();
-        let pass = self.evaluate(protocol, caller, selector, amount, now)?;
+        let key = policy_key(protocol, selector);
+        // The selector word's slot, hashed once for the read and the write-back.
+        let mut slot = unsafe { self.selectors.setter(key).into_raw() };
+        let pass = self.evaluate(protocol, caller, selector, slot.get(), amount, now)?;
         if let Some(mut charged) = pass.charged {
-            let key = policy_key(protocol, selector);
             if pass.tripped {
                 let cooldown = self.trip_cooldowns.get(key).saturating_to::<u64>();
                 charged.paused_until = until(now, cooldown);
@@ -424,7 +424,7 @@ impl CircuitGuard {
                     &[abi::uint(charged.paused_until as u64)],
                 );
             }
-            self.selectors.setter(key).set(charged.to_word());
+            slot.set(charged.to_word());
         }
         Ok(())
     }
@@ -1032,23 +1032,25 @@ impl CircuitGuard {
         amount: U256,
     ) -> Vec<u8> {
         let now = self.vm().block_timestamp();
-        match self.evaluate(protocol, caller, selector, amount, now) {
+        let word = self.selectors.get(policy_key(protocol, selector));
+        match self.evaluate(protocol, caller, selector, word, amount, now) {
             Ok(_) => Vec::new(),
             Err(e) => e.into(),
         }
     }
 
-    /// `check`'s decision, shared with `preview` so the two cannot disagree.
+    /// `check`'s decision, shared with `preview` so the two cannot disagree. `word` is the
+    /// selector's stored word (the caller has its slot).
     fn evaluate(
         &self,
         protocol: Address,
         caller: Address,
         selector: FixedBytes<4>,
+        word: U256,
         amount: U256,
         now: u64,
     ) -> Result<Pass> {
-        let key = policy_key(protocol, selector);
-        let mut w = SelectorWord::from_word(self.selectors.get(key));
+        let mut w = SelectorWord::from_word(word);
         let nothing = Pass {
             charged: None,
             tripped: false,
@@ -1075,7 +1077,7 @@ impl CircuitGuard {
             }));
         }
         if w.tag_count() != 0 {
-            let tags = self.tags.getter(key);
+            let tags = self.tags.getter(policy_key(protocol, selector));
             for i in 0..w.tag_count() as usize {
                 if let Some(advisory) = tags.get(i) {
                     if Status::word_level_at(self.statuses.get(advisory), now) == Level::Confirmed {
