@@ -33,7 +33,7 @@ fn eth(n: u128) -> U256 {
     U256::from(n * ETH)
 }
 
-pub(crate) fn params() -> Params {
+fn params() -> Params {
     Params {
         minStake: eth(1),
         stakeCap: eth(10),
