@@ -16,35 +16,6 @@ use alloy_sol_types::SolError;
 #[cfg(not(feature = "export-abi"))]
 use crate::*;
 
-/// The signature hash of event `$e` (topic 0), built from four code immediates. As a constant it
-/// would sit in the data segment, and the guard's 17 event hashes would cost ~400 gas on every
-/// call, `check` included; in code they cost next to nothing.
-macro_rules! topic0 {
-    ($e:ty) => {{
-        const LIMBS: [u64; 4] =
-            $crate::abi::limbs(<$e as alloy_sol_types::SolEvent>::SIGNATURE_HASH.0);
-        $crate::abi::word_from_limbs(LIMBS[0], LIMBS[1], LIMBS[2], LIMBS[3])
-    }};
-}
-
-/// A hash as four big-endian limbs, most significant first.
-pub const fn limbs(hash: [u8; 32]) -> [u64; 4] {
-    let mut out = [0u64; 4];
-    let mut i = 0;
-    while i < 32 {
-        out[i / 8] = out[i / 8] << 8 | hash[i] as u64;
-        i += 1;
-    }
-    out
-}
-
-/// Not inlined, so that each call site passes its limbs as immediates instead of copying a
-/// 32-byte constant out of the data segment.
-#[inline(never)]
-pub fn word_from_limbs(a: u64, b: u64, c: u64, d: u64) -> B256 {
-    B256::new(U256::from_limbs([d, c, b, a]).to_be_bytes())
-}
-
 // The word builders below copy with `zip` rather than `copy_from_slice`: a length check that the
 // optimiser cannot prove away leaves a panic site, and its location string lands in the data segment.
 

@@ -57,7 +57,7 @@ use stylus_sdk::{
         StorageU256, StorageU32, StorageVec,
     },
 };
-use vigil_common::{subject, Level, Status, SubjectKind};
+use vigil_common::{subject, topic0, Level, Status, SubjectKind};
 
 use bucket::{Limit, LimitError};
 use word::{until, ProtocolWord, Screening, SelectorWord, MAX_TAGS};

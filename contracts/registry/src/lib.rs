@@ -22,16 +22,6 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
 
-/// The signature hash of event `$e` (topic 0), built from four code immediates. As constants in the
-/// data segment the registry's event hashes were ~800 bytes, which every call pays for (~0.75 gas a
-/// byte, cached or not); in code they cost next to nothing.
-macro_rules! topic0 {
-    ($e:ty) => {{
-        const LIMBS: [u64; 4] = $crate::limbs(<$e as alloy_sol_types::SolEvent>::SIGNATURE_HASH.0);
-        $crate::word_from_limbs(LIMBS[0], LIMBS[1], LIMBS[2], LIMBS[3])
-    }};
-}
-
 pub mod abi;
 pub mod math;
 mod params;
@@ -53,7 +43,7 @@ use stylus_sdk::{
         StorageVec,
     },
 };
-use vigil_common::{subject, Level, Status, SubjectKind};
+use vigil_common::{subject, topic0, Level, Status, SubjectKind};
 
 pub use abi::*;
 use params::ParamsSlot;
@@ -1102,26 +1092,6 @@ impl ThreatRegistry {
         }
         Ok(who)
     }
-}
-
-/// A hash as four big-endian limbs, most significant first (for [`topic0!`]).
-#[doc(hidden)]
-pub const fn limbs(hash: [u8; 32]) -> [u64; 4] {
-    let mut out = [0u64; 4];
-    let mut i = 0;
-    while i < 32 {
-        out[i / 8] = out[i / 8] << 8 | hash[i] as u64;
-        i += 1;
-    }
-    out
-}
-
-/// Not inlined, so that each call site passes its limbs as immediates instead of copying a
-/// 32-byte constant out of the data segment.
-#[doc(hidden)]
-#[inline(never)]
-pub fn word_from_limbs(a: u64, b: u64, c: u64, d: u64) -> B256 {
-    B256::new(U256::from_limbs([d, c, b, a]).to_be_bytes())
 }
 
 /// Stake neither locked by open flags nor already unbonding.
