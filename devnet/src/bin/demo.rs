@@ -63,7 +63,7 @@ fn main() -> ExitCode {
 }
 
 fn play() -> Result<Demo, String> {
-    let mut d = Demo::deploy()?;
+    let mut d = Demo::deploy();
     d.act_attacker_blocked()?;
     d.act_rate_limit()?;
     d.act_advisory()?;
@@ -72,7 +72,7 @@ fn play() -> Result<Demo, String> {
 }
 
 impl Demo {
-    fn deploy() -> Result<Self, String> {
+    fn deploy() -> Self {
         section("Deployment: registry and guard (release wasm), token and vault (forge bytecode)");
         let w = World::deploy();
         let names = vec![
@@ -112,7 +112,7 @@ impl Demo {
             "  linked: registry.setGuard, guard.setRegistry, resolver appointed, vault registered \
              itself and screens withdraw for confirmed flags"
         );
-        Ok(d)
+        d
     }
 
     // -----------------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ impl Demo {
         let subject = address_subject(victim);
         let reporters_before: Vec<U256> =
             REPORTERS.iter().map(|r| self.w.chain.balance(*r)).collect();
-        let (_, locked_before) = self.stake_of(REPORTERS[0])?;
+        let (_, locked_before) = self.stake_of(REPORTERS[0]);
 
         for (i, r) in self.w.flag(subject, 2, 10 * DAY).iter().enumerate() {
             self.txs += 1;
@@ -390,7 +390,7 @@ impl Demo {
         self.row("4", "resolve (slash 3 reporters, push)", r.gas_used);
         self.level_note(subject)?;
         self.withdraw(victim, eth(1), Expect::Success)?;
-        let owed = self.read_claimable(victim)?;
+        let owed = self.claimable(victim);
         let r = self.tx(
             victim,
             registry,
@@ -404,7 +404,7 @@ impl Demo {
         // 0.1 ETH report bond out of stake; the disputer gets its bond back plus half of the 0.3
         // slashed; the treasury keeps the other half. Gas is free on the devnet (base fee 0), so
         // wallet balances move only by value.
-        let (stake_after, locked_after) = self.stake_of(REPORTERS[0])?;
+        let (stake_after, locked_after) = self.stake_of(REPORTERS[0]);
         let slashed = deci_eth(1);
         let expect_victim = eth(1) - deci_eth(5) + owed;
         check(
@@ -442,7 +442,7 @@ impl Demo {
         let subject = address_subject(sock);
         let reporter = REPORTERS[0];
         let wallet_before = self.w.chain.balance(reporter);
-        let (stake_before, _) = self.stake_of(reporter)?;
+        let (stake_before, _) = self.stake_of(reporter);
         self.tx(
             reporter,
             registry,
@@ -478,7 +478,7 @@ impl Demo {
             "resolve: flag rejected".into(),
             Expect::Success,
         )?;
-        let owed = self.read_claimable(reporter)?;
+        let owed = self.claimable(reporter);
         self.tx(
             reporter,
             registry,
@@ -486,7 +486,7 @@ impl Demo {
             format!("claim {}", ether(owed)),
             Expect::Success,
         )?;
-        let (stake_after, _) = self.stake_of(reporter)?;
+        let (stake_after, _) = self.stake_of(reporter);
         let before = wallet_before + stake_before;
         let after = self.w.chain.balance(reporter) + stake_after;
         if after >= before {
@@ -630,19 +630,19 @@ impl Demo {
         Ok(())
     }
 
-    fn stake_of(&mut self, reporter: Address) -> Result<(U256, U256), String> {
+    /// A reporter's (stake, locked bonds).
+    fn stake_of(&mut self, reporter: Address) -> (U256, U256) {
         let registry = self.w.registry;
         let info = self
             .w
             .read(registry, &IThreatRegistry::reporterInfoCall { reporter });
-        Ok((info.stake, info.locked))
+        (info.stake, info.locked)
     }
 
-    fn read_claimable(&mut self, account: Address) -> Result<U256, String> {
+    fn claimable(&mut self, account: Address) -> U256 {
         let registry = self.w.registry;
-        Ok(self
-            .w
-            .read(registry, &IThreatRegistry::claimableCall { account }))
+        self.w
+            .read(registry, &IThreatRegistry::claimableCall { account })
     }
 
     fn row(&mut self, act: &'static str, what: &str, gas: u64) {
