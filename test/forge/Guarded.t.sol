@@ -109,7 +109,14 @@ contract GuardedTest is Test {
     }
 
     function test_bothModifiersRunInOrder() public {
+        // Both modifiers would reject: the revert is guardedAmount's, so it ran first.
+        guard.setErrorArgs(1_700_000_000, 0, bytes32(0), 0, 0);
+        guard.setMode(CircuitGuardDouble.Mode.ProtocolPaused);
         guard.setFlagged(USER, GuardedProbe.pingBoth.selector, 2);
+        vm.expectRevert(abi.encodeWithSelector(ICircuitGuard.ProtocolPaused.selector, uint64(1_700_000_000)));
+        probe.pingBoth(USER, 5);
+        // check passes: notFlagged runs next, before the body.
+        guard.setMode(CircuitGuardDouble.Mode.Pass);
         vm.expectRevert(abi.encodeWithSelector(ICircuitGuard.CallerFlagged.selector, USER, uint8(2)));
         probe.pingBoth(USER, 5);
         probe.pingBoth(address(0xC0FFEE), 5);

@@ -154,5 +154,11 @@ contract GuardedGasTest is Test {
         assertLe(coldGuard, 2_900, "guarded overhead, cold");
         assertLe(warmAmount, 400, "guardedAmount overhead, warm");
         assertLe(warmScreen, 400, "notFlagged overhead, warm");
+        // ...and each modifier really calls the guard: a call costs at least the account access (EIP-2929),
+        // 2,600 cold and 100 warm, which a modifier that skipped the call would not pay.
+        assertGe(coldGuard, 2_600, "guarded calls the guard (cold)");
+        assertGe(warmGuard, 100, "guarded calls the guard (warm)");
+        assertGe(warmAmount, 100, "guardedAmount calls the guard");
+        assertGe(warmScreen, 100, "notFlagged calls the guard");
     }
 }
