@@ -8,6 +8,7 @@ pub mod artifacts;
 pub mod chain;
 pub mod error;
 pub mod evm;
+pub mod report;
 pub mod stylus;
 pub mod system;
 

@@ -1,15 +1,12 @@
-//! The Vigil system on a devnet, for end-to-end scenarios: the release wasm of the ThreatRegistry
-//! and the CircuitGuard (built once per test binary by `script/build-contracts.sh`), the forge
-//! artifacts of the example vault and its token (built once by `script/forge-build.sh`), and a
-//! [`World`] that deploys and links them the way a real deployment would.
+//! The Vigil system on a devnet, for end-to-end scenarios: a [`World`] that deploys the release
+//! wasm of the ThreatRegistry and the CircuitGuard and forge's bytecode of the example vault and its
+//! token (all received from [`crate::artifacts`], which builds them) and links them the way a real
+//! deployment would.
 //!
 //! Shared by the end-to-end tests, the `demo` and the `bench` binaries, so all three play on the
 //! same deployment.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
-
+pub use crate::artifacts::{creation_code, guard_wasm, registry_wasm, workspace};
 use crate::{keccak256, Address, Bytes, Devnet, Receipt, B256, U256};
 pub use alloy_primitives::FixedBytes;
 use alloy_sol_types::{sol, SolCall, SolError, SolValue};
@@ -108,73 +105,6 @@ pub fn params() -> Params {
         disputerShareBps: 5_000,
         paramsDelay: 2 * DAY,
     }
-}
-
-pub fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn build(package: &str) -> Vec<u8> {
-    crate::artifacts::build_wasm(&workspace(), package)
-        .unwrap_or_else(|e| panic!("building {package}: {e}"))
-}
-
-/// The deployable wasm of `vigil-registry`, built once per test binary.
-pub fn registry_wasm() -> &'static [u8] {
-    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
-    WASM.get_or_init(|| build("vigil-registry"))
-}
-
-/// The deployable wasm of `vigil-guard`, built once per test binary.
-pub fn guard_wasm() -> &'static [u8] {
-    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
-    WASM.get_or_init(|| build("vigil-guard"))
-}
-
-/// Runs `script/forge-build.sh` once per test binary; returns forge's output directory.
-fn forge_out() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let root = workspace();
-        let output = Command::new("bash")
-            .current_dir(&root)
-            .arg(root.join("script").join("forge-build.sh"))
-            .output()
-            .expect("running script/forge-build.sh");
-        assert!(
-            output.status.success(),
-            "script/forge-build.sh failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let printed = String::from_utf8_lossy(&output.stdout);
-        let dir = printed.lines().last().unwrap_or_default().trim();
-        PathBuf::from(dir)
-    })
-}
-
-/// Creation code (`.bytecode.object`) of `contract` in `file` from the forge artifacts.
-pub fn creation_code(file: &str, contract: &str) -> Vec<u8> {
-    let path = forge_out().join(file).join(format!("{contract}.json"));
-    let json = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let artifact: serde_json::Value = serde_json::from_str(&json).expect("artifact JSON");
-    let object = artifact["bytecode"]["object"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{} has no bytecode.object", path.display()));
-    hex(object)
-}
-
-/// Decodes `0x`-prefixed (or bare) hex.
-pub fn hex(s: &str) -> Vec<u8> {
-    let s = s.strip_prefix("0x").unwrap_or(s);
-    s.as_bytes()
-        .chunks(2)
-        .map(|pair| {
-            let pair = std::str::from_utf8(pair).expect("ascii hex");
-            assert_eq!(pair.len(), 2, "odd hex length");
-            u8::from_str_radix(pair, 16).expect("hex digit")
-        })
-        .collect()
 }
 
 /// `creation code ++ abi.encode(args)`.
@@ -458,4 +388,135 @@ pub fn assert_reverted(r: &Receipt, what: &str, expected: &[u8]) {
 
 pub fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// Call builders for the calls the scenarios make again and again, named by what they mean. A
+// parameter renamed in the generated interfaces is then fixed here, not at every call site.
+
+/// Screening modes of `setScreening`: block confirmed flags, also block watch, or read nothing.
+pub const SCREEN_CONFIRMED: u8 = 0;
+pub const SCREEN_WATCH: u8 = 1;
+pub const SCREEN_OFF: u8 = 2;
+
+/// A flag on `subject`; the evidence is the hash of the text (or bytes) `evidence`.
+pub fn submit(
+    subject: B256,
+    category: u8,
+    severity: u8,
+    ttl: u64,
+    evidence: impl AsRef<[u8]>,
+) -> IThreatRegistry::submitCall {
+    IThreatRegistry::submitCall {
+        subject,
+        category,
+        severity,
+        evidence: keccak256(evidence),
+        ttl,
+    }
+}
+
+/// A report that joins the open flag on `subject`, with the hash of `evidence`.
+pub fn corroborate(subject: B256, evidence: impl AsRef<[u8]>) -> IThreatRegistry::corroborateCall {
+    IThreatRegistry::corroborateCall {
+        subject,
+        evidence: keccak256(evidence),
+    }
+}
+
+/// A dispute of the flag on `subject`, with the hash of `evidence` (the bond is the call's value).
+pub fn dispute(subject: B256, evidence: impl AsRef<[u8]>) -> IThreatRegistry::disputeCall {
+    IThreatRegistry::disputeCall {
+        subject,
+        evidence: keccak256(evidence),
+    }
+}
+
+/// The resolver's decision on the dispute of `subject`, with the hash of `rationale`.
+pub fn resolve(
+    subject: B256,
+    upheld: bool,
+    rationale: impl AsRef<[u8]>,
+) -> IThreatRegistry::resolveCall {
+    IThreatRegistry::resolveCall {
+        subject,
+        upheld,
+        rationale: keccak256(rationale),
+    }
+}
+
+/// Screening of the caller (not `tx.origin`) on `selector` of `protocol`, in `mode`
+/// ([`SCREEN_CONFIRMED`], [`SCREEN_WATCH`], [`SCREEN_OFF`]).
+pub fn screening(
+    protocol: Address,
+    selector: FixedBytes<4>,
+    mode: u8,
+) -> ICircuitGuard::setScreeningCall {
+    ICircuitGuard::setScreeningCall {
+        protocol,
+        selector,
+        mode,
+        screen_origin: false,
+    }
+}
+
+/// A token bucket on `selector` of `protocol`: `capacity` refilled at `refill_per_second`; a call
+/// that leaves less than `trip_level` (zero: never) pauses the selector for `trip_cooldown` seconds.
+pub fn rate_limit(
+    protocol: Address,
+    selector: FixedBytes<4>,
+    capacity: U256,
+    refill_per_second: U256,
+    trip_level: U256,
+    trip_cooldown: u32,
+) -> ICircuitGuard::setRateLimitCall {
+    ICircuitGuard::setRateLimitCall {
+        protocol,
+        selector,
+        enabled: true,
+        capacity,
+        refill_per_second,
+        trip_level,
+        trip_cooldown,
+    }
+}
+
+/// No rate limit on `selector` of `protocol`.
+pub fn rate_limit_off(
+    protocol: Address,
+    selector: FixedBytes<4>,
+) -> ICircuitGuard::setRateLimitCall {
+    ICircuitGuard::setRateLimitCall {
+        protocol,
+        selector,
+        enabled: false,
+        capacity: U256::ZERO,
+        refill_per_second: U256::ZERO,
+        trip_level: U256::ZERO,
+        trip_cooldown: 0,
+    }
+}
+
+impl World {
+    /// Mints `amount` to `who`, approves `vault` and deposits it there: [`World::deposit`] for any
+    /// vault with the same `deposit(uint256)` (the bench's Solidity baselines).
+    pub fn deposit_into(&mut self, vault: Address, who: Address, amount: U256) {
+        let token = self.token;
+        self.ok(
+            DEPLOYER,
+            token,
+            &IToken::mintCall {
+                to: who,
+                value: amount,
+            },
+        );
+        self.ok(
+            who,
+            token,
+            &IToken::approveCall {
+                spender: vault,
+                value: amount,
+            },
+        );
+        self.ok(who, vault, &IVault::depositCall { amount });
+    }
 }

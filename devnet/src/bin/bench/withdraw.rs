@@ -1,0 +1,411 @@
+//! Guarded `withdraw`: the vault's withdraw under each Vigil configuration against the same vault
+//! unprotected and against the Solidity ways of doing the same (a local pause, an external
+//! Solidity guard, an in-contract token bucket), with the physical floor of an external check.
+
+use alloy_sol_types::SolValue;
+use serde_json::{json, Value};
+use vigil_devnet::report::{signed, thousands, Align, Table};
+use vigil_devnet::system::*;
+use vigil_devnet::{Address, U256};
+
+use crate::{deploy, IBench};
+
+// The physical floor of an external guard check (issue 5; shared/reference/stylus-gas-model.md).
+/// EIP-2929 cold account access: the vault's call into the guard.
+const COLD_ACCOUNT_GAS: u64 = 2_600;
+/// Stylus cached entry floor, MinCachedInitGas 11 x 32.
+const CACHED_ENTRY_GAS: u64 = 352;
+/// Stylus uncached entry floor on top of the cached one, MinInitGas 69 x 128.
+const INIT_ENTRY_GAS: u64 = 8_832;
+/// EIP-2929 cold SLOAD.
+const COLD_SLOAD_GAS: u64 = 2_100;
+
+/// The vault deposit each withdrawing account starts with, and what one measured withdraw takes.
+const DEPOSIT_ETH: u64 = 1_000;
+pub const WITHDRAW_ETH: u64 = 1;
+
+/// What a row is compared with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Baseline {
+    LocalPause,
+    ExternalPause,
+    ExternalTwoReads,
+    Bucket,
+}
+
+impl Baseline {
+    fn label(self) -> &'static str {
+        match self {
+            Self::LocalPause => "local pause bool",
+            Self::ExternalPause => "Solidity guard, pause only",
+            Self::ExternalTwoReads => "Solidity guard, 2 reads",
+            Self::Bucket => "in-contract bucket",
+        }
+    }
+}
+
+pub struct Row {
+    pub name: String,
+    /// Vigil rows: cached or not; `None` for Solidity.
+    pub cached: Option<bool>,
+    /// Storage words the check reads (Vigil rows, from the guard's selector word layout and
+    /// `evaluate`).
+    words: Option<u64>,
+    gas: u64,
+    pub extra: i64,
+    /// This row is the named baseline (Solidity rows).
+    is: Option<Baseline>,
+    /// Vigil rows: the baselines they are compared with.
+    against: Vec<Baseline>,
+}
+
+impl Row {
+    fn floor(&self) -> Option<u64> {
+        let (words, cached) = (self.words?, self.cached?);
+        let entry = CACHED_ENTRY_GAS + if cached { 0 } else { INIT_ENTRY_GAS };
+        Some(COLD_ACCOUNT_GAS + entry + COLD_SLOAD_GAS * words)
+    }
+
+    pub fn json(&self) -> Value {
+        json!({
+            "protection": self.name, "cached": self.cached, "words_read": self.words,
+            "withdraw_gas": self.gas, "extra_gas": self.extra, "floor_gas": self.floor(),
+            "above_floor": self.floor().map(|f| self.extra - f as i64),
+            "baseline": self.is.map(Baseline::label),
+            "compared_with": self.against.iter().map(|b| b.label()).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The floor's terms, for the JSON.
+pub fn floor_constants() -> Value {
+    json!({
+        "cold_account": COLD_ACCOUNT_GAS, "cached_entry": CACHED_ENTRY_GAS,
+        "uncached_entry_extra": INIT_ENTRY_GAS, "cold_sload": COLD_SLOAD_GAS,
+    })
+}
+
+/// Mints to `who`, approves and deposits [`DEPOSIT_ETH`] into `vault`, then withdraws once, so that
+/// the measured withdraw finds every slot it touches non-zero (and a rate limit already charged).
+fn fund_vault(w: &mut World, vault: Address, who: Address, extra_tokens: U256) {
+    w.deposit_into(vault, who, eth(DEPOSIT_ETH));
+    if !extra_tokens.is_zero() {
+        let token = w.token;
+        w.ok(
+            DEPLOYER,
+            token,
+            &IToken::mintCall {
+                to: who,
+                value: extra_tokens,
+            },
+        );
+    }
+    withdraw(w, vault, who);
+}
+
+/// One withdraw that must succeed and move exactly the amount; its gas.
+fn withdraw(w: &mut World, vault: Address, who: Address) -> u64 {
+    let before = w.read(vault, &IVault::balanceOfCall { account: who });
+    let r = w.ok(
+        who,
+        vault,
+        &IVault::withdrawCall {
+            amount: eth(WITHDRAW_ETH),
+        },
+    );
+    let after = w.read(vault, &IVault::balanceOfCall { account: who });
+    assert_eq!(
+        before - after,
+        eth(WITHDRAW_ETH),
+        "withdraw from {vault} did not move the amount"
+    );
+    r.gas_used
+}
+
+/// The part of the guard's policy on the vault's withdraw that decides what `check` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Policy {
+    mode: u8,
+    tags: u8,
+    limited: bool,
+}
+
+impl Policy {
+    const fn new(mode: u8, tags: u8, limited: bool) -> Self {
+        Self {
+            mode,
+            tags,
+            limited,
+        }
+    }
+}
+
+/// The policy as the guard reports it, read back so a row can never measure a configuration it
+/// did not set.
+fn vigil_policy(w: &mut World) -> Policy {
+    let (guard, vault) = (w.guard, w.vault);
+    let p = w.read(
+        guard,
+        &ICircuitGuard::selectorPolicyCall {
+            protocol: vault,
+            selector: withdraw_selector(),
+        },
+    );
+    let limit = w.read(
+        guard,
+        &ICircuitGuard::rateLimitCall {
+            protocol: vault,
+            selector: withdraw_selector(),
+        },
+    );
+    assert!(p._0, "withdraw has no policy on the guard");
+    Policy::new(p._3, p._5, limit._0 != U256::ZERO)
+}
+
+/// The Solidity rows (the unprotected vault first), then each Vigil configuration cached and not.
+pub fn rows(w: &mut World) -> Result<Vec<Row>, String> {
+    // The unprotected vault: the baseline every extra figure subtracts.
+    let token = w.token;
+    let plain = deploy(w, "Helpers.sol", "UnguardedVault", &token.abi_encode());
+    fund_vault(w, plain, USER, eth(1));
+    let base = withdraw(w, plain, USER);
+    let mut rows = solidity_rows(w, base);
+    rows.extend(vigil_rows(w, base)?);
+    rows.insert(
+        0,
+        Row {
+            name: "no protection (UnguardedVault)".to_string(),
+            cached: None,
+            words: None,
+            gas: base,
+            extra: 0,
+            is: None,
+            against: Vec::new(),
+        },
+    );
+    Ok(rows)
+}
+
+/// The baselines: the same withdraw protected the ways Solidity does it today.
+fn solidity_rows(w: &mut World, base: u64) -> Vec<Row> {
+    let token = w.token;
+    let mut rows = Vec::new();
+    let mut push = |name: &str, gas: u64, is: Baseline| {
+        rows.push(Row {
+            name: name.to_string(),
+            cached: None,
+            words: None,
+            gas,
+            extra: gas as i64 - base as i64,
+            is: Some(is),
+            against: Vec::new(),
+        })
+    };
+
+    let pausable = deploy(
+        w,
+        "BenchBaselines.sol",
+        "PausableVault",
+        &(token, VAULT_ADMIN).abi_encode_params(),
+    );
+    fund_vault(w, pausable, USER, U256::ZERO);
+    let gas = withdraw(w, pausable, USER);
+    push(
+        "local pause bool (Pausable-style)",
+        gas,
+        Baseline::LocalPause,
+    );
+
+    let sol_guard = deploy(
+        w,
+        "BenchBaselines.sol",
+        "SolidityGuard",
+        &OWNER.abi_encode(),
+    );
+    let ext_vault = deploy(
+        w,
+        "GuardedVault.sol",
+        "GuardedVault",
+        &(token, sol_guard, VAULT_ADMIN).abi_encode_params(),
+    );
+    fund_vault(w, ext_vault, USER, U256::ZERO);
+    for (screening, name, is) in [
+        (
+            false,
+            "external Solidity guard, pause only (1 read)",
+            Baseline::ExternalPause,
+        ),
+        (
+            true,
+            "external Solidity guard, pause + screening (2 reads)",
+            Baseline::ExternalTwoReads,
+        ),
+    ] {
+        w.ok(
+            VAULT_ADMIN,
+            sol_guard,
+            &IBench::setPolicyCall {
+                protocol: ext_vault,
+                selector: withdraw_selector(),
+                pausedUntil: 0,
+                screening,
+            },
+        );
+        let gas = withdraw(w, ext_vault, USER);
+        push(name, gas, is);
+    }
+
+    let bucket = deploy(
+        w,
+        "BenchBaselines.sol",
+        "BucketVault",
+        &(token, eth(1_000_000), eth(1)).abi_encode_params(),
+    );
+    fund_vault(w, bucket, USER, U256::ZERO);
+    let gas = withdraw(w, bucket, USER);
+    push("in-contract token bucket (2 slots)", gas, Baseline::Bucket);
+    rows
+}
+
+/// The example GuardedVault on the release CircuitGuard, one configuration at a time, each
+/// measured with the guard cached and not; leaves the guard cached and the last configuration set.
+fn vigil_rows(w: &mut World, base: u64) -> Result<Vec<Row>, String> {
+    let (guard, vault) = (w.guard, w.vault);
+    let sel = withdraw_selector();
+    fund_vault(w, vault, USER, U256::ZERO);
+    let tag = advisory_subject("VIGIL-BENCH-ADVISORY");
+    let configs: [(&str, u64, Policy, &[Baseline]); 4] = [
+        (
+            "Vigil: pause check only",
+            1,
+            Policy::new(SCREEN_OFF, 0, false),
+            &[Baseline::ExternalPause, Baseline::LocalPause],
+        ),
+        (
+            "Vigil: pause + caller screening",
+            2,
+            Policy::new(SCREEN_CONFIRMED, 0, false),
+            &[Baseline::ExternalTwoReads],
+        ),
+        (
+            "Vigil: pause + screening + rate limit",
+            2,
+            Policy::new(SCREEN_CONFIRMED, 0, true),
+            &[Baseline::Bucket],
+        ),
+        (
+            "Vigil: pause + screening + rate limit + 1 advisory tag",
+            4,
+            Policy::new(SCREEN_CONFIRMED, 1, true),
+            &[Baseline::Bucket],
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, words, policy, against) in configs {
+        w.ok(VAULT_ADMIN, guard, &screening(vault, sel, policy.mode));
+        // The bucket's figures stay set when it is off, so every row finds the same words.
+        let limit = ICircuitGuard::setRateLimitCall {
+            enabled: policy.limited,
+            ..rate_limit(vault, sel, eth(1_000_000), eth(1), U256::ZERO, 0)
+        };
+        w.ok(VAULT_ADMIN, guard, &limit);
+        w.ok(
+            VAULT_ADMIN,
+            guard,
+            &ICircuitGuard::setAdvisoryTagsCall {
+                protocol: vault,
+                selector: sel,
+                tags: vec![tag; policy.tags as usize],
+            },
+        );
+        let reported = vigil_policy(w);
+        if reported != policy {
+            return Err(format!(
+                "{name}: the guard reports {reported:?}, expected {policy:?}"
+            ));
+        }
+        // One unmeasured withdraw under the new policy: the measured ones then find its bucket
+        // already charged, like every later withdraw in production.
+        withdraw(w, vault, USER);
+        for cached in [true, false] {
+            set_cached(w, guard, cached)?;
+            let gas = withdraw(w, vault, USER);
+            rows.push(Row {
+                name: format!("{name}, {}", if cached { "cached" } else { "uncached" }),
+                cached: Some(cached),
+                words: Some(words),
+                gas,
+                extra: gas as i64 - base as i64,
+                is: None,
+                against: against.to_vec(),
+            });
+        }
+    }
+    set_cached(w, guard, true)?;
+    Ok(rows)
+}
+
+/// The extra gas of the row that is baseline `b`.
+pub fn baseline_extra(rows: &[Row], b: Baseline) -> i64 {
+    rows.iter()
+        .find(|r| r.is == Some(b))
+        .map(|r| r.extra)
+        .expect("every baseline is measured")
+}
+
+pub fn table(rows: &[Row]) -> String {
+    let mut t = Table::new(&[
+        ("protection", Align::Left),
+        ("words read", Align::Right),
+        ("withdraw gas", Align::Right),
+        ("extra gas", Align::Right),
+        ("vs Solidity baseline (extra / extra)", Align::Left),
+        ("floor", Align::Right),
+        ("above floor", Align::Right),
+    ]);
+    for r in rows {
+        let compared = if r.is.is_some() {
+            "(baseline)".to_string()
+        } else {
+            let ratios: Vec<String> = r
+                .against
+                .iter()
+                .map(|b| {
+                    let ratio = r.extra as f64 / baseline_extra(rows, *b) as f64;
+                    format!("{ratio:.2}x {}", b.label())
+                })
+                .collect();
+            ratios.join("; ")
+        };
+        t.row(&[
+            r.name.clone(),
+            r.words.map_or(String::new(), |n| n.to_string()),
+            thousands(r.gas),
+            signed(r.extra),
+            compared,
+            r.floor().map_or(String::new(), thousands),
+            r.floor()
+                .map_or(String::new(), |f| signed(r.extra - f as i64)),
+        ]);
+    }
+    format!(
+        "### Guarded `withdraw`\n\n{}\nFloor = cold account {} (EIP-2929) + Stylus entry {} cached \
+         (+{} uncached; stylus-gas-model.md) + {} per cold storage word the check reads: the \
+         selector word (pause copies, flags, bucket); + the caller's status word when screening; + \
+         a tag word and its status word per advisory tag (contracts/guard/src/word.rs, lib.rs \
+         `evaluate`). Rate-limited rows also write the selector word back (a warm SSTORE, not in \
+         the floor).\n\n",
+        t.markdown(),
+        thousands(COLD_ACCOUNT_GAS),
+        thousands(CACHED_ENTRY_GAS),
+        thousands(INIT_ENTRY_GAS),
+        thousands(COLD_SLOAD_GAS),
+    )
+}
+
+/// Puts `program` in the cache manager or takes it out.
+fn set_cached(w: &mut World, program: Address, cached: bool) -> Result<(), String> {
+    w.chain
+        .set_cached(program, cached)
+        .map_err(|e| format!("set_cached: {e}"))
+}

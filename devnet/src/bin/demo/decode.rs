@@ -1,0 +1,96 @@
+//! The chain's answers in words: custom errors by name with their arguments, and the events that
+//! tell the story.
+
+use alloy_sol_types::SolInterface;
+use vigil_devnet::report::ether;
+use vigil_devnet::system::*;
+use vigil_devnet::{keccak256, Address, Receipt};
+
+/// A custom error of the guard, the registry or the vault, by name with its arguments; `name`
+/// gives an address its part in the story.
+pub fn error(data: &[u8], name: impl Fn(Address) -> String) -> String {
+    use ICircuitGuard::ICircuitGuardErrors as G;
+    use IThreatRegistry::IThreatRegistryErrors as R;
+    use IVault::IVaultErrors as V;
+    if let Ok(e) = G::abi_decode(data) {
+        return match e {
+            G::CallerFlagged(e) => format!("CallerFlagged({}, level {})", name(e._0), e._1),
+            G::SelectorPaused(e) => format!("SelectorPaused(withdraw, until t={})", e._1),
+            G::AdvisoryActive(e) => format!("AdvisoryActive({:.10}…)", e.0.to_string()),
+            G::RateLimited(e) => format!(
+                "RateLimited(available {}, retry at t={})",
+                ether(e._1),
+                e._2
+            ),
+            other => format!("{other:?}"),
+        };
+    }
+    match R::abi_decode(data) {
+        Ok(R::WrongBond(e)) => {
+            format!("WrongBond(expected {}, sent {})", ether(e._0), ether(e._1))
+        }
+        Ok(other) => format!("{other:?}"),
+        Err(_) => match V::abi_decode(data) {
+            Ok(V::InsufficientBalance(e)) => format!(
+                "InsufficientBalance(has {}, asked {})",
+                ether(e.balance),
+                ether(e.requested)
+            ),
+            Ok(V::NothingToExit(_)) => "NothingToExit()".into(),
+            Err(_) => format!("0x{}", hex_string(data)),
+        },
+    }
+}
+
+/// The names of the events a receipt logged that tell the story (token transfers left out).
+pub fn event_names(r: &Receipt) -> Vec<&'static str> {
+    const EVENTS: [(&str, &str); 14] = [
+        ("Staked(address,uint256,uint256,uint64)", "Staked"),
+        (
+            "FlagSubmitted(bytes32,uint32,address,uint8,uint8,bytes32,uint64,uint32,uint256,uint256)",
+            "FlagSubmitted",
+        ),
+        (
+            "FlagCorroborated(bytes32,uint32,address,bytes32,uint256,uint256)",
+            "FlagCorroborated",
+        ),
+        ("StatusChanged(bytes32,uint32,uint256)", "StatusChanged"),
+        ("StatusSynced(bytes32,uint256)", "guard:StatusSynced"),
+        ("Tripped(address,bytes4,uint64)", "guard:Tripped"),
+        (
+            "Disputed(bytes32,uint32,address,bytes32,uint256)",
+            "Disputed",
+        ),
+        (
+            "DisputeResolved(bytes32,uint32,address,bool,bytes32,uint256,uint256,uint256,uint256)",
+            "DisputeResolved",
+        ),
+        (
+            "EmergencyAction(bytes32,uint32,address,bool,bytes32)",
+            "EmergencyAction",
+        ),
+        ("Claimed(address,uint256)", "Claimed"),
+        ("Deposited(address,uint256)", "Deposited"),
+        ("Withdrawn(address,uint256)", "Withdrawn"),
+        ("EmergencyExited(address,uint256)", "EmergencyExited"),
+        (
+            "AdvisoryTagsSet(address,bytes4,bytes32[])",
+            "guard:AdvisoryTagsSet",
+        ),
+    ];
+    let mut names = Vec::new();
+    for log in &r.logs {
+        let Some(topic) = log.topics.first() else {
+            continue;
+        };
+        if let Some((_, name)) = EVENTS
+            .iter()
+            .find(|(sig, _)| keccak256(sig.as_bytes()) == *topic)
+        {
+            if !names.contains(name) {
+                names.push(*name);
+            }
+        }
+    }
+    names
+}
