@@ -1,0 +1,373 @@
+//! A Stylus call frame: entry cost, the wasm run with its suspend/resume loop, and every hostio.
+//!
+//! The program runs under wasmi as a resumable call. Each hostio suspends the wasm (see
+//! [`super::Suspend`]) and is answered with the whole EVM at hand: storage goes through revm's
+//! journal, and sub-calls and creates run as nested revm frames on the same frame stack.
+//!
+//! This file is the frame's life: value transfer and checkpoint, entry cost, the resume loop, the
+//! storage flush and the result handed back to revm. `hostio` answers each request, `calls` runs
+//! a program's sub-calls and creates, `wasm` reads and meters the instance.
+
+mod calls;
+mod hostio;
+mod wasm;
+
+use super::gas::*;
+use super::{Program, Suspend};
+use crate::evm::{Ctx, DevnetEvm};
+use revm::context::{ContextTr, JournalTr};
+use revm::context_interface::context::ContextError;
+use revm::handler::{evm::ContextDbError, FrameResult};
+use revm::interpreter::{
+    interpreter_action::FrameInit, CallInputs, CallOutcome, CallScheme, CallValue, FrameInput, Gas,
+    InstructionResult, InterpreterResult, SharedMemory,
+};
+use revm::primitives::{constants::CALL_STACK_LIMIT, Address, Bytes, B256, U256};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use wasm::Wasm;
+use wasmi::{Store, StoreLimits, StoreLimitsBuilder, TrapCode, TypedResumableCall};
+
+/// How a hostio leaves the normal flow.
+enum Escape {
+    /// Ink ran out: the frame halts out of gas.
+    OutOfInk,
+    /// The wasm call stack overflowed: the frame halts like a call too deep (Nitro's ErrDepth).
+    OutOfStack,
+    /// A bad pointer, a write in a static context, a malformed log, ...: the frame reverts.
+    Failure,
+    /// `exit_early(status)`.
+    Exit(u32),
+    /// The database failed: the transaction aborts.
+    Fatal(ContextDbError<Ctx>),
+}
+
+fn ok<T>(result: Result<T, Infallible>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(never) => match never {},
+    }
+}
+
+/// One slot of the host-side storage cache.
+struct Slot {
+    value: B256,
+    dirty: bool,
+}
+
+/// What a running program sees of its call.
+struct Frame {
+    caller: Address,
+    /// The acting address: storage, logs and `contract_address` (the caller's, under delegatecall).
+    target: Address,
+    value: U256,
+    is_static: bool,
+    reentrant: bool,
+    depth: usize,
+    calldata: Bytes,
+    cache: BTreeMap<B256, Slot>,
+    return_data: Bytes,
+    output: Bytes,
+    refund: i64,
+    /// Parent memory context for the shared buffer nested EVM frames use.
+    memory: SharedMemory,
+}
+
+enum Kind {
+    Success,
+    Revert,
+    Failure,
+    OutOfGas,
+    OutOfStack,
+    /// The code has the Stylus prefix but no activated program (Nitro: ProgramNotActivated).
+    NotActivated,
+}
+
+struct Exec {
+    kind: Kind,
+    output: Bytes,
+    gas_left: u64,
+    refund: i64,
+}
+
+impl Exec {
+    fn halt(kind: Kind, gas_left: u64) -> Self {
+        Exec {
+            kind,
+            output: Bytes::new(),
+            gas_left,
+            refund: 0,
+        }
+    }
+}
+
+/// Runs a call into a Stylus program as one frame and returns its result to revm.
+pub(crate) fn run(
+    evm: &mut DevnetEvm<'_>,
+    init: FrameInit,
+) -> Result<FrameResult, ContextDbError<Ctx>> {
+    let FrameInit {
+        depth,
+        memory,
+        frame_input,
+    } = init;
+    let FrameInput::Call(inputs) = frame_input else {
+        return Err(ContextError::Custom("Stylus frames are calls".into()));
+    };
+    let limit = inputs.gas_limit;
+    let outcome = |result, gas, output| {
+        FrameResult::Call(CallOutcome {
+            result: InterpreterResult {
+                result,
+                gas,
+                output,
+            },
+            memory_offset: inputs.return_memory_offset.clone(),
+            was_precompile_called: false,
+            precompile_call_logs: Vec::new(),
+            charged_new_account_state_gas: inputs.charged_new_account_state_gas,
+        })
+    };
+    let fresh_gas = || Gas::new_with_regular_gas_and_reservoir(limit, inputs.reservoir);
+    if depth > CALL_STACK_LIMIT as usize {
+        return Ok(outcome(
+            InstructionResult::CallTooDeep,
+            fresh_gas(),
+            Bytes::new(),
+        ));
+    }
+    let checkpoint = evm.inner.ctx.journal_mut().checkpoint();
+    if let CallValue::Transfer(value) = inputs.value {
+        let journal = evm.inner.ctx.journal_mut();
+        if let Some(error) = ok(journal.transfer(inputs.caller, inputs.target_address, value)) {
+            journal.checkpoint_revert(checkpoint);
+            return Ok(outcome(error.into(), fresh_gas(), Bytes::new()));
+        }
+    }
+    let calldata = inputs.input.bytes(&evm.inner.ctx);
+    let mut exec = execute(evm, &inputs, calldata, depth, memory)?;
+    // Return data costs at least what the EVM's memory expansion would (ArbOS StylusFixes).
+    if !exec.output.is_empty() {
+        let floor = evm_memory_gas(exec.output.len() as u64);
+        if limit < floor {
+            exec = Exec::halt(Kind::OutOfGas, 0);
+        } else {
+            exec.gas_left = exec.gas_left.min(limit - floor);
+        }
+    }
+    let journal = evm.inner.ctx.journal_mut();
+    let (result, output) = match exec.kind {
+        Kind::Success => {
+            journal.checkpoint_commit();
+            (InstructionResult::Return, exec.output)
+        }
+        Kind::Revert => {
+            journal.checkpoint_revert(checkpoint);
+            (InstructionResult::Revert, exec.output)
+        }
+        Kind::Failure => {
+            journal.checkpoint_revert(checkpoint);
+            (InstructionResult::Revert, Bytes::new())
+        }
+        Kind::OutOfGas => {
+            journal.checkpoint_revert(checkpoint);
+            (InstructionResult::OutOfGas, Bytes::new())
+        }
+        Kind::OutOfStack => {
+            journal.checkpoint_revert(checkpoint);
+            (InstructionResult::CallTooDeep, Bytes::new())
+        }
+        Kind::NotActivated => {
+            journal.checkpoint_revert(checkpoint);
+            (InstructionResult::NotActivated, Bytes::new())
+        }
+    };
+    let mut gas = fresh_gas();
+    // gas_left is clamped to the limit, so this charge always fits.
+    let _ = gas.record_regular_cost(limit - exec.gas_left.min(limit));
+    if result.is_ok() {
+        gas.record_refund(exec.refund);
+    }
+    Ok(outcome(result, gas, output))
+}
+
+/// Charges the entry cost, tracks the transaction's pages and reentrancy, and runs the program.
+fn execute(
+    evm: &mut DevnetEvm<'_>,
+    inputs: &CallInputs,
+    calldata: Bytes,
+    depth: usize,
+    memory: SharedMemory,
+) -> Result<Exec, ContextDbError<Ctx>> {
+    let limit = inputs.gas_limit;
+    let code_hash = inputs.known_bytecode.0;
+    // Code with the Stylus prefix that was never activated cannot run; as any error other than a
+    // revert, it consumes the frame's gas.
+    let Some(program) = evm.stylus.program(&code_hash) else {
+        return Ok(Exec::halt(Kind::NotActivated, 0));
+    };
+    let stats = program.stats;
+    // Recorded before the entry cost is paid, as Nitro inserts into its recent-wasms set first.
+    let recent = !evm.tx.recent.insert(code_hash);
+    let cached = evm.stylus.is_cached(&code_hash) || recent;
+    let entry = memory_gas(stats.footprint, evm.tx.pages_open, evm.tx.pages_ever)
+        .saturating_add(stats.cached_gas())
+        .saturating_add(if cached { 0 } else { stats.init_gas() });
+    if entry > limit {
+        return Ok(Exec::halt(Kind::OutOfGas, 0));
+    }
+    let pages_open = evm.tx.pages_open;
+    evm.tx.pages_open = pages_open.saturating_add(stats.footprint);
+    evm.tx.pages_ever = evm.tx.pages_ever.max(evm.tx.pages_open);
+    // As Nitro's TxProcessor: delegate and callcode frames do not open a span of their acting
+    // address; a program is reentrant when another open span has its address.
+    let counted = !matches!(
+        inputs.scheme,
+        CallScheme::DelegateCall | CallScheme::CallCode
+    );
+    let target = inputs.target_address;
+    if counted {
+        evm.tx.active.push(target);
+    }
+    let reentrant = evm.tx.active.iter().filter(|a| **a == target).count() > 1;
+
+    let mut frame = Frame {
+        caller: inputs.caller,
+        target: inputs.target_address,
+        value: inputs.value.get(),
+        is_static: inputs.is_static,
+        reentrant,
+        depth,
+        calldata,
+        cache: BTreeMap::new(),
+        return_data: Bytes::new(),
+        output: Bytes::new(),
+        refund: 0,
+        memory,
+    };
+    let exec = interpret(evm, &program, &mut frame, limit - entry);
+
+    if counted {
+        evm.tx.active.pop();
+    }
+    evm.tx.pages_open = pages_open;
+    exec
+}
+
+/// Instantiates the program and drives its resumable call, answering each hostio.
+fn interpret(
+    evm: &mut DevnetEvm<'_>,
+    program: &Program,
+    frame: &mut Frame,
+    gas: u64,
+) -> Result<Exec, ContextDbError<Ctx>> {
+    // Memory can never exceed Stylus' page limit, even in a module without pay_for_memory_grow.
+    let limits = StoreLimitsBuilder::new()
+        .memory_size(usize::from(PAGE_LIMIT) * 65_536)
+        .build();
+    let mut store = Store::new(evm.stylus.engine(), limits);
+    store.limiter(|limits| limits);
+    let Ok(instance) = evm
+        .stylus
+        .linker()
+        .instantiate_and_start(&mut store, &program.module)
+    else {
+        return Ok(Exec::halt(Kind::Failure, gas));
+    };
+    let Some(wasm) = Wasm::bind(&store, &instance) else {
+        return Ok(Exec::halt(Kind::Failure, gas));
+    };
+    wasm.set_ink(&mut store, gas.saturating_mul(INK_PER_GAS));
+    let Ok(entrypoint) = instance.get_typed_func::<i32, i32>(&store, "user_entrypoint") else {
+        return Ok(Exec::halt(Kind::Failure, gas));
+    };
+    let args_len = i32::try_from(frame.calldata.len()).unwrap_or(i32::MAX);
+    let mut call = entrypoint.call_resumable(&mut store, args_len);
+    let end = loop {
+        match call {
+            Ok(TypedResumableCall::Finished(status)) => break Ok(status as u32),
+            Ok(TypedResumableCall::HostTrap(trap)) => {
+                let Some(Suspend { hook, args }) = trap.host_error().downcast_ref::<Suspend>()
+                else {
+                    break Err(Escape::Failure);
+                };
+                let (hook, args) = (*hook, args.clone());
+                match hostio::answer(evm, frame, &wasm, &mut store, hook, &args) {
+                    Ok(results) => call = trap.resume(&mut store, &results),
+                    Err(escape) => break Err(escape),
+                }
+            }
+            Ok(TypedResumableCall::OutOfFuel(_)) => break Err(Escape::Failure),
+            Err(_) if wasm.out_of_ink(&store) => break Err(Escape::OutOfInk),
+            Err(error) if error.as_trap_code() == Some(TrapCode::StackOverflow) => {
+                break Err(Escape::OutOfStack)
+            }
+            Err(_) => break Err(Escape::Failure),
+        }
+    };
+    let status = match end {
+        Ok(status) | Err(Escape::Exit(status)) => status,
+        Err(Escape::OutOfInk) => return Ok(Exec::halt(Kind::OutOfGas, 0)),
+        Err(Escape::OutOfStack) => return Ok(Exec::halt(Kind::OutOfStack, 0)),
+        Err(Escape::Failure) => return Ok(Exec::halt(Kind::Failure, wasm.gas_left(&store))),
+        Err(Escape::Fatal(error)) => return Err(error),
+    };
+    if status != 0 {
+        return Ok(Exec {
+            kind: Kind::Revert,
+            output: std::mem::take(&mut frame.output),
+            gas_left: wasm.gas_left(&store),
+            refund: 0,
+        });
+    }
+    // A successful call flushes whatever the program left in the host cache.
+    match flush(evm, frame, &wasm, &mut store) {
+        Ok(()) => {}
+        Err(Escape::OutOfInk) => return Ok(Exec::halt(Kind::OutOfGas, 0)),
+        Err(Escape::Fatal(error)) => return Err(error),
+        Err(_) => return Ok(Exec::halt(Kind::Failure, wasm.gas_left(&store))),
+    }
+    Ok(Exec {
+        kind: Kind::Success,
+        output: std::mem::take(&mut frame.output),
+        gas_left: wasm.gas_left(&store),
+        refund: frame.refund,
+    })
+}
+
+/// Writes every dirty cached slot through the journal, charging geth's SSTORE gas.
+fn flush(
+    evm: &mut DevnetEvm<'_>,
+    frame: &mut Frame,
+    wasm: &Wasm,
+    store: &mut Store<StoreLimits>,
+) -> Result<(), Escape> {
+    let dirty: Vec<(B256, B256)> = frame
+        .cache
+        .iter_mut()
+        .filter(|(_, slot)| slot.dirty)
+        .map(|(key, slot)| {
+            slot.dirty = false;
+            (*key, slot.value)
+        })
+        .collect();
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    if frame.is_static {
+        return Err(Escape::Failure);
+    }
+    for (key, value) in dirty {
+        let journal = evm.inner.ctx.journal_mut();
+        let stored = ok(journal.sstore(frame.target, key.into(), value.into()));
+        let (gas, refund) = sstore_gas(
+            stored.data.original_value.to_be_bytes(),
+            stored.data.present_value.to_be_bytes(),
+            stored.data.new_value.to_be_bytes(),
+            stored.is_cold,
+        );
+        wasm.buy_gas(store, gas)?;
+        frame.refund += refund;
+    }
+    Ok(())
+}
