@@ -113,7 +113,7 @@ impl GuardError {
                 RateLimited::abi_decode_validate(data).map(|e| Self::RateLimited {
                     selector: e.selector,
                     available: e.available,
-                    retry_after: e.retry_after,
+                    retry_after: e.retryAfter,
                 })
             }
             _ => return Self::Other(data.to_vec()),
@@ -150,7 +150,7 @@ impl GuardError {
             } => RateLimited {
                 selector: *selector,
                 available: *available,
-                retry_after: *retry_after,
+                retryAfter: *retry_after,
             }
             .abi_encode(),
             Self::Other(data) => data.clone(),
@@ -288,7 +288,7 @@ mod tests {
         let e = crate::CircuitGuardError::RateLimited(RateLimited {
             selector: FixedBytes([1, 1, 1, 1]),
             available: U256::from(5u8),
-            retry_after: 99,
+            retryAfter: 99,
         });
         assert_eq!(
             GuardError::decode(&Vec::<u8>::from(e)),

@@ -143,49 +143,46 @@ pub fn route(g: &mut CircuitGuard, input: &[u8]) -> ArbResult {
         SET_REGISTRY => done(g.set_registry(arg!(a.address(0)))),
         SET_PAUSE_BOUNDS => done(g.set_pause_bounds(arg!(a.u32(0)), arg!(a.u32(1)))),
         GUARD_CONFIG => {
-            let (owner, pending, registry, max_pause, cooldown) = g.guard_config();
+            let c = g.guard_config();
             Ok(words(&[
-                abi::address(owner),
-                abi::address(pending),
-                abi::address(registry),
-                abi::uint(max_pause as u64),
-                abi::uint(cooldown as u64),
+                abi::address(c.owner),
+                abi::address(c.pendingOwner),
+                abi::address(c.registry),
+                abi::uint(c.maxPauseDuration as u64),
+                abi::uint(c.pauseCooldown as u64),
             ]))
         }
         PROTOCOL_INFO => {
-            let (registered, admin, paused, mode, origin, episode) =
-                g.protocol_info(arg!(a.address(0)));
+            let p = g.protocol_info(arg!(a.address(0)));
             Ok(words(&[
-                abi::flag(registered),
-                abi::address(admin),
-                abi::uint(paused),
-                abi::uint(mode as u64),
-                abi::flag(origin),
-                abi::uint(episode),
+                abi::flag(p.registered),
+                abi::address(p.admin),
+                abi::uint(p.pausedUntil),
+                abi::uint(p.screening as u64),
+                abi::flag(p.screenOrigin),
+                abi::uint(p.guardianPauseEnd),
             ]))
         }
         SELECTOR_POLICY => {
-            let (configured, paused, protocol_paused, mode, origin, tags) =
-                g.selector_policy(arg!(a.address(0)), arg!(a.bytes4(1)));
+            let s = g.selector_policy(arg!(a.address(0)), arg!(a.bytes4(1)));
             Ok(words(&[
-                abi::flag(configured),
-                abi::uint(paused),
-                abi::uint(protocol_paused),
-                abi::uint(mode as u64),
-                abi::flag(origin),
-                abi::uint(tags as u64),
+                abi::flag(s.configured),
+                abi::uint(s.pausedUntil),
+                abi::uint(s.protocolPausedUntil),
+                abi::uint(s.screening as u64),
+                abi::flag(s.screenOrigin),
+                abi::uint(s.tagCount as u64),
             ]))
         }
         RATE_LIMIT => {
-            let (capacity, refill, trip, cooldown, available, unit) =
-                g.rate_limit(arg!(a.address(0)), arg!(a.bytes4(1)));
+            let r = g.rate_limit(arg!(a.address(0)), arg!(a.bytes4(1)));
             Ok(words(&[
-                abi::u256(capacity),
-                abi::u256(refill),
-                abi::u256(trip),
-                abi::uint(cooldown as u64),
-                abi::u256(available),
-                abi::u256(unit),
+                abi::u256(r.capacity),
+                abi::u256(r.refillPerSecond),
+                abi::u256(r.tripLevel),
+                abi::uint(r.tripCooldown as u64),
+                abi::u256(r.available),
+                abi::u256(r.unit),
             ]))
         }
         ADVISORY_TAGS => {

@@ -1,0 +1,282 @@
+//! Every revert the guard produces, as one typed enum with one encoder.
+//!
+//! The `sol!` declarations are the reference: selectors, the exported interface, and the encodings
+//! the tests compare with. Each error has only one-word fields, so [`CircuitGuardError`] is encoded
+//! by one word writer instead of alloy's encoder, which is generic over each type and would put ~26
+//! copies of encoding code in the wasm.
+
+#[cfg(not(feature = "export-abi"))]
+use alloc::vec::Vec;
+
+#[cfg(not(feature = "export-abi"))]
+use alloy_primitives::B256;
+use alloy_sol_types::sol;
+#[cfg(not(feature = "export-abi"))]
+use alloy_sol_types::SolError;
+#[cfg(feature = "export-abi")]
+use stylus_sdk::prelude::*;
+
+#[cfg(not(feature = "export-abi"))]
+use crate::abi::{address, bytes4, u256, uint};
+
+sol! {
+    // `check`'s verdicts: the fixed ABI `Guarded` and integrators decode.
+    error ProtocolNotRegistered(address protocol);
+    error ProtocolPaused(uint64 until);
+    error SelectorPaused(bytes4 selector, uint64 until);
+    error CallerFlagged(address caller, uint8 level);
+    error AdvisoryActive(bytes32 advisory);
+    error RateLimited(bytes4 selector, uint256 available, uint64 retryAfter);
+
+    // Access control.
+    error NotOwner(address account);
+    error NotPendingOwner(address account);
+    error NotAdmin(address protocol, address account);
+    error NotAdminOrGuardian(address protocol, address account);
+    error NotRegistry(address account);
+
+    // Bad input.
+    error ZeroAddress();
+    error AlreadyRegistered(address protocol);
+    error InvalidScreening(uint8 mode);
+    error CapacityZero();
+    error RefillOverflow(uint256 refillPerSecond, uint256 capacity);
+    error RefillBelowUnit(uint256 refillPerSecond, uint256 unit);
+    error InvalidTrip(uint256 tripLevel, uint32 tripCooldown);
+    error ZeroDuration();
+    error PauseTooLong(uint64 duration, uint64 max);
+    error PauseCooldown(uint64 retryAt);
+    error TooManySelectors(uint32 max);
+    error TooManyTags(uint256 count, uint8 max);
+    error NotAdvisory(bytes32 tag);
+    error InvalidSubject(bytes32 subject);
+    error InvalidStatus(bytes32 subject, uint256 status);
+}
+
+/// Every revert the guard produces. The first six are `check`'s verdicts.
+#[cfg_attr(feature = "export-abi", derive(SolidityError))]
+pub enum CircuitGuardError {
+    ProtocolNotRegistered(ProtocolNotRegistered),
+    ProtocolPaused(ProtocolPaused),
+    SelectorPaused(SelectorPaused),
+    CallerFlagged(CallerFlagged),
+    AdvisoryActive(AdvisoryActive),
+    RateLimited(RateLimited),
+    NotOwner(NotOwner),
+    NotPendingOwner(NotPendingOwner),
+    NotAdmin(NotAdmin),
+    NotAdminOrGuardian(NotAdminOrGuardian),
+    NotRegistry(NotRegistry),
+    ZeroAddress(ZeroAddress),
+    AlreadyRegistered(AlreadyRegistered),
+    InvalidScreening(InvalidScreening),
+    CapacityZero(CapacityZero),
+    RefillOverflow(RefillOverflow),
+    RefillBelowUnit(RefillBelowUnit),
+    InvalidTrip(InvalidTrip),
+    ZeroDuration(ZeroDuration),
+    PauseTooLong(PauseTooLong),
+    PauseCooldown(PauseCooldown),
+    TooManySelectors(TooManySelectors),
+    TooManyTags(TooManyTags),
+    NotAdvisory(NotAdvisory),
+    InvalidSubject(InvalidSubject),
+    InvalidStatus(InvalidStatus),
+}
+
+pub(crate) type Result<T, E = CircuitGuardError> = core::result::Result<T, E>;
+
+#[cfg(not(feature = "export-abi"))]
+fn revert(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 32 * words.len());
+    out.extend(selector);
+    for word in words {
+        out.extend_from_slice(word.as_slice());
+    }
+    out
+}
+
+/// The revert data: the error's selector, then its fields as words. (With `export-abi` the
+/// derived `SolidityError` provides this conversion instead.)
+#[cfg(not(feature = "export-abi"))]
+impl From<CircuitGuardError> for Vec<u8> {
+    fn from(err: CircuitGuardError) -> Self {
+        use CircuitGuardError as E;
+        match err {
+            E::ProtocolNotRegistered(e) => {
+                revert(ProtocolNotRegistered::SELECTOR, &[address(e.protocol)])
+            }
+            E::ProtocolPaused(e) => revert(ProtocolPaused::SELECTOR, &[uint(e.until)]),
+            E::SelectorPaused(e) => revert(
+                SelectorPaused::SELECTOR,
+                &[bytes4(e.selector), uint(e.until)],
+            ),
+            E::CallerFlagged(e) => revert(
+                CallerFlagged::SELECTOR,
+                &[address(e.caller), uint(e.level as u64)],
+            ),
+            E::AdvisoryActive(e) => revert(AdvisoryActive::SELECTOR, &[e.advisory]),
+            E::RateLimited(e) => revert(
+                RateLimited::SELECTOR,
+                &[bytes4(e.selector), u256(e.available), uint(e.retryAfter)],
+            ),
+            E::NotOwner(e) => revert(NotOwner::SELECTOR, &[address(e.account)]),
+            E::NotPendingOwner(e) => revert(NotPendingOwner::SELECTOR, &[address(e.account)]),
+            E::NotAdmin(e) => revert(
+                NotAdmin::SELECTOR,
+                &[address(e.protocol), address(e.account)],
+            ),
+            E::NotAdminOrGuardian(e) => revert(
+                NotAdminOrGuardian::SELECTOR,
+                &[address(e.protocol), address(e.account)],
+            ),
+            E::NotRegistry(e) => revert(NotRegistry::SELECTOR, &[address(e.account)]),
+            E::ZeroAddress(_) => revert(ZeroAddress::SELECTOR, &[]),
+            E::AlreadyRegistered(e) => revert(AlreadyRegistered::SELECTOR, &[address(e.protocol)]),
+            E::InvalidScreening(e) => revert(InvalidScreening::SELECTOR, &[uint(e.mode as u64)]),
+            E::CapacityZero(_) => revert(CapacityZero::SELECTOR, &[]),
+            E::RefillOverflow(e) => revert(
+                RefillOverflow::SELECTOR,
+                &[u256(e.refillPerSecond), u256(e.capacity)],
+            ),
+            E::RefillBelowUnit(e) => revert(
+                RefillBelowUnit::SELECTOR,
+                &[u256(e.refillPerSecond), u256(e.unit)],
+            ),
+            E::InvalidTrip(e) => revert(
+                InvalidTrip::SELECTOR,
+                &[u256(e.tripLevel), uint(e.tripCooldown as u64)],
+            ),
+            E::ZeroDuration(_) => revert(ZeroDuration::SELECTOR, &[]),
+            E::PauseTooLong(e) => revert(PauseTooLong::SELECTOR, &[uint(e.duration), uint(e.max)]),
+            E::PauseCooldown(e) => revert(PauseCooldown::SELECTOR, &[uint(e.retryAt)]),
+            E::TooManySelectors(e) => revert(TooManySelectors::SELECTOR, &[uint(e.max as u64)]),
+            E::TooManyTags(e) => {
+                revert(TooManyTags::SELECTOR, &[u256(e.count), uint(e.max as u64)])
+            }
+            E::NotAdvisory(e) => revert(NotAdvisory::SELECTOR, &[e.tag]),
+            E::InvalidSubject(e) => revert(InvalidSubject::SELECTOR, &[e.subject]),
+            E::InvalidStatus(e) => revert(InvalidStatus::SELECTOR, &[e.subject, u256(e.status)]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use alloy_primitives::{Address, FixedBytes, U256};
+    use alloy_sol_types::SolError;
+
+    use super::*;
+    use CircuitGuardError as E;
+
+    /// alloy's encoding of the declared error. The match is exhaustive, so a new variant cannot
+    /// be added without saying how alloy encodes it.
+    fn alloy(err: &CircuitGuardError) -> Vec<u8> {
+        match err {
+            E::ProtocolNotRegistered(e) => e.abi_encode(),
+            E::ProtocolPaused(e) => e.abi_encode(),
+            E::SelectorPaused(e) => e.abi_encode(),
+            E::CallerFlagged(e) => e.abi_encode(),
+            E::AdvisoryActive(e) => e.abi_encode(),
+            E::RateLimited(e) => e.abi_encode(),
+            E::NotOwner(e) => e.abi_encode(),
+            E::NotPendingOwner(e) => e.abi_encode(),
+            E::NotAdmin(e) => e.abi_encode(),
+            E::NotAdminOrGuardian(e) => e.abi_encode(),
+            E::NotRegistry(e) => e.abi_encode(),
+            E::ZeroAddress(e) => e.abi_encode(),
+            E::AlreadyRegistered(e) => e.abi_encode(),
+            E::InvalidScreening(e) => e.abi_encode(),
+            E::CapacityZero(e) => e.abi_encode(),
+            E::RefillOverflow(e) => e.abi_encode(),
+            E::RefillBelowUnit(e) => e.abi_encode(),
+            E::InvalidTrip(e) => e.abi_encode(),
+            E::ZeroDuration(e) => e.abi_encode(),
+            E::PauseTooLong(e) => e.abi_encode(),
+            E::PauseCooldown(e) => e.abi_encode(),
+            E::TooManySelectors(e) => e.abi_encode(),
+            E::TooManyTags(e) => e.abi_encode(),
+            E::NotAdvisory(e) => e.abi_encode(),
+            E::InvalidSubject(e) => e.abi_encode(),
+            E::InvalidStatus(e) => e.abi_encode(),
+        }
+    }
+
+    /// Every variant, with extreme field values, encoded by hand and by alloy, byte for byte.
+    #[test]
+    fn errors_encode_like_alloy() {
+        let a = Address::repeat_byte(0xab);
+        let b = Address::repeat_byte(0xcd);
+        let s = FixedBytes([0xff, 0, 0xee, 1]);
+        let h = B256::repeat_byte(0x5a);
+        let big = U256::MAX - U256::from(7u8);
+        let one = U256::from(1u8);
+        let cases = vec![
+            E::ProtocolNotRegistered(ProtocolNotRegistered { protocol: a }),
+            E::ProtocolPaused(ProtocolPaused { until: u64::MAX }),
+            E::SelectorPaused(SelectorPaused {
+                selector: s,
+                until: 9,
+            }),
+            E::CallerFlagged(CallerFlagged {
+                caller: a,
+                level: 255,
+            }),
+            E::AdvisoryActive(AdvisoryActive { advisory: h }),
+            E::RateLimited(RateLimited {
+                selector: s,
+                available: big,
+                retryAfter: 3,
+            }),
+            E::NotOwner(NotOwner { account: a }),
+            E::NotPendingOwner(NotPendingOwner { account: a }),
+            E::NotAdmin(NotAdmin {
+                protocol: a,
+                account: b,
+            }),
+            E::NotAdminOrGuardian(NotAdminOrGuardian {
+                protocol: a,
+                account: b,
+            }),
+            E::NotRegistry(NotRegistry { account: b }),
+            E::ZeroAddress(ZeroAddress {}),
+            E::AlreadyRegistered(AlreadyRegistered { protocol: b }),
+            E::InvalidScreening(InvalidScreening { mode: 200 }),
+            E::CapacityZero(CapacityZero {}),
+            E::RefillOverflow(RefillOverflow {
+                refillPerSecond: big,
+                capacity: one,
+            }),
+            E::RefillBelowUnit(RefillBelowUnit {
+                refillPerSecond: one,
+                unit: big,
+            }),
+            E::InvalidTrip(InvalidTrip {
+                tripLevel: big,
+                tripCooldown: u32::MAX,
+            }),
+            E::ZeroDuration(ZeroDuration {}),
+            E::PauseTooLong(PauseTooLong {
+                duration: 1,
+                max: 2,
+            }),
+            E::PauseCooldown(PauseCooldown { retryAt: 5 }),
+            E::TooManySelectors(TooManySelectors { max: 32 }),
+            E::TooManyTags(TooManyTags { count: big, max: 4 }),
+            E::NotAdvisory(NotAdvisory { tag: h }),
+            E::InvalidSubject(InvalidSubject { subject: h }),
+            E::InvalidStatus(InvalidStatus {
+                subject: h,
+                status: big,
+            }),
+        ];
+        let variants: HashSet<_> = cases.iter().map(std::mem::discriminant).collect();
+        assert_eq!(variants.len(), 26, "one case per variant");
+        for err in cases {
+            let expected = alloy(&err);
+            assert_eq!(Vec::<u8>::from(err), expected);
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! `check`'s verdicts and their order, screening, advisories, the rate limit as charged, trips,
+//! `screen`, `preview` and the status feed.
+
+use crate::tests::*;
+
+#[test]
+fn status_pushes_are_stored_verbatim() {
+    let (vm, mut g) = deploy();
+    let word = Status {
+        level: Level::Confirmed,
+        disputed: true,
+        expiry: T0 + 5,
+        score: 7,
+        ..Status::default()
+    }
+    .to_word();
+    vm.set_sender(REGISTRY);
+    ok(g.on_status_change(subject::address(MALLORY), word));
+    assert_eq!(g.status_word(subject::address(MALLORY)), word);
+    assert_logged(
+        &vm,
+        StatusSynced {
+            subject: subject::address(MALLORY),
+            status: word,
+        },
+    );
+}
+
+#[test]
+fn status_pushes_only_from_the_registry() {
+    let (vm, mut g) = deploy();
+    let word = status(Level::Confirmed, T0 + DAY);
+    vm.set_sender(STRANGER);
+    rejects(&vm, NotRegistry { account: STRANGER }, || {
+        g.on_status_change(subject::address(ALICE), word)
+    });
+    // Without a registry nobody can push, the zero address included.
+    vm.set_sender(OWNER);
+    ok(g.set_registry(Address::ZERO));
+    vm.set_sender(Address::ZERO);
+    rejects(
+        &vm,
+        NotRegistry {
+            account: Address::ZERO,
+        },
+        || g.on_status_change(subject::address(ALICE), word),
+    );
+}
+
+#[test]
+fn status_pushes_must_decode() {
+    let (vm, mut g) = deploy();
+    vm.set_sender(REGISTRY);
+    let bad = U256::from(9u8);
+    let s = subject::address(ALICE);
+    rejects(
+        &vm,
+        InvalidStatus {
+            subject: s,
+            status: bad,
+        },
+        || g.on_status_change(s, bad),
+    );
+    rejects(
+        &vm,
+        InvalidSubject {
+            subject: B256::ZERO,
+        },
+        || g.on_status_change(B256::ZERO, U256::ZERO),
+    );
+}
+
+#[test]
+fn check_rejects_unregistered_protocols() {
+    let (vm, mut g) = deploy();
+    vm.set_sender(STRANGER);
+    rejects(&vm, ProtocolNotRegistered { protocol: STRANGER }, || {
+        g.check(ALICE, SEL, U256::ZERO)
+    });
+}
+
+#[test]
+fn clean_callers_pass_configured_or_not() {
+    let (vm, mut g) = deploy();
+    ok(check(&vm, &mut g, ALICE, SEL, 5));
+    as_admin(&vm);
+    ok(g.set_screening(PROTOCOL, SEL, 0, true));
+    ok(check(&vm, &mut g, ALICE, SEL, 5));
+    assert!(vm
+        .get_emitted_logs()
+        .iter()
+        .all(|(t, _)| t[0] != Tripped::SIGNATURE_HASH));
+}
+
+#[test]
+fn verdicts_come_in_the_documented_order() {
+    let (vm, mut g) = deploy();
+    let tag = advisory(7);
+    as_admin(&vm);
+    ok(g.set_advisory_tags(PROTOCOL, SEL, vec![tag]));
+    limit(&vm, &mut g, 10, 1, None);
+    flag(&vm, &mut g, MALLORY, Level::Confirmed);
+    push_status(&vm, &mut g, tag, status(Level::Confirmed, T0 + DAY));
+    as_admin(&vm);
+    ok(g.pause_selector(PROTOCOL, SEL, 100));
+    ok(g.pause_protocol(PROTOCOL, 10));
+    rejects(&vm, ProtocolPaused { until: T0 + 10 }, || {
+        check(&vm, &mut g, MALLORY, SEL, 50)
+    });
+    vm.set_block_timestamp(T0 + 10);
+    rejects(
+        &vm,
+        SelectorPaused {
+            selector: SEL,
+            until: T0 + 100,
+        },
+        || check(&vm, &mut g, MALLORY, SEL, 50),
+    );
+    vm.set_block_timestamp(T0 + 100);
+    rejects(&vm, AdvisoryActive { advisory: tag }, || {
+        check(&vm, &mut g, MALLORY, SEL, 50)
+    });
+    push_status(&vm, &mut g, tag, status(Level::Removed, 0));
+    rejects(
+        &vm,
+        CallerFlagged {
+            caller: MALLORY,
+            level: 3,
+        },
+        || check(&vm, &mut g, MALLORY, SEL, 50),
+    );
+    let rate = RateLimited {
+        selector: SEL,
+        available: U256::from(10u8),
+        retryAfter: u64::MAX,
+    };
+    rejects(&vm, rate, || check(&vm, &mut g, ALICE, SEL, 50));
+    ok(check(&vm, &mut g, ALICE, SEL, 10));
+}
+
+#[test]
+fn expired_removed_and_disputed_flags() {
+    let (vm, mut g) = deploy();
+    push_status(
+        &vm,
+        &mut g,
+        subject::address(MALLORY),
+        status(Level::Confirmed, T0 + 10),
+    );
+    rejects(
+        &vm,
+        CallerFlagged {
+            caller: MALLORY,
+            level: 3,
+        },
+        || check(&vm, &mut g, MALLORY, SEL, 0),
+    );
+    vm.set_block_timestamp(T0 + 10);
+    ok(check(&vm, &mut g, MALLORY, SEL, 0));
+    push_status(
+        &vm,
+        &mut g,
+        subject::address(MALLORY),
+        status(Level::Removed, 0),
+    );
+    ok(check(&vm, &mut g, MALLORY, SEL, 0));
+    // A dispute does not suspend the flag.
+    let disputed = Status {
+        level: Level::Confirmed,
+        disputed: true,
+        expiry: T0 + DAY,
+        ..Status::default()
+    };
+    push_status(&vm, &mut g, subject::address(MALLORY), disputed.to_word());
+    rejects(
+        &vm,
+        CallerFlagged {
+            caller: MALLORY,
+            level: 3,
+        },
+        || check(&vm, &mut g, MALLORY, SEL, 0),
+    );
+}
+
+#[test]
+fn origin_screening() {
+    let (vm, mut g) = deploy();
+    flag(&vm, &mut g, MALLORY, Level::Confirmed);
+    vm.set_tx_origin(MALLORY);
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    as_admin(&vm);
+    ok(g.set_screening(PROTOCOL, SEL, 0, true));
+    rejects(
+        &vm,
+        CallerFlagged {
+            caller: MALLORY,
+            level: 3,
+        },
+        || check(&vm, &mut g, ALICE, SEL, 0),
+    );
+    vm.set_tx_origin(ALICE);
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+}
+
+#[test]
+fn advisory_tags_pause_while_confirmed() {
+    let (vm, mut g) = deploy();
+    let (a, b) = (advisory(1), advisory(2));
+    as_admin(&vm);
+    ok(g.set_advisory_tags(PROTOCOL, SEL, vec![a, b]));
+    assert_logged(
+        &vm,
+        AdvisoryTagsSet {
+            protocol: PROTOCOL,
+            selector: SEL,
+            tags: vec![a, b],
+        },
+    );
+    assert_eq!(g.advisory_tags(PROTOCOL, SEL), vec![a, b]);
+    push_status(&vm, &mut g, b, status(Level::Watch, T0 + DAY));
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    push_status(&vm, &mut g, b, status(Level::Confirmed, T0 + DAY));
+    rejects(&vm, AdvisoryActive { advisory: b }, || {
+        check(&vm, &mut g, ALICE, SEL, 0)
+    });
+    ok(check(&vm, &mut g, ALICE, SEL2, 0));
+    vm.set_block_timestamp(T0 + DAY);
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    // Untagging lifts it at once.
+    vm.set_block_timestamp(T0);
+    as_admin(&vm);
+    ok(g.set_advisory_tags(PROTOCOL, SEL, vec![a]));
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    assert_eq!(g.advisory_tags(PROTOCOL, SEL), vec![a]);
+}
+
+#[test]
+fn rate_limit_charges_refills_and_says_when() {
+    let (vm, mut g) = deploy();
+    limit(&vm, &mut g, 1_000, 10, None);
+    assert_logged(
+        &vm,
+        RateLimitSet {
+            protocol: PROTOCOL,
+            selector: SEL,
+            enabled: true,
+            capacity: U256::from(1_000u16),
+            refillPerSecond: U256::from(10u8),
+            tripLevel: U256::ZERO,
+            tripCooldown: 0,
+            unit: U256::from(1u8),
+        },
+    );
+    ok(check(&vm, &mut g, ALICE, SEL, 900));
+    let short = RateLimited {
+        selector: SEL,
+        available: U256::from(100u8),
+        retryAfter: T0 + 5,
+    };
+    rejects(&vm, short, || check(&vm, &mut g, ALICE, SEL, 150));
+    vm.set_block_timestamp(T0 + 4);
+    let short = RateLimited {
+        selector: SEL,
+        available: U256::from(140u8),
+        retryAfter: T0 + 5,
+    };
+    rejects(&vm, short, || check(&vm, &mut g, ALICE, SEL, 150));
+    vm.set_block_timestamp(T0 + 5);
+    ok(check(&vm, &mut g, ALICE, SEL, 150));
+    assert_eq!(g.rate_limit(PROTOCOL, SEL).available, U256::ZERO);
+    // Above capacity never fits; zero amounts pass and write nothing.
+    let never = RateLimited {
+        selector: SEL,
+        available: U256::ZERO,
+        retryAfter: u64::MAX,
+    };
+    rejects(&vm, never, || check(&vm, &mut g, ALICE, SEL, 1_001));
+    let before = storage(&vm);
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    assert_eq!(storage(&vm), before);
+}
+
+#[test]
+fn a_trip_pauses_the_selector_for_its_cooldown() {
+    let (vm, mut g) = deploy();
+    limit(&vm, &mut g, 1_000, 1, Some((100, 600)));
+    assert_eq!(
+        g.rate_limit(PROTOCOL, SEL),
+        RateLimit {
+            capacity: U256::from(1_000u16),
+            refillPerSecond: U256::from(1u8),
+            tripLevel: U256::from(100u8),
+            tripCooldown: 600,
+            available: U256::from(1_000u16),
+            unit: U256::from(1u8),
+        }
+    );
+    ok(check(&vm, &mut g, ALICE, SEL, 899));
+    ok(check(&vm, &mut g, ALICE, SEL, 1)); // leaves exactly the trip level: trips, but passes
+    assert_logged(
+        &vm,
+        Tripped {
+            protocol: PROTOCOL,
+            selector: SEL,
+            until: T0 + 600,
+        },
+    );
+    rejects(
+        &vm,
+        SelectorPaused {
+            selector: SEL,
+            until: T0 + 600,
+        },
+        || check(&vm, &mut g, ALICE, SEL, 0),
+    );
+    vm.set_block_timestamp(T0 + 600);
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    // A charge that does not fit reverts and records nothing, trip included.
+    let short = RateLimited {
+        selector: SEL,
+        available: U256::from(700u16),
+        retryAfter: T0 + 600 + 300,
+    };
+    rejects(&vm, short, || check(&vm, &mut g, ALICE, SEL, 1_000));
+}
+
+#[test]
+fn screen_uses_the_selector_policy() {
+    let (vm, mut g) = deploy();
+    flag(&vm, &mut g, MALLORY, Level::Confirmed);
+    flag(&vm, &mut g, ALICE, Level::Watch);
+    vm.set_sender(PROTOCOL);
+    assert_eq!(
+        revert(g.screen(MALLORY, SEL)),
+        CallerFlagged {
+            caller: MALLORY,
+            level: 3
+        }
+        .abi_encode()
+    );
+    ok(g.screen(ALICE, SEL));
+    as_admin(&vm);
+    ok(g.set_screening(PROTOCOL, SEL, 1, false));
+    vm.set_sender(PROTOCOL);
+    assert_eq!(
+        revert(g.screen(ALICE, SEL)),
+        CallerFlagged {
+            caller: ALICE,
+            level: 2
+        }
+        .abi_encode()
+    );
+    vm.set_sender(STRANGER);
+    assert_eq!(
+        revert(g.screen(ALICE, SEL)),
+        ProtocolNotRegistered { protocol: STRANGER }.abi_encode()
+    );
+}
+
+#[test]
+fn preview_matches_check_without_consuming() {
+    let (vm, mut g) = deploy();
+    limit(&vm, &mut g, 100, 1, Some((10, 60)));
+    flag(&vm, &mut g, MALLORY, Level::Confirmed);
+    vm.set_sender(STRANGER);
+    assert!(g.preview(PROTOCOL, ALICE, SEL, U256::from(95u8)).is_empty());
+    assert_eq!(g.rate_limit(PROTOCOL, SEL).available, U256::from(100u8));
+    let flagged = g.preview(PROTOCOL, MALLORY, SEL, U256::ZERO);
+    assert_eq!(
+        flagged.to_vec(),
+        revert(check(&vm, &mut g, MALLORY, SEL, 0))
+    );
+    let short = g.preview(PROTOCOL, ALICE, SEL, U256::from(101u8));
+    assert_eq!(short.to_vec(), revert(check(&vm, &mut g, ALICE, SEL, 101)));
+    let unknown = g.preview(STRANGER, ALICE, SEL, U256::ZERO);
+    assert_eq!(
+        unknown.to_vec(),
+        ProtocolNotRegistered { protocol: STRANGER }.abi_encode()
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_confirmed_unexpired_caller_never_passes(
+        mode in 0u8..2,
+        configured in any::<bool>(),
+        origin in any::<bool>(),
+        ttl in 1u64..DAY,
+        at in 0u64..2 * DAY,
+        amount in any::<u64>(),
+    ) {
+        let (vm, mut g) = deploy();
+        as_admin(&vm);
+        if configured {
+            ok(g.set_screening(PROTOCOL, SEL, mode, origin));
+            limit(&vm, &mut g, u64::MAX >> 28, 2, None);
+        } else {
+            ok(g.set_protocol_screening(PROTOCOL, mode, origin));
+        }
+        push_status(&vm, &mut g, subject::address(MALLORY), status(Level::Confirmed, T0 + ttl));
+        vm.set_block_timestamp(T0 + at);
+        let verdict = check(&vm, &mut g, MALLORY, SEL, amount);
+        if at < ttl {
+            prop_assert_eq!(revert(verdict), CallerFlagged { caller: MALLORY, level: 3 }.abi_encode());
+        }
+    }
+
+    #[test]
+    fn preview_always_agrees_with_check(
+        steps in prop::collection::vec((0u64..120, 0u64..400, any::<bool>()), 1..25),
+    ) {
+        let (vm, mut g) = deploy();
+        limit(&vm, &mut g, 1_000, 7, Some((50, 300)));
+        flag(&vm, &mut g, MALLORY, Level::Confirmed);
+        let mut now = T0;
+        for (dt, amount, bad) in steps {
+            now += dt;
+            vm.set_block_timestamp(now);
+            let caller = if bad { MALLORY } else { ALICE };
+            let preview = g.preview(PROTOCOL, caller, SEL, U256::from(amount)).to_vec();
+            match check(&vm, &mut g, caller, SEL, amount) {
+                Ok(()) => prop_assert!(preview.is_empty()),
+                Err(e) => prop_assert_eq!(preview, Vec::<u8>::from(e)),
+            }
+        }
+    }
+}

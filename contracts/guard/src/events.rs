@@ -1,0 +1,65 @@
+//! Every log the guard emits, and the one helper that emits them.
+//!
+//! The `sol!` declarations are the reference (signature hashes, the exported interface, the
+//! encodings the tests compare with). Every field is one word, or a list of words, so events are
+//! written by [`CircuitGuard::log`] from `topic0!` immediates and words, not by alloy's encoder.
+
+use alloy_primitives::B256;
+use alloy_sol_types::sol;
+use stylus_sdk::prelude::*;
+
+use crate::CircuitGuard;
+
+sol! {
+    event ProtocolRegistered(address indexed protocol, address indexed admin);
+    event AdminChanged(address indexed protocol, address indexed admin);
+    event GuardianSet(address indexed protocol, address indexed guardian, bool enabled);
+    event ProtocolScreeningSet(address indexed protocol, uint8 mode, bool screenOrigin);
+    event ScreeningSet(address indexed protocol, bytes4 indexed selector, uint8 mode, bool screenOrigin);
+    event RateLimitSet(
+        address indexed protocol,
+        bytes4 indexed selector,
+        bool enabled,
+        uint256 capacity,
+        uint256 refillPerSecond,
+        uint256 tripLevel,
+        uint32 tripCooldown,
+        uint256 unit
+    );
+    event AdvisoryTagsSet(address indexed protocol, bytes4 indexed selector, bytes32[] tags);
+    event ProtocolPauseSet(address indexed protocol, address indexed by, uint64 until);
+    event ProtocolUnpaused(address indexed protocol, address indexed by);
+    event SelectorPauseSet(address indexed protocol, bytes4 indexed selector, address indexed by, uint64 until);
+    event SelectorUnpaused(address indexed protocol, bytes4 indexed selector, address indexed by);
+    event Tripped(address indexed protocol, bytes4 indexed selector, uint64 until);
+    event StatusSynced(bytes32 indexed subject, uint256 status);
+    event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+    event RegistrySet(address indexed registry);
+    event PauseBoundsSet(uint32 maxPauseDuration, uint32 pauseCooldown);
+}
+
+impl CircuitGuard {
+    /// Emits a log of `topics` (the first is the event's signature hash) and static `data` words.
+    pub(crate) fn log(&self, topics: &[B256], data: &[B256]) {
+        let mut out = alloc::vec::Vec::with_capacity(32 * (topics.len() + data.len()));
+        for word in topics.iter().chain(data) {
+            out.extend_from_slice(word.as_slice());
+        }
+        self.vm().emit_log(&out, topics.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_sol_types::SolEvent;
+    use vigil_common::topic0;
+
+    use super::*;
+
+    #[test]
+    fn topic0_is_the_signature_hash() {
+        assert_eq!(topic0!(RateLimitSet), RateLimitSet::SIGNATURE_HASH);
+        assert_eq!(topic0!(Tripped), Tripped::SIGNATURE_HASH);
+    }
+}

@@ -1,0 +1,193 @@
+//! Who may do what: the guard owner (two-step transfer) and the registry link, protocol
+//! registration, each protocol's admin and guardians, and the checks every other module uses.
+//!
+//! - The protocol's **admin** configures policies, appoints guardians and unpauses.
+//! - **Guardians** may only pause, within the bounds in [`crate::pause`].
+//! - The guard **owner** sets the registry and the guardian bounds.
+
+use alloy_primitives::Address;
+use stylus_sdk::prelude::*;
+use vigil_common::topic0;
+
+use crate::{
+    abi,
+    errors::*,
+    events::{
+        AdminChanged, GuardianSet, OwnershipTransferStarted, OwnershipTransferred,
+        ProtocolRegistered, RegistrySet,
+    },
+    pause::{DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_COOLDOWN},
+    word::ProtocolWord,
+    CircuitGuard, U32,
+};
+
+/// The owner is explicit because a deployment through StylusDeployer runs the constructor with
+/// the deployer as `msg.sender`.
+pub fn constructor(g: &mut CircuitGuard, owner: Address) -> Result<()> {
+    if owner.is_zero() {
+        return Err(CircuitGuardError::ZeroAddress(ZeroAddress {}));
+    }
+    g.owner.set(owner);
+    g.max_pause.set(U32::from(DEFAULT_MAX_PAUSE));
+    g.pause_cooldown.set(U32::from(DEFAULT_PAUSE_COOLDOWN));
+    g.log(
+        &[
+            topic0!(OwnershipTransferred),
+            abi::address(Address::ZERO),
+            abi::address(owner),
+        ],
+        &[],
+    );
+    Ok(())
+}
+
+/// Registers `msg.sender` as a protocol administered by `admin`.
+pub fn register_protocol(g: &mut CircuitGuard, admin: Address) -> Result<()> {
+    let protocol = g.vm().msg_sender();
+    if admin.is_zero() {
+        return Err(CircuitGuardError::ZeroAddress(ZeroAddress {}));
+    }
+    if g.protocol(protocol).registered() {
+        return Err(CircuitGuardError::AlreadyRegistered(AlreadyRegistered {
+            protocol,
+        }));
+    }
+    g.set_protocol(protocol, ProtocolWord::registered_to(admin));
+    g.log(
+        &[
+            topic0!(ProtocolRegistered),
+            abi::address(protocol),
+            abi::address(admin),
+        ],
+        &[],
+    );
+    Ok(())
+}
+
+/// Hands the protocol to a new admin (a multisig rotation). One step: the admin is already
+/// trusted with every policy, so a typo is no worse than a bad policy.
+pub fn set_admin(g: &mut CircuitGuard, protocol: Address, admin: Address) -> Result<()> {
+    let mut p = g.only_admin(protocol)?;
+    if admin.is_zero() {
+        return Err(CircuitGuardError::ZeroAddress(ZeroAddress {}));
+    }
+    p.admin = admin;
+    g.set_protocol(protocol, p);
+    g.log(
+        &[
+            topic0!(AdminChanged),
+            abi::address(protocol),
+            abi::address(admin),
+        ],
+        &[],
+    );
+    Ok(())
+}
+
+pub fn set_guardian(
+    g: &mut CircuitGuard,
+    protocol: Address,
+    guardian: Address,
+    enabled: bool,
+) -> Result<()> {
+    g.only_admin(protocol)?;
+    if guardian.is_zero() {
+        return Err(CircuitGuardError::ZeroAddress(ZeroAddress {}));
+    }
+    g.guardians.setter(protocol).setter(guardian).set(enabled);
+    g.log(
+        &[
+            topic0!(GuardianSet),
+            abi::address(protocol),
+            abi::address(guardian),
+        ],
+        &[abi::flag(enabled)],
+    );
+    Ok(())
+}
+
+/// Starts a two-step transfer; the zero address cancels a pending one.
+pub fn transfer_ownership(g: &mut CircuitGuard, new_owner: Address) -> Result<()> {
+    let owner = g.only_owner()?;
+    g.pending_owner.set(new_owner);
+    g.log(
+        &[
+            topic0!(OwnershipTransferStarted),
+            abi::address(owner),
+            abi::address(new_owner),
+        ],
+        &[],
+    );
+    Ok(())
+}
+
+pub fn accept_ownership(g: &mut CircuitGuard) -> Result<()> {
+    let sender = g.vm().msg_sender();
+    if sender.is_zero() || sender != g.pending_owner.get() {
+        return Err(CircuitGuardError::NotPendingOwner(NotPendingOwner {
+            account: sender,
+        }));
+    }
+    let previous_owner = g.owner.get();
+    g.owner.set(sender);
+    g.pending_owner.set(Address::ZERO);
+    g.log(
+        &[
+            topic0!(OwnershipTransferred),
+            abi::address(previous_owner),
+            abi::address(sender),
+        ],
+        &[],
+    );
+    Ok(())
+}
+
+/// The only account whose `onStatusChange` pushes are accepted. Zero cuts the feed off (for a
+/// compromised registry); the statuses already stored stay in force until they expire.
+pub fn set_registry(g: &mut CircuitGuard, registry: Address) -> Result<()> {
+    g.only_owner()?;
+    g.registry.set(registry);
+    g.log(&[topic0!(RegistrySet), abi::address(registry)], &[]);
+    Ok(())
+}
+
+impl CircuitGuard {
+    pub(crate) fn protocol(&self, protocol: Address) -> ProtocolWord {
+        ProtocolWord::from_word(self.protocols.get(protocol))
+    }
+
+    pub(crate) fn set_protocol(&mut self, protocol: Address, p: ProtocolWord) {
+        self.protocols.setter(protocol).set(p.to_word());
+    }
+
+    pub(crate) fn registered(&self, protocol: Address) -> Result<ProtocolWord> {
+        let p = self.protocol(protocol);
+        if !p.registered() {
+            return Err(CircuitGuardError::ProtocolNotRegistered(
+                ProtocolNotRegistered { protocol },
+            ));
+        }
+        Ok(p)
+    }
+
+    pub(crate) fn only_admin(&self, protocol: Address) -> Result<ProtocolWord> {
+        let p = self.registered(protocol)?;
+        let account = self.vm().msg_sender();
+        if account != p.admin {
+            return Err(CircuitGuardError::NotAdmin(NotAdmin { protocol, account }));
+        }
+        Ok(p)
+    }
+
+    pub(crate) fn only_owner(&self) -> Result<Address> {
+        let owner = self.owner.get();
+        let account = self.vm().msg_sender();
+        if account != owner {
+            return Err(CircuitGuardError::NotOwner(NotOwner { account }));
+        }
+        Ok(owner)
+    }
+}
+
+#[cfg(test)]
+mod tests;

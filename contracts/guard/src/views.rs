@@ -1,0 +1,158 @@
+//! Read-only answers for admins, integrators and monitors. Each multi-value answer is a named
+//! struct, so the Solidity interface names its outputs; every one is static, so it encodes exactly
+//! like the tuple of its fields.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Address, FixedBytes, B256, U256};
+use alloy_sol_types::sol;
+use stylus_sdk::prelude::*;
+
+use crate::{bucket::Limit, policy_key, word::SelectorWord, CircuitGuard};
+
+sol! {
+    /// The guard's own settings.
+    #[derive(AbiType, Debug, Default, PartialEq, Eq)]
+    struct GuardConfig {
+        address owner;
+        /// Set by `transferOwnership`, cleared by `acceptOwnership`; zero when none.
+        address pendingOwner;
+        /// The only account whose `onStatusChange` pushes are accepted.
+        address registry;
+        /// Longest guardian pause and trip cooldown, in seconds.
+        uint32 maxPauseDuration;
+        /// Seconds a guardian waits after a pause episode ends.
+        uint32 pauseCooldown;
+    }
+
+    /// A protocol's registration and the defaults for its unconfigured selectors.
+    #[derive(AbiType, Debug, Default, PartialEq, Eq)]
+    struct ProtocolInfo {
+        bool registered;
+        address admin;
+        /// Protocol-wide pause end (unix seconds); in force while `block.timestamp` is below it.
+        uint64 pausedUntil;
+        /// 0 confirmed, 1 watch and above, 2 off.
+        uint8 screening;
+        /// Whether `tx.origin` is screened too.
+        bool screenOrigin;
+        /// End of the latest guardian pause episode.
+        uint64 guardianPauseEnd;
+    }
+
+    /// One selector's policy word.
+    #[derive(AbiType, Debug, Default, PartialEq, Eq)]
+    struct SelectorPolicy {
+        /// False: `check` uses the protocol's defaults and the rest is zero.
+        bool configured;
+        /// Selector pause end, manual or tripped.
+        uint64 pausedUntil;
+        /// The selector's copy of the protocol pause.
+        uint64 protocolPausedUntil;
+        /// 0 confirmed, 1 watch and above, 2 off.
+        uint8 screening;
+        bool screenOrigin;
+        uint8 tagCount;
+    }
+
+    /// A selector's effective rate limit, in the protocol's amount unit; all zero without a limit.
+    #[derive(AbiType, Debug, Default, PartialEq, Eq)]
+    struct RateLimit {
+        uint256 capacity;
+        uint256 refillPerSecond;
+        /// A passing charge that leaves at most this much trips the selector.
+        uint256 tripLevel;
+        /// Seconds a trip pauses the selector; zero when the limit never trips.
+        uint32 tripCooldown;
+        /// What a charge could take now.
+        uint256 available;
+        /// The bucket's unit: every value above is a whole number of it.
+        uint256 unit;
+    }
+}
+
+pub fn guard_config(g: &CircuitGuard) -> GuardConfig {
+    GuardConfig {
+        owner: g.owner.get(),
+        pendingOwner: g.pending_owner.get(),
+        registry: g.registry.get(),
+        maxPauseDuration: g.max_pause.get().saturating_to::<u32>(),
+        pauseCooldown: g.pause_cooldown.get().saturating_to::<u32>(),
+    }
+}
+
+pub fn protocol_info(g: &CircuitGuard, protocol: Address) -> ProtocolInfo {
+    let p = g.protocol(protocol);
+    ProtocolInfo {
+        registered: p.registered(),
+        admin: p.admin,
+        pausedUntil: p.paused_until as u64,
+        screening: p.screening() as u8,
+        screenOrigin: p.screens_origin(),
+        guardianPauseEnd: p.guardian_pause_end as u64,
+    }
+}
+
+pub fn selector_policy(
+    g: &CircuitGuard,
+    protocol: Address,
+    selector: FixedBytes<4>,
+) -> SelectorPolicy {
+    let w = SelectorWord::from_word(g.selectors.get(policy_key(protocol, selector)));
+    SelectorPolicy {
+        configured: w.configured(),
+        pausedUntil: w.paused_until as u64,
+        protocolPausedUntil: w.protocol_paused_until as u64,
+        screening: w.screening() as u8,
+        screenOrigin: w.screens_origin(),
+        tagCount: w.tag_count(),
+    }
+}
+
+pub fn rate_limit(g: &CircuitGuard, protocol: Address, selector: FixedBytes<4>) -> RateLimit {
+    let key = policy_key(protocol, selector);
+    let w = SelectorWord::from_word(g.selectors.get(key));
+    if !w.rate_limited() {
+        return RateLimit::default();
+    }
+    let l = Limit {
+        shift: w.shift,
+        capacity: w.capacity,
+        refill: w.refill,
+        trip: w.trip,
+    };
+    let cooldown = if w.trip != 0 {
+        g.trip_cooldowns.get(key).saturating_to::<u32>()
+    } else {
+        0
+    };
+    RateLimit {
+        capacity: l.wei(l.capacity),
+        refillPerSecond: l.wei(l.refill),
+        tripLevel: l.wei(l.trip.saturating_sub(1)),
+        tripCooldown: cooldown,
+        available: l.wei(w.available(g.vm().block_timestamp())),
+        unit: l.wei(1),
+    }
+}
+
+pub fn advisory_tags(g: &CircuitGuard, protocol: Address, selector: FixedBytes<4>) -> Vec<B256> {
+    let key = policy_key(protocol, selector);
+    let count = SelectorWord::from_word(g.selectors.get(key)).tag_count();
+    let stored = g.tags.getter(key);
+    (0..count as usize).filter_map(|i| stored.get(i)).collect()
+}
+
+pub fn configured_selectors(g: &CircuitGuard, protocol: Address) -> Vec<FixedBytes<4>> {
+    let list = g.configured.getter(protocol);
+    (0..list.len()).filter_map(|i| list.get(i)).collect()
+}
+
+pub fn is_guardian(g: &CircuitGuard, protocol: Address, account: Address) -> bool {
+    g.guardians.getter(protocol).get(account)
+}
+
+/// The status word last pushed for `subject` (zero if none).
+pub fn status_word(g: &CircuitGuard, subject: B256) -> U256 {
+    g.statuses.get(subject)
+}
