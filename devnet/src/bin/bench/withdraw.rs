@@ -88,18 +88,32 @@ pub fn floor_constants() -> Value {
 /// Mints to `who`, approves and deposits [`DEPOSIT_ETH`] into `vault`, then withdraws once, so that
 /// the measured withdraw finds every slot it touches non-zero (and a rate limit already charged).
 fn fund_vault(w: &mut World, vault: Address, who: Address, extra_tokens: U256) {
-    w.deposit_into(vault, who, eth(DEPOSIT_ETH));
-    if !extra_tokens.is_zero() {
-        let token = w.token;
-        w.ok(
-            DEPLOYER,
-            token,
-            &IToken::mintCall {
-                to: who,
-                value: extra_tokens,
-            },
-        );
-    }
+    // One mint of both (not World::deposit_into and a second mint): the deployer's nonce, and so
+    // the address of every contract the bench deploys after, stays what it always was.
+    let token = w.token;
+    w.ok(
+        DEPLOYER,
+        token,
+        &IToken::mintCall {
+            to: who,
+            value: eth(DEPOSIT_ETH) + extra_tokens,
+        },
+    );
+    w.ok(
+        who,
+        token,
+        &IToken::approveCall {
+            spender: vault,
+            value: eth(DEPOSIT_ETH),
+        },
+    );
+    w.ok(
+        who,
+        vault,
+        &IVault::depositCall {
+            amount: eth(DEPOSIT_ETH),
+        },
+    );
     withdraw(w, vault, who);
 }
 
