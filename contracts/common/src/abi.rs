@@ -1,4 +1,4 @@
-//! Minimal ABI words for hand-written routers.
+//! Minimal ABI words for hand-written routers, reverts and logs.
 //!
 //! The SDK's router decodes every method's arguments with alloy's generic decoder: one decoder
 //! instance, plus a type-name string, per signature. In a contract with dozens of methods that is
@@ -6,6 +6,44 @@
 //! the 24 KiB deployable limit. Vigil's contracts take only static words, `bytes32[]` and `bytes`,
 //! so they read words directly, as strictly as alloy's validating decoder: integers and addresses
 //! with non-zero padding, bools other than 0/1 and out-of-range offsets are rejected.
+//!
+//! The traits tie the pieces together: [`Word`] is one value as one word (error arguments, event
+//! fields), [`Words`] a static value written in place (a word, or a static struct a contract
+//! implements it for), [`Decode`] reads an argument and [`Encode`] writes a whole return value. The
+//! [`router!`](crate::router!) table uses the last two; a contract implements them only for its own
+//! structs:
+//!
+//! ```
+//! use alloy_primitives::{Address, U256};
+//! use vigil_common::abi::{Args, Decode, Encode, Out, Words};
+//!
+//! /// A static struct returned by a view (`(address owner, uint256 total)` in Solidity).
+//! struct Summary {
+//!     owner: Address,
+//!     total: U256,
+//! }
+//!
+//! impl Words for Summary {
+//!     const WORDS: usize = 2;
+//!     fn write(&self, out: &mut Out) {
+//!         out.address(self.owner).u256(self.total);
+//!     }
+//! }
+//!
+//! // Taken as an argument too: its fields are inline words.
+//! impl Decode for Summary {
+//!     const WORDS: usize = 2;
+//!     fn decode(a: Args, i: usize) -> Option<Self> {
+//!         Some(Summary { owner: a.address(i)?, total: a.u256(i + 1)? })
+//!     }
+//! }
+//!
+//! let s = Summary { owner: Address::repeat_byte(1), total: U256::from(7) };
+//! let data = s.encode(); // exactly alloy's `abi_encode` of the tuple
+//! assert_eq!(data.len(), 64);
+//! let back = Summary::decode(Args(&data), 0).unwrap();
+//! assert_eq!(back.total, U256::from(7));
+//! ```
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, B256, U256};
@@ -140,6 +178,192 @@ impl Out {
 
 pub fn uint(v: u64) -> B256 {
     B256::from(U256::from(v))
+}
+
+/// Custom error `selector` with static arguments `args`: the revert data of every typed error
+/// enum. One non-generic encoder instead of alloy's per-error encoders (~150 bytes of wasm each,
+/// paid on every call); each contract's tests compare every variant with alloy's encoding.
+///
+/// ```
+/// use alloy_sol_types::{sol, SolError};
+/// use vigil_common::abi::{revert, w};
+/// sol! { error TooLate(uint64 deadline); }
+/// assert_eq!(revert(TooLate::SELECTOR, &[w(9u64)]), TooLate { deadline: 9 }.abi_encode());
+/// ```
+pub fn revert(selector: [u8; 4], args: &[B256]) -> Vec<u8> {
+    let mut data = Vec::with_capacity(4 + 32 * args.len());
+    data.extend_from_slice(&selector);
+    for arg in args {
+        data.extend_from_slice(arg.as_slice());
+    }
+    data
+}
+
+/// A value that is one ABI word: an error argument, an event field or topic, a static return.
+pub trait Word: Copy {
+    fn word(self) -> B256;
+}
+
+/// `value` as its ABI word, for argument lists such as `revert(E::SELECTOR, &[w(a), w(b)])`.
+pub fn w(value: impl Word) -> B256 {
+    value.word()
+}
+
+impl Word for B256 {
+    fn word(self) -> B256 {
+        self
+    }
+}
+
+impl Word for Address {
+    fn word(self) -> B256 {
+        self.into_word()
+    }
+}
+
+impl Word for bool {
+    fn word(self) -> B256 {
+        uint(self as u64)
+    }
+}
+
+/// `bytesN` values sit at the start of their word.
+impl Word for FixedBytes<4> {
+    fn word(self) -> B256 {
+        let mut w = [0u8; 32];
+        for (d, s) in w.iter_mut().zip(self.0) {
+            *d = s;
+        }
+        B256::new(w)
+    }
+}
+
+macro_rules! uint_word {
+    ($($t:ty),*) => {$(
+        impl Word for $t {
+            fn word(self) -> B256 {
+                U256::from(self).into()
+            }
+        }
+    )*};
+}
+
+uint_word!(u8, u16, u32, u64, u128, usize, U256);
+
+/// A static ABI value: `WORDS` words written in place, in a return value or inside an array.
+/// Every [`Word`] is one; a contract implements it for its static structs, field by field.
+pub trait Words {
+    const WORDS: usize;
+    fn write(&self, out: &mut Out);
+}
+
+impl<T: Word> Words for T {
+    const WORDS: usize = 1;
+    fn write(&self, out: &mut Out) {
+        out.word(self.word());
+    }
+}
+
+/// A tuple of static values is their words in order (a view returning several values).
+macro_rules! tuple_words {
+    ($(($($t:ident . $i:tt),+))*) => {$(
+        impl<$($t: Words),+> Words for ($($t,)+) {
+            const WORDS: usize = 0 $(+ $t::WORDS)+;
+            fn write(&self, out: &mut Out) {
+                $(self.$i.write(out);)+
+            }
+        }
+    )*};
+}
+
+tuple_words! {
+    (A.0, B.1)
+    (A.0, B.1, C.2)
+    (A.0, B.1, C.2, D.3)
+    (A.0, B.1, C.2, D.3, E.4)
+    (A.0, B.1, C.2, D.3, E.4, F.5)
+}
+
+/// A whole return value (what follows a successful call). Static values are their words,
+/// `T[]` and `bytes` an offset, a length and the items; `()` is empty. A contract implements it
+/// directly only for a dynamic struct.
+pub trait Encode {
+    fn encode(self) -> Vec<u8>;
+}
+
+impl Encode for () {
+    fn encode(self) -> Vec<u8> {
+        Vec::new()
+    }
+}
+
+impl<T: Words> Encode for T {
+    fn encode(self) -> Vec<u8> {
+        let mut out = Out::with_capacity(T::WORDS);
+        self.write(&mut out);
+        out.finish()
+    }
+}
+
+impl<T: Words> Encode for Vec<T> {
+    fn encode(self) -> Vec<u8> {
+        let mut out = Out::with_capacity(2 + T::WORDS * self.len());
+        out.uint(32).uint(self.len() as u64);
+        for item in &self {
+            item.write(&mut out);
+        }
+        out.finish()
+    }
+}
+
+/// `bytes` (alloy's `Bytes`, which `stylus_sdk::abi::Bytes` is).
+impl Encode for stylus_sdk::abi::Bytes {
+    fn encode(self) -> Vec<u8> {
+        dynamic_bytes(&self)
+    }
+}
+
+/// A `bytes` return value: offset, length, the zero-padded bytes.
+fn dynamic_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Out::with_capacity(2 + bytes.len().div_ceil(32));
+    out.uint(32).uint(bytes.len() as u64).padded(bytes);
+    out.finish()
+}
+
+/// An argument read from its head word `i`. `WORDS` is how many head words it takes: 1 for a
+/// word or a dynamic value (its offset), the field count for a static struct.
+pub trait Decode: Sized {
+    const WORDS: usize = 1;
+    fn decode(a: Args, i: usize) -> Option<Self>;
+}
+
+macro_rules! decode_with {
+    ($($t:ty => $read:ident),*) => {$(
+        impl Decode for $t {
+            fn decode(a: Args, i: usize) -> Option<Self> {
+                a.$read(i)
+            }
+        }
+    )*};
+}
+
+decode_with!(
+    B256 => b256,
+    U256 => u256,
+    Address => address,
+    FixedBytes<4> => bytes4,
+    bool => boolean,
+    u8 => u8,
+    u16 => u16,
+    u32 => u32,
+    u64 => u64,
+    Vec<B256> => b256_array
+);
+
+impl Decode for stylus_sdk::abi::Bytes {
+    fn decode(a: Args, i: usize) -> Option<Self> {
+        a.bytes(i).map(Into::into)
+    }
 }
 
 /// The signature hash of event `$e` (topic 0), built from four code immediates. As a constant it
