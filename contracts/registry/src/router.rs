@@ -9,289 +9,148 @@
 use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
-use stylus_sdk::{abi::Bytes, function_selector, prelude::*, ArbResult};
-use vigil_common::abi::{Args, Out};
+use stylus_sdk::abi::Bytes;
+use vigil_common::abi::{Args, Decode, Encode, Out, Words};
 
 use crate::{FlagInfo, Params, ReporterInfo, SubjectStatus, ThreatRegistry};
 
-macro_rules! selectors {
-    ($($name:ident = $sol:literal ($($ty:ty),*);)*) => {
-        $(const $name: u32 = u32::from_be_bytes(function_selector!($sol $(, $ty)*));)*
-    };
+vigil_common::router! {
+    /// Runs one message against the registry exactly as the SDK's router would.
+    pub fn route(r: &mut ThreatRegistry) -> crate::RegistryError;
+    constructor(owner: Address, params: Params) => r.constructor(owner, params)?;
+    STAKE = stake() payable => r.stake()?;
+    REQUEST_UNSTAKE = requestUnstake(amount: U256) => r.request_unstake(amount)?;
+    WITHDRAW = withdraw() => r.withdraw()?;
+    CLAIM = claim() => r.claim()?;
+    SUBMIT = submit(subject: B256, category: u8, severity: u8, evidence: B256, ttl: u64)
+        => r.submit(subject, category, severity, evidence, ttl)?;
+    CORROBORATE = corroborate(subject: B256, evidence: B256) => r.corroborate(subject, evidence)?;
+    RENEW = renew(subject: B256) => r.renew(subject)?;
+    REVEAL = reveal(subject: B256, details: Bytes) => r.reveal(subject, details)?;
+    DISPUTE = dispute(subject: B256, evidence: B256) payable => r.dispute(subject, evidence)?;
+    RELEASE = release(flag_id: u32) => r.release(flag_id)?;
+    RESOLVE = resolve(subject: B256, upheld: bool, rationale: B256)
+        => r.resolve(subject, upheld, rationale)?;
+    EMERGENCY_CONFIRM = emergencyConfirm(subject: B256, category: u8, severity: u8, ttl: u64, rationale: B256)
+        => r.emergency_confirm(subject, category, severity, ttl, rationale)?;
+    EMERGENCY_REMOVE = emergencyRemove(subject: B256, rationale: B256)
+        => r.emergency_remove(subject, rationale)?;
+    TRANSFER_OWNERSHIP = transferOwnership(new_owner: Address) => r.transfer_ownership(new_owner)?;
+    ACCEPT_OWNERSHIP = acceptOwnership() => r.accept_ownership()?;
+    SET_RESOLVER = setResolver(account: Address, enabled: bool) => r.set_resolver(account, enabled)?;
+    SET_GUARD = setGuard(guard: Address) => r.set_guard(guard)?;
+    SET_SUBMISSIONS_PAUSED = setSubmissionsPaused(paused: bool) => r.set_submissions_paused(paused)?;
+    SCHEDULE_PARAMS = scheduleParams(params: Params) => r.schedule_params(params)?;
+    CANCEL_PARAMS = cancelParams() => r.cancel_params()?;
+    APPLY_PARAMS = applyParams() => r.apply_params()?;
+    SWEEP_TREASURY = sweepTreasury(to: Address) => r.sweep_treasury(to)?;
+    IS_FLAGGED = isFlagged(account: Address) => r.is_flagged(account);
+    IS_SANCTIONED = isSanctioned(account: Address) => r.is_sanctioned(account);
+    STATUS_OF = statusOf(subject: B256) => r.status_of(subject);
+    STATUS_OF_MANY = statusOfMany(subjects: Vec<B256>) => r.status_of_many(subjects)?;
+    FLAG_INFO = flagInfo(flag_id: u32) => r.flag_info(flag_id)?;
+    REPORTER_INFO = reporterInfo(reporter: Address) => r.reporter_info(reporter);
+    PARAMS_AT = paramsAt(version: u32) => r.params_at(version)?;
+    PENDING_PARAMS = pendingParams() => r.pending_params();
+    CONFIG = config() => r.config();
+    IS_RESOLVER = isResolver(account: Address) => r.is_resolver(account);
+    CLAIMABLE = claimable(account: Address) => r.claimable(account);
+    ACCOUNTING = accounting() => r.accounting();
 }
 
-selectors! {
-    STAKE = "stake"();
-    REQUEST_UNSTAKE = "requestUnstake"(U256);
-    WITHDRAW = "withdraw"();
-    CLAIM = "claim"();
-    SUBMIT = "submit"(B256, u8, u8, B256, u64);
-    CORROBORATE = "corroborate"(B256, B256);
-    RENEW = "renew"(B256);
-    REVEAL = "reveal"(B256, Bytes);
-    DISPUTE = "dispute"(B256, B256);
-    RELEASE = "release"(u32);
-    RESOLVE = "resolve"(B256, bool, B256);
-    EMERGENCY_CONFIRM = "emergencyConfirm"(B256, u8, u8, u64, B256);
-    EMERGENCY_REMOVE = "emergencyRemove"(B256, B256);
-    TRANSFER_OWNERSHIP = "transferOwnership"(Address);
-    ACCEPT_OWNERSHIP = "acceptOwnership"();
-    SET_RESOLVER = "setResolver"(Address, bool);
-    SET_GUARD = "setGuard"(Address);
-    SET_SUBMISSIONS_PAUSED = "setSubmissionsPaused"(bool);
-    SCHEDULE_PARAMS = "scheduleParams"(Params);
-    CANCEL_PARAMS = "cancelParams"();
-    APPLY_PARAMS = "applyParams"();
-    SWEEP_TREASURY = "sweepTreasury"(Address);
-    IS_FLAGGED = "isFlagged"(Address);
-    IS_SANCTIONED = "isSanctioned"(Address);
-    STATUS_OF = "statusOf"(B256);
-    STATUS_OF_MANY = "statusOfMany"(Vec<B256>);
-    FLAG_INFO = "flagInfo"(u32);
-    REPORTER_INFO = "reporterInfo"(Address);
-    PARAMS_AT = "paramsAt"(u32);
-    PENDING_PARAMS = "pendingParams"();
-    CONFIG = "config"();
-    IS_RESOLVER = "isResolver"(Address);
-    CLAIMABLE = "claimable"(Address);
-    ACCOUNTING = "accounting"();
-}
+vigil_common::entrypoint!(ThreatRegistry, route);
 
-/// Runs one message against the registry exactly as the SDK's router would: empty revert data for
-/// unknown selectors, malformed arguments, value sent to a non-payable method, or a repeated
-/// constructor.
-pub fn route(r: &mut ThreatRegistry, input: &[u8]) -> ArbResult {
-    let Some((selector, rest)) = input.split_first_chunk::<4>() else {
-        return Err(Vec::new());
-    };
-    let selector = u32::from_be_bytes(*selector);
-    let a = Args(rest);
-    if selector != STAKE && selector != DISPUTE && !r.vm().msg_value().is_zero() {
-        return Err(Vec::new());
+/// `Params` is static: its 13 fields are 13 words inline.
+impl Decode for Params {
+    const WORDS: usize = 13;
+    fn decode(a: Args, i: usize) -> Option<Self> {
+        Some(Params {
+            minStake: a.u256(i)?,
+            stakeCap: a.u256(i + 1)?,
+            stakeWarmup: a.u64(i + 2)?,
+            unbondingDelay: a.u64(i + 3)?,
+            reportBond: a.u256(i + 4)?,
+            disputeBond: a.u256(i + 5)?,
+            watchScore: a.u256(i + 6)?,
+            confirmScore: a.u256(i + 7)?,
+            minReporters: a.u8(i + 8)?,
+            maxReporters: a.u8(i + 9)?,
+            maxTtl: a.u64(i + 10)?,
+            disputerShareBps: a.u16(i + 11)?,
+            paramsDelay: a.u64(i + 12)?,
+        })
     }
-    macro_rules! arg {
-        ($e:expr) => {
-            match $e {
-                Some(v) => v,
-                None => return Err(Vec::new()),
-            }
-        };
+}
+
+impl Words for Params {
+    const WORDS: usize = 13;
+    fn write(&self, out: &mut Out) {
+        out.u256(self.minStake)
+            .u256(self.stakeCap)
+            .uint(self.stakeWarmup)
+            .uint(self.unbondingDelay)
+            .u256(self.reportBond)
+            .u256(self.disputeBond)
+            .u256(self.watchScore)
+            .u256(self.confirmScore)
+            .uint(self.minReporters as u64)
+            .uint(self.maxReporters as u64)
+            .uint(self.maxTtl)
+            .uint(self.disputerShareBps as u64)
+            .uint(self.paramsDelay);
     }
-    let done = |res: crate::Result<()>| res.map(|()| Vec::new());
-    let result = match selector {
-        STAKE => done(r.stake()),
-        REQUEST_UNSTAKE => done(r.request_unstake(arg!(a.u256(0)))),
-        WITHDRAW => done(r.withdraw()),
-        CLAIM => done(r.claim()),
-        SUBMIT => r
-            .submit(
-                arg!(a.b256(0)),
-                arg!(a.u8(1)),
-                arg!(a.u8(2)),
-                arg!(a.b256(3)),
-                arg!(a.u64(4)),
-            )
-            .map(|id| Out::default().uint(id as u64).finish()),
-        CORROBORATE => done(r.corroborate(arg!(a.b256(0)), arg!(a.b256(1)))),
-        RENEW => done(r.renew(arg!(a.b256(0)))),
-        REVEAL => done(r.reveal(arg!(a.b256(0)), arg!(a.bytes(1)).into())),
-        DISPUTE => done(r.dispute(arg!(a.b256(0)), arg!(a.b256(1)))),
-        RELEASE => done(r.release(arg!(a.u32(0)))),
-        RESOLVE => done(r.resolve(arg!(a.b256(0)), arg!(a.boolean(1)), arg!(a.b256(2)))),
-        EMERGENCY_CONFIRM => r
-            .emergency_confirm(
-                arg!(a.b256(0)),
-                arg!(a.u8(1)),
-                arg!(a.u8(2)),
-                arg!(a.u64(3)),
-                arg!(a.b256(4)),
-            )
-            .map(|id| Out::default().uint(id as u64).finish()),
-        EMERGENCY_REMOVE => done(r.emergency_remove(arg!(a.b256(0)), arg!(a.b256(1)))),
-        TRANSFER_OWNERSHIP => done(r.transfer_ownership(arg!(a.address(0)))),
-        ACCEPT_OWNERSHIP => done(r.accept_ownership()),
-        SET_RESOLVER => done(r.set_resolver(arg!(a.address(0)), arg!(a.boolean(1)))),
-        SET_GUARD => done(r.set_guard(arg!(a.address(0)))),
-        SET_SUBMISSIONS_PAUSED => done(r.set_submissions_paused(arg!(a.boolean(0)))),
-        SCHEDULE_PARAMS => done(r.schedule_params(arg!(params(a, 0)))),
-        CANCEL_PARAMS => done(r.cancel_params()),
-        APPLY_PARAMS => r
-            .apply_params()
-            .map(|v| Out::default().uint(v as u64).finish()),
-        SWEEP_TREASURY => done(r.sweep_treasury(arg!(a.address(0)))),
-        IS_FLAGGED => Ok(Out::default()
-            .boolean(r.is_flagged(arg!(a.address(0))))
-            .finish()),
-        IS_SANCTIONED => Ok(Out::default()
-            .boolean(r.is_sanctioned(arg!(a.address(0))))
-            .finish()),
-        STATUS_OF => {
-            let mut out = Out::with_capacity(8);
-            status(&mut out, &r.status_of(arg!(a.b256(0))));
-            Ok(out.finish())
-        }
-        STATUS_OF_MANY => r.status_of_many(arg!(a.b256_array(0))).map(|all| {
-            let mut out = Out::with_capacity(2 + 8 * all.len());
-            out.uint(32).uint(all.len() as u64);
-            for s in &all {
-                status(&mut out, s);
-            }
-            out.finish()
-        }),
-        FLAG_INFO => r.flag_info(arg!(a.u32(0))).map(|f| flag_info(&f)),
-        REPORTER_INFO => Ok(reporter_info(&r.reporter_info(arg!(a.address(0))))),
-        PARAMS_AT => r.params_at(arg!(a.u32(0))).map(|p| {
-            let mut out = Out::with_capacity(13);
-            write_params(&mut out, &p);
-            out.finish()
-        }),
-        PENDING_PARAMS => {
-            let (p, eta) = r.pending_params();
-            let mut out = Out::with_capacity(14);
-            write_params(&mut out, &p);
-            Ok(out.uint(eta).finish())
-        }
-        CONFIG => {
-            let (owner, pending, guard, paused, version, flags) = r.config();
-            Ok(Out::with_capacity(6)
-                .address(owner)
-                .address(pending)
-                .address(guard)
-                .boolean(paused)
-                .uint(version as u64)
-                .uint(flags as u64)
-                .finish())
-        }
-        IS_RESOLVER => Ok(Out::default()
-            .boolean(r.is_resolver(arg!(a.address(0))))
-            .finish()),
-        CLAIMABLE => Ok(Out::default()
-            .u256(r.claimable(arg!(a.address(0))))
-            .finish()),
-        ACCOUNTING => {
-            let (stakes, bonds, claimable, treasury) = r.accounting();
-            Ok(Out::with_capacity(4)
-                .u256(stakes)
-                .u256(bonds)
-                .u256(claimable)
-                .u256(treasury)
-                .finish())
-        }
-        stylus_sdk::abi::CONSTRUCTOR_SELECTOR => {
-            r.check_constructor_slot()?;
-            done(r.constructor(arg!(a.address(0)), arg!(params(a, 1))))
-        }
-        _ => return Err(Vec::new()),
-    };
-    result.map_err(Into::into)
 }
 
-/// A `Params` struct: static, so its 13 fields are 13 words inline from word `i`.
-fn params(a: Args, i: usize) -> Option<Params> {
-    Some(Params {
-        minStake: a.u256(i)?,
-        stakeCap: a.u256(i + 1)?,
-        stakeWarmup: a.u64(i + 2)?,
-        unbondingDelay: a.u64(i + 3)?,
-        reportBond: a.u256(i + 4)?,
-        disputeBond: a.u256(i + 5)?,
-        watchScore: a.u256(i + 6)?,
-        confirmScore: a.u256(i + 7)?,
-        minReporters: a.u8(i + 8)?,
-        maxReporters: a.u8(i + 9)?,
-        maxTtl: a.u64(i + 10)?,
-        disputerShareBps: a.u16(i + 11)?,
-        paramsDelay: a.u64(i + 12)?,
-    })
+impl Words for SubjectStatus {
+    const WORDS: usize = 8;
+    fn write(&self, out: &mut Out) {
+        out.uint(self.level as u64)
+            .boolean(self.disputed)
+            .boolean(self.finalized)
+            .uint(self.category as u64)
+            .uint(self.severity as u64)
+            .uint(self.flagId as u64)
+            .uint(self.expiry)
+            .u256(U256::from(self.score));
+    }
 }
 
-fn write_params(out: &mut Out, p: &Params) {
-    out.u256(p.minStake)
-        .u256(p.stakeCap)
-        .uint(p.stakeWarmup)
-        .uint(p.unbondingDelay)
-        .u256(p.reportBond)
-        .u256(p.disputeBond)
-        .u256(p.watchScore)
-        .u256(p.confirmScore)
-        .uint(p.minReporters as u64)
-        .uint(p.maxReporters as u64)
-        .uint(p.maxTtl)
-        .uint(p.disputerShareBps as u64)
-        .uint(p.paramsDelay);
-}
-
-fn status(out: &mut Out, s: &SubjectStatus) {
-    out.uint(s.level as u64)
-        .boolean(s.disputed)
-        .boolean(s.finalized)
-        .uint(s.category as u64)
-        .uint(s.severity as u64)
-        .uint(s.flagId as u64)
-        .uint(s.expiry)
-        .u256(U256::from(s.score));
-}
-
-fn reporter_info(i: &ReporterInfo) -> Vec<u8> {
-    Out::with_capacity(8)
-        .u256(i.stake)
-        .u256(i.locked)
-        .u256(i.warming)
-        .uint(i.warmAt)
-        .u256(i.unbonding)
-        .uint(i.unbondAt)
-        .uint(i.reputation as u64)
-        .u256(i.weight)
-        .finish()
+impl Words for ReporterInfo {
+    const WORDS: usize = 8;
+    fn write(&self, out: &mut Out) {
+        out.u256(self.stake)
+            .u256(self.locked)
+            .u256(self.warming)
+            .uint(self.warmAt)
+            .u256(self.unbonding)
+            .uint(self.unbondAt)
+            .uint(self.reputation as u64)
+            .u256(self.weight);
+    }
 }
 
 /// `FlagInfo` is dynamic (its `address[]`): an offset to the struct, its ten head words with the
 /// array's offset relative to the struct, then the array.
-fn flag_info(f: &FlagInfo) -> Vec<u8> {
-    let mut out = Out::with_capacity(13 + f.reporters.len());
-    out.uint(32)
-        .word(f.subject)
-        .word(f.evidence)
-        .uint(f.rulesVersion as u64)
-        .uint(f.created)
-        .uint(f.ttl)
-        .uint(10 * 32)
-        .address(f.disputer)
-        .u256(f.disputeBond)
-        .boolean(f.reachedConfirmed)
-        .boolean(f.settled)
-        .uint(f.reporters.len() as u64);
-    for reporter in &f.reporters {
-        out.address(*reporter);
+impl Encode for FlagInfo {
+    fn encode(self) -> Vec<u8> {
+        let mut out = Out::with_capacity(13 + self.reporters.len());
+        out.uint(32)
+            .word(self.subject)
+            .word(self.evidence)
+            .uint(self.rulesVersion as u64)
+            .uint(self.created)
+            .uint(self.ttl)
+            .uint(10 * 32)
+            .address(self.disputer)
+            .u256(self.disputeBond)
+            .boolean(self.reachedConfirmed)
+            .boolean(self.settled)
+            .uint(self.reporters.len() as u64);
+        for reporter in &self.reporters {
+            out.address(*reporter);
+        }
+        out.finish()
     }
-    out.finish()
-}
-
-/// The deployed program's entrypoint: what `#[entrypoint]` generates, with [`route`] in place of
-/// the SDK's router.
-#[cfg(all(target_arch = "wasm32", not(feature = "export-abi")))]
-#[no_mangle]
-pub extern "C" fn user_entrypoint(len: usize) -> usize {
-    use stylus_sdk::{
-        host::{WasmVM, VM},
-        storage::StorageType,
-    };
-    let host = VM { host: WasmVM {} };
-    // The SDK's default: a reentrant call reverts, so a payout's recipient cannot call back in.
-    if host.msg_reentrant() {
-        return 1;
-    }
-    // Referenced so that activation can hook memory growth (see the SDK's entrypoint).
-    host.pay_for_memory_grow(0);
-    let input = host.read_args(len);
-    let mut registry = unsafe { ThreatRegistry::new(U256::ZERO, 0, host.clone()) };
-    let (data, status) = match route(&mut registry, &input) {
-        Ok(data) => (data, 0),
-        Err(data) => (data, 1),
-    };
-    host.flush_cache(false);
-    host.write_result(&data);
-    status
 }
 
 #[cfg(test)]
@@ -299,10 +158,12 @@ mod tests {
     use alloc::vec;
 
     use alloy_primitives::{address, keccak256};
-    use alloy_sol_types::{abi::TokenSeq, SolType, SolValue};
+    use alloy_sol_types::SolValue;
     use proptest::prelude::*;
-    use stylus_sdk::{abi::router_entrypoint, host::VM, testing::TestVM};
-    use vigil_common::subject;
+    use vigil_common::{
+        subject,
+        testing::{self, call},
+    };
 
     use super::*;
 
@@ -315,68 +176,10 @@ mod tests {
     const ETH: u128 = 1_000_000_000_000_000_000;
     const DAY: u64 = 86_400;
 
-    /// One registry behind `route`, one behind the SDK's router, fed the same messages.
-    struct Twin {
-        ours: TestVM,
-        registry: ThreatRegistry,
-        sdk: TestVM,
-    }
+    type Twin = testing::Twin<ThreatRegistry>;
 
-    impl Twin {
-        fn new() -> Self {
-            let (ours, sdk) = (TestVM::default(), TestVM::default());
-            for vm in [&ours, &sdk] {
-                vm.set_block_timestamp(1_700_000_000);
-            }
-            let registry = ThreatRegistry::from(&ours);
-            Self {
-                ours,
-                registry,
-                sdk,
-            }
-        }
-
-        fn send_value(&mut self, from: Address, value: u128, input: Vec<u8>) -> ArbResult {
-            for vm in [&self.ours, &self.sdk] {
-                vm.set_sender(from);
-                vm.set_value(U256::from(value));
-            }
-            let ours = route(&mut self.registry, &input);
-            let sdk = router_entrypoint::<ThreatRegistry, ThreatRegistry>(
-                input,
-                VM {
-                    host: Box::new(self.sdk.clone()),
-                },
-            );
-            assert_eq!(ours, sdk);
-            assert_eq!(self.ours.snapshot().storage, self.sdk.snapshot().storage);
-            assert_eq!(self.ours.get_emitted_logs(), self.sdk.get_emitted_logs());
-            ours
-        }
-
-        fn send(&mut self, from: Address, input: Vec<u8>) -> ArbResult {
-            self.send_value(from, 0, input)
-        }
-
-        fn ok(&mut self, from: Address, input: Vec<u8>) -> Vec<u8> {
-            self.send(from, input).expect("call succeeds")
-        }
-
-        fn warp(&mut self, seconds: u64) {
-            let now = self.ours.snapshot().block_timestamp + seconds;
-            for vm in [&self.ours, &self.sdk] {
-                vm.set_block_timestamp(now);
-            }
-        }
-    }
-
-    fn call<T: SolValue>(signature: &str, args: T) -> Vec<u8>
-    where
-        for<'a> <T::SolType as SolType>::Token<'a>: TokenSeq<'a>,
-    {
-        let mut data = keccak256(signature)[..4].to_vec();
-        data.extend(args.abi_encode_params());
-        data
+    fn eth(n: u128) -> U256 {
+        U256::from(n * ETH)
     }
 
     // alloy has no `SolValue` for `u8`; a `uint8` argument is encoded as the same word as a
@@ -406,9 +209,8 @@ mod tests {
     }
 
     fn deployed() -> Twin {
-        let mut t = Twin::new();
-        let mut ctor = stylus_sdk::abi::CONSTRUCTOR_SELECTOR.to_be_bytes().to_vec();
-        ctor.extend((OWNER, params()).abi_encode_params());
+        let mut t = Twin::new(route);
+        let ctor = testing::constructor((OWNER, params()));
         t.ok(OWNER, ctor.clone());
         // A second constructor call is refused.
         assert_eq!(t.send(OWNER, ctor), Err(vec![]));
@@ -422,7 +224,7 @@ mod tests {
         let mut t = deployed();
         let attacker = subject::address(Address::repeat_byte(0xba));
         for who in [ALICE, BOB, CAROL] {
-            t.send_value(who, 10 * ETH, bare("stake()")).unwrap();
+            t.send_value(who, eth(10), bare("stake()")).unwrap();
         }
         t.warp(DAY);
         let id = t.ok(
@@ -470,7 +272,7 @@ mod tests {
         t.ok(BOB, call("renew(bytes32)", (attacker,)));
         t.send_value(
             DAVE,
-            ETH / 2,
+            U256::from(ETH / 2),
             call("dispute(bytes32,bytes32)", (attacker, B256::ZERO)),
         )
         .unwrap();
@@ -552,7 +354,7 @@ mod tests {
         assert_eq!(t.send(ALICE, bare("nope()")), Err(vec![]));
         // Value sent to a method that is not payable.
         assert_eq!(
-            t.send_value(ALICE, 1, call("setGuard(address)", (ALICE,))),
+            t.send_value(ALICE, U256::from(1), call("setGuard(address)", (ALICE,))),
             Err(vec![])
         );
         // A truncated argument and an address with dirty padding.
