@@ -496,27 +496,43 @@ pub fn rate_limit_off(
     }
 }
 
-impl World {
-    /// Mints `amount` to `who`, approves `vault` and deposits it there: [`World::deposit`] for any
-    /// vault with the same `deposit(uint256)` (the bench's Solidity baselines).
-    pub fn deposit_into(&mut self, vault: Address, who: Address, amount: U256) {
-        let token = self.token;
-        self.ok(
-            DEPLOYER,
-            token,
-            &IToken::mintCall {
-                to: who,
-                value: amount,
-            },
-        );
-        self.ok(
-            who,
-            token,
-            &IToken::approveCall {
-                spender: vault,
-                value: amount,
-            },
-        );
-        self.ok(who, vault, &IVault::depositCall { amount });
+/// The advisories whose confirmation pauses `selector` of `protocol` (empty: none).
+pub fn advisory_tags(
+    protocol: Address,
+    selector: FixedBytes<4>,
+    tags: Vec<B256>,
+) -> ICircuitGuard::setAdvisoryTagsCall {
+    ICircuitGuard::setAdvisoryTagsCall {
+        protocol,
+        selector,
+        tags,
+    }
+}
+
+/// A resolver's emergency confirmation of `subject`, with the hash of `rationale`.
+pub fn emergency_confirm(
+    subject: B256,
+    category: u8,
+    severity: u8,
+    ttl: u64,
+    rationale: impl AsRef<[u8]>,
+) -> IThreatRegistry::emergencyConfirmCall {
+    IThreatRegistry::emergencyConfirmCall {
+        subject,
+        category,
+        severity,
+        ttl,
+        rationale: keccak256(rationale),
+    }
+}
+
+/// A resolver's emergency removal of the flag on `subject`, with the hash of `rationale`.
+pub fn emergency_remove(
+    subject: B256,
+    rationale: impl AsRef<[u8]>,
+) -> IThreatRegistry::emergencyRemoveCall {
+    IThreatRegistry::emergencyRemoveCall {
+        subject,
+        rationale: keccak256(rationale),
     }
 }

@@ -45,11 +45,7 @@ impl Throughput {
 /// rows left in place.
 pub fn measure(w: &mut World, calls: u64) -> Throughput {
     let vault = w.vault;
-    w.deposit_into(
-        vault,
-        THROUGHPUT_USER,
-        eth(WITHDRAW_ETH) * U256::from(calls),
-    );
+    w.deposit(THROUGHPUT_USER, eth(WITHDRAW_ETH) * U256::from(calls));
     let call = IVault::withdrawCall {
         amount: eth(WITHDRAW_ETH),
     }

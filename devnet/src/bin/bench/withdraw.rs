@@ -323,15 +323,8 @@ fn vigil_rows(w: &mut World, base: u64) -> Result<Vec<Row>, String> {
             ..rate_limit(vault, sel, eth(1_000_000), eth(1), U256::ZERO, 0)
         };
         w.ok(VAULT_ADMIN, guard, &limit);
-        w.ok(
-            VAULT_ADMIN,
-            guard,
-            &ICircuitGuard::setAdvisoryTagsCall {
-                protocol: vault,
-                selector: sel,
-                tags: vec![tag; policy.tags as usize],
-            },
-        );
+        let tags = vec![tag; policy.tags as usize];
+        w.ok(VAULT_ADMIN, guard, &advisory_tags(vault, sel, tags));
         let reported = vigil_policy(w);
         if reported != policy {
             return Err(format!(

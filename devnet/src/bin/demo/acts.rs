@@ -2,7 +2,7 @@
 
 use vigil_devnet::report::ether;
 use vigil_devnet::system::*;
-use vigil_devnet::{keccak256, Address, U256};
+use vigil_devnet::{Address, U256};
 
 use crate::{check, note, section, Demo, Expect, Step};
 
@@ -193,11 +193,7 @@ impl Demo {
         self.tx(
             VAULT_ADMIN,
             guard,
-            &ICircuitGuard::setAdvisoryTagsCall {
-                protocol: vault,
-                selector: withdraw_selector(),
-                tags: vec![advisory],
-            },
+            &advisory_tags(vault, withdraw_selector(), vec![advisory]),
             "tag withdraw with advisory VIGIL-2026-0001".into(),
             Expect::Success,
         )?;
@@ -206,13 +202,7 @@ impl Demo {
         let r = self.tx(
             RESOLVER,
             registry,
-            &IThreatRegistry::emergencyConfirmCall {
-                subject: advisory,
-                category: 5,
-                severity: 4,
-                ttl: 7 * DAY,
-                rationale: keccak256(b"SEAL 911 report"),
-            },
+            &emergency_confirm(advisory, 5, 4, 7 * DAY, "SEAL 911 report"),
             "emergencyConfirm advisory VIGIL-2026-0001".into(),
             Expect::Success,
         )?;
@@ -223,10 +213,7 @@ impl Demo {
         self.tx(
             RESOLVER,
             registry,
-            &IThreatRegistry::emergencyRemoveCall {
-                subject: advisory,
-                rationale: keccak256(b"patched upstream"),
-            },
+            &emergency_remove(advisory, "patched upstream"),
             "emergencyRemove advisory (patched)".into(),
             Expect::Success,
         )?;
