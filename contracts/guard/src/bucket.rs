@@ -316,15 +316,90 @@ mod tests {
         );
     }
 
+    /// Any valid bucket: tokens up to capacity, and half the time a trip level below capacity
+    /// (stored as level + 1, so `trip` is in `1..=capacity`).
     fn any_bucket() -> impl Strategy<Value = SelectorWord> {
-        (1..=MAX_UNITS, 0u64..1 << 20, 0u8..64, any::<u64>()).prop_map(|(cap, refill, shift, t)| {
-            let mut b = bucket(cap, refill.min(cap), 0, shift);
-            b.tokens = t % (cap + 1);
-            b
-        })
+        (
+            (1..=MAX_UNITS, 0u64..1 << 20, 0u8..64),
+            (any::<u64>(), any::<bool>(), any::<u64>()),
+        )
+            .prop_map(|((cap, refill, shift), (t, trips, level))| {
+                let trip = if trips { 1 + level % cap } else { 0 };
+                let mut b = bucket(cap, refill.min(cap), trip, shift);
+                b.tokens = t % (cap + 1);
+                b
+            })
+    }
+
+    /// A limit as an admin would set it, in wei, with or without a trip, and the trip level asked
+    /// for. Capacities span every magnitude, so units of 1 and of large powers of two both occur.
+    fn any_limit() -> impl Strategy<Value = (U256, Limit)> {
+        (
+            any::<[u64; 4]>(),
+            0u8..=255,
+            1u64..1 << 20,
+            any::<u64>(),
+            any::<bool>(),
+        )
+            .prop_filter_map(
+                "a limit Limit::new accepts",
+                |(cap, bits, refill_frac, level_frac, trips)| {
+                    let capacity = (U256::from_limbs(cap) >> bits as usize).max(U256::from(1u8));
+                    let refill = capacity / U256::from(refill_frac);
+                    let trip_level = if trips {
+                        capacity / U256::from(level_frac.max(2))
+                    } else {
+                        U256::ZERO
+                    };
+                    let limit = Limit::new(capacity, refill, trip_level, trips).ok()?;
+                    Some((trip_level, limit))
+                },
+            )
     }
 
     proptest! {
+        #[test]
+        fn a_charge_trips_exactly_when_it_leaves_at_most_the_trip_level(
+            (trip_level, l) in any_limit(),
+            steps in prop::collection::vec((0u64..1_000, 1u64..6, 0usize..8, any::<bool>()), 1..30),
+        ) {
+            // In the admin's terms: a passing, non-empty charge trips iff what it leaves, in wei,
+            // is at most the trip level; a limit set without a trip never trips. Some steps drain
+            // the bucket to exactly the level, the boundary.
+            let mut w = SelectorWord { flags: 1, ..SelectorWord::default() };
+            l.install(&mut w, 1_000);
+            let mut now = 1_000u64;
+            for (dt, fraction, bits, to_level) in steps {
+                now += dt;
+                let amount = if to_level {
+                    l.wei(w.available(now)).saturating_sub(trip_level)
+                } else {
+                    (l.wei(l.capacity) / U256::from(fraction)) >> bits
+                };
+                let before = w;
+                match w.charge(amount, now) {
+                    Ok(tripped) => {
+                        let left = l.wei(w.tokens);
+                        let trips = l.trip != 0 && !amount.is_zero() && left <= trip_level;
+                        prop_assert_eq!(tripped, trips, "left {} of {}", left, l.wei(l.capacity));
+                    }
+                    Err(_) => prop_assert_eq!(w, before),
+                }
+            }
+        }
+
+        #[test]
+        fn a_trip_only_flags_the_charge(b in any_bucket(), amount in any::<u64>(), dt in 0u64..10_000) {
+            // The trip level changes the verdict's flag and nothing else: the same bucket without
+            // it passes or fails the same charges and keeps the same tokens.
+            let now = 1_000 + dt;
+            let (mut with, mut without) = (b, SelectorWord { trip: 0, ..b });
+            let tripped = with.charge(U256::from(amount), now);
+            let plain = without.charge(U256::from(amount), now);
+            prop_assert_eq!(plain, tripped.map(|_| false));
+            prop_assert_eq!(SelectorWord { trip: 0, ..with }, without);
+        }
+
         #[test]
         fn never_exceeds_capacity(mut b in any_bucket(), steps in prop::collection::vec((0u64..10_000, any::<u64>()), 1..40)) {
             let mut now = 1_000u64;

@@ -426,4 +426,52 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn a_trip_pauses_the_selector_for_exactly_its_cooldown(
+        capacity in 2u64..1 << 30,
+        level_frac in 2u64..100,
+        refill_frac in 1u64..1_000,
+        cooldown in 1u32..=DAY as u32,
+        spend_frac in 1u64..8,
+        target in 0u8..3,
+        at in 0u64..DAY,
+    ) {
+        // One charge from a full bucket: it trips iff it leaves at most the trip level, and a
+        // trip pauses the selector from that second for exactly `cooldown` seconds.
+        let (vm, mut g) = deploy();
+        let level = capacity / level_frac;
+        limit(&vm, &mut g, capacity, capacity / refill_frac, Some((level, cooldown)));
+        let tripped_at = T0 + at;
+        vm.set_block_timestamp(tripped_at);
+        // Leave exactly the level, one unit above it, or whatever a fraction of the capacity leaves.
+        let amount = match target {
+            0 => capacity - level,
+            1 => capacity - level - 1,
+            _ => capacity / spend_frac,
+        };
+        vm.clear_mocks();
+        ok(check(&vm, &mut g, ALICE, SEL, amount));
+        let trips = capacity - amount <= level;
+        let until = tripped_at + cooldown as u64;
+        let logged = vm
+            .get_emitted_logs()
+            .iter()
+            .any(|(topics, _)| topics[0] == Tripped::SIGNATURE_HASH);
+        prop_assert_eq!(logged, trips);
+        let paused = g.selector_policy(PROTOCOL, SEL).pausedUntil;
+        if !trips {
+            prop_assert_eq!(paused, 0);
+            return Ok(());
+        }
+        assert_logged(&vm, Tripped { protocol: PROTOCOL, selector: SEL, until });
+        prop_assert_eq!(paused, until);
+        // Closed through the last second of the cooldown, to every amount; open at its end.
+        vm.set_block_timestamp(until - 1);
+        let closed = SelectorPaused { selector: SEL, until };
+        rejects(&vm, closed.clone(), || check(&vm, &mut g, ALICE, SEL, 0));
+        rejects(&vm, closed, || check(&vm, &mut g, ALICE, SEL, 1));
+        vm.set_block_timestamp(until);
+        ok(check(&vm, &mut g, ALICE, SEL, 0));
+    }
 }
