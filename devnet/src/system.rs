@@ -391,7 +391,8 @@ pub fn hex_string(bytes: &[u8]) -> String {
 }
 
 // Call builders for the calls the scenarios make again and again, named by what they mean. A
-// parameter renamed in the generated interfaces is then fixed here, not at every call site.
+// parameter renamed in the generated interfaces is then fixed here, not at every call site (the
+// guard's setters are built from their argument tuples, so they do not depend on the names).
 
 /// Screening modes of `setScreening`: block confirmed flags, also block watch, or read nothing.
 pub const SCREEN_CONFIRMED: u8 = 0;
@@ -451,12 +452,7 @@ pub fn screening(
     selector: FixedBytes<4>,
     mode: u8,
 ) -> ICircuitGuard::setScreeningCall {
-    ICircuitGuard::setScreeningCall {
-        protocol,
-        selector,
-        mode,
-        screen_origin: false,
-    }
+    ICircuitGuard::setScreeningCall::new((protocol, selector, mode, false))
 }
 
 /// A token bucket on `selector` of `protocol`: `capacity` refilled at `refill_per_second`; a call
@@ -469,15 +465,15 @@ pub fn rate_limit(
     trip_level: U256,
     trip_cooldown: u32,
 ) -> ICircuitGuard::setRateLimitCall {
-    ICircuitGuard::setRateLimitCall {
+    ICircuitGuard::setRateLimitCall::new((
         protocol,
         selector,
-        enabled: true,
+        true,
         capacity,
         refill_per_second,
         trip_level,
         trip_cooldown,
-    }
+    ))
 }
 
 /// No rate limit on `selector` of `protocol`.
@@ -485,15 +481,15 @@ pub fn rate_limit_off(
     protocol: Address,
     selector: FixedBytes<4>,
 ) -> ICircuitGuard::setRateLimitCall {
-    ICircuitGuard::setRateLimitCall {
+    ICircuitGuard::setRateLimitCall::new((
         protocol,
         selector,
-        enabled: false,
-        capacity: U256::ZERO,
-        refill_per_second: U256::ZERO,
-        trip_level: U256::ZERO,
-        trip_cooldown: 0,
-    }
+        false,
+        U256::ZERO,
+        U256::ZERO,
+        U256::ZERO,
+        0,
+    ))
 }
 
 /// The advisories whose confirmation pauses `selector` of `protocol` (empty: none).

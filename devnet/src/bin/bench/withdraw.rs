@@ -2,7 +2,7 @@
 //! unprotected and against the Solidity ways of doing the same (a local pause, an external
 //! Solidity guard, an in-contract token bucket), with the physical floor of an external check.
 
-use alloy_sol_types::SolValue;
+use alloy_sol_types::{SolCall, SolValue};
 use serde_json::{json, Value};
 use vigil_devnet::report::{signed, thousands, Align, Table};
 use vigil_devnet::system::*;
@@ -158,22 +158,19 @@ impl Policy {
 /// did not set.
 fn vigil_policy(w: &mut World) -> Policy {
     let (guard, vault) = (w.guard, w.vault);
-    let p = w.read(
-        guard,
-        &ICircuitGuard::selectorPolicyCall {
-            protocol: vault,
-            selector: withdraw_selector(),
-        },
-    );
-    let limit = w.read(
-        guard,
-        &ICircuitGuard::rateLimitCall {
-            protocol: vault,
-            selector: withdraw_selector(),
-        },
-    );
-    assert!(p._0, "withdraw has no policy on the guard");
-    Policy::new(p._3, p._5, limit._0 != U256::ZERO)
+    let policy = ICircuitGuard::selectorPolicyCall::new((vault, withdraw_selector()));
+    let (configured, _paused_until, _protocol_paused_until, mode, _screen_origin, tags): (
+        bool,
+        u64,
+        u64,
+        u8,
+        bool,
+        u8,
+    ) = w.read(guard, &policy).into();
+    let limit = ICircuitGuard::rateLimitCall::new((vault, withdraw_selector()));
+    let (capacity, ..): (U256, U256, U256, u32, U256, U256) = w.read(guard, &limit).into();
+    assert!(configured, "withdraw has no policy on the guard");
+    Policy::new(mode, tags, capacity != U256::ZERO)
 }
 
 /// The Solidity rows (the unprotected vault first), then each Vigil configuration cached and not.

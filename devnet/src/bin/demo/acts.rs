@@ -1,5 +1,6 @@
 //! The story, one function per act, in the order `play` runs them on one chain.
 
+use alloy_sol_types::SolError;
 use vigil_devnet::report::ether;
 use vigil_devnet::system::*;
 use vigil_devnet::{Address, U256};
@@ -116,10 +117,7 @@ impl Demo {
         self.row("1", "confirming corroboration + push to guard", r.gas_used);
         self.level_note(subject)?;
 
-        let flagged = error_data(ICircuitGuard::CallerFlagged {
-            _0: ATTACKER,
-            _1: 3,
-        });
+        let flagged = error_data(ICircuitGuard::CallerFlagged::new((ATTACKER, 3)));
         let r = self.withdraw(ATTACKER, eth(1), Expect::Revert(flagged))?;
         self.row("1", "blocked withdraw (reverts in the guard)", r.gas_used);
         self.withdraw(USER, eth(10), Expect::Success)?;
@@ -167,7 +165,7 @@ impl Demo {
         let r = self.withdraw(USER, eth(15), Expect::Success)?;
         self.row("2", "withdraw that trips the breaker", r.gas_used);
         let until = t0 + u64::from(COOLDOWN);
-        let paused = error_data(ICircuitGuard::SelectorPaused { _0: sel, _1: until });
+        let paused = error_data(ICircuitGuard::SelectorPaused::new((sel, until)));
         self.withdraw(USER, eth(1), Expect::Revert(paused))?;
         self.w.chain.warp(until);
         note("one hour passes: the cooldown is over and the bucket refilled 36 ETH");
@@ -207,7 +205,7 @@ impl Demo {
             Expect::Success,
         )?;
         self.row("3", "emergency confirmation + push", r.gas_used);
-        let active = error_data(ICircuitGuard::AdvisoryActive(advisory));
+        let active = error_data(ICircuitGuard::AdvisoryActive::new((advisory,)));
         self.withdraw(USER2, eth(1), Expect::Revert(active.clone()))?;
         self.withdraw(USER, eth(1), Expect::Revert(active))?;
         self.tx(
@@ -239,14 +237,11 @@ impl Demo {
             self.line(&who, &format!("{what} flag on bob (phishing)"), r);
         }
         self.level_note(subject)?;
-        let flagged = error_data(ICircuitGuard::CallerFlagged { _0: victim, _1: 3 });
+        let flagged = error_data(ICircuitGuard::CallerFlagged::new((victim, 3)));
         self.withdraw(victim, eth(1), Expect::Revert(flagged))?;
 
         let appeal = dispute(subject, "bob's wallet history");
-        let wrong = error_data(IThreatRegistry::WrongBond {
-            _0: deci_eth(5),
-            _1: deci_eth(4),
-        });
+        let wrong = error_data(IThreatRegistry::WrongBond::new((deci_eth(5), deci_eth(4))));
         self.tx_value(
             victim,
             registry,

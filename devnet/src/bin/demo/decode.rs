@@ -4,7 +4,7 @@
 use alloy_sol_types::SolInterface;
 use vigil_devnet::report::ether;
 use vigil_devnet::system::*;
-use vigil_devnet::{keccak256, Address, Receipt};
+use vigil_devnet::{keccak256, Address, Receipt, B256, U256};
 
 /// A custom error of the guard, the registry or the vault, by name with its arguments; `name`
 /// gives an address its part in the story.
@@ -12,22 +12,39 @@ pub fn error(data: &[u8], name: impl Fn(Address) -> String) -> String {
     use ICircuitGuard::ICircuitGuardErrors as G;
     use IThreatRegistry::IThreatRegistryErrors as R;
     use IVault::IVaultErrors as V;
+    // Arguments by position (the errors' tuples), whatever the interfaces name them.
     if let Ok(e) = G::abi_decode(data) {
         return match e {
-            G::CallerFlagged(e) => format!("CallerFlagged({}, level {})", name(e._0), e._1),
-            G::SelectorPaused(e) => format!("SelectorPaused(withdraw, until t={})", e._1),
-            G::AdvisoryActive(e) => format!("AdvisoryActive({:.10}…)", e.0.to_string()),
-            G::RateLimited(e) => format!(
-                "RateLimited(available {}, retry at t={})",
-                ether(e._1),
-                e._2
-            ),
+            G::CallerFlagged(e) => {
+                let (caller, level): (Address, u8) = e.into();
+                format!("CallerFlagged({}, level {level})", name(caller))
+            }
+            G::SelectorPaused(e) => {
+                let (_, until): (FixedBytes<4>, u64) = e.into();
+                format!("SelectorPaused(withdraw, until t={until})")
+            }
+            G::AdvisoryActive(e) => {
+                let (advisory,): (B256,) = e.into();
+                format!("AdvisoryActive({:.10}…)", advisory.to_string())
+            }
+            G::RateLimited(e) => {
+                let (_, available, retry): (FixedBytes<4>, U256, u64) = e.into();
+                format!(
+                    "RateLimited(available {}, retry at t={retry})",
+                    ether(available)
+                )
+            }
             other => format!("{other:?}"),
         };
     }
     match R::abi_decode(data) {
         Ok(R::WrongBond(e)) => {
-            format!("WrongBond(expected {}, sent {})", ether(e._0), ether(e._1))
+            let (expected, sent): (U256, U256) = e.into();
+            format!(
+                "WrongBond(expected {}, sent {})",
+                ether(expected),
+                ether(sent)
+            )
         }
         Ok(other) => format!("{other:?}"),
         Err(_) => match V::abi_decode(data) {

@@ -191,9 +191,7 @@ impl Demo {
         let registry = self.w.registry;
         let flag = self.w.read(
             registry,
-            &IThreatRegistry::flagInfoCall {
-                flag_id: status.flagId,
-            },
+            &IThreatRegistry::flagInfoCall::new((status.flagId,)),
         );
         note(&format!(
             "registry: flag #{} is {level}, score {} from {} reporter(s){}",
@@ -224,8 +222,11 @@ impl Demo {
     /// balance must equal; the treasury alone).
     fn books(&mut self) -> (U256, U256) {
         let registry = self.w.registry;
-        let acc = self.w.read(registry, &IThreatRegistry::accountingCall {});
-        (acc._0 + acc._1 + acc._2 + acc._3, acc._3)
+        let (stakes, bonds, claimable, treasury): (U256, U256, U256, U256) = self
+            .w
+            .read(registry, &IThreatRegistry::accountingCall {})
+            .into();
+        (stakes + bonds + claimable + treasury, treasury)
     }
 
     fn row(&mut self, act: &'static str, what: &str, gas: u64) {
