@@ -390,9 +390,9 @@ pub fn hex_string(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-// Call builders for the calls the scenarios make again and again, named by what they mean. A
-// parameter renamed in the generated interfaces is then fixed here, not at every call site (the
-// guard's setters are built from their argument tuples, so they do not depend on the names).
+// Call builders for the calls the scenarios make again and again, named by what they mean. Each
+// is built from its argument tuple, so a parameter the generated interfaces rename changes nothing
+// here or at the call sites.
 
 /// Screening modes of `setScreening`: block confirmed flags, also block watch, or read nothing.
 pub const SCREEN_CONFIRMED: u8 = 0;
@@ -407,29 +407,17 @@ pub fn submit(
     ttl: u64,
     evidence: impl AsRef<[u8]>,
 ) -> IThreatRegistry::submitCall {
-    IThreatRegistry::submitCall {
-        subject,
-        category,
-        severity,
-        evidence: keccak256(evidence),
-        ttl,
-    }
+    IThreatRegistry::submitCall::new((subject, category, severity, keccak256(evidence), ttl))
 }
 
 /// A report that joins the open flag on `subject`, with the hash of `evidence`.
 pub fn corroborate(subject: B256, evidence: impl AsRef<[u8]>) -> IThreatRegistry::corroborateCall {
-    IThreatRegistry::corroborateCall {
-        subject,
-        evidence: keccak256(evidence),
-    }
+    IThreatRegistry::corroborateCall::new((subject, keccak256(evidence)))
 }
 
 /// A dispute of the flag on `subject`, with the hash of `evidence` (the bond is the call's value).
 pub fn dispute(subject: B256, evidence: impl AsRef<[u8]>) -> IThreatRegistry::disputeCall {
-    IThreatRegistry::disputeCall {
-        subject,
-        evidence: keccak256(evidence),
-    }
+    IThreatRegistry::disputeCall::new((subject, keccak256(evidence)))
 }
 
 /// The resolver's decision on the dispute of `subject`, with the hash of `rationale`.
@@ -438,11 +426,7 @@ pub fn resolve(
     upheld: bool,
     rationale: impl AsRef<[u8]>,
 ) -> IThreatRegistry::resolveCall {
-    IThreatRegistry::resolveCall {
-        subject,
-        upheld,
-        rationale: keccak256(rationale),
-    }
+    IThreatRegistry::resolveCall::new((subject, upheld, keccak256(rationale)))
 }
 
 /// Screening of the caller (not `tx.origin`) on `selector` of `protocol`, in `mode`
@@ -498,11 +482,7 @@ pub fn advisory_tags(
     selector: FixedBytes<4>,
     tags: Vec<B256>,
 ) -> ICircuitGuard::setAdvisoryTagsCall {
-    ICircuitGuard::setAdvisoryTagsCall {
-        protocol,
-        selector,
-        tags,
-    }
+    ICircuitGuard::setAdvisoryTagsCall::new((protocol, selector, tags))
 }
 
 /// A resolver's emergency confirmation of `subject`, with the hash of `rationale`.
@@ -513,13 +493,8 @@ pub fn emergency_confirm(
     ttl: u64,
     rationale: impl AsRef<[u8]>,
 ) -> IThreatRegistry::emergencyConfirmCall {
-    IThreatRegistry::emergencyConfirmCall {
-        subject,
-        category,
-        severity,
-        ttl,
-        rationale: keccak256(rationale),
-    }
+    let rationale = keccak256(rationale);
+    IThreatRegistry::emergencyConfirmCall::new((subject, category, severity, ttl, rationale))
 }
 
 /// A resolver's emergency removal of the flag on `subject`, with the hash of `rationale`.
@@ -527,8 +502,5 @@ pub fn emergency_remove(
     subject: B256,
     rationale: impl AsRef<[u8]>,
 ) -> IThreatRegistry::emergencyRemoveCall {
-    IThreatRegistry::emergencyRemoveCall {
-        subject,
-        rationale: keccak256(rationale),
-    }
+    IThreatRegistry::emergencyRemoveCall::new((subject, keccak256(rationale)))
 }
