@@ -25,6 +25,25 @@ fn demo_plays_every_act_and_exits_zero() {
     ] {
         assert!(stdout.contains(act), "no {act} in:\n{stdout}");
     }
+    // One function per act: they play in the story's order, each once.
+    let sections: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("== "))
+        .map(|title| title.split(':').next().unwrap_or(title))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            "Deployment",
+            "Act 1",
+            "Act 2",
+            "Act 3",
+            "Act 4",
+            "Epilogue",
+            "Closing table (whole-transaction gas"
+        ],
+        "sections of:\n{stdout}"
+    );
     assert!(stdout.contains("revert CallerFlagged(attacker, level 3)"));
     assert!(stdout.contains("| 1 | guarded withdraw, guard cached |"));
 }
