@@ -14,11 +14,12 @@
 
 use alloc::{vec, vec::Vec};
 use alloy_primitives::U256;
-use alloy_sol_types::SolError;
 use stylus_sdk::{prelude::*, storage::StorageU256};
 
-use crate::abi::{revert, w, InvalidParams, Params, Result};
+use crate::errors::{InvalidParams, RegistryError, Result};
 use crate::math::BPS;
+use crate::types::Params;
+use crate::ThreatRegistry;
 
 /// Every loop over a flag's reporters is bounded by this.
 pub const MAX_REPORTERS_LIMIT: u8 = 32;
@@ -109,6 +110,13 @@ impl ParamsSlot {
     }
 }
 
+impl ThreatRegistry {
+    /// The parameter version new flags are judged by.
+    pub(crate) fn current_params(&self) -> stylus_sdk::storage::StorageGuard<'_, ParamsSlot> {
+        self.params.getter(self.params_version.get().to::<u32>())
+    }
+}
+
 fn pack(lo: u128, hi: u128) -> U256 {
     U256::from_limbs([lo as u64, (lo >> 64) as u64, hi as u64, (hi >> 64) as u64])
 }
@@ -140,7 +148,9 @@ pub fn validate(p: &Params) -> Result<()> {
         p.paramsDelay <= MAX_WINDOW,
     ];
     match checks.iter().position(|ok| !ok) {
-        Some(field) => Err(revert(InvalidParams::SELECTOR, &[w(field as u8)])),
+        Some(field) => Err(RegistryError::InvalidParams(InvalidParams {
+            field: field as u8,
+        })),
         None => Ok(()),
     }
 }

@@ -10,9 +10,8 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::abi::Bytes;
-use vigil_common::abi::{Args, Decode, Encode, Out, Words};
 
-use crate::{FlagInfo, Params, ReporterInfo, SubjectStatus, ThreatRegistry};
+use crate::{Params, ThreatRegistry};
 
 vigil_common::router! {
     /// Runs one message against the registry exactly as the SDK's router would.
@@ -59,99 +58,6 @@ vigil_common::router! {
 }
 
 vigil_common::entrypoint!(ThreatRegistry, route);
-
-/// `Params` is static: its 13 fields are 13 words inline.
-impl Decode for Params {
-    const WORDS: usize = 13;
-    fn decode(a: Args, i: usize) -> Option<Self> {
-        Some(Params {
-            minStake: a.u256(i)?,
-            stakeCap: a.u256(i + 1)?,
-            stakeWarmup: a.u64(i + 2)?,
-            unbondingDelay: a.u64(i + 3)?,
-            reportBond: a.u256(i + 4)?,
-            disputeBond: a.u256(i + 5)?,
-            watchScore: a.u256(i + 6)?,
-            confirmScore: a.u256(i + 7)?,
-            minReporters: a.u8(i + 8)?,
-            maxReporters: a.u8(i + 9)?,
-            maxTtl: a.u64(i + 10)?,
-            disputerShareBps: a.u16(i + 11)?,
-            paramsDelay: a.u64(i + 12)?,
-        })
-    }
-}
-
-impl Words for Params {
-    const WORDS: usize = 13;
-    fn write(&self, out: &mut Out) {
-        out.u256(self.minStake)
-            .u256(self.stakeCap)
-            .uint(self.stakeWarmup)
-            .uint(self.unbondingDelay)
-            .u256(self.reportBond)
-            .u256(self.disputeBond)
-            .u256(self.watchScore)
-            .u256(self.confirmScore)
-            .uint(self.minReporters as u64)
-            .uint(self.maxReporters as u64)
-            .uint(self.maxTtl)
-            .uint(self.disputerShareBps as u64)
-            .uint(self.paramsDelay);
-    }
-}
-
-impl Words for SubjectStatus {
-    const WORDS: usize = 8;
-    fn write(&self, out: &mut Out) {
-        out.uint(self.level as u64)
-            .boolean(self.disputed)
-            .boolean(self.finalized)
-            .uint(self.category as u64)
-            .uint(self.severity as u64)
-            .uint(self.flagId as u64)
-            .uint(self.expiry)
-            .u256(U256::from(self.score));
-    }
-}
-
-impl Words for ReporterInfo {
-    const WORDS: usize = 8;
-    fn write(&self, out: &mut Out) {
-        out.u256(self.stake)
-            .u256(self.locked)
-            .u256(self.warming)
-            .uint(self.warmAt)
-            .u256(self.unbonding)
-            .uint(self.unbondAt)
-            .uint(self.reputation as u64)
-            .u256(self.weight);
-    }
-}
-
-/// `FlagInfo` is dynamic (its `address[]`): an offset to the struct, its ten head words with the
-/// array's offset relative to the struct, then the array.
-impl Encode for FlagInfo {
-    fn encode(self) -> Vec<u8> {
-        let mut out = Out::with_capacity(13 + self.reporters.len());
-        out.uint(32)
-            .word(self.subject)
-            .word(self.evidence)
-            .uint(self.rulesVersion as u64)
-            .uint(self.created)
-            .uint(self.ttl)
-            .uint(10 * 32)
-            .address(self.disputer)
-            .u256(self.disputeBond)
-            .boolean(self.reachedConfirmed)
-            .boolean(self.settled)
-            .uint(self.reporters.len() as u64);
-        for reporter in &self.reporters {
-            out.address(*reporter);
-        }
-        out.finish()
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -158,9 +158,9 @@ impl Env {
     }
 
     fn assert_balanced(&self) {
-        let (stakes, bonds, claimable, treasury) = self.reg.accounting();
+        let a = self.reg.accounting();
         assert_eq!(
-            stakes + bonds + claimable + treasury,
+            a.stakes + a.disputeBonds + a.claimable + a.treasury,
             self.balance,
             "balance invariant"
         );
@@ -196,7 +196,14 @@ fn constructor_sets_owner_and_first_params() {
     let env = Env::new();
     assert_eq!(
         env.reg.config(),
-        (OWNER, Address::ZERO, Address::ZERO, false, 1, 0)
+        RegistryConfig {
+            owner: OWNER,
+            pendingOwner: Address::ZERO,
+            guard: Address::ZERO,
+            submissionsPaused: false,
+            paramsVersion: 1,
+            flagCount: 0,
+        }
     );
     assert_eq!(env.reg.params_at(0).ok(), Some(params()));
     assert!(env.reg.is_resolver(RESOLVER));
@@ -263,7 +270,13 @@ fn params_change_waits_for_delay_and_applies_as_new_version() {
     );
     reverts(env.as_(ALICE).apply_params(), NoPendingParams {});
     env.as_(OWNER).schedule_params(next.clone()).ok().unwrap();
-    assert_eq!(env.reg.pending_params(), (next.clone(), T0 + 2 * DAY));
+    assert_eq!(
+        env.reg.pending_params(),
+        PendingParams {
+            params: next.clone(),
+            eta: T0 + 2 * DAY
+        }
+    );
     reverts(
         env.as_(ALICE).apply_params(),
         ParamsNotReady { eta: T0 + 2 * DAY },
@@ -300,15 +313,15 @@ fn ownership_transfer_is_two_step() {
         Unauthorized { account: ALICE },
     );
     env.as_(OWNER).transfer_ownership(BOB).ok().unwrap();
-    assert_eq!(env.reg.config().1, BOB);
-    assert_eq!(env.reg.config().0, OWNER);
+    assert_eq!(env.reg.config().pendingOwner, BOB);
+    assert_eq!(env.reg.config().owner, OWNER);
     reverts(
         env.as_(ALICE).accept_ownership(),
         Unauthorized { account: ALICE },
     );
     env.as_(BOB).accept_ownership().ok().unwrap();
     assert_eq!(
-        (env.reg.config().0, env.reg.config().1),
+        (env.reg.config().owner, env.reg.config().pendingOwner),
         (BOB, Address::ZERO)
     );
     reverts(
@@ -353,7 +366,7 @@ fn pause_stops_reports_but_not_exits() {
         Unauthorized { account: ALICE },
     );
     env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
-    assert!(env.reg.config().3);
+    assert!(env.reg.config().submissionsPaused);
     let other = subject::address(VICTIM);
     reverts(env.submit(ALICE, other), SubmissionsPaused {});
     reverts(
@@ -522,7 +535,7 @@ fn submit_validates_input() {
             required: eth(1),
         },
     );
-    assert_eq!(env.reg.config().5, 0);
+    assert_eq!(env.reg.config().flagCount, 0);
     env.assert_balanced();
 }
 
@@ -887,7 +900,7 @@ fn upheld_dispute_pays_reporters_and_finalizes() {
             (U256::ZERO, math::REP_NEUTRAL + math::REP_GAIN)
         );
     }
-    assert_eq!(env.reg.accounting().3, rest);
+    assert_eq!(env.reg.accounting().treasury, rest);
     assert!(env.reg.flag_info(id).ok().unwrap().settled);
     let ev = &env.logs::<DisputeResolved>()[0];
     assert_eq!(
@@ -919,7 +932,7 @@ fn rejected_dispute_slashes_reporters_and_compensates_the_victim() {
     let (reward, to_treasury) = math::split_slash(slashed.to::<u128>(), 5_000);
     let (reward, to_treasury) = (U256::from(reward), U256::from(to_treasury));
     assert_eq!(env.reg.claimable(VICTIM), dbond + reward);
-    assert_eq!(env.reg.accounting().3, to_treasury);
+    assert_eq!(env.reg.accounting().treasury, to_treasury);
     for who in [ALICE, BOB, CAROL] {
         let info = env.reg.reporter_info(who);
         assert_eq!((info.stake, info.locked), (eth(10) - rbond, U256::ZERO));
@@ -1098,7 +1111,7 @@ fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
             Unauthorized { account: ALICE },
         );
         env.as_(OWNER).set_guard(GUARD).ok().unwrap();
-        assert_eq!(env.reg.config().2, GUARD);
+        assert_eq!(env.reg.config().guard, GUARD);
         env
     };
     let s = attacker();
@@ -1165,7 +1178,7 @@ fn treasury_sweep_is_owner_only() {
         .resolve(s, false, B256::ZERO)
         .ok()
         .unwrap();
-    let amount = env.reg.accounting().3;
+    let amount = env.reg.accounting().treasury;
     assert!(!amount.is_zero());
     reverts(
         env.as_(ALICE).sweep_treasury(ALICE),
@@ -1174,7 +1187,7 @@ fn treasury_sweep_is_owner_only() {
     reverts(env.as_(OWNER).sweep_treasury(Address::ZERO), ZeroAddress {});
     env.as_(OWNER).sweep_treasury(OWNER).ok().unwrap();
     env.balance -= amount;
-    assert_eq!(env.reg.accounting().3, U256::ZERO);
+    assert_eq!(env.reg.accounting().treasury, U256::ZERO);
     env.assert_balanced();
 }
 
@@ -1226,7 +1239,7 @@ fn remaining_events_decode_with_their_declarations() {
     let owed = env.claim(DAVE).ok().unwrap();
     let e = &env.logs::<Claimed>()[0];
     assert_eq!((e.account, e.amount), (DAVE, owed));
-    let treasury = env.reg.accounting().3;
+    let treasury = env.reg.accounting().treasury;
     env.as_(OWNER).sweep_treasury(CAROL).ok().unwrap();
     env.balance -= treasury;
     let e = &env.logs::<TreasurySwept>()[0];
@@ -1394,7 +1407,7 @@ mod properties {
                     prop_assert!(r.locked + r.unbonding <= r.stake);
                     stakes += r.stake;
                 }
-                prop_assert_eq!(stakes, env.reg.accounting().0);
+                prop_assert_eq!(stakes, env.reg.accounting().stakes);
                 for s in 0..3 {
                     let st = env.status(subject_of(s));
                     if st.level == Level::Confirmed as u8 && !st.finalized {

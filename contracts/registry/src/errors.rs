@@ -1,0 +1,164 @@
+//! Every revert the registry produces, as one typed enum with one encoder.
+//!
+//! The `sol!` declarations are the reference: selectors, the exported interface, and the encodings
+//! the tests compare with. Every error has only one-word fields, so [`RegistryError`] is encoded by
+//! `vigil_common::abi::revert` instead of alloy's per-error encoders (~150 bytes of wasm each, paid
+//! on every call).
+
+#[cfg(not(feature = "export-abi"))]
+use alloc::vec::Vec;
+
+use alloy_sol_types::sol;
+#[cfg(not(feature = "export-abi"))]
+use alloy_sol_types::SolError;
+#[cfg(feature = "export-abi")]
+use stylus_sdk::prelude::*;
+#[cfg(not(feature = "export-abi"))]
+use vigil_common::abi::{revert, w};
+use vigil_common::ownable::OwnershipError;
+
+sol! {
+    // Access control.
+    error Unauthorized(address account);
+
+    // Bad input.
+    error ZeroAddress();
+    error ZeroAmount();
+    error InvalidSubject(bytes32 subject);
+    error InvalidCategory(uint8 category);
+    error InvalidSeverity(uint8 severity);
+    error InvalidTtl(uint64 ttl, uint64 max);
+    /// `field` is the index of the offending field in `Params` (0 = minStake ... 12 = paramsDelay).
+    error InvalidParams(uint8 field);
+    error BatchTooLarge(uint256 length, uint256 max);
+    error RevealMismatch(bytes32 subject, bytes32 evidence);
+    error AmountOverflow();
+
+    // A flag's case.
+    error SubmissionsPaused();
+    error FlagExists(bytes32 subject, uint32 flagId);
+    error NoLiveFlag(bytes32 subject);
+    error UnknownFlag(uint32 flagId);
+    error FlagFinal(bytes32 subject);
+    error SubjectInDispute(bytes32 subject);
+    error AlreadyReported(bytes32 subject, address reporter);
+    error TooManyReporters(bytes32 subject, uint8 max);
+    error NotAReporter(bytes32 subject, address account);
+    error WrongBond(uint256 expected, uint256 sent);
+    error AlreadyDisputed(bytes32 subject);
+    error NotDisputed(bytes32 subject);
+    error FlagStillLive(uint32 flagId, uint64 expiry);
+    error AlreadySettled(uint32 flagId);
+
+    // Stake and money.
+    error InsufficientStake(uint256 available, uint256 required);
+    error NoReputation(address reporter);
+    error StillUnbonding(uint64 until);
+    error NothingToWithdraw();
+    error NothingToClaim();
+    error TransferFailed(address to, uint256 amount);
+
+    // Governance and the guard link.
+    error NoPendingParams();
+    error ParamsNotReady(uint64 eta);
+    error GuardSyncFailed(address guard, bytes32 subject);
+}
+
+/// Every revert the registry produces, in the order the interface lists them.
+#[cfg_attr(feature = "export-abi", derive(SolidityError))]
+pub enum RegistryError {
+    Unauthorized(Unauthorized),
+    ZeroAddress(ZeroAddress),
+    ZeroAmount(ZeroAmount),
+    InvalidSubject(InvalidSubject),
+    InvalidCategory(InvalidCategory),
+    InvalidSeverity(InvalidSeverity),
+    InvalidTtl(InvalidTtl),
+    InvalidParams(InvalidParams),
+    SubmissionsPaused(SubmissionsPaused),
+    FlagExists(FlagExists),
+    NoLiveFlag(NoLiveFlag),
+    UnknownFlag(UnknownFlag),
+    FlagFinal(FlagFinal),
+    SubjectInDispute(SubjectInDispute),
+    AlreadyReported(AlreadyReported),
+    TooManyReporters(TooManyReporters),
+    NotAReporter(NotAReporter),
+    InsufficientStake(InsufficientStake),
+    NoReputation(NoReputation),
+    WrongBond(WrongBond),
+    AlreadyDisputed(AlreadyDisputed),
+    NotDisputed(NotDisputed),
+    FlagStillLive(FlagStillLive),
+    AlreadySettled(AlreadySettled),
+    StillUnbonding(StillUnbonding),
+    NothingToWithdraw(NothingToWithdraw),
+    NothingToClaim(NothingToClaim),
+    NoPendingParams(NoPendingParams),
+    ParamsNotReady(ParamsNotReady),
+    BatchTooLarge(BatchTooLarge),
+    RevealMismatch(RevealMismatch),
+    AmountOverflow(AmountOverflow),
+    TransferFailed(TransferFailed),
+    GuardSyncFailed(GuardSyncFailed),
+}
+
+pub type Result<T, E = RegistryError> = core::result::Result<T, E>;
+
+/// The registry answers both ownership failures with `Unauthorized(account)`, as before the
+/// two-step logic moved to `vigil_common::ownable`.
+impl From<OwnershipError> for RegistryError {
+    fn from(e: OwnershipError) -> Self {
+        match e {
+            OwnershipError::NotOwner(account) | OwnershipError::NotPendingOwner(account) => {
+                RegistryError::Unauthorized(Unauthorized { account })
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "export-abi"))]
+impl From<RegistryError> for Vec<u8> {
+    fn from(err: RegistryError) -> Self {
+        use RegistryError as E;
+        match err {
+            E::Unauthorized(e) => revert(Unauthorized::SELECTOR, &[w(e.account)]),
+            E::ZeroAddress(_) => revert(ZeroAddress::SELECTOR, &[]),
+            E::ZeroAmount(_) => revert(ZeroAmount::SELECTOR, &[]),
+            E::InvalidSubject(e) => revert(InvalidSubject::SELECTOR, &[e.subject]),
+            E::InvalidCategory(e) => revert(InvalidCategory::SELECTOR, &[w(e.category)]),
+            E::InvalidSeverity(e) => revert(InvalidSeverity::SELECTOR, &[w(e.severity)]),
+            E::InvalidTtl(e) => revert(InvalidTtl::SELECTOR, &[w(e.ttl), w(e.max)]),
+            E::InvalidParams(e) => revert(InvalidParams::SELECTOR, &[w(e.field)]),
+            E::SubmissionsPaused(_) => revert(SubmissionsPaused::SELECTOR, &[]),
+            E::FlagExists(e) => revert(FlagExists::SELECTOR, &[e.subject, w(e.flagId)]),
+            E::NoLiveFlag(e) => revert(NoLiveFlag::SELECTOR, &[e.subject]),
+            E::UnknownFlag(e) => revert(UnknownFlag::SELECTOR, &[w(e.flagId)]),
+            E::FlagFinal(e) => revert(FlagFinal::SELECTOR, &[e.subject]),
+            E::SubjectInDispute(e) => revert(SubjectInDispute::SELECTOR, &[e.subject]),
+            E::AlreadyReported(e) => revert(AlreadyReported::SELECTOR, &[e.subject, w(e.reporter)]),
+            E::TooManyReporters(e) => revert(TooManyReporters::SELECTOR, &[e.subject, w(e.max)]),
+            E::NotAReporter(e) => revert(NotAReporter::SELECTOR, &[e.subject, w(e.account)]),
+            E::InsufficientStake(e) => revert(
+                InsufficientStake::SELECTOR,
+                &[w(e.available), w(e.required)],
+            ),
+            E::NoReputation(e) => revert(NoReputation::SELECTOR, &[w(e.reporter)]),
+            E::WrongBond(e) => revert(WrongBond::SELECTOR, &[w(e.expected), w(e.sent)]),
+            E::AlreadyDisputed(e) => revert(AlreadyDisputed::SELECTOR, &[e.subject]),
+            E::NotDisputed(e) => revert(NotDisputed::SELECTOR, &[e.subject]),
+            E::FlagStillLive(e) => revert(FlagStillLive::SELECTOR, &[w(e.flagId), w(e.expiry)]),
+            E::AlreadySettled(e) => revert(AlreadySettled::SELECTOR, &[w(e.flagId)]),
+            E::StillUnbonding(e) => revert(StillUnbonding::SELECTOR, &[w(e.until)]),
+            E::NothingToWithdraw(_) => revert(NothingToWithdraw::SELECTOR, &[]),
+            E::NothingToClaim(_) => revert(NothingToClaim::SELECTOR, &[]),
+            E::NoPendingParams(_) => revert(NoPendingParams::SELECTOR, &[]),
+            E::ParamsNotReady(e) => revert(ParamsNotReady::SELECTOR, &[w(e.eta)]),
+            E::BatchTooLarge(e) => revert(BatchTooLarge::SELECTOR, &[w(e.length), w(e.max)]),
+            E::RevealMismatch(e) => revert(RevealMismatch::SELECTOR, &[e.subject, e.evidence]),
+            E::AmountOverflow(_) => revert(AmountOverflow::SELECTOR, &[]),
+            E::TransferFailed(e) => revert(TransferFailed::SELECTOR, &[w(e.to), w(e.amount)]),
+            E::GuardSyncFailed(e) => revert(GuardSyncFailed::SELECTOR, &[w(e.guard), e.subject]),
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! A flag's life from report to release: submit, corroborate, renew, reveal, release, and the one
+//! place a subject's status word is written (and pushed to the guard).
+//!
+//! A subject has at most one live flag; reports on it corroborate. Score and level only rise while
+//! the flag lives; `Expired` is derived from the expiry and the block time, so no transaction is
+//! needed when a flag ends. Bonds are released by anyone calling `release` once a flag ended
+//! without a resolution (the dispute paths settle in [`crate::disputes`]).
+
+use alloc::vec::Vec;
+use alloy_primitives::{B256, U32, U64};
+use stylus_sdk::{abi::Bytes, prelude::*};
+use vigil_common::{abi::w, log, topic0, Level, Status, SubjectKind};
+
+use crate::{
+    disputes::Settlement,
+    errors::*,
+    events::{
+        AdvisoryRevealed, BondsReleased, FlagCorroborated, FlagRenewed, FlagSubmitted,
+        StatusChanged,
+    },
+    math, IStatusSink, ThreatRegistry, CATEGORY_MAX,
+};
+
+/// Opens a flag on `subject`, bonding `reportBond` of the caller's stake. Fails if the subject
+/// already has a live flag (corroborate it instead) or an unresolved dispute.
+pub fn submit(
+    r: &mut ThreatRegistry,
+    subject: B256,
+    category: u8,
+    severity: u8,
+    evidence: B256,
+    ttl: u64,
+) -> Result<u32> {
+    r.ensure_open()?;
+    let now = r.vm().block_timestamp();
+    let version = r.params_version.get().to::<u32>();
+    validate_subject(subject)?;
+    validate_labels(category, severity)?;
+    validate_ttl(ttl, r.params.get(version).bonds_word().2)?;
+    let current = r.status_of_subject(subject);
+    if current.level_at(now).is_live() {
+        return Err(RegistryError::FlagExists(FlagExists {
+            subject,
+            flagId: current.flag_id,
+        }));
+    }
+    if current.disputed {
+        return Err(RegistryError::SubjectInDispute(SubjectInDispute {
+            subject,
+        }));
+    }
+    let who = r.vm().msg_sender();
+    let id = r.next_flag_id()?;
+    let (bond, weight) = r.bond_report(who, version, now)?;
+    r.flag_count.set(U32::from(id));
+    let expiry = now.saturating_add(ttl);
+    {
+        let mut f = r.flags.setter(id);
+        f.subject.set(subject);
+        f.evidence.set(evidence);
+        f.rules.set(U32::from(version));
+        f.created.set(U64::from(now));
+        f.ttl.set(U64::from(ttl));
+        f.reporters.push(who);
+        f.joined.insert(who, true);
+    }
+    let level = r.earned_level(version, weight, 1);
+    let status = Status {
+        level,
+        category,
+        severity,
+        flag_id: id,
+        expiry,
+        score: weight,
+        ..Status::default()
+    };
+    if level == Level::Confirmed {
+        r.flags.setter(id).reached_confirmed.set(true);
+    }
+    log::emit(
+        r.vm(),
+        topic0!(FlagSubmitted),
+        &[w(subject), w(id), w(who)],
+        &[
+            w(category),
+            w(severity),
+            w(evidence),
+            w(expiry),
+            w(version),
+            w(weight),
+            w(bond),
+        ],
+    );
+    r.write_status(subject, status)?;
+    Ok(id)
+}
+
+/// Adds the caller's weight to the live flag on `subject`, once per reporter, bonding `reportBond`
+/// under the flag's rules. Corroboration continues during a dispute.
+pub fn corroborate(r: &mut ThreatRegistry, subject: B256, evidence: B256) -> Result<()> {
+    r.ensure_open()?;
+    let now = r.vm().block_timestamp();
+    let mut status = r.live_status(subject, now)?;
+    if status.finalized {
+        return Err(RegistryError::FlagFinal(FlagFinal { subject }));
+    }
+    let who = r.vm().msg_sender();
+    let id = status.flag_id;
+    let version = r.flags.get(id).rules.get().to::<u32>();
+    let max = r.params.get(version).scores_word().3;
+    {
+        let f = r.flags.get(id);
+        if f.joined.get(who) {
+            return Err(RegistryError::AlreadyReported(AlreadyReported {
+                subject,
+                reporter: who,
+            }));
+        }
+        if f.reporters.len() >= max as usize {
+            return Err(RegistryError::TooManyReporters(TooManyReporters {
+                subject,
+                max,
+            }));
+        }
+    }
+    let (bond, weight) = r.bond_report(who, version, now)?;
+    let reporters = {
+        let mut f = r.flags.setter(id);
+        f.reporters.push(who);
+        f.joined.insert(who, true);
+        f.reporters.len()
+    };
+    let score = status.score + weight;
+    let earned = r.earned_level(version, score, reporters);
+    status.score = score;
+    status.level = status.level.max(earned);
+    if status.level == Level::Confirmed {
+        r.flags.setter(id).reached_confirmed.set(true);
+    }
+    log::emit(
+        r.vm(),
+        topic0!(FlagCorroborated),
+        &[w(subject), w(id), w(who)],
+        &[w(evidence), w(weight), w(bond)],
+    );
+    r.write_status(subject, status)
+}
+
+/// Extends a live flag by its time to live from now. Only its reporters may renew.
+pub fn renew(r: &mut ThreatRegistry, subject: B256) -> Result<()> {
+    let now = r.vm().block_timestamp();
+    let mut status = r.live_status(subject, now)?;
+    let who = r.vm().msg_sender();
+    let f = r.flags.get(status.flag_id);
+    if !f.joined.get(who) {
+        return Err(RegistryError::NotAReporter(NotAReporter {
+            subject,
+            account: who,
+        }));
+    }
+    status.expiry = now.saturating_add(f.ttl.get().to::<u64>());
+    log::emit(
+        r.vm(),
+        topic0!(FlagRenewed),
+        &[w(subject), w(status.flag_id), w(who)],
+        &[w(status.expiry)],
+    );
+    r.write_status(subject, status)
+}
+
+/// Publishes the details behind an advisory whose flag committed to `keccak256(details)` as its
+/// evidence. Protection started at confirmation; the reveal only adds the details.
+pub fn reveal(r: &mut ThreatRegistry, subject: B256, details: Bytes) -> Result<()> {
+    let status = r.status_of_subject(subject);
+    if status.flag_id == 0 || SubjectKind::of(subject) != Some(SubjectKind::Advisory) {
+        return Err(RegistryError::NoLiveFlag(NoLiveFlag { subject }));
+    }
+    let who = r.vm().msg_sender();
+    let f = r.flags.get(status.flag_id);
+    if !f.joined.get(who) {
+        return Err(RegistryError::NotAReporter(NotAReporter {
+            subject,
+            account: who,
+        }));
+    }
+    let evidence = f.evidence.get();
+    if r.vm().native_keccak256(&details) != evidence {
+        return Err(RegistryError::RevealMismatch(RevealMismatch {
+            subject,
+            evidence,
+        }));
+    }
+    // `bytes` is the one dynamic event field: head offset, length, then the padded bytes.
+    let padded = 64 + details.len().div_ceil(32) * 32;
+    let mut data = Vec::with_capacity(padded);
+    data.extend_from_slice(w(32u32).as_slice());
+    data.extend_from_slice(w(details.len()).as_slice());
+    data.extend_from_slice(&details);
+    data.resize(padded, 0);
+    log::emit_bytes(
+        r.vm(),
+        topic0!(AdvisoryRevealed),
+        &[w(subject), w(status.flag_id), w(who)],
+        &data,
+    );
+    Ok(())
+}
+
+/// Releases the bonds of a flag that ended without a resolution (expired, or replaced after
+/// expiry). Anyone may call it; reporters of a flag that reached confirmation gain reputation.
+pub fn release(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
+    let now = r.vm().block_timestamp();
+    r.known_flag(flag_id)?;
+    let f = r.flags.get(flag_id);
+    if f.settled.get() {
+        return Err(RegistryError::AlreadySettled(AlreadySettled {
+            flagId: flag_id,
+        }));
+    }
+    let subject = f.subject.get();
+    let status = r.status_of_subject(subject);
+    if status.flag_id == flag_id {
+        if status.disputed {
+            return Err(RegistryError::SubjectInDispute(SubjectInDispute {
+                subject,
+            }));
+        }
+        if status.level_at(now).is_live() {
+            return Err(RegistryError::FlagStillLive(FlagStillLive {
+                flagId: flag_id,
+                expiry: status.expiry,
+            }));
+        }
+    }
+    let reward = f.reached_confirmed.get();
+    let per = r.settle_reporters(flag_id, Settlement::Release { reward });
+    let count = r.flags.get(flag_id).reporters.len();
+    log::emit(
+        r.vm(),
+        topic0!(BondsReleased),
+        &[w(flag_id)],
+        &[w(per), w(count)],
+    );
+    Ok(())
+}
+
+impl ThreatRegistry {
+    /// A subject's stored status (none: the default).
+    pub(crate) fn status_of_subject(&self, subject: B256) -> Status {
+        // Words are only ever written by `write_status`, so they always decode.
+        Status::from_word(self.status.get(subject)).unwrap_or_default()
+    }
+
+    /// The status of a subject whose flag is live at `now`, or `NoLiveFlag`.
+    pub(crate) fn live_status(&self, subject: B256, now: u64) -> Result<Status> {
+        let s = self.status_of_subject(subject);
+        if s.level_at(now).is_live() {
+            Ok(s)
+        } else {
+            Err(RegistryError::NoLiveFlag(NoLiveFlag { subject }))
+        }
+    }
+
+    /// Stores a subject's new word, logs it and pushes it to the guard in the same transaction. A
+    /// push the guard refuses reverts everything: a confirmation never lands without the
+    /// protection it triggers.
+    pub(crate) fn write_status(&mut self, subject: B256, status: Status) -> Result<()> {
+        let word = status.to_word();
+        self.status.insert(subject, word);
+        log::emit(
+            self.vm(),
+            topic0!(StatusChanged),
+            &[w(subject), w(status.flag_id)],
+            &[w(word)],
+        );
+        let guard = self.guard.get();
+        if guard.is_zero() {
+            return Ok(());
+        }
+        let call = Call::new_mutating(self);
+        IStatusSink::new(guard)
+            .on_status_change(self.vm(), call, subject, word)
+            .map_err(|_| RegistryError::GuardSyncFailed(GuardSyncFailed { guard, subject }))
+    }
+
+    /// The id a new flag gets; ids never wrap.
+    pub(crate) fn next_flag_id(&self) -> Result<u32> {
+        self.flag_count
+            .get()
+            .to::<u32>()
+            .checked_add(1)
+            .ok_or(RegistryError::AmountOverflow(AmountOverflow {}))
+    }
+
+    pub(crate) fn known_flag(&self, flag_id: u32) -> Result<()> {
+        if flag_id == 0 || flag_id > self.flag_count.get().to::<u32>() {
+            return Err(RegistryError::UnknownFlag(UnknownFlag { flagId: flag_id }));
+        }
+        Ok(())
+    }
+
+    fn earned_level(&self, version: u32, score: u128, reporters: usize) -> Level {
+        let (watch, confirm, min_reporters, _, _) = self.params.get(version).scores_word();
+        math::level_for(score, reporters, watch, confirm, min_reporters)
+    }
+
+    fn ensure_open(&self) -> Result<()> {
+        if self.submissions_paused.get() {
+            return Err(RegistryError::SubmissionsPaused(SubmissionsPaused {}));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn validate_subject(subject: B256) -> Result<()> {
+    match SubjectKind::of(subject) {
+        Some(_) => Ok(()),
+        None => Err(RegistryError::InvalidSubject(InvalidSubject { subject })),
+    }
+}
+
+pub(crate) fn validate_labels(category: u8, severity: u8) -> Result<()> {
+    if category == 0 || category > CATEGORY_MAX {
+        return Err(RegistryError::InvalidCategory(InvalidCategory { category }));
+    }
+    if !(1..=4).contains(&severity) {
+        return Err(RegistryError::InvalidSeverity(InvalidSeverity { severity }));
+    }
+    Ok(())
+}
+
+pub(crate) fn validate_ttl(ttl: u64, max: u64) -> Result<()> {
+    if ttl == 0 || ttl > max {
+        return Err(RegistryError::InvalidTtl(InvalidTtl { ttl, max }));
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! Who runs the registry and how its rules change: the owner (two-step transfer, from
+//! `vigil_common::ownable`), resolvers, the guard link, the submissions pause, versioned parameters
+//! behind a delay, and the treasury.
+//!
+//! Rules are versioned, not copied: a flag stores the parameter version in force at submission and
+//! every later decision about it reads that version, so a parameter change never alters an open
+//! case. New parameters apply no earlier than the current `paramsDelay` after scheduling.
+
+use alloy_primitives::{Address, U256, U32, U64};
+use stylus_sdk::prelude::*;
+use vigil_common::{abi::w, log, topic0};
+
+use crate::{
+    errors::*,
+    events::{
+        GuardSet, ParamsApplied, ParamsCancelled, ParamsScheduled, ResolverSet,
+        SubmissionsPausedSet, TreasurySwept,
+    },
+    params,
+    types::Params,
+    ThreatRegistry,
+};
+
+/// Sets the owner (explicit: inside a Stylus constructor the sender is the deployer contract) and
+/// the first parameters, version 1.
+pub fn constructor(r: &mut ThreatRegistry, owner: Address, params: Params) -> Result<()> {
+    if owner.is_zero() {
+        return Err(RegistryError::ZeroAddress(ZeroAddress {}));
+    }
+    params::validate(&params)?;
+    r.ownership.init(owner);
+    r.params_version.set(U32::from(1));
+    r.params.setter(1).set_params(&params);
+    log::emit(r.vm(), topic0!(ParamsApplied), &[w(1u32)], &[]);
+    Ok(())
+}
+
+/// Owner only: enables or disables a resolver (a governance multisig that decides disputes and
+/// takes emergency actions).
+pub fn set_resolver(r: &mut ThreatRegistry, account: Address, enabled: bool) -> Result<()> {
+    r.ownership.only_owner()?;
+    if account.is_zero() {
+        return Err(RegistryError::ZeroAddress(ZeroAddress {}));
+    }
+    r.resolvers.insert(account, enabled);
+    log::emit(r.vm(), topic0!(ResolverSet), &[w(account)], &[w(enabled)]);
+    Ok(())
+}
+
+/// Owner only: links the guard that receives every status change; the zero address unlinks it.
+pub fn set_guard(r: &mut ThreatRegistry, guard: Address) -> Result<()> {
+    r.ownership.only_owner()?;
+    r.guard.set(guard);
+    log::emit(r.vm(), topic0!(GuardSet), &[w(guard)], &[]);
+    Ok(())
+}
+
+/// Owner only: stops new reports (submit, corroborate). Queries, disputes, resolutions, claims and
+/// withdrawals keep working.
+pub fn set_submissions_paused(r: &mut ThreatRegistry, paused: bool) -> Result<()> {
+    r.ownership.only_owner()?;
+    r.submissions_paused.set(paused);
+    log::emit(r.vm(), topic0!(SubmissionsPausedSet), &[], &[w(paused)]);
+    Ok(())
+}
+
+/// Owner only: schedules new parameters; they apply no earlier than the current `paramsDelay` from
+/// now. Scheduling again replaces the pending set and restarts the delay.
+pub fn schedule_params(r: &mut ThreatRegistry, params: Params) -> Result<()> {
+    r.ownership.only_owner()?;
+    params::validate(&params)?;
+    let now = r.vm().block_timestamp();
+    let eta = now.saturating_add(r.current_params().bonds_word().3);
+    r.pending_params.set_params(&params);
+    r.pending_eta.set(U64::from(eta));
+    let version = r.params_version.get().to::<u32>() + 1;
+    log::emit(r.vm(), topic0!(ParamsScheduled), &[w(version)], &[w(eta)]);
+    Ok(())
+}
+
+/// Owner only: drops the scheduled parameters.
+pub fn cancel_params(r: &mut ThreatRegistry) -> Result<()> {
+    r.ownership.only_owner()?;
+    if r.pending_eta.get().is_zero() {
+        return Err(RegistryError::NoPendingParams(NoPendingParams {}));
+    }
+    r.pending_eta.set(U64::ZERO);
+    let version = r.params_version.get().to::<u32>() + 1;
+    log::emit(r.vm(), topic0!(ParamsCancelled), &[w(version)], &[]);
+    Ok(())
+}
+
+/// Applies scheduled parameters once their delay has passed. Anyone may call it: the delay, not the
+/// caller, is the protection.
+pub fn apply_params(r: &mut ThreatRegistry) -> Result<u32> {
+    let eta = r.pending_eta.get().to::<u64>();
+    if eta == 0 {
+        return Err(RegistryError::NoPendingParams(NoPendingParams {}));
+    }
+    if r.vm().block_timestamp() < eta {
+        return Err(RegistryError::ParamsNotReady(ParamsNotReady { eta }));
+    }
+    let params = r.pending_params.to_params();
+    let version = r.params_version.get().to::<u32>() + 1;
+    r.params.setter(version).set_params(&params);
+    r.params_version.set(U32::from(version));
+    r.pending_eta.set(U64::ZERO);
+    log::emit(r.vm(), topic0!(ParamsApplied), &[w(version)], &[]);
+    Ok(version)
+}
+
+/// Owner only: sends the slashed funds accrued to the treasury to `to`.
+pub fn sweep_treasury(r: &mut ThreatRegistry, to: Address) -> Result<()> {
+    r.ownership.only_owner()?;
+    if to.is_zero() {
+        return Err(RegistryError::ZeroAddress(ZeroAddress {}));
+    }
+    let amount = r.treasury.get();
+    if amount.is_zero() {
+        return Err(RegistryError::NothingToClaim(NothingToClaim {}));
+    }
+    r.treasury.set(U256::ZERO);
+    log::emit(r.vm(), topic0!(TreasurySwept), &[w(to)], &[w(amount)]);
+    r.pay(to, amount)
+}
+
+impl ThreatRegistry {
+    /// The caller, if it is an enabled resolver.
+    pub(crate) fn only_resolver(&self) -> Result<Address> {
+        let who = self.vm().msg_sender();
+        if !self.resolvers.get(who) {
+            return Err(RegistryError::Unauthorized(Unauthorized { account: who }));
+        }
+        Ok(who)
+    }
+}
