@@ -2,22 +2,19 @@
 //!
 //! The `sol!` declarations are the reference: selectors, the exported interface, and the encodings
 //! the tests compare with. Each error has only one-word fields, so [`CircuitGuardError`] is encoded
-//! by one word writer instead of alloy's encoder, which is generic over each type and would put ~26
-//! copies of encoding code in the wasm.
+//! by `vigil_common::abi::revert` (selector and words) instead of alloy's encoder, which is generic
+//! over each type and would put ~26 copies of encoding code in the wasm.
 
-#[cfg(not(feature = "export-abi"))]
-use alloc::vec::Vec;
-
-#[cfg(not(feature = "export-abi"))]
-use alloy_primitives::B256;
 use alloy_sol_types::sol;
-#[cfg(not(feature = "export-abi"))]
-use alloy_sol_types::SolError;
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
-
+use vigil_common::ownable::OwnershipError;
 #[cfg(not(feature = "export-abi"))]
-use crate::abi::{address, bytes4, u256, uint};
+use {
+    alloc::vec::Vec,
+    alloy_sol_types::SolError,
+    vigil_common::abi::{revert, w},
+};
 
 sol! {
     // `check`'s verdicts: the fixed ABI `Guarded` and integrators decode.
@@ -86,77 +83,65 @@ pub enum CircuitGuardError {
 
 pub(crate) type Result<T, E = CircuitGuardError> = core::result::Result<T, E>;
 
-#[cfg(not(feature = "export-abi"))]
-fn revert(selector: [u8; 4], words: &[B256]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + 32 * words.len());
-    out.extend(selector);
-    for word in words {
-        out.extend_from_slice(word.as_slice());
+impl From<OwnershipError> for CircuitGuardError {
+    fn from(e: OwnershipError) -> Self {
+        match e {
+            OwnershipError::NotOwner(account) => Self::NotOwner(NotOwner { account }),
+            OwnershipError::NotPendingOwner(account) => {
+                Self::NotPendingOwner(NotPendingOwner { account })
+            }
+        }
     }
-    out
 }
 
-/// The revert data: the error's selector, then its fields as words. (With `export-abi` the
-/// derived `SolidityError` provides this conversion instead.)
+/// The revert data: the error's selector, then its fields as words, through the one encoder both
+/// contracts use. (With `export-abi` the derived `SolidityError` provides this conversion.)
 #[cfg(not(feature = "export-abi"))]
 impl From<CircuitGuardError> for Vec<u8> {
     fn from(err: CircuitGuardError) -> Self {
         use CircuitGuardError as E;
         match err {
             E::ProtocolNotRegistered(e) => {
-                revert(ProtocolNotRegistered::SELECTOR, &[address(e.protocol)])
+                revert(ProtocolNotRegistered::SELECTOR, &[w(e.protocol)])
             }
-            E::ProtocolPaused(e) => revert(ProtocolPaused::SELECTOR, &[uint(e.until)]),
-            E::SelectorPaused(e) => revert(
-                SelectorPaused::SELECTOR,
-                &[bytes4(e.selector), uint(e.until)],
-            ),
-            E::CallerFlagged(e) => revert(
-                CallerFlagged::SELECTOR,
-                &[address(e.caller), uint(e.level as u64)],
-            ),
-            E::AdvisoryActive(e) => revert(AdvisoryActive::SELECTOR, &[e.advisory]),
+            E::ProtocolPaused(e) => revert(ProtocolPaused::SELECTOR, &[w(e.until)]),
+            E::SelectorPaused(e) => revert(SelectorPaused::SELECTOR, &[w(e.selector), w(e.until)]),
+            E::CallerFlagged(e) => revert(CallerFlagged::SELECTOR, &[w(e.caller), w(e.level)]),
+            E::AdvisoryActive(e) => revert(AdvisoryActive::SELECTOR, &[w(e.advisory)]),
             E::RateLimited(e) => revert(
                 RateLimited::SELECTOR,
-                &[bytes4(e.selector), u256(e.available), uint(e.retryAfter)],
+                &[w(e.selector), w(e.available), w(e.retryAfter)],
             ),
-            E::NotOwner(e) => revert(NotOwner::SELECTOR, &[address(e.account)]),
-            E::NotPendingOwner(e) => revert(NotPendingOwner::SELECTOR, &[address(e.account)]),
-            E::NotAdmin(e) => revert(
-                NotAdmin::SELECTOR,
-                &[address(e.protocol), address(e.account)],
-            ),
-            E::NotAdminOrGuardian(e) => revert(
-                NotAdminOrGuardian::SELECTOR,
-                &[address(e.protocol), address(e.account)],
-            ),
-            E::NotRegistry(e) => revert(NotRegistry::SELECTOR, &[address(e.account)]),
+            E::NotOwner(e) => revert(NotOwner::SELECTOR, &[w(e.account)]),
+            E::NotPendingOwner(e) => revert(NotPendingOwner::SELECTOR, &[w(e.account)]),
+            E::NotAdmin(e) => revert(NotAdmin::SELECTOR, &[w(e.protocol), w(e.account)]),
+            E::NotAdminOrGuardian(e) => {
+                revert(NotAdminOrGuardian::SELECTOR, &[w(e.protocol), w(e.account)])
+            }
+            E::NotRegistry(e) => revert(NotRegistry::SELECTOR, &[w(e.account)]),
             E::ZeroAddress(_) => revert(ZeroAddress::SELECTOR, &[]),
-            E::AlreadyRegistered(e) => revert(AlreadyRegistered::SELECTOR, &[address(e.protocol)]),
-            E::InvalidScreening(e) => revert(InvalidScreening::SELECTOR, &[uint(e.mode as u64)]),
+            E::AlreadyRegistered(e) => revert(AlreadyRegistered::SELECTOR, &[w(e.protocol)]),
+            E::InvalidScreening(e) => revert(InvalidScreening::SELECTOR, &[w(e.mode)]),
             E::CapacityZero(_) => revert(CapacityZero::SELECTOR, &[]),
             E::RefillOverflow(e) => revert(
                 RefillOverflow::SELECTOR,
-                &[u256(e.refillPerSecond), u256(e.capacity)],
+                &[w(e.refillPerSecond), w(e.capacity)],
             ),
             E::RefillBelowUnit(e) => revert(
                 RefillBelowUnit::SELECTOR,
-                &[u256(e.refillPerSecond), u256(e.unit)],
+                &[w(e.refillPerSecond), w(e.unit)],
             ),
-            E::InvalidTrip(e) => revert(
-                InvalidTrip::SELECTOR,
-                &[u256(e.tripLevel), uint(e.tripCooldown as u64)],
-            ),
-            E::ZeroDuration(_) => revert(ZeroDuration::SELECTOR, &[]),
-            E::PauseTooLong(e) => revert(PauseTooLong::SELECTOR, &[uint(e.duration), uint(e.max)]),
-            E::PauseCooldown(e) => revert(PauseCooldown::SELECTOR, &[uint(e.retryAt)]),
-            E::TooManySelectors(e) => revert(TooManySelectors::SELECTOR, &[uint(e.max as u64)]),
-            E::TooManyTags(e) => {
-                revert(TooManyTags::SELECTOR, &[u256(e.count), uint(e.max as u64)])
+            E::InvalidTrip(e) => {
+                revert(InvalidTrip::SELECTOR, &[w(e.tripLevel), w(e.tripCooldown)])
             }
-            E::NotAdvisory(e) => revert(NotAdvisory::SELECTOR, &[e.tag]),
-            E::InvalidSubject(e) => revert(InvalidSubject::SELECTOR, &[e.subject]),
-            E::InvalidStatus(e) => revert(InvalidStatus::SELECTOR, &[e.subject, u256(e.status)]),
+            E::ZeroDuration(_) => revert(ZeroDuration::SELECTOR, &[]),
+            E::PauseTooLong(e) => revert(PauseTooLong::SELECTOR, &[w(e.duration), w(e.max)]),
+            E::PauseCooldown(e) => revert(PauseCooldown::SELECTOR, &[w(e.retryAt)]),
+            E::TooManySelectors(e) => revert(TooManySelectors::SELECTOR, &[w(e.max)]),
+            E::TooManyTags(e) => revert(TooManyTags::SELECTOR, &[w(e.count), w(e.max)]),
+            E::NotAdvisory(e) => revert(NotAdvisory::SELECTOR, &[w(e.tag)]),
+            E::InvalidSubject(e) => revert(InvalidSubject::SELECTOR, &[w(e.subject)]),
+            E::InvalidStatus(e) => revert(InvalidStatus::SELECTOR, &[w(e.subject), w(e.status)]),
         }
     }
 }
@@ -165,8 +150,7 @@ impl From<CircuitGuardError> for Vec<u8> {
 mod tests {
     use std::collections::HashSet;
 
-    use alloy_primitives::{Address, FixedBytes, U256};
-    use alloy_sol_types::SolError;
+    use alloy_primitives::{Address, FixedBytes, B256, U256};
 
     use super::*;
     use CircuitGuardError as E;

@@ -11,10 +11,9 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{Address, FixedBytes, B256, U256};
 use stylus_sdk::prelude::*;
-use vigil_common::{subject, topic0, Level, Status, SubjectKind};
+use vigil_common::{abi::w, log, subject, topic0, Level, Status, SubjectKind};
 
 use crate::{
-    abi,
     errors::*,
     events::{StatusSynced, Tripped},
     policy_key,
@@ -48,13 +47,11 @@ pub fn check(
         if pass.tripped {
             let cooldown = g.trip_cooldowns.get(key).saturating_to::<u64>();
             charged.paused_until = until(now, cooldown);
-            g.log(
-                &[
-                    topic0!(Tripped),
-                    abi::address(protocol),
-                    abi::bytes4(selector),
-                ],
-                &[abi::uint(charged.paused_until as u64)],
+            log::emit(
+                g.vm(),
+                topic0!(Tripped),
+                &[w(protocol), w(selector)],
+                &[w(charged.paused_until)],
             );
         }
         slot.set(charged.to_word());
@@ -215,7 +212,7 @@ pub fn on_status_change(g: &mut CircuitGuard, subject: B256, status: U256) -> Re
         }));
     }
     g.statuses.setter(subject).set(status);
-    g.log(&[topic0!(StatusSynced), subject], &[abi::u256(status)]);
+    log::emit(g.vm(), topic0!(StatusSynced), &[subject], &[w(status)]);
     Ok(())
 }
 

@@ -1,14 +1,13 @@
-//! Every log the guard emits, and the one helper that emits them.
+//! Every log the guard emits.
 //!
 //! The `sol!` declarations are the reference (signature hashes, the exported interface, the
 //! encodings the tests compare with). Every field is one word, or a list of words, so events are
-//! written by [`CircuitGuard::log`] from `topic0!` immediates and words, not by alloy's encoder.
+//! written by `vigil_common::log::emit` from `topic0!` immediates and words, not by alloy's
+//! encoder.
 
-use alloy_primitives::B256;
 use alloy_sol_types::sol;
-use stylus_sdk::prelude::*;
-
-use crate::CircuitGuard;
+/// Two-step ownership's events, declared once with its logic.
+pub use vigil_common::ownable::{OwnershipTransferStarted, OwnershipTransferred};
 
 sol! {
     event ProtocolRegistered(address indexed protocol, address indexed admin);
@@ -33,21 +32,8 @@ sol! {
     event SelectorUnpaused(address indexed protocol, bytes4 indexed selector, address indexed by);
     event Tripped(address indexed protocol, bytes4 indexed selector, uint64 until);
     event StatusSynced(bytes32 indexed subject, uint256 status);
-    event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
-    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
     event RegistrySet(address indexed registry);
     event PauseBoundsSet(uint32 maxPauseDuration, uint32 pauseCooldown);
-}
-
-impl CircuitGuard {
-    /// Emits a log of `topics` (the first is the event's signature hash) and static `data` words.
-    pub(crate) fn log(&self, topics: &[B256], data: &[B256]) {
-        let mut out = alloc::vec::Vec::with_capacity(32 * (topics.len() + data.len()));
-        for word in topics.iter().chain(data) {
-            out.extend_from_slice(word.as_slice());
-        }
-        self.vm().emit_log(&out, topics.len());
-    }
 }
 
 #[cfg(test)]

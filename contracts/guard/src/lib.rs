@@ -41,7 +41,6 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
 
-mod abi;
 pub mod bucket;
 pub mod client;
 pub mod errors;
@@ -68,6 +67,8 @@ use stylus_sdk::{
     },
 };
 
+use vigil_common::ownable::Ownable2Step;
+
 pub use errors::*;
 pub use events::*;
 pub use pause::{DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_COOLDOWN};
@@ -90,11 +91,12 @@ pub struct CircuitGuard {
     /// Protocol -> its configured selectors, for keeping the protocol pause copies in sync.
     configured: StorageMap<Address, StorageVec<StorageFixedBytes<4>>>,
     guardians: StorageMap<Address, StorageMap<Address, StorageBool>>,
-    owner: StorageAddress,
+    /// The guard owner and the proposed next one (two slots).
+    ownership: Ownable2Step,
+    /// The registry, the guardian pause bound and the guardian cooldown share one slot.
+    registry: StorageAddress,
     max_pause: StorageU32,
     pause_cooldown: StorageU32,
-    pending_owner: StorageAddress,
-    registry: StorageAddress,
 }
 
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's

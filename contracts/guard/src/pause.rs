@@ -10,10 +10,9 @@
 
 use alloy_primitives::{Address, FixedBytes};
 use stylus_sdk::prelude::*;
-use vigil_common::topic0;
+use vigil_common::{abi::w, log, topic0};
 
 use crate::{
-    abi,
     errors::*,
     events::{
         PauseBoundsSet, ProtocolPauseSet, ProtocolUnpaused, SelectorPauseSet, SelectorUnpaused,
@@ -38,13 +37,11 @@ pub fn pause_protocol(g: &mut CircuitGuard, protocol: Address, duration: u64) ->
     p.paused_until = p.paused_until.max(end);
     g.set_protocol(protocol, p);
     g.sync_protocol_pause(protocol, p.paused_until);
-    g.log(
-        &[
-            topic0!(ProtocolPauseSet),
-            abi::address(protocol),
-            abi::address(by),
-        ],
-        &[abi::uint(p.paused_until as u64)],
+    log::emit(
+        g.vm(),
+        topic0!(ProtocolPauseSet),
+        &[w(protocol), w(by)],
+        &[w(p.paused_until)],
     );
     Ok(())
 }
@@ -59,12 +56,10 @@ pub fn unpause_protocol(g: &mut CircuitGuard, protocol: Address) -> Result<()> {
     g.set_protocol(protocol, p);
     g.sync_protocol_pause(protocol, 0);
     let by = g.vm().msg_sender();
-    g.log(
-        &[
-            topic0!(ProtocolUnpaused),
-            abi::address(protocol),
-            abi::address(by),
-        ],
+    log::emit(
+        g.vm(),
+        topic0!(ProtocolUnpaused),
+        &[w(protocol), w(by)],
         &[],
     );
     Ok(())
@@ -82,22 +77,19 @@ pub fn pause_selector(
     let by = g.vm().msg_sender();
     let now = g.vm().block_timestamp();
     let end = g.pause_end(protocol, &mut p, by, now, duration)?;
-    let (mut w, new) = g.policy(protocol, &p, selector)?;
-    w.paused_until = if now < w.paused_until as u64 {
-        w.paused_until.max(end)
+    let (mut word, new) = g.policy(protocol, &p, selector)?;
+    word.paused_until = if now < word.paused_until as u64 {
+        word.paused_until.max(end)
     } else {
         end
     };
     g.set_protocol(protocol, p);
-    g.store_policy(protocol, selector, &w, new);
-    g.log(
-        &[
-            topic0!(SelectorPauseSet),
-            abi::address(protocol),
-            abi::bytes4(selector),
-            abi::address(by),
-        ],
-        &[abi::uint(w.paused_until as u64)],
+    g.store_policy(protocol, selector, &word, new);
+    log::emit(
+        g.vm(),
+        topic0!(SelectorPauseSet),
+        &[w(protocol), w(selector), w(by)],
+        &[w(word.paused_until)],
     );
     Ok(())
 }
@@ -111,21 +103,18 @@ pub fn unpause_selector(
     let mut p = g.only_admin(protocol)?;
     let now = g.vm().block_timestamp();
     let key = policy_key(protocol, selector);
-    let mut w = SelectorWord::from_word(g.selectors.get(key));
-    if w.configured() {
-        w.paused_until = 0;
-        g.selectors.setter(key).set(w.to_word());
+    let mut word = SelectorWord::from_word(g.selectors.get(key));
+    if word.configured() {
+        word.paused_until = 0;
+        g.selectors.setter(key).set(word.to_word());
     }
     p.guardian_pause_end = p.guardian_pause_end.min(word::clamp_time(now));
     g.set_protocol(protocol, p);
     let by = g.vm().msg_sender();
-    g.log(
-        &[
-            topic0!(SelectorUnpaused),
-            abi::address(protocol),
-            abi::bytes4(selector),
-            abi::address(by),
-        ],
+    log::emit(
+        g.vm(),
+        topic0!(SelectorUnpaused),
+        &[w(protocol), w(selector), w(by)],
         &[],
     );
     Ok(())
@@ -141,12 +130,11 @@ pub fn set_pause_bounds(
     g.only_owner()?;
     g.max_pause.set(U32::from(max_pause_duration));
     g.pause_cooldown.set(U32::from(pause_cooldown));
-    g.log(
-        &[topic0!(PauseBoundsSet)],
-        &[
-            abi::uint(max_pause_duration as u64),
-            abi::uint(pause_cooldown as u64),
-        ],
+    log::emit(
+        g.vm(),
+        topic0!(PauseBoundsSet),
+        &[],
+        &[w(max_pause_duration), w(pause_cooldown)],
     );
     Ok(())
 }
@@ -201,9 +189,9 @@ impl CircuitGuard {
         let selectors = crate::views::configured_selectors(self, protocol);
         for selector in selectors {
             let key = policy_key(protocol, selector);
-            let mut w = SelectorWord::from_word(self.selectors.get(key));
-            w.protocol_paused_until = paused_until;
-            self.selectors.setter(key).set(w.to_word());
+            let mut word = SelectorWord::from_word(self.selectors.get(key));
+            word.protocol_paused_until = paused_until;
+            self.selectors.setter(key).set(word.to_word());
         }
     }
 }

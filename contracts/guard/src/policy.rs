@@ -6,10 +6,9 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, FixedBytes, B256, U256};
 use stylus_sdk::prelude::*;
-use vigil_common::{topic0, SubjectKind};
+use vigil_common::{abi::w, log, topic0, SubjectKind};
 
 use crate::{
-    abi,
     bucket::{self, Limit, LimitError},
     errors::*,
     events::{AdvisoryTagsSet, ProtocolScreeningSet, RateLimitSet, ScreeningSet},
@@ -32,9 +31,11 @@ pub fn set_protocol_screening(
     let mut p = g.only_admin(protocol)?;
     p.set_screening(screening(mode)?, screen_origin);
     g.set_protocol(protocol, p);
-    g.log(
-        &[topic0!(ProtocolScreeningSet), abi::address(protocol)],
-        &[abi::uint(mode as u64), abi::flag(screen_origin)],
+    log::emit(
+        g.vm(),
+        topic0!(ProtocolScreeningSet),
+        &[w(protocol)],
+        &[w(mode), w(screen_origin)],
     );
     Ok(())
 }
@@ -48,16 +49,14 @@ pub fn set_screening(
 ) -> Result<()> {
     let p = g.only_admin(protocol)?;
     let mode_ = screening(mode)?;
-    let (mut w, new) = g.policy(protocol, &p, selector)?;
-    w.set_screening(mode_, screen_origin);
-    g.store_policy(protocol, selector, &w, new);
-    g.log(
-        &[
-            topic0!(ScreeningSet),
-            abi::address(protocol),
-            abi::bytes4(selector),
-        ],
-        &[abi::uint(mode as u64), abi::flag(screen_origin)],
+    let (mut word, new) = g.policy(protocol, &p, selector)?;
+    word.set_screening(mode_, screen_origin);
+    g.store_policy(protocol, selector, &word, new);
+    log::emit(
+        g.vm(),
+        topic0!(ScreeningSet),
+        &[w(protocol), w(selector)],
+        &[w(mode), w(screen_origin)],
     );
     Ok(())
 }
@@ -96,21 +95,21 @@ pub fn set_rate_limit(
     } else {
         None
     };
-    let (mut w, new) = g.policy(protocol, &p, selector)?;
+    let (mut word, new) = g.policy(protocol, &p, selector)?;
     let effective = match limit {
         Some(limit) => {
-            limit.install(&mut w, now);
+            limit.install(&mut word, now);
             g.trip_cooldowns
                 .setter(policy_key(protocol, selector))
                 .set(U32::from(trip_cooldown));
             limit
         }
         None => {
-            bucket::uninstall(&mut w);
+            bucket::uninstall(&mut word);
             Limit::default()
         }
     };
-    g.store_policy(protocol, selector, &w, new);
+    g.store_policy(protocol, selector, &word, new);
     let cooldown = if effective.trip != 0 {
         trip_cooldown
     } else {
@@ -121,19 +120,17 @@ pub fn set_rate_limit(
     } else {
         U256::ZERO
     };
-    g.log(
+    log::emit(
+        g.vm(),
+        topic0!(RateLimitSet),
+        &[w(protocol), w(selector)],
         &[
-            topic0!(RateLimitSet),
-            abi::address(protocol),
-            abi::bytes4(selector),
-        ],
-        &[
-            abi::flag(enabled),
-            abi::u256(effective.wei(effective.capacity)),
-            abi::u256(effective.wei(effective.refill)),
-            abi::u256(effective.wei(effective.trip.saturating_sub(1))),
-            abi::uint(cooldown as u64),
-            abi::u256(unit),
+            w(enabled),
+            w(effective.wei(effective.capacity)),
+            w(effective.wei(effective.refill)),
+            w(effective.wei(effective.trip.saturating_sub(1))),
+            w(cooldown),
+            w(unit),
         ],
     );
     Ok(())
@@ -160,8 +157,8 @@ pub fn set_advisory_tags(
     {
         return Err(CircuitGuardError::NotAdvisory(NotAdvisory { tag: *tag }));
     }
-    let (mut w, new) = g.policy(protocol, &p, selector)?;
-    w.set_tag_count(tags.len() as u8);
+    let (mut word, new) = g.policy(protocol, &p, selector)?;
+    word.set_tag_count(tags.len() as u8);
     let key = policy_key(protocol, selector);
     let mut stored = g.tags.setter(key);
     for (i, tag) in tags.iter().enumerate() {
@@ -169,15 +166,13 @@ pub fn set_advisory_tags(
             slot.set(*tag);
         }
     }
-    g.store_policy(protocol, selector, &w, new);
-    let mut data = vec![abi::uint(32), abi::uint(tags.len() as u64)];
+    g.store_policy(protocol, selector, &word, new);
+    let mut data = vec![w(32u64), w(tags.len())];
     data.extend_from_slice(&tags);
-    g.log(
-        &[
-            topic0!(AdvisoryTagsSet),
-            abi::address(protocol),
-            abi::bytes4(selector),
-        ],
+    log::emit(
+        g.vm(),
+        topic0!(AdvisoryTagsSet),
+        &[w(protocol), w(selector)],
         &data,
     );
     Ok(())
@@ -192,9 +187,9 @@ impl CircuitGuard {
         p: &ProtocolWord,
         selector: FixedBytes<4>,
     ) -> Result<(SelectorWord, bool)> {
-        let w = SelectorWord::from_word(self.selectors.get(policy_key(protocol, selector)));
-        if w.configured() {
-            return Ok((w, false));
+        let word = SelectorWord::from_word(self.selectors.get(policy_key(protocol, selector)));
+        if word.configured() {
+            return Ok((word, false));
         }
         if self.configured.getter(protocol).len() >= MAX_SELECTORS as usize {
             return Err(CircuitGuardError::TooManySelectors(TooManySelectors {
@@ -213,7 +208,7 @@ impl CircuitGuard {
         &mut self,
         protocol: Address,
         selector: FixedBytes<4>,
-        w: &SelectorWord,
+        word: &SelectorWord,
         new: bool,
     ) {
         if new {
@@ -221,7 +216,7 @@ impl CircuitGuard {
         }
         self.selectors
             .setter(policy_key(protocol, selector))
-            .set(w.to_word());
+            .set(word.to_word());
     }
 }
 

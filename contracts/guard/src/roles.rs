@@ -7,15 +7,11 @@
 
 use alloy_primitives::Address;
 use stylus_sdk::prelude::*;
-use vigil_common::topic0;
+use vigil_common::{abi::w, log, topic0};
 
 use crate::{
-    abi,
     errors::*,
-    events::{
-        AdminChanged, GuardianSet, OwnershipTransferStarted, OwnershipTransferred,
-        ProtocolRegistered, RegistrySet,
-    },
+    events::{AdminChanged, GuardianSet, ProtocolRegistered, RegistrySet},
     pause::{DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_COOLDOWN},
     word::ProtocolWord,
     CircuitGuard, U32,
@@ -27,17 +23,9 @@ pub fn constructor(g: &mut CircuitGuard, owner: Address) -> Result<()> {
     if owner.is_zero() {
         return Err(CircuitGuardError::ZeroAddress(ZeroAddress {}));
     }
-    g.owner.set(owner);
+    g.ownership.init(owner);
     g.max_pause.set(U32::from(DEFAULT_MAX_PAUSE));
     g.pause_cooldown.set(U32::from(DEFAULT_PAUSE_COOLDOWN));
-    g.log(
-        &[
-            topic0!(OwnershipTransferred),
-            abi::address(Address::ZERO),
-            abi::address(owner),
-        ],
-        &[],
-    );
     Ok(())
 }
 
@@ -53,12 +41,10 @@ pub fn register_protocol(g: &mut CircuitGuard, admin: Address) -> Result<()> {
         }));
     }
     g.set_protocol(protocol, ProtocolWord::registered_to(admin));
-    g.log(
-        &[
-            topic0!(ProtocolRegistered),
-            abi::address(protocol),
-            abi::address(admin),
-        ],
+    log::emit(
+        g.vm(),
+        topic0!(ProtocolRegistered),
+        &[w(protocol), w(admin)],
         &[],
     );
     Ok(())
@@ -73,14 +59,7 @@ pub fn set_admin(g: &mut CircuitGuard, protocol: Address, admin: Address) -> Res
     }
     p.admin = admin;
     g.set_protocol(protocol, p);
-    g.log(
-        &[
-            topic0!(AdminChanged),
-            abi::address(protocol),
-            abi::address(admin),
-        ],
-        &[],
-    );
+    log::emit(g.vm(), topic0!(AdminChanged), &[w(protocol), w(admin)], &[]);
     Ok(())
 }
 
@@ -95,51 +74,22 @@ pub fn set_guardian(
         return Err(CircuitGuardError::ZeroAddress(ZeroAddress {}));
     }
     g.guardians.setter(protocol).setter(guardian).set(enabled);
-    g.log(
-        &[
-            topic0!(GuardianSet),
-            abi::address(protocol),
-            abi::address(guardian),
-        ],
-        &[abi::flag(enabled)],
+    log::emit(
+        g.vm(),
+        topic0!(GuardianSet),
+        &[w(protocol), w(guardian)],
+        &[w(enabled)],
     );
     Ok(())
 }
 
 /// Starts a two-step transfer; the zero address cancels a pending one.
 pub fn transfer_ownership(g: &mut CircuitGuard, new_owner: Address) -> Result<()> {
-    let owner = g.only_owner()?;
-    g.pending_owner.set(new_owner);
-    g.log(
-        &[
-            topic0!(OwnershipTransferStarted),
-            abi::address(owner),
-            abi::address(new_owner),
-        ],
-        &[],
-    );
-    Ok(())
+    Ok(g.ownership.transfer_ownership(new_owner)?)
 }
 
 pub fn accept_ownership(g: &mut CircuitGuard) -> Result<()> {
-    let sender = g.vm().msg_sender();
-    if sender.is_zero() || sender != g.pending_owner.get() {
-        return Err(CircuitGuardError::NotPendingOwner(NotPendingOwner {
-            account: sender,
-        }));
-    }
-    let previous_owner = g.owner.get();
-    g.owner.set(sender);
-    g.pending_owner.set(Address::ZERO);
-    g.log(
-        &[
-            topic0!(OwnershipTransferred),
-            abi::address(previous_owner),
-            abi::address(sender),
-        ],
-        &[],
-    );
-    Ok(())
+    Ok(g.ownership.accept_ownership()?)
 }
 
 /// The only account whose `onStatusChange` pushes are accepted. Zero cuts the feed off (for a
@@ -147,7 +97,7 @@ pub fn accept_ownership(g: &mut CircuitGuard) -> Result<()> {
 pub fn set_registry(g: &mut CircuitGuard, registry: Address) -> Result<()> {
     g.only_owner()?;
     g.registry.set(registry);
-    g.log(&[topic0!(RegistrySet), abi::address(registry)], &[]);
+    log::emit(g.vm(), topic0!(RegistrySet), &[w(registry)], &[]);
     Ok(())
 }
 
@@ -180,12 +130,7 @@ impl CircuitGuard {
     }
 
     pub(crate) fn only_owner(&self) -> Result<Address> {
-        let owner = self.owner.get();
-        let account = self.vm().msg_sender();
-        if account != owner {
-            return Err(CircuitGuardError::NotOwner(NotOwner { account }));
-        }
-        Ok(owner)
+        Ok(self.ownership.only_owner()?)
     }
 }
 

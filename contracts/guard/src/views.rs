@@ -73,8 +73,8 @@ sol! {
 
 pub fn guard_config(g: &CircuitGuard) -> GuardConfig {
     GuardConfig {
-        owner: g.owner.get(),
-        pendingOwner: g.pending_owner.get(),
+        owner: g.ownership.owner(),
+        pendingOwner: g.ownership.pending_owner(),
         registry: g.registry.get(),
         maxPauseDuration: g.max_pause.get().saturating_to::<u32>(),
         pauseCooldown: g.pause_cooldown.get().saturating_to::<u32>(),

@@ -183,7 +183,7 @@ impl ProtocolWord {
     pub fn from_word(word: U256) -> Self {
         let b = word.to_be_bytes::<32>();
         Self {
-            admin: crate::abi::word_address(&b),
+            admin: low_address(&b),
             paused_until: u32::from_be_bytes([b[8], b[9], b[10], b[11]]),
             flags: b[7],
             guardian_pause_end: u32::from_be_bytes([b[3], b[4], b[5], b[6]]),
@@ -191,7 +191,7 @@ impl ProtocolWord {
     }
 
     pub fn to_word(&self) -> U256 {
-        let mut b = crate::abi::address(self.admin).0;
+        let mut b = vigil_common::abi::w(self.admin).0;
         [b[8], b[9], b[10], b[11]] = self.paused_until.to_be_bytes();
         b[7] = self.flags;
         [b[3], b[4], b[5], b[6]] = self.guardian_pause_end.to_be_bytes();
@@ -221,6 +221,16 @@ impl ProtocolWord {
     pub fn set_screening(&mut self, mode: Screening, origin: bool) {
         self.flags = REGISTERED | (mode as u8) << MODE_SHIFT | if origin { ORIGIN } else { 0 };
     }
+}
+
+/// The address in the low 20 bytes of a word. Copied with `zip`: no length check, so no panic
+/// site the optimiser must prove away.
+fn low_address(w: &[u8; 32]) -> Address {
+    let mut a = [0u8; 20];
+    for (d, s) in a.iter_mut().zip(&w[12..]) {
+        *d = *s;
+    }
+    Address::new(a)
 }
 
 /// `now + duration` as a stored time, saturating at the end of the 32-bit range.
