@@ -5,6 +5,7 @@
 //! the gas model and where it approximates Nitro.
 
 pub mod artifacts;
+pub mod calls;
 pub mod chain;
 pub mod error;
 pub mod evm;
