@@ -6,7 +6,11 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{address, Address, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use stylus_sdk::testing::TestVM;
-use vigil_common::{subject, Level, Status};
+use vigil_common::{
+    subject,
+    testing::{self, Recorder},
+    Level, Status,
+};
 
 use crate::*;
 
@@ -53,8 +57,11 @@ fn params() -> Params {
 
 struct Env {
     vm: TestVM,
+    /// The registry's host: records every call it makes, so payouts are the transfers themselves.
+    calls: Recorder,
     reg: ThreatRegistry,
-    /// What the contract's ETH balance must be: every payable call adds, every payout subtracts.
+    /// ETH the contract received: every successful payable call adds. What it sent is read from
+    /// `calls`, never from the contract's own figures.
     balance: U256,
 }
 
@@ -62,12 +69,14 @@ impl Env {
     fn new() -> Self {
         let vm = TestVM::default();
         vm.set_block_timestamp(T0);
-        let mut reg = ThreatRegistry::from(&vm);
+        let calls = Recorder::new(vm.clone());
+        let mut reg: ThreatRegistry = calls.contract();
         reg.constructor(OWNER, params()).ok().expect("constructor");
         vm.set_sender(OWNER);
         reg.set_resolver(RESOLVER, true).ok().expect("resolver");
         Self {
             vm,
+            calls,
             reg,
             balance: U256::ZERO,
         }
@@ -101,22 +110,40 @@ impl Env {
         r
     }
 
+    /// Withdraws `who`'s unbonded stake; on success exactly the unbonding amount went to `who`.
     fn withdraw(&mut self, who: Address) -> Result<()> {
-        let before = self.reg.reporter_info(who).unbonding;
+        let unbonding = self.reg.reporter_info(who).unbonding;
         let r = self.as_(who).withdraw();
+        let sent = self.transfers();
         if r.is_ok() {
-            self.balance -= before;
+            assert_eq!(sent, vec![(who, unbonding)], "withdraw's transfer");
+        } else {
+            assert_eq!(sent, vec![], "a failed withdraw sent ETH");
         }
         r
     }
 
+    /// Claims for `who`; returns the amount actually transferred to it.
     fn claim(&mut self, who: Address) -> Result<U256> {
-        let owed = self.reg.claimable(who);
         let r = self.as_(who).claim();
-        r.map(|()| {
-            self.balance -= owed;
-            owed
+        let sent = self.transfers();
+        r.map(|()| match sent[..] {
+            [(to, amount)] if to == who => amount,
+            _ => panic!("claim by {who} sent {sent:?}"),
         })
+    }
+
+    /// The ETH transfers (plain calls with value) made since the last look, as (to, amount).
+    fn transfers(&self) -> Vec<(Address, U256)> {
+        self.calls
+            .take()
+            .into_iter()
+            .filter(|(_, data, value)| data.is_empty() || !value.is_zero())
+            .map(|(to, data, value)| {
+                assert!(data.is_empty(), "ETH sent with calldata to {to}");
+                (to, value)
+            })
+            .collect()
     }
 
     fn warp(&mut self, seconds: u64) {
@@ -157,22 +184,19 @@ impl Env {
         self.reg.status_of(subject)
     }
 
+    /// The contract's sums match the ETH it holds: received less every transfer it made.
     fn assert_balanced(&self) {
         let a = self.reg.accounting();
         assert_eq!(
             a.stakes + a.disputeBonds + a.claimable + a.treasury,
-            self.balance,
+            self.balance - self.calls.value_sent(),
             "balance invariant"
         );
     }
 
+    /// Every `E` logged so far; a log with `E`'s topic that does not decode fails the test.
     fn logs<E: SolEvent>(&self) -> Vec<E> {
-        self.vm
-            .get_emitted_logs()
-            .into_iter()
-            .filter(|(topics, _)| topics.first() == Some(&E::SIGNATURE_HASH))
-            .filter_map(|(topics, data)| E::decode_raw_log(topics, &data).ok())
-            .collect()
+        testing::logs(&self.vm)
     }
 }
 
@@ -1151,14 +1175,44 @@ fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
 
 #[test]
 fn unlinking_the_guard_stops_pushes() {
+    let s = attacker();
+    let push = onStatusChangeCall {
+        subject: s,
+        status: Status {
+            level: Level::Watch,
+            category: 1,
+            severity: 4,
+            flag_id: 1,
+            expiry: T0 + 11 * DAY,
+            score: 10 * ETH,
+            ..Status::default()
+        }
+        .to_word(),
+    }
+    .abi_encode();
+    let refusing = |env: &mut Env| {
+        env.vm
+            .mock_call(GUARD, push.clone(), U256::ZERO, Err(vec![0xde, 0xad]))
+    };
+    // The mock matches the exact push ALICE's report makes to GUARD: while linked, it fails.
+    let mut linked = Env::with_reporters();
+    linked.as_(OWNER).set_guard(GUARD).ok().unwrap();
+    refusing(&mut linked);
+    reverts(
+        linked.submit(ALICE, s),
+        GuardSyncFailed {
+            guard: GUARD,
+            subject: s,
+        },
+    );
+    // Unlinked, the same report goes through and calls nobody.
     let mut env = Env::with_reporters();
     env.as_(OWNER).set_guard(GUARD).ok().unwrap();
     env.as_(OWNER).set_guard(Address::ZERO).ok().unwrap();
-    let calldata_prefix = onStatusChangeCall::SELECTOR.to_vec();
-    // Were the push attempted, a refusing guard would revert; with no guard there is no call.
-    env.vm
-        .mock_call(Address::ZERO, calldata_prefix, U256::ZERO, Err(vec![]));
-    env.submit(ALICE, attacker()).ok().unwrap();
+    refusing(&mut env);
+    env.calls.take();
+    env.submit(ALICE, s).ok().unwrap();
+    assert_eq!(env.calls.take(), vec![], "no push without a guard");
     assert_eq!(
         env.logs::<GuardSet>().last().map(|e| e.guard),
         Some(Address::ZERO)
@@ -1186,7 +1240,7 @@ fn treasury_sweep_is_owner_only() {
     );
     reverts(env.as_(OWNER).sweep_treasury(Address::ZERO), ZeroAddress {});
     env.as_(OWNER).sweep_treasury(OWNER).ok().unwrap();
-    env.balance -= amount;
+    assert_eq!(env.transfers(), vec![(OWNER, amount)]);
     assert_eq!(env.reg.accounting().treasury, U256::ZERO);
     env.assert_balanced();
 }
@@ -1241,7 +1295,7 @@ fn remaining_events_decode_with_their_declarations() {
     assert_eq!((e.account, e.amount), (DAVE, owed));
     let treasury = env.reg.accounting().treasury;
     env.as_(OWNER).sweep_treasury(CAROL).ok().unwrap();
-    env.balance -= treasury;
+    assert_eq!(env.transfers(), vec![(CAROL, treasury)]);
     let e = &env.logs::<TreasurySwept>()[0];
     assert_eq!((e.to, e.amount), (CAROL, treasury));
     env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
