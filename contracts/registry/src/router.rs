@@ -67,6 +67,7 @@ mod tests {
     use alloy_sol_types::SolValue;
     use proptest::prelude::*;
     use vigil_common::{
+        router::Route,
         subject,
         testing::{self, call},
     };
@@ -275,29 +276,85 @@ mod tests {
         assert_eq!(t.send(OWNER, bad_bool), Err(vec![]));
     }
 
+    /// The table routes exactly the functions the `#[public]` impl exports.
+    #[test]
+    fn every_exported_function_is_routed_and_nothing_else() {
+        testing::assert_routes_exactly::<ThreatRegistry>(
+            &routes(),
+            include_str!("../../../interfaces/IThreatRegistry.sol"),
+        );
+        let payable: Vec<&str> = routes()
+            .iter()
+            .filter(|r| r.payable)
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(payable, ["stake", "dispute"]);
+    }
+
+    /// A registry with three warm reporters, a confirmed flag on `attacker()` that DAVE disputes,
+    /// and a pending flag on an advisory: most methods find something to act on.
+    fn busy() -> Twin {
+        let mut t = deployed();
+        for who in [ALICE, BOB, CAROL] {
+            t.send_value(who, eth(10), bare("stake()")).unwrap();
+        }
+        t.warp(DAY);
+        let submit = "submit(bytes32,uint8,uint8,bytes32,uint64)";
+        t.ok(
+            ALICE,
+            call(submit, (attacker(), 1u16, 4u16, B256::ZERO, 10 * DAY)),
+        );
+        for who in [BOB, CAROL] {
+            let corroborate = call("corroborate(bytes32,bytes32)", (attacker(), B256::ZERO));
+            t.ok(who, corroborate);
+        }
+        t.send_value(
+            DAVE,
+            U256::from(ETH / 2),
+            call("dispute(bytes32,bytes32)", (attacker(), B256::ZERO)),
+        )
+        .unwrap();
+        t.ok(BOB, call(submit, (advisory(), 5u16, 2u16, B256::ZERO, DAY)));
+        t
+    }
+
+    fn attacker() -> B256 {
+        subject::address(Address::repeat_byte(0xba))
+    }
+
+    fn advisory() -> B256 {
+        subject::advisory(B256::repeat_byte(0xad))
+    }
+
+    fn pools() -> testing::Pools {
+        testing::Pools {
+            addresses: vec![OWNER, RESOLVER, ALICE, BOB, DAVE, Address::ZERO],
+            words: vec![attacker(), advisory(), subject::address(DAVE), B256::ZERO],
+            selectors: vec![],
+        }
+    }
+
+    fn any_call() -> impl Strategy<Value = (Route, Vec<u8>)> {
+        prop::sample::select(routes())
+            .prop_flat_map(|route| (Just(route.clone()), testing::args(&route, &pools())))
+    }
+
     proptest! {
-        /// Any bytes after a known selector: both routers agree, on result, storage and logs.
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Any routed function with well-formed (sometimes corrupted) arguments, from any role, with
+        /// or without value: both routers agree on result, storage and logs.
         #[test]
-        fn arbitrary_arguments_match_the_sdk_router(
-            method in 0usize..8,
-            body in proptest::collection::vec(any::<u8>(), 0..200),
+        fn any_call_matches_the_sdk_router(
+            (route, args) in any_call(),
+            sender in prop::sample::select(vec![OWNER, RESOLVER, ALICE, BOB, DAVE]),
+            value in prop_oneof![4 => Just(0u128), 1 => Just(ETH / 2), 1 => Just(1u128)],
         ) {
-            let signatures = [
-                "submit(bytes32,uint8,uint8,bytes32,uint64)",
-                "statusOfMany(bytes32[])",
-                "reveal(bytes32,bytes)",
-                "resolve(bytes32,bool,bytes32)",
-                "setResolver(address,bool)",
-                "release(uint32)",
-                "emergencyConfirm(bytes32,uint8,uint8,uint64,bytes32)",
-                "requestUnstake(uint256)",
-            ];
-            let mut t = deployed();
-            let mut input = bare(signatures[method]);
-            input.extend(body);
+            let mut t = busy();
+            let mut input = route.selector.to_be_bytes().to_vec();
+            input.extend(args);
             // Each send asserts that both routers agree; whether the call succeeds is irrelevant.
-            let _ = t.send(OWNER, input.clone());
-            let _ = t.send(RESOLVER, input);
+            let _ = t.send_value(sender, U256::from(value), input);
         }
     }
 }
