@@ -25,7 +25,7 @@ interface IThreatRegistry {
 
     function dispute(bytes32 subject, bytes32 evidence) external payable;
 
-    function release(uint32 flag_id) external;
+    function release(uint32 flagId) external;
 
     function resolve(bytes32 subject, bool upheld, bytes32 rationale) external;
 
@@ -33,7 +33,7 @@ interface IThreatRegistry {
 
     function emergencyRemove(bytes32 subject, bytes32 rationale) external;
 
-    function transferOwnership(address new_owner) external;
+    function transferOwnership(address newOwner) external;
 
     function acceptOwnership() external;
 
@@ -59,21 +59,21 @@ interface IThreatRegistry {
 
     function statusOfMany(bytes32[] memory subjects) external view returns (SubjectStatus[] memory);
 
-    function flagInfo(uint32 flag_id) external view returns (FlagInfo memory);
+    function flagInfo(uint32 flagId) external view returns (FlagInfo memory);
 
     function reporterInfo(address reporter) external view returns (ReporterInfo memory);
 
     function paramsAt(uint32 version) external view returns (Params memory);
 
-    function pendingParams() external view returns (Params memory, uint64);
+    function pendingParams() external view returns (PendingParams memory);
 
-    function config() external view returns (address, address, address, bool, uint32, uint32);
+    function config() external view returns (RegistryConfig memory);
 
     function isResolver(address account) external view returns (bool);
 
     function claimable(address account) external view returns (uint256);
 
-    function accounting() external view returns (uint256, uint256, uint256, uint256);
+    function accounting() external view returns (Accounting memory);
 
     error Unauthorized(address);
 
@@ -150,4 +150,10 @@ interface IThreatRegistry {
     struct ReporterInfo {uint256 stake;uint256 locked;uint256 warming;uint64 warmAt;uint256 unbonding;uint64 unbondAt;uint32 reputation;uint256 weight;}
 
     struct Params {uint256 minStake;uint256 stakeCap;uint64 stakeWarmup;uint64 unbondingDelay;uint256 reportBond;uint256 disputeBond;uint256 watchScore;uint256 confirmScore;uint8 minReporters;uint8 maxReporters;uint64 maxTtl;uint16 disputerShareBps;uint64 paramsDelay;}
+
+    struct PendingParams {Params params;uint64 eta;}
+
+    struct RegistryConfig {address owner;address pendingOwner;address guard;bool submissionsPaused;uint32 paramsVersion;uint32 flagCount;}
+
+    struct Accounting {uint256 stakes;uint256 disputeBonds;uint256 claimable;uint256 treasury;}
 }

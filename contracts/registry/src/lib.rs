@@ -138,17 +138,17 @@ impl ThreatRegistry {
         flags::reveal(self, subject, details)
     }
 
-    /// Releases the bonds of a flag that ended without a resolution (anyone may call it).
-    pub fn release(&mut self, flagId: u32) -> Result<()> {
-        flags::release(self, flagId)
-    }
-
-    // ---- disputes ------------------------------------------------------------------------
+    // ---- disputes, and the release of flags that ended without one ---------------------
 
     /// Disputes the live flag on `subject`, posting exactly its `disputeBond`.
     #[payable]
     pub fn dispute(&mut self, subject: B256, evidence: B256) -> Result<()> {
         disputes::dispute(self, subject, evidence)
+    }
+
+    /// Releases the bonds of a flag that ended without a resolution (anyone may call it).
+    pub fn release(&mut self, flagId: u32) -> Result<()> {
+        flags::release(self, flagId)
     }
 
     /// Resolver only: decides the open dispute on `subject`.
