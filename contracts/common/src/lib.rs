@@ -7,7 +7,8 @@
 //!
 //! And one pattern per concern, so both contracts read alike: [`abi`] (argument readers, return
 //! encoders, the revert encoder), [`log`] (the event emitter), [`router`] (the `router!` table and
-//! `entrypoint!`), [`ownable`] (two-step ownership). With the `testing` feature, [`testing`] holds
+//! `entrypoint!`), [`ownable`] (two-step ownership), [`export`] (the published Solidity interface:
+//! events, named errors and NatSpec added to the SDK's export). With the `testing` feature, [`testing`] holds
 //! the twin-router harness the contracts' tests share.
 
 #![no_std]
@@ -16,6 +17,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod abi;
+pub mod export;
 pub mod log;
 pub mod ownable;
 pub mod router;

@@ -52,12 +52,14 @@
 // `#[storage]` expands to code that names `vec!` and `Vec`.
 use alloc::{vec, vec::Vec};
 use alloy_primitives::Address;
-use alloy_sol_types::sol;
 use stylus_sdk::{prelude::*, storage::StorageAddress};
 
 use crate::{abi::w, log, topic0};
 
-sol! {
+crate::sol_items! {
+    /// The two events, for the exported interface.
+    pub const EVENTS;
+
     /// `owner` proposed `pendingOwner`; it becomes owner when it calls `acceptOwnership`.
     event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
     /// Ownership moved (from the zero address at construction).

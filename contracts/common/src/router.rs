@@ -20,6 +20,8 @@
 //!     constructor(owner: Address) => c.constructor(owner)?;
 //!     // CONST = solidityName(arg: RustType, ...) [payable] => call;
 //!     // `?` propagates the method's typed error; the value is ABI-encoded by its `Encode`.
+//!     // Doc comments are the function's NatSpec in the exported interface (`DOCS`).
+//!     /// Adds the sent ETH to the caller's balance.
 //!     DEPOSIT = deposit() payable => c.deposit()?;
 //!     SET_LIMIT = setLimit(who: Address, limit: U256) => c.set_limit(who, limit)?;
 //!     LIMIT_OF = limitOf(who: Address) => c.limit_of(who);
@@ -91,7 +93,7 @@ macro_rules! router {
         $(#[$meta:meta])*
         $vis:vis fn $route:ident($c:ident: &mut $Contract:ty) -> $Error:ty;
         constructor($($carg:ident: $cty:ty),* $(,)?) => $cbody:expr;
-        $($NAME:ident = $sol:ident($($arg:ident: $ty:ty),* $(,)?) $($payable:ident)? => $body:expr;)*
+        $($(#[doc = $doc:literal])* $NAME:ident = $sol:ident($($arg:ident: $ty:ty),* $(,)?) $($payable:ident)? => $body:expr;)*
     ) => {
         $(const $NAME: u32 = u32::from_be_bytes(
             $crate::__private::stylus_sdk::function_selector!(stringify!($sol) $(, $ty)*)
@@ -129,6 +131,10 @@ macro_rules! router {
             };
             result.map_err(Into::into)
         }
+
+        /// Each function's NatSpec (the table's doc comments), for the exported interface.
+        #[allow(dead_code)]
+        pub const DOCS: $crate::export::FunctionDocs = &[$((stringify!($sol), &[$($doc),*])),*];
 
         /// Every routed function (the constructor aside), in table order.
         #[cfg(test)]
