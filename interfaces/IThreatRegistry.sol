@@ -7,123 +7,216 @@
 pragma solidity ^0.8.23;
 
 interface IThreatRegistry {
+    /// Adds the sent ETH to the caller's stake. It counts toward weight after `stakeWarmup`; a
+    /// top-up restarts the warm-up of stake that has not warmed yet.
     function stake() external payable;
 
+    /// Starts unbonding `amount` of the caller's free stake (not bonded to open flags). A second
+    /// request adds to the amount and restarts the delay for all of it.
     function requestUnstake(uint256 amount) external;
 
+    /// Pays out the caller's unbonded stake once `unbondingDelay` has passed.
     function withdraw() external;
 
+    /// Pays out everything credited to the caller: dispute refunds and rewards, reporter shares.
     function claim() external;
 
+    /// Opens a flag on `subject`, bonding `reportBond` of the caller's stake; returns its id. Fails
+    /// if the subject has a live flag (corroborate it instead) or an unresolved dispute.
     function submit(bytes32 subject, uint8 category, uint8 severity, bytes32 evidence, uint64 ttl) external returns (uint32);
 
+    /// Adds the caller's weight to the live flag on `subject`, once per reporter, bonding
+    /// `reportBond` under the flag's rules. Corroboration continues during a dispute.
     function corroborate(bytes32 subject, bytes32 evidence) external;
 
+    /// Extends a live flag by its time to live from now. Only its reporters may renew.
     function renew(bytes32 subject) external;
 
+    /// Publishes the details behind an advisory whose flag committed to `keccak256(details)`.
     function reveal(bytes32 subject, bytes calldata details) external;
 
+    /// Disputes the live flag on `subject`, posting exactly the flag's `disputeBond`. The flag
+    /// keeps its effect until a resolver decides.
     function dispute(bytes32 subject, bytes32 evidence) external payable;
 
+    /// Releases the bonds of a flag that ended without a resolution. Anyone may call it; reporters
+    /// of a flag that reached confirmation gain reputation.
     function release(uint32 flagId) external;
 
+    /// Resolver only: decides the open dispute on `subject`. Upheld: confirmed for good, reporters
+    /// get their bonds, reputation and the disputer's bond. Rejected: removed, reporters' bonds are
+    /// slashed and split between the disputer and the treasury.
     function resolve(bytes32 subject, bool upheld, bytes32 rationale) external;
 
+    /// Resolver only: confirms `subject` at once (a live flag is settled as if upheld, otherwise a
+    /// reporter-less flag is created); returns the flag's id.
     function emergencyConfirm(bytes32 subject, uint8 category, uint8 severity, uint64 ttl, bytes32 rationale) external returns (uint32);
 
+    /// Resolver only: removes the live flag on `subject` at once; bonds are released unslashed and
+    /// an open dispute's bond is refunded.
     function emergencyRemove(bytes32 subject, bytes32 rationale) external;
 
+    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
     function transferOwnership(address newOwner) external;
 
+    /// The proposed owner takes over.
     function acceptOwnership() external;
 
+    /// Owner only: enables or disables a resolver.
     function setResolver(address account, bool enabled) external;
 
+    /// Owner only: links the guard that receives every status change; zero unlinks it.
     function setGuard(address guard) external;
 
+    /// Owner only: stops or resumes new reports (submit, corroborate); everything else keeps working.
     function setSubmissionsPaused(bool paused) external;
 
+    /// Owner only: schedules new parameters, applicable after the current `paramsDelay`;
+    /// scheduling again replaces them and restarts the delay.
     function scheduleParams(Params params) external;
 
+    /// Owner only: drops the scheduled parameters.
     function cancelParams() external;
 
+    /// Applies the scheduled parameters once due; returns the new version. Anyone may call it.
     function applyParams() external returns (uint32);
 
+    /// Owner only: sends the slashed funds accrued to the treasury to `to`.
     function sweepTreasury(address to) external;
 
+    /// True while `account` has a confirmed, unexpired flag (one storage read).
     function isFlagged(address account) external view returns (bool);
 
+    /// Same as `isFlagged`, for consumers of the Chainalysis sanctions-oracle interface.
     function isSanctioned(address account) external view returns (bool);
 
+    /// A subject's status; `level` is as of this block (an expired flag reads 5).
     function statusOf(bytes32 subject) external view returns (SubjectStatus memory);
 
+    /// `statusOf` for up to 256 subjects.
     function statusOfMany(bytes32[] memory subjects) external view returns (SubjectStatus[] memory);
 
+    /// One flag's record.
     function flagInfo(uint32 flagId) external view returns (FlagInfo memory);
 
+    /// A reporter's stake and standing.
     function reporterInfo(address reporter) external view returns (ReporterInfo memory);
 
+    /// The parameters of `version` (a flag's `rulesVersion`); 0 means current.
     function paramsAt(uint32 version) external view returns (Params memory);
 
+    /// The scheduled parameters and when they may apply (eta 0: none).
     function pendingParams() external view returns (PendingParams memory);
 
+    /// Registry-wide settings.
     function config() external view returns (RegistryConfig memory);
 
     function isResolver(address account) external view returns (bool);
 
+    /// ETH credited to `account`, to be claimed.
     function claimable(address account) external view returns (uint256);
 
+    /// The four sums whose total equals the contract's balance.
     function accounting() external view returns (Accounting memory);
 
-    error Unauthorized(address);
+    event Staked(address indexed reporter, uint256 amount, uint256 stake, uint64 warmUntil);
+
+    event UnstakeRequested(address indexed reporter, uint256 amount, uint256 unbonding, uint64 unbondAt);
+
+    event Withdrawn(address indexed reporter, uint256 amount);
+
+    event Claimed(address indexed account, uint256 amount);
+
+    event FlagSubmitted(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 category, uint8 severity, bytes32 evidence, uint64 expiry, uint32 rulesVersion, uint256 weight, uint256 bond);
+
+    event FlagCorroborated(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, bytes32 evidence, uint256 weight, uint256 bond);
+
+    event FlagRenewed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint64 expiry);
+
+    event StatusChanged(bytes32 indexed subject, uint32 indexed flagId, uint256 status);
+
+    event Disputed(bytes32 indexed subject, uint32 indexed flagId, address indexed disputer, bytes32 evidence, uint256 bond);
+
+    event DisputeResolved(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool upheld, bytes32 rationale, uint256 slashed, uint256 toDisputer, uint256 toReporters, uint256 toTreasury);
+
+    event ReporterSettled(uint32 indexed flagId, address indexed reporter, uint256 slashed, uint256 released, uint32 reputation);
+
+    event EmergencyAction(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool confirmed, bytes32 rationale);
+
+    event BondsReleased(uint32 indexed flagId, uint256 perReporter, uint256 reporters);
+
+    event AdvisoryRevealed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, bytes details);
+
+    event ResolverSet(address indexed account, bool enabled);
+
+    event GuardSet(address indexed guard);
+
+    event SubmissionsPausedSet(bool paused);
+
+    event ParamsScheduled(uint32 indexed version, uint64 eta);
+
+    event ParamsCancelled(uint32 indexed version);
+
+    event ParamsApplied(uint32 indexed version);
+
+    event TreasurySwept(address indexed to, uint256 amount);
+
+    /// `owner` proposed `pendingOwner`; it becomes owner when it calls `acceptOwnership`.
+    event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
+
+    /// Ownership moved (from the zero address at construction).
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+
+    error Unauthorized(address account);
 
     error ZeroAddress();
 
     error ZeroAmount();
 
-    error InvalidSubject(bytes32);
+    error InvalidSubject(bytes32 subject);
 
-    error InvalidCategory(uint8);
+    error InvalidCategory(uint8 category);
 
-    error InvalidSeverity(uint8);
+    error InvalidSeverity(uint8 severity);
 
-    error InvalidTtl(uint64, uint64);
+    error InvalidTtl(uint64 ttl, uint64 max);
 
-    error InvalidParams(uint8);
+    /// `field` is the index of the offending field in `Params` (0 = minStake ... 12 = paramsDelay).
+    error InvalidParams(uint8 field);
 
     error SubmissionsPaused();
 
-    error FlagExists(bytes32, uint32);
+    error FlagExists(bytes32 subject, uint32 flagId);
 
-    error NoLiveFlag(bytes32);
+    error NoLiveFlag(bytes32 subject);
 
-    error UnknownFlag(uint32);
+    error UnknownFlag(uint32 flagId);
 
-    error FlagFinal(bytes32);
+    error FlagFinal(bytes32 subject);
 
-    error SubjectInDispute(bytes32);
+    error SubjectInDispute(bytes32 subject);
 
-    error AlreadyReported(bytes32, address);
+    error AlreadyReported(bytes32 subject, address reporter);
 
-    error TooManyReporters(bytes32, uint8);
+    error TooManyReporters(bytes32 subject, uint8 max);
 
-    error NotAReporter(bytes32, address);
+    error NotAReporter(bytes32 subject, address account);
 
-    error InsufficientStake(uint256, uint256);
+    error InsufficientStake(uint256 available, uint256 required);
 
-    error NoReputation(address);
+    error NoReputation(address reporter);
 
-    error WrongBond(uint256, uint256);
+    error WrongBond(uint256 expected, uint256 sent);
 
-    error AlreadyDisputed(bytes32);
+    error AlreadyDisputed(bytes32 subject);
 
-    error NotDisputed(bytes32);
+    error NotDisputed(bytes32 subject);
 
-    error FlagStillLive(uint32, uint64);
+    error FlagStillLive(uint32 flagId, uint64 expiry);
 
-    error AlreadySettled(uint32);
+    error AlreadySettled(uint32 flagId);
 
-    error StillUnbonding(uint64);
+    error StillUnbonding(uint64 until);
 
     error NothingToWithdraw();
 
@@ -131,17 +224,17 @@ interface IThreatRegistry {
 
     error NoPendingParams();
 
-    error ParamsNotReady(uint64);
+    error ParamsNotReady(uint64 eta);
 
-    error BatchTooLarge(uint256, uint256);
+    error BatchTooLarge(uint256 length, uint256 max);
 
-    error RevealMismatch(bytes32, bytes32);
+    error RevealMismatch(bytes32 subject, bytes32 evidence);
 
     error AmountOverflow();
 
-    error TransferFailed(address, uint256);
+    error TransferFailed(address to, uint256 amount);
 
-    error GuardSyncFailed(address, bytes32);
+    error GuardSyncFailed(address guard, bytes32 subject);
 
     struct SubjectStatus {uint8 level;bool disputed;bool finalized;uint8 category;uint8 severity;uint32 flagId;uint64 expiry;uint128 score;}
 

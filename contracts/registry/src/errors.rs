@@ -1,14 +1,13 @@
 //! Every revert the registry produces, as one typed enum with one encoder.
 //!
-//! The `sol!` declarations are the reference: selectors, the exported interface, and the encodings
-//! the tests compare with. Every error has only one-word fields, so [`RegistryError`] is encoded by
-//! `vigil_common::abi::revert` instead of alloy's per-error encoders (~150 bytes of wasm each, paid
-//! on every call).
+//! The declarations are the reference: selectors, the exported interface (with their names and
+//! NatSpec, through `sol_items!`), and the encodings the tests compare with. Every error has only
+//! one-word fields, so [`RegistryError`] is encoded by `vigil_common::abi::revert` instead of
+//! alloy's per-error encoders (~150 bytes of wasm each, paid on every call).
 
 #[cfg(not(feature = "export-abi"))]
 use alloc::vec::Vec;
 
-use alloy_sol_types::sol;
 #[cfg(not(feature = "export-abi"))]
 use alloy_sol_types::SolError;
 #[cfg(feature = "export-abi")]
@@ -17,7 +16,9 @@ use stylus_sdk::prelude::*;
 use vigil_common::abi::{revert, w};
 use vigil_common::ownable::OwnershipError;
 
-sol! {
+vigil_common::sol_items! {
+    pub const ERRORS;
+
     // Access control.
     error Unauthorized(address account);
 

@@ -1,14 +1,14 @@
 //! Every log the registry emits. Events carry every actor, amount and evidence/rationale hash, so an
 //! indexer can rebuild the whole state from logs alone.
 //!
-//! The `sol!` declarations are the reference (signature hashes, the encodings the tests decode
-//! with); the logs are written by `vigil_common::log::emit` from `topic0!` immediates and words.
-
-use alloy_sol_types::sol;
+//! The declarations are the reference (signature hashes, the exported interface, the encodings
+//! the tests decode with); the logs are written by `vigil_common::log::emit` from `topic0!` immediates and words.
 
 pub use vigil_common::ownable::{OwnershipTransferStarted, OwnershipTransferred};
 
-sol! {
+vigil_common::sol_items! {
+    pub const EVENTS;
+
     event Staked(address indexed reporter, uint256 amount, uint256 stake, uint64 warmUntil);
     event UnstakeRequested(address indexed reporter, uint256 amount, uint256 unbonding, uint64 unbondAt);
     event Withdrawn(address indexed reporter, uint256 amount);

@@ -44,8 +44,7 @@ pub mod flags;
 pub mod governance;
 pub mod math;
 pub mod params;
-#[cfg(any(test, target_arch = "wasm32"))]
-mod router;
+pub mod router;
 pub mod staking;
 pub mod storage;
 pub mod types;

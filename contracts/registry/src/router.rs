@@ -1,4 +1,5 @@
-//! The program's entrypoint and ABI router, written by hand.
+//! The program's entrypoint and ABI router, generated from one table. The table's doc comments are
+//! the functions' NatSpec in the exported interface.
 //!
 //! The SDK's router instantiates alloy's generic decoder and encoder per method signature; for
 //! this contract's 36 methods that was over a third of the wasm and pushed the deployable form past
@@ -17,43 +18,87 @@ vigil_common::router! {
     /// Runs one message against the registry exactly as the SDK's router would.
     pub fn route(r: &mut ThreatRegistry) -> crate::RegistryError;
     constructor(owner: Address, params: Params) => r.constructor(owner, params)?;
+    /// Adds the sent ETH to the caller's stake. It counts toward weight after `stakeWarmup`; a
+    /// top-up restarts the warm-up of stake that has not warmed yet.
     STAKE = stake() payable => r.stake()?;
+    /// Starts unbonding `amount` of the caller's free stake (not bonded to open flags). A second
+    /// request adds to the amount and restarts the delay for all of it.
     REQUEST_UNSTAKE = requestUnstake(amount: U256) => r.request_unstake(amount)?;
+    /// Pays out the caller's unbonded stake once `unbondingDelay` has passed.
     WITHDRAW = withdraw() => r.withdraw()?;
+    /// Pays out everything credited to the caller: dispute refunds and rewards, reporter shares.
     CLAIM = claim() => r.claim()?;
+    /// Opens a flag on `subject`, bonding `reportBond` of the caller's stake; returns its id. Fails
+    /// if the subject has a live flag (corroborate it instead) or an unresolved dispute.
     SUBMIT = submit(subject: B256, category: u8, severity: u8, evidence: B256, ttl: u64)
         => r.submit(subject, category, severity, evidence, ttl)?;
+    /// Adds the caller's weight to the live flag on `subject`, once per reporter, bonding
+    /// `reportBond` under the flag's rules. Corroboration continues during a dispute.
     CORROBORATE = corroborate(subject: B256, evidence: B256) => r.corroborate(subject, evidence)?;
+    /// Extends a live flag by its time to live from now. Only its reporters may renew.
     RENEW = renew(subject: B256) => r.renew(subject)?;
+    /// Publishes the details behind an advisory whose flag committed to `keccak256(details)`.
     REVEAL = reveal(subject: B256, details: Bytes) => r.reveal(subject, details)?;
+    /// Disputes the live flag on `subject`, posting exactly the flag's `disputeBond`. The flag
+    /// keeps its effect until a resolver decides.
     DISPUTE = dispute(subject: B256, evidence: B256) payable => r.dispute(subject, evidence)?;
+    /// Releases the bonds of a flag that ended without a resolution. Anyone may call it; reporters
+    /// of a flag that reached confirmation gain reputation.
     RELEASE = release(flag_id: u32) => r.release(flag_id)?;
+    /// Resolver only: decides the open dispute on `subject`. Upheld: confirmed for good, reporters
+    /// get their bonds, reputation and the disputer's bond. Rejected: removed, reporters' bonds are
+    /// slashed and split between the disputer and the treasury.
     RESOLVE = resolve(subject: B256, upheld: bool, rationale: B256)
         => r.resolve(subject, upheld, rationale)?;
+    /// Resolver only: confirms `subject` at once (a live flag is settled as if upheld, otherwise a
+    /// reporter-less flag is created); returns the flag's id.
     EMERGENCY_CONFIRM = emergencyConfirm(subject: B256, category: u8, severity: u8, ttl: u64, rationale: B256)
         => r.emergency_confirm(subject, category, severity, ttl, rationale)?;
+    /// Resolver only: removes the live flag on `subject` at once; bonds are released unslashed and
+    /// an open dispute's bond is refunded.
     EMERGENCY_REMOVE = emergencyRemove(subject: B256, rationale: B256)
         => r.emergency_remove(subject, rationale)?;
+    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
     TRANSFER_OWNERSHIP = transferOwnership(new_owner: Address) => r.transfer_ownership(new_owner)?;
+    /// The proposed owner takes over.
     ACCEPT_OWNERSHIP = acceptOwnership() => r.accept_ownership()?;
+    /// Owner only: enables or disables a resolver.
     SET_RESOLVER = setResolver(account: Address, enabled: bool) => r.set_resolver(account, enabled)?;
+    /// Owner only: links the guard that receives every status change; zero unlinks it.
     SET_GUARD = setGuard(guard: Address) => r.set_guard(guard)?;
+    /// Owner only: stops or resumes new reports (submit, corroborate); everything else keeps working.
     SET_SUBMISSIONS_PAUSED = setSubmissionsPaused(paused: bool) => r.set_submissions_paused(paused)?;
+    /// Owner only: schedules new parameters, applicable after the current `paramsDelay`;
+    /// scheduling again replaces them and restarts the delay.
     SCHEDULE_PARAMS = scheduleParams(params: Params) => r.schedule_params(params)?;
+    /// Owner only: drops the scheduled parameters.
     CANCEL_PARAMS = cancelParams() => r.cancel_params()?;
+    /// Applies the scheduled parameters once due; returns the new version. Anyone may call it.
     APPLY_PARAMS = applyParams() => r.apply_params()?;
+    /// Owner only: sends the slashed funds accrued to the treasury to `to`.
     SWEEP_TREASURY = sweepTreasury(to: Address) => r.sweep_treasury(to)?;
+    /// True while `account` has a confirmed, unexpired flag (one storage read).
     IS_FLAGGED = isFlagged(account: Address) => r.is_flagged(account);
+    /// Same as `isFlagged`, for consumers of the Chainalysis sanctions-oracle interface.
     IS_SANCTIONED = isSanctioned(account: Address) => r.is_sanctioned(account);
+    /// A subject's status; `level` is as of this block (an expired flag reads 5).
     STATUS_OF = statusOf(subject: B256) => r.status_of(subject);
+    /// `statusOf` for up to 256 subjects.
     STATUS_OF_MANY = statusOfMany(subjects: Vec<B256>) => r.status_of_many(subjects)?;
+    /// One flag's record.
     FLAG_INFO = flagInfo(flag_id: u32) => r.flag_info(flag_id)?;
+    /// A reporter's stake and standing.
     REPORTER_INFO = reporterInfo(reporter: Address) => r.reporter_info(reporter);
+    /// The parameters of `version` (a flag's `rulesVersion`); 0 means current.
     PARAMS_AT = paramsAt(version: u32) => r.params_at(version)?;
+    /// The scheduled parameters and when they may apply (eta 0: none).
     PENDING_PARAMS = pendingParams() => r.pending_params();
+    /// Registry-wide settings.
     CONFIG = config() => r.config();
     IS_RESOLVER = isResolver(account: Address) => r.is_resolver(account);
+    /// ETH credited to `account`, to be claimed.
     CLAIMABLE = claimable(account: Address) => r.claimable(account);
+    /// The four sums whose total equals the contract's balance.
     ACCOUNTING = accounting() => r.accounting();
 }
 
