@@ -107,11 +107,9 @@ pub fn interface(
                 .unwrap_or_else(|| panic!("error {name} has no sol_items! declaration"));
             out += &errors_left.remove(at).render();
             continue;
-        } else if member.starts_with("struct ") || member.starts_with('}') {
-            if !events_done {
-                out += &section(events);
-                events_done = true;
-            }
+        } else if (member.starts_with("struct ") || member.starts_with('}')) && !events_done {
+            out += &section(events);
+            events_done = true;
         }
         out += line;
     }
