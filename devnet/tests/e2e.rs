@@ -55,7 +55,7 @@ fn confirmed_attacker_is_blocked_in_the_confirming_block() {
 
     // The link is in place both ways and the vault registered itself from its constructor.
     let config = w.read(registry, &IThreatRegistry::configCall {});
-    assert_eq!((config._0, config._2), (OWNER, guard));
+    assert_eq!((config.owner, config.guard), (OWNER, guard));
     let gconfig = w.read(guard, &ICircuitGuard::guardConfigCall {});
     assert_eq!((gconfig._0, gconfig._2), (GUARD_OWNER, registry));
     let info = w.read(guard, &ICircuitGuard::protocolInfoCall { protocol: vault });
@@ -874,10 +874,13 @@ fn false_flag_dispute_rejected_pays_victim_and_slashes_reporters() {
     );
     let acc = w.read(registry, &IThreatRegistry::accountingCall {});
     assert_eq!(
-        (acc._0, acc._1, acc._2, acc._3),
+        (acc.stakes, acc.disputeBonds, acc.claimable, acc.treasury),
         (eth(30) - deci_eth(3), U256::ZERO, owed, centi_eth(15))
     );
-    assert_eq!(w.chain.balance(registry), acc._0 + acc._1 + acc._2 + acc._3);
+    assert_eq!(
+        w.chain.balance(registry),
+        acc.stakes + acc.disputeBonds + acc.claimable + acc.treasury
+    );
 
     // The disputer pulls its payment: 1 - 0.5 + 0.65 = 1.15 ETH.
     w.ok(USER, registry, &IThreatRegistry::claimCall {});
@@ -914,7 +917,7 @@ fn false_flag_dispute_rejected_pays_victim_and_slashes_reporters() {
     assert_eq!(w.chain.balance(registry), U256::ZERO);
     let acc = w.read(registry, &IThreatRegistry::accountingCall {});
     assert_eq!(
-        (acc._0, acc._1, acc._2, acc._3),
+        (acc.stakes, acc.disputeBonds, acc.claimable, acc.treasury),
         (U256::ZERO, U256::ZERO, U256::ZERO, U256::ZERO)
     );
     // Conservation: 3 x 100 (reporters) + 1 (victim) in, all of it still out there.
@@ -980,8 +983,15 @@ fn self_dispute_loses_money() {
     let after = w.chain.balance(reporter) + stake(&mut w);
     assert_eq!(before - after, centi_eth(5), "lost half its slashed bond");
     let acc = w.read(registry, &IThreatRegistry::accountingCall {});
-    assert_eq!(acc._3, centi_eth(5), "the other half went to the treasury");
-    assert_eq!(w.chain.balance(registry), acc._0 + acc._1 + acc._2 + acc._3);
+    assert_eq!(
+        acc.treasury,
+        centi_eth(5),
+        "the other half went to the treasury"
+    );
+    assert_eq!(
+        w.chain.balance(registry),
+        acc.stakes + acc.disputeBonds + acc.claimable + acc.treasury
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1023,7 +1033,7 @@ fn fingerprint(w: &mut World) -> Vec<(String, Bytes)> {
         (
             "flagInfo",
             registry,
-            IThreatRegistry::flagInfoCall { flag_id: 1 }.abi_encode(),
+            IThreatRegistry::flagInfoCall { flagId: 1 }.abi_encode(),
         ),
         (
             "reporterInfo",
