@@ -282,3 +282,6 @@ impl ThreatRegistry {
         self.treasury.set(total);
     }
 }
+
+#[cfg(test)]
+mod tests;

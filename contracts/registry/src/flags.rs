@@ -335,3 +335,6 @@ pub(crate) fn validate_ttl(ttl: u64, max: u64) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

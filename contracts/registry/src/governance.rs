@@ -134,3 +134,6 @@ impl ThreatRegistry {
         Ok(who)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -198,3 +198,6 @@ pub(crate) fn report_weight(r: &Reporter, cap: u128, now: u64) -> u128 {
     );
     math::weight(warm, cap, r.reputation.get().to::<u32>())
 }
+
+#[cfg(test)]
+mod tests;
