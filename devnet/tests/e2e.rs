@@ -243,10 +243,7 @@ fn a_refused_push_reverts_the_confirmation() {
     assert_reverted(
         &r,
         "confirmation with the feed cut",
-        &error_data(IThreatRegistry::GuardSyncFailed {
-            _0: guard,
-            _1: subject,
-        }),
+        &error_data(IThreatRegistry::GuardSyncFailed { guard, subject }),
     );
     assert_eq!(w.status(subject), before);
     assert!(!w.read(
@@ -681,7 +678,7 @@ fn confirmed_advisory_pauses_tagged_selector_until_removed() {
     assert_reverted(
         &r,
         "emergencyConfirm by a stranger",
-        &error_data(IThreatRegistry::Unauthorized(ATTACKER)),
+        &error_data(IThreatRegistry::Unauthorized { account: ATTACKER }),
     );
 
     // The SEAL-911 path: a resolver confirms the advisory; the push pauses withdraw for everyone.
@@ -797,8 +794,8 @@ fn false_flag_dispute_rejected_pays_victim_and_slashes_reporters() {
         &wrong,
         "dispute with a wrong bond",
         &error_data(IThreatRegistry::WrongBond {
-            _0: deci_eth(5),
-            _1: deci_eth(4),
+            expected: deci_eth(5),
+            sent: deci_eth(4),
         }),
     );
     assert_eq!(w.chain.balance(USER), eth(1));
@@ -832,7 +829,7 @@ fn false_flag_dispute_rejected_pays_victim_and_slashes_reporters() {
     assert_reverted(
         &w.send(USER, registry, &resolve),
         "resolve by the disputer",
-        &error_data(IThreatRegistry::Unauthorized(USER)),
+        &error_data(IThreatRegistry::Unauthorized { account: USER }),
     );
     let r = w.ok(RESOLVER, registry, &resolve);
     // The removal reached the guard in the same transaction: the victim is unblocked at once.
@@ -1265,8 +1262,8 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             status_of_many(257),
             U256::ZERO,
             error_data(IThreatRegistry::BatchTooLarge {
-                _0: U256::from(257),
-                _1: U256::from(256),
+                length: U256::from(257),
+                max: U256::from(256),
             }),
         ),
         (
@@ -1371,8 +1368,8 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             .abi_encode(),
             deci_eth(3),
             error_data(IThreatRegistry::WrongBond {
-                _0: deci_eth(5),
-                _1: deci_eth(3),
+                expected: deci_eth(5),
+                sent: deci_eth(3),
             }),
         ),
         (
