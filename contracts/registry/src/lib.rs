@@ -74,7 +74,8 @@ sol_interface! {
     }
 }
 
-/// The ABI. Each method documents its Solidity function; the logic is in the module named.
+/// The ABI, one method per Solidity function; the logic is in the module named. The NatSpec the
+/// interface publishes is the router table's (`router.rs`); the one-line docs here say which is which.
 #[public]
 #[allow(non_snake_case)]
 impl ThreatRegistry {
