@@ -7,109 +7,243 @@
 pragma solidity ^0.8.23;
 
 interface ICircuitGuard {
+    /// Called by a protocol (`msg.sender`) at the top of a guarded function. Reverts with the
+    /// first verdict that applies: ProtocolNotRegistered, ProtocolPaused, SelectorPaused,
+    /// AdvisoryActive, CallerFlagged, RateLimited. Otherwise charges `amount` to the selector's
+    /// rate limit; a charge that leaves the bucket at or below its trip level passes and pauses
+    /// the selector for the trip cooldown (event Tripped).
     function check(address caller, bytes4 selector, uint256 amount) external;
 
+    /// Screens a counterparty (a recipient, an `onBehalfOf`) under the calling protocol's
+    /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked.
     function screen(address account, bytes4 selector) external view;
 
+    /// `check`'s verdict for `protocol` without its effects: empty if `check` would pass, else
+    /// the exact revert data it would produce. `tx.origin` screening uses this call's origin.
     function preview(address protocol, address caller, bytes4 selector, uint256 amount) external view returns (bytes memory);
 
+    /// Registry only: a subject's new status word, stored verbatim for `check` to read.
     function onStatusChange(bytes32 subject, uint256 status) external;
 
+    /// Registers `msg.sender` as a protocol administered by `admin` (normally from the
+    /// protocol's constructor).
     function registerProtocol(address admin) external;
 
+    /// Admin only: hands the protocol to a new admin, in one step.
     function setAdmin(address protocol, address admin) external;
 
+    /// Admin only: appoints or removes a guardian, an account that may only pause, for at most
+    /// `maxPauseDuration` and not again within `pauseCooldown` after its pause episode ends.
     function setGuardian(address protocol, address guardian, bool enabled) external;
 
-    function setProtocolScreening(address protocol, uint8 mode, bool screen_origin) external;
+    /// Admin only: the screening of selectors without a policy of their own, and the one a
+    /// selector starts with when first configured. Modes: 0 confirmed flags, 1 watch and above,
+    /// 2 off; `screenOrigin` screens `tx.origin` too.
+    function setProtocolScreening(address protocol, uint8 mode, bool screenOrigin) external;
 
-    function setScreening(address protocol, bytes4 selector, uint8 mode, bool screen_origin) external;
+    /// Admin only: the selector's screening (modes as in `setProtocolScreening`).
+    function setScreening(address protocol, bytes4 selector, uint8 mode, bool screenOrigin) external;
 
-    function setRateLimit(address protocol, bytes4 selector, bool enabled, uint256 capacity, uint256 refill_per_second, uint256 trip_level, uint32 trip_cooldown) external;
+    /// Admin only: the selector's token bucket on `check`'s `amount`. `capacity` and
+    /// `refillPerSecond` are rounded down to a unit the guard picks (the event reports the
+    /// effective values). With `tripCooldown` > 0 (at most `maxPauseDuration`) a passing charge
+    /// that leaves at most `tripLevel` pauses the selector for the cooldown. A running bucket is
+    /// refilled under its old settings, then capped at the new capacity; `enabled` false removes
+    /// the limit and ignores the other arguments.
+    function setRateLimit(address protocol, bytes4 selector, bool enabled, uint256 capacity, uint256 refillPerSecond, uint256 tripLevel, uint32 tripCooldown) external;
 
+    /// Admin only: pauses the selector while any of `tags` (at most four advisory subjects) is
+    /// confirmed. Each tag costs two storage reads on every `check`.
     function setAdvisoryTags(address protocol, bytes4 selector, bytes32[] memory tags) external;
 
+    /// Pauses the whole protocol for `duration` seconds: the admin for any duration, a guardian
+    /// within its bounds. A pause never shortens one already in force.
     function pauseProtocol(address protocol, uint64 duration) external;
 
+    /// Admin only: lifts the protocol pause and ends any guardian episode.
     function unpauseProtocol(address protocol) external;
 
+    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol
+    /// (configuring the selector with the protocol's defaults if it had no policy).
     function pauseSelector(address protocol, bytes4 selector, uint64 duration) external;
 
+    /// Admin only: lifts a selector pause, manual or tripped, and ends any guardian episode.
     function unpauseSelector(address protocol, bytes4 selector) external;
 
-    function transferOwnership(address new_owner) external;
+    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
+    function transferOwnership(address newOwner) external;
 
+    /// The proposed owner takes over.
     function acceptOwnership() external;
 
+    /// Owner only: the only account whose `onStatusChange` pushes are accepted. Zero cuts the feed
+    /// off; the statuses already stored stay in force until they expire.
     function setRegistry(address registry) external;
 
-    function setPauseBounds(uint32 max_pause_duration, uint32 pause_cooldown) external;
+    /// Owner only: bounds on guardians, the longest pause (and trip cooldown) and the wait after
+    /// a pause episode. Zero `maxPauseDuration` disables guardian pauses.
+    function setPauseBounds(uint32 maxPauseDuration, uint32 pauseCooldown) external;
 
-    function guardConfig() external view returns (address, address, address, uint32, uint32);
+    /// The owner, the pending owner, the registry and the guardian bounds.
+    function guardConfig() external view returns (GuardConfig memory);
 
-    function protocolInfo(address protocol) external view returns (bool, address, uint64, uint8, bool, uint64);
+    /// A protocol's registration, pause, default screening and guardian episode.
+    function protocolInfo(address protocol) external view returns (ProtocolInfo memory);
 
-    function selectorPolicy(address protocol, bytes4 selector) external view returns (bool, uint64, uint64, uint8, bool, uint8);
+    /// A selector's policy word as `check` reads it.
+    function selectorPolicy(address protocol, bytes4 selector) external view returns (SelectorPolicy memory);
 
-    function rateLimit(address protocol, bytes4 selector) external view returns (uint256, uint256, uint256, uint32, uint256, uint256);
+    /// A selector's effective rate limit and what a charge could take now.
+    function rateLimit(address protocol, bytes4 selector) external view returns (RateLimit memory);
 
+    /// The advisory subjects that pause a selector while confirmed.
     function advisoryTags(address protocol, bytes4 selector) external view returns (bytes32[] memory);
 
+    /// The selectors a protocol has configured (at most 32), in configuration order.
     function configuredSelectors(address protocol) external view returns (bytes4[] memory);
 
+    /// Whether `account` is one of the protocol's guardians.
     function isGuardian(address protocol, address account) external view returns (bool);
 
+    /// The status word last pushed for `subject` (zero if none).
     function statusWord(bytes32 subject) external view returns (uint256);
 
-    error ProtocolNotRegistered(address);
+    /// `protocol` registered itself with `admin`.
+    event ProtocolRegistered(address indexed protocol, address indexed admin);
 
-    error ProtocolPaused(uint64);
+    /// The protocol's admin is now `admin`.
+    event AdminChanged(address indexed protocol, address indexed admin);
 
-    error SelectorPaused(bytes4, uint64);
+    /// `guardian` was appointed (`enabled`) or removed.
+    event GuardianSet(address indexed protocol, address indexed guardian, bool enabled);
 
-    error CallerFlagged(address, uint8);
+    /// The protocol's default screening.
+    event ProtocolScreeningSet(address indexed protocol, uint8 mode, bool screenOrigin);
 
-    error AdvisoryActive(bytes32);
+    /// A selector's screening.
+    event ScreeningSet(address indexed protocol, bytes4 indexed selector, uint8 mode, bool screenOrigin);
 
-    error RateLimited(bytes4, uint256, uint64);
+    /// A selector's rate limit, with the effective (rounded) values; all zero when removed.
+    event RateLimitSet(address indexed protocol, bytes4 indexed selector, bool enabled, uint256 capacity, uint256 refillPerSecond, uint256 tripLevel, uint32 tripCooldown, uint256 unit);
 
-    error NotOwner(address);
+    /// A selector's advisory tags.
+    event AdvisoryTagsSet(address indexed protocol, bytes4 indexed selector, bytes32[] tags);
 
-    error NotPendingOwner(address);
+    /// The protocol is paused until `until`, by `by`.
+    event ProtocolPauseSet(address indexed protocol, address indexed by, uint64 until);
 
-    error NotAdmin(address, address);
+    /// The protocol pause was lifted.
+    event ProtocolUnpaused(address indexed protocol, address indexed by);
 
-    error NotAdminOrGuardian(address, address);
+    /// A selector is paused until `until`, by `by`.
+    event SelectorPauseSet(address indexed protocol, bytes4 indexed selector, address indexed by, uint64 until);
 
-    error NotRegistry(address);
+    /// A selector pause was lifted.
+    event SelectorUnpaused(address indexed protocol, bytes4 indexed selector, address indexed by);
 
+    /// A charge drained the selector's bucket to its trip level: paused until `until`.
+    event Tripped(address indexed protocol, bytes4 indexed selector, uint64 until);
+
+    /// The registry pushed `subject`'s status word.
+    event StatusSynced(bytes32 indexed subject, uint256 status);
+
+    /// The registry whose pushes are accepted.
+    event RegistrySet(address indexed registry);
+
+    /// The guardian bounds.
+    event PauseBoundsSet(uint32 maxPauseDuration, uint32 pauseCooldown);
+
+    /// `owner` proposed `pendingOwner`; it becomes owner when it calls `acceptOwnership`.
+    event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
+
+    /// Ownership moved (from the zero address at construction).
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+
+    /// `protocol` never called `registerProtocol`.
+    error ProtocolNotRegistered(address protocol);
+
+    /// The protocol is paused until `until` (unix seconds).
+    error ProtocolPaused(uint64 until);
+
+    /// `selector` is paused until `until`, by hand or by a rate-limit trip.
+    error SelectorPaused(bytes4 selector, uint64 until);
+
+    /// `caller` (or `tx.origin`, or a screened counterparty) is flagged at `level` (2 watch,
+    /// 3 confirmed), which the selector's screening blocks.
+    error CallerFlagged(address caller, uint8 level);
+
+    /// One of the selector's advisory tags, `advisory`, is confirmed.
+    error AdvisoryActive(bytes32 advisory);
+
+    /// The charge does not fit: `available` now, and the first second it fits (`retryAfter`,
+    /// `type(uint64).max` if never).
+    error RateLimited(bytes4 selector, uint256 available, uint64 retryAfter);
+
+    /// Owner only.
+    error NotOwner(address account);
+
+    /// Only the pending owner may accept ownership.
+    error NotPendingOwner(address account);
+
+    /// Only the protocol's admin may do this.
+    error NotAdmin(address protocol, address account);
+
+    /// Only the protocol's admin or a guardian may pause.
+    error NotAdminOrGuardian(address protocol, address account);
+
+    /// Only the registry pushes statuses.
+    error NotRegistry(address account);
+
+    /// An owner, admin or guardian cannot be the zero address.
     error ZeroAddress();
 
-    error AlreadyRegistered(address);
+    /// `protocol` is registered already.
+    error AlreadyRegistered(address protocol);
 
-    error InvalidScreening(uint8);
+    /// Screening modes are 0, 1 and 2.
+    error InvalidScreening(uint8 mode);
 
+    /// A rate limit needs a capacity.
     error CapacityZero();
 
-    error RefillOverflow(uint256, uint256);
+    /// The refill per second exceeds the capacity.
+    error RefillOverflow(uint256 refillPerSecond, uint256 capacity);
 
-    error RefillBelowUnit(uint256, uint256);
+    /// A non-zero refill is below the bucket's unit, so it would round to nothing.
+    error RefillBelowUnit(uint256 refillPerSecond, uint256 unit);
 
-    error InvalidTrip(uint256, uint32);
+    /// The trip level must be below capacity, and be zero without a cooldown.
+    error InvalidTrip(uint256 tripLevel, uint32 tripCooldown);
 
+    /// A pause needs a duration.
     error ZeroDuration();
 
-    error PauseTooLong(uint64, uint64);
+    /// A guardian pause or trip cooldown longer than `maxPauseDuration`.
+    error PauseTooLong(uint64 duration, uint64 max);
 
-    error PauseCooldown(uint64);
+    /// A guardian may pause again from `retryAt`.
+    error PauseCooldown(uint64 retryAt);
 
-    error TooManySelectors(uint32);
+    /// The protocol has configured `max` selectors already.
+    error TooManySelectors(uint32 max);
 
-    error TooManyTags(uint256, uint8);
+    /// At most `max` advisory tags per selector.
+    error TooManyTags(uint256 count, uint8 max);
 
-    error NotAdvisory(bytes32);
+    /// `tag` is not an advisory subject.
+    error NotAdvisory(bytes32 tag);
 
-    error InvalidSubject(bytes32);
+    /// `subject` has no known kind.
+    error InvalidSubject(bytes32 subject);
 
-    error InvalidStatus(bytes32, uint256);
+    /// `status` is not a valid status word.
+    error InvalidStatus(bytes32 subject, uint256 status);
+
+    struct GuardConfig {address owner;address pendingOwner;address registry;uint32 maxPauseDuration;uint32 pauseCooldown;}
+
+    struct ProtocolInfo {bool registered;address admin;uint64 pausedUntil;uint8 screening;bool screenOrigin;uint64 guardianPauseEnd;}
+
+    struct SelectorPolicy {bool configured;uint64 pausedUntil;uint64 protocolPausedUntil;uint8 screening;bool screenOrigin;uint8 tagCount;}
+
+    struct RateLimit {uint256 capacity;uint256 refillPerSecond;uint256 tripLevel;uint32 tripCooldown;uint256 available;uint256 unit;}
 }

@@ -204,12 +204,7 @@ impl World {
         w.ok(
             VAULT_ADMIN,
             guard,
-            &ICircuitGuard::setScreeningCall {
-                protocol: vault,
-                selector: withdraw_selector(),
-                mode: 0,
-                screen_origin: false,
-            },
+            &ICircuitGuard::setScreeningCall::new((vault, withdraw_selector(), 0, false)),
         );
         w
     }

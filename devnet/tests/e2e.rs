@@ -37,10 +37,7 @@ fn synced_word(w: &World, r: &Receipt, subject: B256) -> Option<U256> {
 }
 
 fn caller_flagged(caller: Address, level: u8) -> Bytes {
-    error_data(ICircuitGuard::CallerFlagged {
-        _0: caller,
-        _1: level,
-    })
+    error_data(ICircuitGuard::CallerFlagged { caller, level })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -57,10 +54,10 @@ fn confirmed_attacker_is_blocked_in_the_confirming_block() {
     let config = w.read(registry, &IThreatRegistry::configCall {});
     assert_eq!((config.owner, config.guard), (OWNER, guard));
     let gconfig = w.read(guard, &ICircuitGuard::guardConfigCall {});
-    assert_eq!((gconfig._0, gconfig._2), (GUARD_OWNER, registry));
+    assert_eq!((gconfig.owner, gconfig.registry), (GUARD_OWNER, registry));
     let info = w.read(guard, &ICircuitGuard::protocolInfoCall { protocol: vault });
-    assert!(info._0, "vault registered");
-    assert_eq!(info._1, VAULT_ADMIN);
+    assert!(info.registered, "vault registered");
+    assert_eq!(info.admin, VAULT_ADMIN);
     let policy = w.read(
         guard,
         &ICircuitGuard::selectorPolicyCall {
@@ -68,8 +65,8 @@ fn confirmed_attacker_is_blocked_in_the_confirming_block() {
             selector: sel,
         },
     );
-    assert!(policy._0, "withdraw configured");
-    assert_eq!(policy._3, 0, "screening: confirmed");
+    assert!(policy.configured, "withdraw configured");
+    assert_eq!(policy.screening, 0, "screening: confirmed");
     assert_eq!(w.read(vault, &IVault::guardCall {}), guard);
 
     w.deposit(ATTACKER, eth(1_000));
@@ -148,7 +145,7 @@ fn confirmed_attacker_is_blocked_in_the_confirming_block() {
     assert_reverted(&blocked, "attacker withdraw", &caller_flagged(ATTACKER, 3));
     match ICircuitGuard::ICircuitGuardErrors::abi_decode(&blocked.output) {
         Ok(ICircuitGuard::ICircuitGuardErrors::CallerFlagged(e)) => {
-            assert_eq!((e._0, e._1), (ATTACKER, 3))
+            assert_eq!((e.caller, e.level), (ATTACKER, 3))
         }
         other => panic!("decoded {other:?}"),
     }
@@ -409,9 +406,9 @@ fn rate_limit_drains_trips_and_refills_exactly() {
             selector: sel,
             enabled: true,
             capacity: U256::from(CAP),
-            refill_per_second: U256::from(REFILL),
-            trip_level: U256::from(TRIP),
-            trip_cooldown: COOLDOWN,
+            refillPerSecond: U256::from(REFILL),
+            tripLevel: U256::from(TRIP),
+            tripCooldown: COOLDOWN,
         },
     );
     let available = |w: &mut World| {
@@ -425,7 +422,14 @@ fn rate_limit_drains_trips_and_refills_exactly() {
     };
     let limit = available(&mut w);
     assert_eq!(
-        (limit._0, limit._1, limit._2, limit._3, limit._4, limit._5),
+        (
+            limit.capacity,
+            limit.refillPerSecond,
+            limit.tripLevel,
+            limit.tripCooldown,
+            limit.available,
+            limit.unit
+        ),
         (
             U256::from(CAP),
             U256::from(REFILL),
@@ -450,7 +454,7 @@ fn rate_limit_drains_trips_and_refills_exactly() {
             .iter()
             .all(|l| l.address != guard || l.topics[0] != IGuardEvents::Tripped::SIGNATURE_HASH));
     }
-    assert_eq!(available(&mut w)._4, n(200_000u64));
+    assert_eq!(available(&mut w).available, n(200_000u64));
     // More than what is left: the revert says what is available and exactly when the amount fits
     // (100,000 short at 100 per second: 1,000 s), and the failed call charged nothing.
     let r = w.withdraw(USER, n(300_000u64));
@@ -458,12 +462,12 @@ fn rate_limit_drains_trips_and_refills_exactly() {
         &r,
         "withdraw over the limit",
         &error_data(ICircuitGuard::RateLimited {
-            _0: sel,
-            _1: n(200_000u64),
-            _2: t0 + 1_000,
+            selector: sel,
+            available: n(200_000u64),
+            retryAfter: t0 + 1_000,
         }),
     );
-    assert_eq!(available(&mut w)._4, n(200_000u64));
+    assert_eq!(available(&mut w).available, n(200_000u64));
 
     // A withdrawal that leaves 50,000 <= the trip level succeeds and trips the breaker.
     let r = w.withdraw(USER, n(150_000u64));
@@ -476,7 +480,10 @@ fn rate_limit_drains_trips_and_refills_exactly() {
         .expect("Tripped log");
     assert_eq!(tripped.topics[1], vault.into_word());
     assert_eq!(U256::from_be_slice(&tripped.data), n(until));
-    let paused = error_data(ICircuitGuard::SelectorPaused { _0: sel, _1: until });
+    let paused = error_data(ICircuitGuard::SelectorPaused {
+        selector: sel,
+        until,
+    });
     let r = w.withdraw(USER, n(1u64));
     assert_reverted(&r, "withdraw while tripped", &paused);
     let policy = w.read(
@@ -486,7 +493,7 @@ fn rate_limit_drains_trips_and_refills_exactly() {
             selector: sel,
         },
     );
-    assert_eq!(policy._1, until);
+    assert_eq!(policy.pausedUntil, until);
     // The exit stays open while the selector is paused.
     w.ok(USER2, vault, &IVault::emergencyExitCall {});
     assert_eq!(w.token_balance(USER2), n(1_000u64));
@@ -498,15 +505,15 @@ fn rate_limit_drains_trips_and_refills_exactly() {
 
     // At the reopening time the bucket holds exactly 50,000 + 3,600 * 100 = 410,000.
     w.chain.warp(until);
-    assert_eq!(available(&mut w)._4, n(410_000u64));
+    assert_eq!(available(&mut w).available, n(410_000u64));
     let r = w.withdraw(USER, n(410_001u64));
     assert_reverted(
         &r,
         "one over the refilled amount",
         &error_data(ICircuitGuard::RateLimited {
-            _0: sel,
-            _1: n(410_000u64),
-            _2: until + 1,
+            selector: sel,
+            available: n(410_000u64),
+            retryAfter: until + 1,
         }),
     );
     let r = w.withdraw(USER, n(200_000u64));
@@ -525,7 +532,12 @@ fn rate_limit_drains_trips_and_refills_exactly() {
     for (dt, take) in [(1u64, 1u64), (3, 7), (7, 0), (59, 333), (997, 12_345)] {
         w.chain.warp(last + dt);
         left = (left + REFILL * dt).min(CAP);
-        assert_eq!(available(&mut w)._4, n(left), "at t1 + {}", last + dt - t1);
+        assert_eq!(
+            available(&mut w).available,
+            n(left),
+            "at t1 + {}",
+            last + dt - t1
+        );
         if take > 0 {
             assert!(w.withdraw(USER, n(take)).success);
             left -= take;
@@ -538,9 +550,9 @@ fn rate_limit_drains_trips_and_refills_exactly() {
         &r,
         "101 over",
         &error_data(ICircuitGuard::RateLimited {
-            _0: sel,
-            _1: n(left),
-            _2: last + 2,
+            selector: sel,
+            available: n(left),
+            retryAfter: last + 2,
         }),
     );
     w.chain.warp(last + 2);
@@ -553,13 +565,13 @@ fn rate_limit_drains_trips_and_refills_exactly() {
         "and leaves 99, below the trip level: tripped again"
     );
     assert_eq!(
-        available(&mut w)._4,
+        available(&mut w).available,
         n(99),
         "200 refilled, 101 over: 99 left"
     );
     // Full after long enough, never above capacity.
     w.warp_by(30 * DAY);
-    assert_eq!(available(&mut w)._4, n(CAP));
+    assert_eq!(available(&mut w).available, n(CAP));
 }
 
 /// With 18-decimal amounts the guard counts in units of 2^shift wei: the stored limit is rounded
@@ -578,9 +590,9 @@ fn rate_limit_in_wei_rounds_against_the_withdrawer() {
             selector: sel,
             enabled: true,
             capacity: eth(1_000),
-            refill_per_second: eth(1),
-            trip_level: U256::ZERO,
-            trip_cooldown: 0,
+            refillPerSecond: eth(1),
+            tripLevel: U256::ZERO,
+            tripCooldown: 0,
         },
     );
     let limit = |w: &mut World| {
@@ -593,7 +605,7 @@ fn rate_limit_in_wei_rounds_against_the_withdrawer() {
         )
     };
     let l = limit(&mut w);
-    let unit = l._5;
+    let unit = l.unit;
     assert!(
         unit > U256::from(1) && unit.is_power_of_two(),
         "unit {unit}"
@@ -601,7 +613,13 @@ fn rate_limit_in_wei_rounds_against_the_withdrawer() {
     let cap = eth(1_000) / unit * unit;
     let refill = eth(1) / unit * unit;
     assert_eq!(
-        (l._0, l._1, l._2, l._3, l._4),
+        (
+            l.capacity,
+            l.refillPerSecond,
+            l.tripLevel,
+            l.tripCooldown,
+            l.available
+        ),
         (cap, refill, U256::ZERO, 0, cap),
         "rounded down to whole units"
     );
@@ -609,24 +627,27 @@ fn rate_limit_in_wei_rounds_against_the_withdrawer() {
     // One wei costs a whole unit.
     assert!(w.withdraw(USER, U256::from(1)).success);
     let left = cap - unit;
-    assert_eq!(limit(&mut w)._4, left);
+    assert_eq!(limit(&mut w).available, left);
     // One wei more than what is left needs one more unit: one second of refill.
     let now = w.now();
     assert_reverted(
         &w.withdraw(USER, left + U256::from(1)),
         "one wei over",
         &error_data(ICircuitGuard::RateLimited {
-            _0: sel,
-            _1: left,
-            _2: now + 1,
+            selector: sel,
+            available: left,
+            retryAfter: now + 1,
         }),
     );
     assert!(w.withdraw(USER, left).success, "exactly what is left");
-    assert_eq!(limit(&mut w)._4, U256::ZERO);
+    assert_eq!(limit(&mut w).available, U256::ZERO);
     for dt in [1u64, 6, 993] {
         w.warp_by(dt);
         let elapsed = w.now() - now;
-        assert_eq!(limit(&mut w)._4, (refill * U256::from(elapsed)).min(cap));
+        assert_eq!(
+            limit(&mut w).available,
+            (refill * U256::from(elapsed)).min(cap)
+        );
     }
 }
 
@@ -694,7 +715,7 @@ fn confirmed_advisory_pauses_tagged_selector_until_removed() {
         },
     );
     assert!(synced_word(&w, &r, advisory).is_some());
-    let active = error_data(ICircuitGuard::AdvisoryActive(advisory));
+    let active = error_data(ICircuitGuard::AdvisoryActive { advisory });
     for who in [USER, USER2, ATTACKER] {
         let r = w.withdraw(who, eth(1));
         assert_reverted(&r, "withdraw under a confirmed advisory", &active);
@@ -1138,9 +1159,9 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             selector: sel,
             enabled: true,
             capacity: eth(1_000),
-            refill_per_second: eth(1),
-            trip_level: U256::ZERO,
-            trip_cooldown: 0,
+            refillPerSecond: eth(1),
+            tripLevel: U256::ZERO,
+            tripCooldown: 0,
         },
     );
     for who in [ATTACKER, OWNER, VAULT_ADMIN] {
@@ -1439,7 +1460,7 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             }
             .abi_encode(),
             U256::ZERO,
-            error_data(ICircuitGuard::ProtocolNotRegistered(ATTACKER)),
+            error_data(ICircuitGuard::ProtocolNotRegistered { protocol: ATTACKER }),
         ),
         (
             "guard: value to check",
@@ -1462,7 +1483,7 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
                 protocol: vault,
                 selector: sel,
                 mode: 2,
-                screen_origin: false,
+                screenOrigin: false,
             }
             .abi_encode(),
             U256::from(1),
@@ -1478,7 +1499,7 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             }
             .abi_encode(),
             U256::ZERO,
-            error_data(ICircuitGuard::NotRegistry(ATTACKER)),
+            error_data(ICircuitGuard::NotRegistry { account: ATTACKER }),
         ),
         (
             "guard: setScreening mode 3",
@@ -1488,11 +1509,11 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
                 protocol: vault,
                 selector: sel,
                 mode: 3,
-                screen_origin: false,
+                screenOrigin: false,
             }
             .abi_encode(),
             U256::ZERO,
-            error_data(ICircuitGuard::InvalidScreening(3)),
+            error_data(ICircuitGuard::InvalidScreening { mode: 3 }),
         ),
         (
             "guard: setScreening by a stranger",
@@ -1502,13 +1523,13 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
                 protocol: vault,
                 selector: sel,
                 mode: 2,
-                screen_origin: false,
+                screenOrigin: false,
             }
             .abi_encode(),
             U256::ZERO,
             error_data(ICircuitGuard::NotAdmin {
-                _0: vault,
-                _1: ATTACKER,
+                protocol: vault,
+                account: ATTACKER,
             }),
         ),
         (
@@ -1520,9 +1541,9 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
                 selector: sel,
                 enabled: true,
                 capacity: U256::ZERO,
-                refill_per_second: U256::ZERO,
-                trip_level: U256::ZERO,
-                trip_cooldown: 0,
+                refillPerSecond: U256::ZERO,
+                tripLevel: U256::ZERO,
+                tripCooldown: 0,
             }
             .abi_encode(),
             U256::ZERO,
@@ -1540,8 +1561,8 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             .abi_encode(),
             U256::ZERO,
             error_data(ICircuitGuard::TooManyTags {
-                _0: U256::from(5),
-                _1: 4,
+                count: U256::from(5),
+                max: 4,
             }),
         ),
         (
@@ -1629,7 +1650,7 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             protocol: vault,
             selector: sel,
             mode: 1,
-            screen_origin: false,
+            screenOrigin: false,
         },
     );
     assert_ne!(before, fingerprint(&mut w));

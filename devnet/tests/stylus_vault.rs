@@ -97,12 +97,12 @@ fn registers_itself_and_moves_exact_eth() {
     // The constructor's Stylus -> Stylus call registered the vault (not its deployer) with the
     // admin it was given.
     let info = w.read(guard, &ICircuitGuard::protocolInfoCall { protocol: vault });
-    assert_eq!((info._0, info._1), (true, VAULT_ADMIN));
+    assert_eq!((info.registered, info.admin), (true, VAULT_ADMIN));
     let info = w.read(
         guard,
         &ICircuitGuard::protocolInfoCall { protocol: DEPLOYER },
     );
-    assert!(!info._0, "the deployer is not a protocol");
+    assert!(!info.registered, "the deployer is not a protocol");
 
     w.chain.fund(USER, eth(10));
     let r = deposit(&mut w, vault, USER, eth(3));
@@ -171,7 +171,7 @@ fn a_flagged_caller_gets_the_guards_verdict_byte_for_byte() {
         protocol: vault,
         selector: sel,
         mode,
-        screen_origin: false,
+        screenOrigin: false,
     };
     // Only the vault's admin sets the vault's policy.
     w.reverts(
@@ -179,8 +179,8 @@ fn a_flagged_caller_gets_the_guards_verdict_byte_for_byte() {
         guard,
         &screening(1),
         &error_data(ICircuitGuard::NotAdmin {
-            _0: vault,
-            _1: ATTACKER,
+            protocol: vault,
+            account: ATTACKER,
         }),
     );
     w.ok(VAULT_ADMIN, guard, &screening(1));
@@ -191,7 +191,10 @@ fn a_flagged_caller_gets_the_guards_verdict_byte_for_byte() {
             selector: sel,
         },
     );
-    assert_eq!((policy._0, policy._3, policy._4), (true, 1, false));
+    assert_eq!(
+        (policy.configured, policy.screening, policy.screenOrigin),
+        (true, 1, false)
+    );
 
     for who in [USER, USER2] {
         w.chain.fund(who, eth(5));
@@ -201,7 +204,10 @@ fn a_flagged_caller_gets_the_guards_verdict_byte_for_byte() {
 
     w.flag(address_subject(USER), 1, 10 * DAY);
     assert_eq!(w.status(address_subject(USER)).level, 3);
-    let verdict = error_data(ICircuitGuard::CallerFlagged { _0: USER, _1: 3 });
+    let verdict = error_data(ICircuitGuard::CallerFlagged {
+        caller: USER,
+        level: 3,
+    });
     // What the guard itself would say to the vault for this call...
     let preview: Bytes = w.read(
         guard,
@@ -248,9 +254,9 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
             selector: sel,
             enabled: true,
             capacity: eth(3),
-            refill_per_second: deci_eth(1),
-            trip_level: eth(1),
-            trip_cooldown: COOLDOWN,
+            refillPerSecond: deci_eth(1),
+            tripLevel: eth(1),
+            tripCooldown: COOLDOWN,
         },
     );
     let limit = |w: &mut World| {
@@ -263,11 +269,11 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
         )
     };
     let l = limit(&mut w);
-    let unit = l._5;
+    let unit = l.unit;
     assert!(unit.is_power_of_two(), "unit {unit}");
     let cap = eth(3) / unit * unit;
     assert_eq!(
-        (l._0, l._2, l._3, l._4),
+        (l.capacity, l.tripLevel, l.tripCooldown, l.available),
         (cap, eth(1) / unit * unit, COOLDOWN, cap),
         "(capacity, trip level, cooldown, available)"
     );
@@ -279,7 +285,7 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
     let t0 = w.now();
     assert!(withdraw(&mut w, vault, USER, eth(1)).success);
     let available = cap - charge(eth(1));
-    assert_eq!(limit(&mut w)._4, available);
+    assert_eq!(limit(&mut w).available, available);
 
     // One wei over what is left: the guard's RateLimited, unchanged, and nothing charged.
     let before = books(&mut w, vault, USER);
@@ -290,13 +296,13 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
             amount: available + U256::from(1),
         },
         &error_data(ICircuitGuard::RateLimited {
-            _0: sel,
-            _1: available,
-            _2: t0 + 1,
+            selector: sel,
+            available,
+            retryAfter: t0 + 1,
         }),
     );
     assert_eq!(books(&mut w, vault, USER), before);
-    assert_eq!(limit(&mut w)._4, available);
+    assert_eq!(limit(&mut w).available, available);
 
     // Exactly what is left drains the bucket below the trip level: the breaker trips in the
     // same transaction and the next withdrawal meets a paused selector.
@@ -315,7 +321,10 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
         books(&mut w, vault, USER),
         (eth(9) - available, eth(1) + available, eth(9) - available)
     );
-    let paused = error_data(ICircuitGuard::SelectorPaused { _0: sel, _1: until });
+    let paused = error_data(ICircuitGuard::SelectorPaused {
+        selector: sel,
+        until,
+    });
     w.reverts(
         USER,
         vault,

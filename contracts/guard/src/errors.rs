@@ -5,7 +5,6 @@
 //! by `vigil_common::abi::revert` (selector and words) instead of alloy's encoder, which is generic
 //! over each type and would put ~26 copies of encoding code in the wasm.
 
-use alloy_sol_types::sol;
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
 use vigil_common::ownable::OwnershipError;
@@ -16,37 +15,71 @@ use {
     vigil_common::abi::{revert, w},
 };
 
-sol! {
+vigil_common::sol_items! {
+    /// Every error, for the exported interface.
+    pub const ERRORS;
+
     // `check`'s verdicts: the fixed ABI `Guarded` and integrators decode.
+
+    /// `protocol` never called `registerProtocol`.
     error ProtocolNotRegistered(address protocol);
+    /// The protocol is paused until `until` (unix seconds).
     error ProtocolPaused(uint64 until);
+    /// `selector` is paused until `until`, by hand or by a rate-limit trip.
     error SelectorPaused(bytes4 selector, uint64 until);
+    /// `caller` (or `tx.origin`, or a screened counterparty) is flagged at `level` (2 watch,
+    /// 3 confirmed), which the selector's screening blocks.
     error CallerFlagged(address caller, uint8 level);
+    /// One of the selector's advisory tags, `advisory`, is confirmed.
     error AdvisoryActive(bytes32 advisory);
+    /// The charge does not fit: `available` now, and the first second it fits (`retryAfter`,
+    /// `type(uint64).max` if never).
     error RateLimited(bytes4 selector, uint256 available, uint64 retryAfter);
 
     // Access control.
+
+    /// Owner only.
     error NotOwner(address account);
+    /// Only the pending owner may accept ownership.
     error NotPendingOwner(address account);
+    /// Only the protocol's admin may do this.
     error NotAdmin(address protocol, address account);
+    /// Only the protocol's admin or a guardian may pause.
     error NotAdminOrGuardian(address protocol, address account);
+    /// Only the registry pushes statuses.
     error NotRegistry(address account);
 
-    // Bad input.
+    // Bad input: nothing was changed.
+
+    /// An owner, admin or guardian cannot be the zero address.
     error ZeroAddress();
+    /// `protocol` is registered already.
     error AlreadyRegistered(address protocol);
+    /// Screening modes are 0, 1 and 2.
     error InvalidScreening(uint8 mode);
+    /// A rate limit needs a capacity.
     error CapacityZero();
+    /// The refill per second exceeds the capacity.
     error RefillOverflow(uint256 refillPerSecond, uint256 capacity);
+    /// A non-zero refill is below the bucket's unit, so it would round to nothing.
     error RefillBelowUnit(uint256 refillPerSecond, uint256 unit);
+    /// The trip level must be below capacity, and be zero without a cooldown.
     error InvalidTrip(uint256 tripLevel, uint32 tripCooldown);
+    /// A pause needs a duration.
     error ZeroDuration();
+    /// A guardian pause or trip cooldown longer than `maxPauseDuration`.
     error PauseTooLong(uint64 duration, uint64 max);
+    /// A guardian may pause again from `retryAt`.
     error PauseCooldown(uint64 retryAt);
+    /// The protocol has configured `max` selectors already.
     error TooManySelectors(uint32 max);
+    /// At most `max` advisory tags per selector.
     error TooManyTags(uint256 count, uint8 max);
+    /// `tag` is not an advisory subject.
     error NotAdvisory(bytes32 tag);
+    /// `subject` has no known kind.
     error InvalidSubject(bytes32 subject);
+    /// `status` is not a valid status word.
     error InvalidStatus(bytes32 subject, uint256 status);
 }
 
@@ -151,6 +184,7 @@ mod tests {
     use std::collections::HashSet;
 
     use alloy_primitives::{Address, FixedBytes, B256, U256};
+    use alloy_sol_types::SolError;
 
     use super::*;
     use CircuitGuardError as E;

@@ -5,16 +5,24 @@
 //! written by `vigil_common::log::emit` from `topic0!` immediates and words, not by alloy's
 //! encoder.
 
-use alloy_sol_types::sol;
 /// Two-step ownership's events, declared once with its logic.
 pub use vigil_common::ownable::{OwnershipTransferStarted, OwnershipTransferred};
 
-sol! {
+vigil_common::sol_items! {
+    /// The guard's own events, for the exported interface.
+    pub const EVENTS;
+
+    /// `protocol` registered itself with `admin`.
     event ProtocolRegistered(address indexed protocol, address indexed admin);
+    /// The protocol's admin is now `admin`.
     event AdminChanged(address indexed protocol, address indexed admin);
+    /// `guardian` was appointed (`enabled`) or removed.
     event GuardianSet(address indexed protocol, address indexed guardian, bool enabled);
+    /// The protocol's default screening.
     event ProtocolScreeningSet(address indexed protocol, uint8 mode, bool screenOrigin);
+    /// A selector's screening.
     event ScreeningSet(address indexed protocol, bytes4 indexed selector, uint8 mode, bool screenOrigin);
+    /// A selector's rate limit, with the effective (rounded) values; all zero when removed.
     event RateLimitSet(
         address indexed protocol,
         bytes4 indexed selector,
@@ -25,14 +33,23 @@ sol! {
         uint32 tripCooldown,
         uint256 unit
     );
+    /// A selector's advisory tags.
     event AdvisoryTagsSet(address indexed protocol, bytes4 indexed selector, bytes32[] tags);
+    /// The protocol is paused until `until`, by `by`.
     event ProtocolPauseSet(address indexed protocol, address indexed by, uint64 until);
+    /// The protocol pause was lifted.
     event ProtocolUnpaused(address indexed protocol, address indexed by);
+    /// A selector is paused until `until`, by `by`.
     event SelectorPauseSet(address indexed protocol, bytes4 indexed selector, address indexed by, uint64 until);
+    /// A selector pause was lifted.
     event SelectorUnpaused(address indexed protocol, bytes4 indexed selector, address indexed by);
+    /// A charge drained the selector's bucket to its trip level: paused until `until`.
     event Tripped(address indexed protocol, bytes4 indexed selector, uint64 until);
+    /// The registry pushed `subject`'s status word.
     event StatusSynced(bytes32 indexed subject, uint256 status);
+    /// The registry whose pushes are accepted.
     event RegistrySet(address indexed registry);
+    /// The guardian bounds.
     event PauseBoundsSet(uint32 maxPauseDuration, uint32 pauseCooldown);
 }
 

@@ -114,8 +114,10 @@ fn policy_key(protocol: Address, selector: FixedBytes<4>) -> FixedBytes<24> {
     FixedBytes(key)
 }
 
-/// The ABI. Each method documents its Solidity function; the logic is in the module named.
+/// The ABI, with its Solidity parameter names (hence camelCase). The logic is in the module named;
+/// the functions' NatSpec is in the router table.
 #[public]
+#[allow(non_snake_case)]
 impl CircuitGuard {
     /// Sets the guard owner (explicit: a StylusDeployer deployment runs this with the deployer as
     /// `msg.sender`) and the default guardian bounds.
@@ -183,9 +185,9 @@ impl CircuitGuard {
         &mut self,
         protocol: Address,
         mode: u8,
-        screen_origin: bool,
+        screenOrigin: bool,
     ) -> Result<()> {
-        policy::set_protocol_screening(self, protocol, mode, screen_origin)
+        policy::set_protocol_screening(self, protocol, mode, screenOrigin)
     }
 
     /// The selector's screening: 0 confirmed, 1 watch and above, 2 off.
@@ -194,9 +196,9 @@ impl CircuitGuard {
         protocol: Address,
         selector: FixedBytes<4>,
         mode: u8,
-        screen_origin: bool,
+        screenOrigin: bool,
     ) -> Result<()> {
-        policy::set_screening(self, protocol, selector, mode, screen_origin)
+        policy::set_screening(self, protocol, selector, mode, screenOrigin)
     }
 
     /// The selector's token bucket on `amount`, with an optional trip.
@@ -207,9 +209,9 @@ impl CircuitGuard {
         selector: FixedBytes<4>,
         enabled: bool,
         capacity: U256,
-        refill_per_second: U256,
-        trip_level: U256,
-        trip_cooldown: u32,
+        refillPerSecond: U256,
+        tripLevel: U256,
+        tripCooldown: u32,
     ) -> Result<()> {
         policy::set_rate_limit(
             self,
@@ -217,9 +219,9 @@ impl CircuitGuard {
             selector,
             enabled,
             capacity,
-            refill_per_second,
-            trip_level,
-            trip_cooldown,
+            refillPerSecond,
+            tripLevel,
+            tripCooldown,
         )
     }
 
@@ -263,8 +265,8 @@ impl CircuitGuard {
     // ---- guard owner -----------------------------------------------------------------------
 
     /// Starts a two-step ownership transfer; the zero address cancels a pending one.
-    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<()> {
-        roles::transfer_ownership(self, new_owner)
+    pub fn transfer_ownership(&mut self, newOwner: Address) -> Result<()> {
+        roles::transfer_ownership(self, newOwner)
     }
 
     /// Completes a transfer: only the pending owner may call it.
@@ -278,36 +280,43 @@ impl CircuitGuard {
     }
 
     /// Bounds on guardians: the longest pause and the wait after a pause episode.
-    pub fn set_pause_bounds(&mut self, max_pause_duration: u32, pause_cooldown: u32) -> Result<()> {
-        pause::set_pause_bounds(self, max_pause_duration, pause_cooldown)
+    pub fn set_pause_bounds(&mut self, maxPauseDuration: u32, pauseCooldown: u32) -> Result<()> {
+        pause::set_pause_bounds(self, maxPauseDuration, pauseCooldown)
     }
 
     // ---- views -----------------------------------------------------------------------------
 
+    /// The owner, the pending owner, the registry and the guardian bounds.
     pub fn guard_config(&self) -> GuardConfig {
         views::guard_config(self)
     }
 
+    /// A protocol's registration, pause, default screening and guardian episode.
     pub fn protocol_info(&self, protocol: Address) -> ProtocolInfo {
         views::protocol_info(self, protocol)
     }
 
+    /// A selector's policy word as `check` reads it.
     pub fn selector_policy(&self, protocol: Address, selector: FixedBytes<4>) -> SelectorPolicy {
         views::selector_policy(self, protocol, selector)
     }
 
+    /// A selector's effective rate limit and what a charge could take now.
     pub fn rate_limit(&self, protocol: Address, selector: FixedBytes<4>) -> RateLimit {
         views::rate_limit(self, protocol, selector)
     }
 
+    /// The advisory subjects that pause a selector while confirmed.
     pub fn advisory_tags(&self, protocol: Address, selector: FixedBytes<4>) -> Vec<B256> {
         views::advisory_tags(self, protocol, selector)
     }
 
+    /// The selectors a protocol has configured, in configuration order.
     pub fn configured_selectors(&self, protocol: Address) -> Vec<FixedBytes<4>> {
         views::configured_selectors(self, protocol)
     }
 
+    /// Whether `account` is one of the protocol's guardians.
     pub fn is_guardian(&self, protocol: Address, account: Address) -> bool {
         views::is_guardian(self, protocol, account)
     }

@@ -1,5 +1,6 @@
 //! The program's entrypoint and ABI router: one declarative table, expanded by
-//! `vigil_common::router!` into a hand-written router.
+//! `vigil_common::router!` into a hand-written router. The table's doc comments are the functions'
+//! NatSpec in the exported interface.
 //!
 //! The SDK's router decodes each function's arguments with alloy's generic decoder, which adds a
 //! decoder instance and a ~256-byte type-name string (for an error message nobody sees) per
@@ -23,21 +24,46 @@ vigil_common::router! {
     /// Runs one message against the guard exactly as the SDK's router would.
     pub fn route(g: &mut CircuitGuard) -> crate::CircuitGuardError;
     constructor(owner: Address) => g.constructor(owner)?;
+    /// Called by a protocol (`msg.sender`) at the top of a guarded function. Reverts with the
+    /// first verdict that applies: ProtocolNotRegistered, ProtocolPaused, SelectorPaused,
+    /// AdvisoryActive, CallerFlagged, RateLimited. Otherwise charges `amount` to the selector's
+    /// rate limit; a charge that leaves the bucket at or below its trip level passes and pauses
+    /// the selector for the trip cooldown (event Tripped).
     CHECK = check(caller: Address, selector: FixedBytes<4>, amount: U256)
         => g.check(caller, selector, amount)?;
+    /// Screens a counterparty (a recipient, an `onBehalfOf`) under the calling protocol's
+    /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked.
     SCREEN = screen(account: Address, selector: FixedBytes<4>) => g.screen(account, selector)?;
+    /// `check`'s verdict for `protocol` without its effects: empty if `check` would pass, else
+    /// the exact revert data it would produce. `tx.origin` screening uses this call's origin.
     PREVIEW = preview(protocol: Address, caller: Address, selector: FixedBytes<4>, amount: U256)
         => g.preview(protocol, caller, selector, amount);
+    /// Registry only: a subject's new status word, stored verbatim for `check` to read.
     ON_STATUS_CHANGE = onStatusChange(subject: B256, status: U256)
         => g.on_status_change(subject, status)?;
+    /// Registers `msg.sender` as a protocol administered by `admin` (normally from the
+    /// protocol's constructor).
     REGISTER_PROTOCOL = registerProtocol(admin: Address) => g.register_protocol(admin)?;
+    /// Admin only: hands the protocol to a new admin, in one step.
     SET_ADMIN = setAdmin(protocol: Address, admin: Address) => g.set_admin(protocol, admin)?;
+    /// Admin only: appoints or removes a guardian, an account that may only pause, for at most
+    /// `maxPauseDuration` and not again within `pauseCooldown` after its pause episode ends.
     SET_GUARDIAN = setGuardian(protocol: Address, guardian: Address, enabled: bool)
         => g.set_guardian(protocol, guardian, enabled)?;
+    /// Admin only: the screening of selectors without a policy of their own, and the one a
+    /// selector starts with when first configured. Modes: 0 confirmed flags, 1 watch and above,
+    /// 2 off; `screenOrigin` screens `tx.origin` too.
     SET_PROTOCOL_SCREENING = setProtocolScreening(protocol: Address, mode: u8, screen_origin: bool)
         => g.set_protocol_screening(protocol, mode, screen_origin)?;
+    /// Admin only: the selector's screening (modes as in `setProtocolScreening`).
     SET_SCREENING = setScreening(protocol: Address, selector: FixedBytes<4>, mode: u8, screen_origin: bool)
         => g.set_screening(protocol, selector, mode, screen_origin)?;
+    /// Admin only: the selector's token bucket on `check`'s `amount`. `capacity` and
+    /// `refillPerSecond` are rounded down to a unit the guard picks (the event reports the
+    /// effective values). With `tripCooldown` > 0 (at most `maxPauseDuration`) a passing charge
+    /// that leaves at most `tripLevel` pauses the selector for the cooldown. A running bucket is
+    /// refilled under its old settings, then capped at the new capacity; `enabled` false removes
+    /// the limit and ignores the other arguments.
     SET_RATE_LIMIT = setRateLimit(
         protocol: Address,
         selector: FixedBytes<4>,
@@ -55,30 +81,52 @@ vigil_common::router! {
         trip_level,
         trip_cooldown,
     )?;
+    /// Admin only: pauses the selector while any of `tags` (at most four advisory subjects) is
+    /// confirmed. Each tag costs two storage reads on every `check`.
     SET_ADVISORY_TAGS = setAdvisoryTags(protocol: Address, selector: FixedBytes<4>, tags: Vec<B256>)
         => g.set_advisory_tags(protocol, selector, tags)?;
+    /// Pauses the whole protocol for `duration` seconds: the admin for any duration, a guardian
+    /// within its bounds. A pause never shortens one already in force.
     PAUSE_PROTOCOL = pauseProtocol(protocol: Address, duration: u64)
         => g.pause_protocol(protocol, duration)?;
+    /// Admin only: lifts the protocol pause and ends any guardian episode.
     UNPAUSE_PROTOCOL = unpauseProtocol(protocol: Address) => g.unpause_protocol(protocol)?;
+    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol
+    /// (configuring the selector with the protocol's defaults if it had no policy).
     PAUSE_SELECTOR = pauseSelector(protocol: Address, selector: FixedBytes<4>, duration: u64)
         => g.pause_selector(protocol, selector, duration)?;
+    /// Admin only: lifts a selector pause, manual or tripped, and ends any guardian episode.
     UNPAUSE_SELECTOR = unpauseSelector(protocol: Address, selector: FixedBytes<4>)
         => g.unpause_selector(protocol, selector)?;
+    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
     TRANSFER_OWNERSHIP = transferOwnership(new_owner: Address) => g.transfer_ownership(new_owner)?;
+    /// The proposed owner takes over.
     ACCEPT_OWNERSHIP = acceptOwnership() => g.accept_ownership()?;
+    /// Owner only: the only account whose `onStatusChange` pushes are accepted. Zero cuts the feed
+    /// off; the statuses already stored stay in force until they expire.
     SET_REGISTRY = setRegistry(registry: Address) => g.set_registry(registry)?;
+    /// Owner only: bounds on guardians, the longest pause (and trip cooldown) and the wait after
+    /// a pause episode. Zero `maxPauseDuration` disables guardian pauses.
     SET_PAUSE_BOUNDS = setPauseBounds(max_pause_duration: u32, pause_cooldown: u32)
         => g.set_pause_bounds(max_pause_duration, pause_cooldown)?;
+    /// The owner, the pending owner, the registry and the guardian bounds.
     GUARD_CONFIG = guardConfig() => g.guard_config();
+    /// A protocol's registration, pause, default screening and guardian episode.
     PROTOCOL_INFO = protocolInfo(protocol: Address) => g.protocol_info(protocol);
+    /// A selector's policy word as `check` reads it.
     SELECTOR_POLICY = selectorPolicy(protocol: Address, selector: FixedBytes<4>)
         => g.selector_policy(protocol, selector);
+    /// A selector's effective rate limit and what a charge could take now.
     RATE_LIMIT = rateLimit(protocol: Address, selector: FixedBytes<4>)
         => g.rate_limit(protocol, selector);
+    /// The advisory subjects that pause a selector while confirmed.
     ADVISORY_TAGS = advisoryTags(protocol: Address, selector: FixedBytes<4>)
         => g.advisory_tags(protocol, selector);
+    /// The selectors a protocol has configured (at most 32), in configuration order.
     CONFIGURED_SELECTORS = configuredSelectors(protocol: Address) => g.configured_selectors(protocol);
+    /// Whether `account` is one of the protocol's guardians.
     IS_GUARDIAN = isGuardian(protocol: Address, account: Address) => g.is_guardian(protocol, account);
+    /// The status word last pushed for `subject` (zero if none).
     STATUS_WORD = statusWord(subject: B256) => g.status_word(subject);
 }
 
