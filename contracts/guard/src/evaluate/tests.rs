@@ -93,6 +93,33 @@ fn clean_callers_pass_configured_or_not() {
 }
 
 #[test]
+fn unconfigured_verdicts_come_in_the_documented_order() {
+    // The slow path (no selector policy) decides from the protocol word: a protocol pause comes
+    // before screening, and an unregistered protocol before anything.
+    let (vm, mut g) = deploy();
+    flag(&vm, &mut g, MALLORY, Level::Confirmed);
+    as_admin(&vm);
+    ok(g.pause_protocol(PROTOCOL, 10));
+    assert!(!g.selector_policy(PROTOCOL, SEL).configured);
+    rejects(&vm, ProtocolPaused { until: T0 + 10 }, || {
+        check(&vm, &mut g, MALLORY, SEL, 50)
+    });
+    vm.set_block_timestamp(T0 + 10);
+    rejects(
+        &vm,
+        CallerFlagged {
+            caller: MALLORY,
+            level: 3,
+        },
+        || check(&vm, &mut g, MALLORY, SEL, 50),
+    );
+    vm.set_sender(STRANGER);
+    rejects(&vm, ProtocolNotRegistered { protocol: STRANGER }, || {
+        g.check(MALLORY, SEL, U256::from(50u8))
+    });
+}
+
+#[test]
 fn verdicts_come_in_the_documented_order() {
     let (vm, mut g) = deploy();
     let tag = advisory(7);
