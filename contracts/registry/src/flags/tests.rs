@@ -399,10 +399,14 @@ fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
         },
     );
     let mut env = linked();
-    env.vm.mock_call(GUARD, calldata, U256::ZERO, Ok(vec![]));
+    env.vm
+        .mock_call(GUARD, calldata.clone(), U256::ZERO, Ok(vec![]));
+    env.calls.take();
     env.submit(ALICE, s).ok().unwrap();
     let pushed = env.logs::<StatusChanged>();
     assert_eq!(pushed.last().map(|e| e.status), Some(expected.to_word()));
+    // The push itself: one call, to the guard, with exactly this calldata and no value.
+    assert_eq!(env.calls.take(), vec![(GUARD, calldata, U256::ZERO)]);
 }
 
 #[test]
