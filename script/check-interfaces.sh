@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # check-interfaces.sh: the Solidity interfaces in interfaces/ must be exactly what the contracts' export-abi
-# binaries print (DESIGN.md, Layout). For every contracts/<name>/ with a src/main.rs (the export-abi bin
+# binaries print (docs/design.md, code map). For every contracts/<name>/ with a src/main.rs (the export-abi bin
 # vigil-<name>-abi, built with --features export-abi), run it and compare its output with the mapped file:
 #
 #   contracts/registry -> interfaces/IThreatRegistry.sol

@@ -396,8 +396,8 @@ pub fn table(rows: &[Row]) -> String {
         "### Guarded `withdraw`\n\n{}\nFloor = cold account {} (EIP-2929) + Stylus entry {} cached \
          (+{} uncached; stylus-gas-model.md) + {} per cold storage word the check reads: the \
          selector word (pause copies, flags, bucket); + the caller's status word when screening; + \
-         a tag word and its status word per advisory tag (contracts/guard/src/word.rs, lib.rs \
-         `evaluate`). Rate-limited rows also write the selector word back (a warm SSTORE, not in \
+         a tag word and its status word per advisory tag (contracts/guard/src/word.rs and \
+         evaluate.rs). Rate-limited rows also write the selector word back (a warm SSTORE, not in \
          the floor).\n\n",
         t.markdown(),
         thousands(COLD_ACCOUNT_GAS),
