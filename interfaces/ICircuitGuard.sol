@@ -3,7 +3,7 @@
  * For more information, please see [The Stylus SDK](https://github.com/OffchainLabs/stylus-sdk-rs).
  */
 
-// SPDX-License-Identifier: MIT-OR-APACHE-2.0
+// SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.23;
 
 interface ICircuitGuard {

@@ -29,6 +29,7 @@ interface_file() {
   esac
 }
 
+license="MIT OR Apache-2.0"
 abi_target="${CARGO_TARGET_DIR:-$root/target}/abi"
 out_dir="$abi_target/interfaces"
 mkdir -p "$out_dir"
@@ -46,8 +47,9 @@ for main in contracts/*/src/main.rs; do
   crate="vigil-$name"
   generated="$out_dir/$(basename "$file")"
   log="$out_dir/$name.build.log"
+  # The SDK's default SPDX line ("MIT-OR-APACHE-2.0") is not a valid SPDX expression; ours is Cargo.toml's.
   if ! CARGO_TARGET_DIR="$abi_target" cargo run --quiet --locked -p "$crate" --features export-abi \
-      --bin "$crate-abi" >"$generated" 2>"$log"; then
+      --bin "$crate-abi" -- abi --license "$license" >"$generated" 2>"$log"; then
     cat "$log" >&2
     echo "check-interfaces: \`cargo run -p $crate --features export-abi --bin $crate-abi\` failed" >&2
     exit 1
