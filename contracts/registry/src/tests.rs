@@ -200,13 +200,11 @@ impl Env {
     }
 }
 
-/// Asserts `r` failed with exactly `expected` (selector and arguments).
+/// Asserts `r` failed with exactly `expected` (selector and arguments); typed to the registry's
+/// `Result` so call sites need no annotations.
 #[track_caller]
 pub(crate) fn reverts<T>(r: Result<T>, expected: impl SolError) {
-    match r {
-        Ok(_) => panic!("expected revert {}", core::any::type_name_of_val(&expected)),
-        Err(e) => assert_eq!(Vec::<u8>::from(e), expected.abi_encode(), "wrong revert"),
-    }
+    vigil_common::testing::assert_reverts(r, expected);
 }
 
 pub(crate) fn attacker() -> B256 {
