@@ -21,39 +21,51 @@ interface IThreatRegistry {
     /// Pays out everything credited to the caller: dispute refunds and rewards, reporter shares.
     function claim() external;
 
-    /// Opens a flag on `subject`, bonding `reportBond` of the caller's stake; returns its id. Fails
-    /// if the subject has a live flag (corroborate it instead) or an unresolved dispute.
+    /// Opens a flag on `subject`, locking the caller's free warm stake up to `stakeCap` until the
+    /// flag is settled; returns its id. Fails if the subject has a live flag (corroborate it
+    /// instead); a flag that ended, even one still in dispute, does not block a new one.
     function submit(bytes32 subject, uint8 category, uint8 severity, bytes32 evidence, uint64 ttl) external returns (uint32);
 
-    /// Adds the caller's weight to the live flag on `subject`, once per reporter, bonding
-    /// `reportBond` under the flag's rules. Corroboration continues during a dispute.
-    function corroborate(bytes32 subject, bytes32 evidence) external;
+    /// Adds the caller's weight to the live flag on `subject`, once per reporter, locking its stake
+    /// under the flag's rules. `severity` 1-4 raises the flag's severity, 0 keeps it. On a full
+    /// flag the caller replaces the weakest reporter if it out-weighs it. Corroboration continues
+    /// during a dispute.
+    function corroborate(bytes32 subject, uint8 severity, bytes32 evidence) external;
 
-    /// Extends a live flag by its time to live from now. Only its reporters may renew.
+    /// Keeps a live flag in force for at least its time to live from now; never shortens it. Only
+    /// its reporters may renew, and not once it is final or settled.
     function renew(bytes32 subject) external;
 
     /// Publishes the details behind an advisory whose flag committed to `keccak256(details)`.
     function reveal(bytes32 subject, bytes calldata details) external;
 
-    /// Disputes the live flag on `subject`, posting exactly the flag's `disputeBond`. The flag
-    /// keeps its effect until a resolver decides.
-    function dispute(bytes32 subject, bytes32 evidence) external payable;
+    /// Disputes flag `flagId` while it is live or within `disputeWindow` after it ended, posting
+    /// exactly its `disputeBond`; the flag keeps its effect until a resolver decides. The victim
+    /// (the flagged address) may stand in a dispute someone else opened, sending no value.
+    function dispute(uint32 flagId, bytes32 evidence) external payable;
 
-    /// Releases the bonds of a flag that ended without a resolution. Anyone may call it; reporters
-    /// of a flag that reached confirmation gain reputation.
+    /// Returns the locked stake of a flag that ended without a resolution, once its dispute window
+    /// closed. Anyone may call it; reporters of a flag that reached confirmation share its
+    /// reputation pool.
     function release(uint32 flagId) external;
 
-    /// Resolver only: decides the open dispute on `subject`. Upheld: confirmed for good, reporters
-    /// get their bonds, reputation and the disputer's bond. Rejected: removed, reporters' bonds are
-    /// slashed and split between the disputer and the treasury.
-    function resolve(bytes32 subject, bool upheld, bytes32 rationale) external;
+    /// Resolver only, and not a party (reporter, disputer or subject): decides flag `flagId`'s
+    /// open dispute. Upheld: final (confirmed while it is the subject's flag); reporters get
+    /// their locks, reputation and the dispute bond. Rejected: removed; each reporter loses
+    /// `slashBps` of its lock and all reputation; the slash pays the victim, the disputer (unless
+    /// it reported the flag) and the treasury.
+    function resolve(uint32 flagId, bool upheld, bytes32 rationale) external;
+
+    /// Ends a dispute no resolver decided within `disputeDeadline`: the bond is refunded to the
+    /// disputer and the flag stands. Anyone may call it.
+    function lapseDispute(uint32 flagId) external;
 
     /// Resolver only: confirms `subject` at once (a live flag is settled as if upheld, otherwise a
     /// reporter-less flag is created); returns the flag's id.
     function emergencyConfirm(bytes32 subject, uint8 category, uint8 severity, uint64 ttl, bytes32 rationale) external returns (uint32);
 
-    /// Resolver only: removes the live flag on `subject` at once; bonds are released unslashed and
-    /// an open dispute's bond is refunded.
+    /// Resolver only: removes the live flag on `subject` at once; locks are released unslashed
+    /// and an open dispute's bond is refunded.
     function emergencyRemove(bytes32 subject, bytes32 rationale) external;
 
     /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
@@ -99,6 +111,9 @@ interface IThreatRegistry {
     /// One flag's record.
     function flagInfo(uint32 flagId) external view returns (FlagInfo memory);
 
+    /// What `reporter` locked in flag `flagId` and the weight it added (zero: no report there).
+    function reportOf(uint32 flagId, address reporter) external view returns (Report memory);
+
     /// A reporter's stake and standing.
     function reporterInfo(address reporter) external view returns (ReporterInfo memory);
 
@@ -127,23 +142,33 @@ interface IThreatRegistry {
 
     event Claimed(address indexed account, uint256 amount);
 
-    event FlagSubmitted(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 category, uint8 severity, bytes32 evidence, uint64 expiry, uint32 rulesVersion, uint256 weight, uint256 bond);
+    /// `locked`: the reporter's stake locked until the flag is settled; `weight`: what it added to the score.
+    event FlagSubmitted(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 category, uint8 severity, bytes32 evidence, uint64 expiry, uint32 rulesVersion, uint256 weight, uint256 locked);
 
-    event FlagCorroborated(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, bytes32 evidence, uint256 weight, uint256 bond);
+    /// `severity`: the flag's severity after this report (a corroborator may raise it).
+    event FlagCorroborated(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 severity, bytes32 evidence, uint256 weight, uint256 locked);
+
+    /// A heavier reporter took the weakest one's place on a full flag; `released` is the displaced report's lock.
+    event ReporterDisplaced(uint32 indexed flagId, address indexed displaced, address indexed by, uint256 weight, uint256 released);
 
     event FlagRenewed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint64 expiry);
 
     event StatusChanged(bytes32 indexed subject, uint32 indexed flagId, uint256 status);
 
+    /// `bond` 0: the victim standing in a dispute someone else opened.
     event Disputed(bytes32 indexed subject, uint32 indexed flagId, address indexed disputer, bytes32 evidence, uint256 bond);
 
-    event DisputeResolved(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool upheld, bytes32 rationale, uint256 slashed, uint256 toDisputer, uint256 toReporters, uint256 toTreasury);
+    event DisputeResolved(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool upheld, bytes32 rationale, uint256 slashed, uint256 toVictim, uint256 toDisputer, uint256 toReporters, uint256 toTreasury);
+
+    /// No resolver decided within `disputeDeadline`: the bond is refunded and the flag stands.
+    event DisputeLapsed(uint32 indexed flagId, address indexed disputer, uint256 refund);
 
     event ReporterSettled(uint32 indexed flagId, address indexed reporter, uint256 slashed, uint256 released, uint32 reputation);
 
     event EmergencyAction(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool confirmed, bytes32 rationale);
 
-    event BondsReleased(uint32 indexed flagId, uint256 perReporter, uint256 reporters);
+    /// `released`: the stake the flag's reports had locked, now free.
+    event BondsReleased(uint32 indexed flagId, uint256 released, uint256 reporters);
 
     event AdvisoryRevealed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, bytes details);
 
@@ -153,11 +178,13 @@ interface IThreatRegistry {
 
     event SubmissionsPausedSet(bool paused);
 
-    event ParamsScheduled(uint32 indexed version, uint64 eta);
+    /// The whole set, field by field as in `Params` (the same encoding), so logs alone rebuild every version.
+    event ParamsScheduled(uint32 indexed version, uint64 eta, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
 
     event ParamsCancelled(uint32 indexed version);
 
-    event ParamsApplied(uint32 indexed version);
+    /// The whole set, field by field as in `Params`.
+    event ParamsApplied(uint32 indexed version, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
 
     event TreasurySwept(address indexed to, uint256 amount);
 
@@ -181,8 +208,10 @@ interface IThreatRegistry {
 
     error InvalidTtl(uint64 ttl, uint64 max);
 
-    /// `field` is the index of the offending field in `Params` (0 = minStake ... 12 = paramsDelay).
+    /// `field` is the index of the offending field in `Params` (0 = minStake ... 15 = paramsDelay).
     error InvalidParams(uint8 field);
+
+    error UnknownVersion(uint32 version);
 
     error SubmissionsPaused();
 
@@ -194,10 +223,9 @@ interface IThreatRegistry {
 
     error FlagFinal(bytes32 subject);
 
-    error SubjectInDispute(bytes32 subject);
-
     error AlreadyReported(bytes32 subject, address reporter);
 
+    /// The flag is full and the caller does not out-weigh its weakest reporter.
     error TooManyReporters(bytes32 subject, uint8 max);
 
     error NotAReporter(bytes32 subject, address account);
@@ -212,6 +240,18 @@ interface IThreatRegistry {
 
     error NotDisputed(bytes32 subject);
 
+    /// The flag's dispute is open; it can be lapsed from `deadline` on.
+    error DisputeOpen(uint32 flagId, uint64 deadline);
+
+    /// The flag ended and its dispute window closed at `closedAt`.
+    error DisputeWindowClosed(uint32 flagId, uint64 closedAt);
+
+    /// The flag ended but stays disputable, and its reporters bound, until `until`.
+    error DisputeWindowOpen(uint32 flagId, uint64 until);
+
+    /// The resolver is a party to the flag (a reporter, the disputer, or the subject).
+    error ConflictOfInterest(address resolver);
+
     error FlagStillLive(uint32 flagId, uint64 expiry);
 
     error AlreadySettled(uint32 flagId);
@@ -222,6 +262,8 @@ interface IThreatRegistry {
 
     error NothingToClaim();
 
+    error TreasuryEmpty();
+
     error NoPendingParams();
 
     error ParamsNotReady(uint64 eta);
@@ -230,6 +272,10 @@ interface IThreatRegistry {
 
     error RevealMismatch(bytes32 subject, bytes32 evidence);
 
+    /// Every flag id (2^32 - 1) has been used.
+    error TooManyFlags();
+
+    /// An ETH or stake amount would wrap: defence in depth behind the accounting invariant.
     error AmountOverflow();
 
     error TransferFailed(address to, uint256 amount);
@@ -238,11 +284,13 @@ interface IThreatRegistry {
 
     struct SubjectStatus {uint8 level;bool disputed;bool finalized;uint8 category;uint8 severity;uint32 flagId;uint64 expiry;uint128 score;}
 
-    struct FlagInfo {bytes32 subject;bytes32 evidence;uint32 rulesVersion;uint64 created;uint64 ttl;address[] reporters;address disputer;uint256 disputeBond;bool reachedConfirmed;bool settled;}
+    struct FlagInfo {bytes32 subject;bytes32 evidence;uint32 rulesVersion;uint64 created;uint64 ttl;uint64 expiry;address[] reporters;address disputer;uint256 disputeBond;uint64 disputedAt;bool reachedConfirmed;bool settled;}
+
+    struct Report {uint256 locked;uint256 weight;}
 
     struct ReporterInfo {uint256 stake;uint256 locked;uint256 warming;uint64 warmAt;uint256 unbonding;uint64 unbondAt;uint32 reputation;uint256 weight;}
 
-    struct Params {uint256 minStake;uint256 stakeCap;uint64 stakeWarmup;uint64 unbondingDelay;uint256 reportBond;uint256 disputeBond;uint256 watchScore;uint256 confirmScore;uint8 minReporters;uint8 maxReporters;uint64 maxTtl;uint16 disputerShareBps;uint64 paramsDelay;}
+    struct Params {uint256 minStake;uint256 stakeCap;uint64 stakeWarmup;uint64 unbondingDelay;uint16 slashBps;uint256 disputeBond;uint256 watchScore;uint256 confirmScore;uint8 minReporters;uint8 maxReporters;uint64 maxTtl;uint16 victimShareBps;uint16 disputerShareBps;uint64 disputeWindow;uint64 disputeDeadline;uint64 paramsDelay;}
 
     struct PendingParams {Params params;uint64 eta;}
 

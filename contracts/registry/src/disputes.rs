@@ -1,118 +1,221 @@
-//! Disputes and their outcomes: `dispute`, `resolve`, the emergency actions, and how a flag's
-//! reporters are settled.
+//! Disputes and their outcomes: `dispute`, `resolve`, `lapseDispute`, the emergency actions, and
+//! how a flag's reporters are settled.
 //!
-//! A dispute sets a `disputed` bit and never lowers the level: an attacker cannot escape by
-//! disputing itself. A winning disputer's share of the slashed bonds is how the victim of a false
-//! flag is made whole (the victim normally disputes its own flag). Emergency removal releases bonds
-//! without slashing and refunds an open dispute: it is a safety lever, judgment belongs to the
-//! dispute path. Emergency confirmation settles like an upheld dispute. Settlement loops are
-//! bounded by `maxReporters` (at most 32).
+//! A dispute is addressed by flag id and lives on the flag's record, so a flag stays disputable
+//! for `disputeWindow` after it ends and a dispute on an ended flag never stops the subject from
+//! being flagged again. A dispute never lowers the level: an attacker cannot escape by disputing
+//! itself. Resolvers decide; one that is a party (a reporter, the disputer, the subject) may not.
+//! When nobody decides within `disputeDeadline`, anyone lapses the dispute: the bond goes back and
+//! the flag stands.
+//!
+//! A rejected flag's slash is split so that the victim is paid whoever disputed, a disputer that
+//! reported the flag earns nothing from it, and the treasury always keeps a part: the reporters and
+//! any colluder lose together. Emergency removal releases locks without slashing and refunds an
+//! open dispute (a safety lever; judgment belongs to the dispute path). Emergency confirmation
+//! settles like an upheld dispute. Settlement loops are bounded by `maxReporters` (at most 32).
 
 use alloy_primitives::{Address, B256, U256, U32, U64};
 use stylus_sdk::prelude::*;
-use vigil_common::{abi::w, log, topic0, Level, Status};
+use vigil_common::{abi::w, log, subject as subjects, topic0, Level, Status};
 
 use crate::{
     errors::*,
-    events::{DisputeResolved, Disputed, EmergencyAction, ReporterSettled},
-    flags::{validate_labels, validate_subject, validate_ttl},
+    events::{DisputeLapsed, DisputeResolved, Disputed, EmergencyAction, ReporterSettled},
+    flags::{unpack_report, validate_labels, validate_subject, validate_ttl},
     math, ThreatRegistry,
 };
 
 /// How a flag's reporters leave it.
 #[derive(Clone, Copy)]
 pub(crate) enum Settlement {
-    /// Bonds come back; reputation rises if `reward`.
+    /// Locks come back; the reputation pool is shared if `reward`.
     Release { reward: bool },
-    /// Bonds come back, reputation rises and each reporter is credited `share` of the dispute bond.
+    /// Locks come back, the reputation pool is shared and each reporter is credited `share` of
+    /// the dispute bond.
     Upheld { share: U256 },
-    /// Bonds are slashed and reputation falls.
+    /// A share of each lock is slashed and reputation drops to zero.
     Rejected,
 }
 
-/// Disputes the live flag on `subject`, posting exactly the flag's `disputeBond`. The flag keeps
-/// its effect until a resolver decides.
-pub fn dispute(r: &mut ThreatRegistry, subject: B256, evidence: B256) -> Result<()> {
+/// Disputes flag `flag_id`, posting exactly its `disputeBond`, while it is live or within
+/// `disputeWindow` after it ended. The flag keeps its effect until a resolver decides. The victim
+/// (the flagged address) may stand in a dispute someone else opened, without a bond.
+pub fn dispute(r: &mut ThreatRegistry, flag_id: u32, evidence: B256) -> Result<()> {
     let now = r.vm().block_timestamp();
-    let mut status = r.live_status(subject, now)?;
-    if status.finalized {
+    r.known_flag(flag_id)?;
+    let (subject, expiry, version, disputer) = {
+        let f = r.flags.get(flag_id);
+        if f.settled.get() {
+            return Err(RegistryError::AlreadySettled(AlreadySettled {
+                flagId: flag_id,
+            }));
+        }
+        (
+            f.subject.get(),
+            f.expiry.get().to::<u64>(),
+            f.rules.get().to::<u32>(),
+            f.disputer.get(),
+        )
+    };
+    let mut status = r.status_of_subject(subject);
+    let current = status.flag_id == flag_id;
+    if current && status.finalized {
         return Err(RegistryError::FlagFinal(FlagFinal { subject }));
     }
-    if status.disputed {
-        return Err(RegistryError::AlreadyDisputed(AlreadyDisputed { subject }));
+    let rules = r.params.get(version).bonds_word();
+    let closes = expiry.saturating_add(rules.dispute_window);
+    if now >= closes {
+        return Err(RegistryError::DisputeWindowClosed(DisputeWindowClosed {
+            flagId: flag_id,
+            closedAt: closes,
+        }));
     }
-    let id = status.flag_id;
-    let version = r.flags.get(id).rules.get().to::<u32>();
-    let expected = U256::from(r.params.get(version).bonds_word().1);
-    let sent = r.vm().msg_value();
+    let (who, sent) = (r.vm().msg_sender(), r.vm().msg_value());
+    if !disputer.is_zero() {
+        if subjects::as_address(subject) != Some(who) || !sent.is_zero() {
+            return Err(RegistryError::AlreadyDisputed(AlreadyDisputed { subject }));
+        }
+        log::emit(
+            r.vm(),
+            topic0!(Disputed),
+            &[w(subject), w(flag_id), w(who)],
+            &[w(evidence), w(0u8)],
+        );
+        return Ok(());
+    }
+    let expected = U256::from(rules.dispute_bond);
     if sent != expected {
         return Err(RegistryError::WrongBond(WrongBond { expected, sent }));
     }
-    let who = r.vm().msg_sender();
+    let bonds = add(r.total_dispute_bonds.get(), sent)?;
     {
-        let mut f = r.flags.setter(id);
+        let mut f = r.flags.setter(flag_id);
         f.disputer.set(who);
+        f.disputed_at.set(U64::from(now));
         f.dispute_bond.set(sent);
     }
-    let bonds = r.total_dispute_bonds.get() + sent;
     r.total_dispute_bonds.set(bonds);
-    status.disputed = true;
     log::emit(
         r.vm(),
         topic0!(Disputed),
-        &[w(subject), w(id), w(who)],
+        &[w(subject), w(flag_id), w(who)],
         &[w(evidence), w(sent)],
     );
+    if !current {
+        return Ok(());
+    }
+    status.disputed = true;
     r.write_status(subject, status)
 }
 
-/// Decides the open dispute on `subject`. Upheld: the flag is confirmed for good, reporters get
-/// their bonds back, reputation and the disputer's bond. Rejected: the flag is removed, each
-/// reporter's bond is slashed and split between the disputer and the treasury.
-pub fn resolve(r: &mut ThreatRegistry, subject: B256, upheld: bool, rationale: B256) -> Result<()> {
+/// Decides the open dispute on flag `flag_id`. Upheld: the flag is final (and, while it is the
+/// subject's flag, confirmed), reporters get their locks back, the reputation pool and the
+/// disputer's bond. Rejected: each reporter loses `slashBps` of its lock and all reputation; the
+/// slash pays the victim, then the disputer, and the treasury keeps the rest.
+pub fn resolve(r: &mut ThreatRegistry, flag_id: u32, upheld: bool, rationale: B256) -> Result<()> {
     let who = r.only_resolver()?;
     let now = r.vm().block_timestamp();
-    let mut status = r.status_of_subject(subject);
-    if !status.disputed {
+    r.known_flag(flag_id)?;
+    let subject = r.flags.get(flag_id).subject.get();
+    if r.flags.get(flag_id).disputer.get().is_zero() {
         return Err(RegistryError::NotDisputed(NotDisputed { subject }));
     }
-    let id = status.flag_id;
-    let (disputer, bond) = r.take_dispute_bond(&status);
-    status.disputed = false;
-    status.finalized = true;
-    let (slashed, to_disputer, to_reporters, to_treasury) = if upheld {
-        let to_reporters = r.uphold(id, bond);
-        r.confirm_until(&mut status, id, now);
-        (U256::ZERO, U256::ZERO, to_reporters, bond - to_reporters)
+    r.ensure_impartial(who, flag_id)?;
+    let victim = subjects::as_address(subject);
+    let (disputer, bond) = r.take_dispute_bond(flag_id)?;
+    let mut status = r.status_of_subject(subject);
+    let current = status.flag_id == flag_id;
+    let (slashed, to_victim, to_disputer, to_reporters, to_treasury) = if upheld {
+        let to_reporters = r.uphold(flag_id, bond)?;
+        if current {
+            r.confirm_until(&mut status, flag_id, now);
+        }
+        let zero = U256::ZERO;
+        (zero, zero, zero, to_reporters, bond - to_reporters)
     } else {
-        let slashed = r.settle_reporters(id, Settlement::Rejected);
-        let version = r.flags.get(id).rules.get().to::<u32>();
-        let share_bps = r.params.get(version).scores_word().4;
-        let (reward, rest) = math::split_slash(slashed.saturating_to::<u128>(), share_bps);
-        let (reward, rest) = (U256::from(reward), U256::from(rest));
-        r.credit(disputer, bond + reward);
-        r.add_treasury(rest);
-        status.level = Level::Removed;
-        (slashed, bond + reward, U256::ZERO, rest)
+        let is_reporter =
+            |r: &ThreatRegistry, a: Address| r.flags.get(flag_id).reports.get(a) != U256::ZERO;
+        let victim_paid = victim.is_some_and(|v| !is_reporter(r, v));
+        let victim = victim.unwrap_or_default();
+        let disputer_paid = !is_reporter(r, disputer);
+        let slashed = r.settle_reporters(flag_id, Settlement::Rejected)?;
+        let version = r.flags.get(flag_id).rules.get().to::<u32>();
+        let victim_bps = r.params.get(version).bonds_word().victim_bps;
+        let disputer_bps = r.params.get(version).scores_word().4;
+        let (v, d, t) = math::split_slash(
+            slashed,
+            victim_bps,
+            disputer_bps,
+            victim_paid,
+            disputer_paid,
+        );
+        r.credit(victim, U256::from(v))?;
+        r.add_treasury(U256::from(t))?;
+        if current {
+            status.level = Level::Removed;
+        }
+        let to_disputer = add(bond, U256::from(d))?;
+        r.credit(disputer, to_disputer)?;
+        let (slashed, v, t) = (U256::from(slashed), U256::from(v), U256::from(t));
+        (slashed, v, to_disputer, U256::ZERO, t)
     };
     log::emit(
         r.vm(),
         topic0!(DisputeResolved),
-        &[w(subject), w(id), w(who)],
+        &[w(subject), w(flag_id), w(who)],
         &[
             w(upheld),
             w(rationale),
             w(slashed),
+            w(to_victim),
             w(to_disputer),
             w(to_reporters),
             w(to_treasury),
         ],
     );
+    if !current {
+        return Ok(());
+    }
+    status.disputed = false;
+    status.finalized = true;
     r.write_status(subject, status)
 }
 
-/// Confirms `subject` at once (the SEAL-911 path). A live flag is confirmed for good and settled
-/// as if upheld; otherwise a new reporter-less flag is created.
+/// Ends a dispute no resolver decided within `disputeDeadline`: the bond is refunded to the
+/// disputer and the flag stands, disputable again while its window is open. Anyone may call it, so
+/// absent resolvers cannot keep locks, bonds or the subject frozen.
+pub fn lapse_dispute(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
+    let now = r.vm().block_timestamp();
+    r.known_flag(flag_id)?;
+    let subject = r.flags.get(flag_id).subject.get();
+    if r.flags.get(flag_id).disputer.get().is_zero() {
+        return Err(RegistryError::NotDisputed(NotDisputed { subject }));
+    }
+    let deadline = r.dispute_deadline(flag_id);
+    if now < deadline {
+        return Err(RegistryError::DisputeOpen(DisputeOpen {
+            flagId: flag_id,
+            deadline,
+        }));
+    }
+    let (disputer, bond) = r.take_dispute_bond(flag_id)?;
+    r.credit(disputer, bond)?;
+    log::emit(
+        r.vm(),
+        topic0!(DisputeLapsed),
+        &[w(flag_id), w(disputer)],
+        &[w(bond)],
+    );
+    let mut status = r.status_of_subject(subject);
+    if status.flag_id != flag_id {
+        return Ok(());
+    }
+    status.disputed = false;
+    r.write_status(subject, status)
+}
+
+/// Confirms `subject` at once (the SEAL-911 path). A live or disputed flag is confirmed for good
+/// and settled as if upheld; otherwise a new reporter-less flag is created.
 pub fn emergency_confirm(
     r: &mut ThreatRegistry,
     subject: B256,
@@ -126,26 +229,29 @@ pub fn emergency_confirm(
     validate_subject(subject)?;
     validate_labels(category, severity)?;
     let version = r.params_version.get().to::<u32>();
-    validate_ttl(ttl, r.params.get(version).bonds_word().2)?;
+    validate_ttl(ttl, r.params.get(version).bonds_word().max_ttl)?;
     let mut status = r.status_of_subject(subject);
     let id = if status.level_at(now).is_live() || status.disputed {
         let id = status.flag_id;
+        r.ensure_impartial(who, id)?;
         // Finalized flags cannot be disputed, so a settled flag has no bond in escrow.
         if !r.flags.get(id).settled.get() {
-            let (_, bond) = r.take_dispute_bond(&status);
-            r.uphold(id, bond);
+            let (_, bond) = r.take_dispute_bond(id)?;
+            r.uphold(id, bond)?;
         }
         id
     } else {
         let id = r.next_flag_id()?;
         r.flag_count.set(U32::from(id));
-        let mut f = r.flags.setter(id);
-        f.subject.set(subject);
-        f.evidence.set(rationale);
-        f.rules.set(U32::from(version));
-        f.created.set(U64::from(now));
-        f.ttl.set(U64::from(ttl));
-        f.settled.set(true);
+        r.open_flag(
+            id,
+            subject,
+            rationale,
+            version,
+            ttl,
+            now.saturating_add(ttl),
+        );
+        r.flags.setter(id).settled.set(true);
         status = Status::default();
         id
     };
@@ -156,7 +262,11 @@ pub fn emergency_confirm(
     status.finalized = true;
     status.level = Level::Confirmed;
     status.expiry = status.expiry.max(now.saturating_add(ttl));
-    r.flags.setter(id).reached_confirmed.set(true);
+    {
+        let mut f = r.flags.setter(id);
+        f.reached_confirmed.set(true);
+        f.expiry.set(U64::from(status.expiry));
+    }
     log::emit(
         r.vm(),
         topic0!(EmergencyAction),
@@ -167,7 +277,7 @@ pub fn emergency_confirm(
     Ok(id)
 }
 
-/// Removes the live flag on `subject` at once. Bonds are released unslashed and an open dispute's
+/// Removes the live flag on `subject` at once. Locks are released unslashed and an open dispute's
 /// bond is refunded: judgment belongs to the dispute path.
 pub fn emergency_remove(r: &mut ThreatRegistry, subject: B256, rationale: B256) -> Result<()> {
     let who = r.only_resolver()?;
@@ -177,10 +287,11 @@ pub fn emergency_remove(r: &mut ThreatRegistry, subject: B256, rationale: B256) 
         return Err(RegistryError::NoLiveFlag(NoLiveFlag { subject }));
     }
     let id = status.flag_id;
-    let (disputer, bond) = r.take_dispute_bond(&status);
-    r.credit(disputer, bond);
+    r.ensure_impartial(who, id)?;
+    let (disputer, bond) = r.take_dispute_bond(id)?;
+    r.credit(disputer, bond)?;
     if !r.flags.get(id).settled.get() {
-        r.settle_reporters(id, Settlement::Release { reward: false });
+        r.settle_reporters(id, Settlement::Release { reward: false })?;
     }
     status.disputed = false;
     status.finalized = true;
@@ -196,77 +307,135 @@ pub fn emergency_remove(r: &mut ThreatRegistry, subject: B256, rationale: B256) 
 
 impl ThreatRegistry {
     /// Settles every reporter of `flag_id` and marks it settled. Returns the total slashed for
-    /// `Rejected`, else the bond released per reporter.
-    pub(crate) fn settle_reporters(&mut self, flag_id: u32, how: Settlement) -> U256 {
-        let bond = {
+    /// `Rejected`, else the total lock released.
+    pub(crate) fn settle_reporters(&mut self, flag_id: u32, how: Settlement) -> Result<u128> {
+        let slash_bps = {
             let version = self.flags.get(flag_id).rules.get().to::<u32>();
-            U256::from(self.params.get(version).bonds_word().0)
+            self.params.get(version).bonds_word().slash_bps
         };
+        let now = self.vm().block_timestamp();
+        let period = (now / math::REP_PERIOD) as u32;
         let count = self.flags.get(flag_id).reporters.len();
-        let mut slashed = U256::ZERO;
+        let (mut slashed, mut released) = (0u128, 0u128);
         for i in 0..count {
             let Some(who) = self.flags.get(flag_id).reporters.get(i) else {
                 continue;
             };
-            let mut rep = self.reporters.setter(who);
-            let locked = rep.locked.get();
-            rep.locked.set(locked - bond);
-            let reputation = rep.reputation.get().to::<u32>();
-            let (reputation, lost) = match how {
-                Settlement::Release { reward: false } => (reputation, U256::ZERO),
+            let (lock, _) = unpack_report(self.flags.get(flag_id).reports.get(who));
+            let lost = match how {
+                Settlement::Rejected => math::slash(lock, slash_bps),
+                _ => 0,
+            };
+            let reputation = self.unlock(who, lock, lost)?;
+            let reputation = match how {
+                Settlement::Rejected => 0,
+                Settlement::Release { reward: false } => reputation,
                 Settlement::Release { reward: true } | Settlement::Upheld { .. } => {
-                    (math::reputation_up(reputation), U256::ZERO)
-                }
-                Settlement::Rejected => {
-                    let stake = rep.stake.get();
-                    rep.stake.set(stake - bond);
-                    (math::reputation_down(reputation), bond)
+                    self.reward(who, reputation, count, period)
                 }
             };
-            rep.reputation.set(U32::from(reputation));
             slashed += lost;
+            released += lock - lost;
             if let Settlement::Upheld { share } = how {
-                self.credit(who, share);
+                self.credit(who, share)?;
             }
             log::emit(
                 self.vm(),
                 topic0!(ReporterSettled),
                 &[w(flag_id), w(who)],
-                &[w(lost), w(bond - lost), w(reputation)],
+                &[w(lost), w(lock - lost), w(reputation)],
             );
         }
-        let total = self.total_stake.get() - slashed;
+        let total = sub(self.total_stake.get(), U256::from(slashed))?;
         self.total_stake.set(total);
         self.flags.setter(flag_id).settled.set(true);
-        match how {
+        Ok(match how {
             Settlement::Rejected => slashed,
-            _ => bond,
-        }
+            _ => released,
+        })
     }
 
-    /// Takes an open dispute's bond out of escrow: `(disputer, bond)`, zero when none is open.
-    fn take_dispute_bond(&mut self, status: &Status) -> (Address, U256) {
-        if !status.disputed {
-            return (Address::ZERO, U256::ZERO);
-        }
+    /// Adds `who`'s share of a rewarded flag's reputation pool within its period cap, and writes
+    /// the new reputation. Returns it.
+    fn reward(&mut self, who: Address, reputation: u32, reporters: usize, period: u32) -> u32 {
+        let mut rep = self.reporters.setter(who);
+        let gained = match rep.period.get().to::<u32>() == period {
+            true => rep.gained.get().to::<u32>(),
+            false => 0,
+        };
+        let gain = math::reputation_gain(reputation, reporters, gained);
+        rep.period.set(U32::from(period));
+        rep.gained.set(U32::from(gained + gain));
+        rep.reputation.set(U32::from(reputation + gain));
+        reputation + gain
+    }
+
+    /// Takes an open dispute's bond out of escrow and clears the dispute: `(disputer, bond)`,
+    /// zero when none is open.
+    fn take_dispute_bond(&mut self, flag_id: u32) -> Result<(Address, U256)> {
         let (disputer, bond) = {
-            let f = self.flags.get(status.flag_id);
+            let f = self.flags.get(flag_id);
             (f.disputer.get(), f.dispute_bond.get())
         };
-        let left = self.total_dispute_bonds.get() - bond;
+        if disputer.is_zero() {
+            return Ok((Address::ZERO, U256::ZERO));
+        }
+        let left = sub(self.total_dispute_bonds.get(), bond)?;
         self.total_dispute_bonds.set(left);
-        (disputer, bond)
+        let mut f = self.flags.setter(flag_id);
+        f.disputer.set(Address::ZERO);
+        f.disputed_at.set(U64::ZERO);
+        f.dispute_bond.set(U256::ZERO);
+        Ok((disputer, bond))
     }
 
-    /// Settles a flag found right: bonds back, reputation up, `dispute_bond` shared among the
-    /// reporters with the indivisible remainder to the treasury. Returns what the reporters got.
-    fn uphold(&mut self, flag_id: u32, dispute_bond: U256) -> U256 {
+    /// When flag `flag_id`'s open dispute may be lapsed.
+    fn dispute_deadline(&self, flag_id: u32) -> u64 {
+        let f = self.flags.get(flag_id);
+        let deadline = self
+            .params
+            .get(f.rules.get().to::<u32>())
+            .bonds_word()
+            .dispute_deadline;
+        f.disputed_at.get().to::<u64>().saturating_add(deadline)
+    }
+
+    /// `DisputeOpen` while flag `flag_id` has an open dispute.
+    pub(crate) fn ensure_no_dispute(&self, flag_id: u32) -> Result<()> {
+        if self.flags.get(flag_id).disputer.get().is_zero() {
+            return Ok(());
+        }
+        Err(RegistryError::DisputeOpen(DisputeOpen {
+            flagId: flag_id,
+            deadline: self.dispute_deadline(flag_id),
+        }))
+    }
+
+    /// `ConflictOfInterest` if `resolver` is a party to flag `flag_id`: one of its reporters, its
+    /// disputer, or its subject.
+    fn ensure_impartial(&self, resolver: Address, flag_id: u32) -> Result<()> {
+        let f = self.flags.get(flag_id);
+        let party = f.reports.get(resolver) != U256::ZERO
+            || f.disputer.get() == resolver
+            || subjects::as_address(f.subject.get()) == Some(resolver);
+        match party {
+            true => Err(RegistryError::ConflictOfInterest(ConflictOfInterest {
+                resolver,
+            })),
+            false => Ok(()),
+        }
+    }
+
+    /// Settles a flag found right: locks back, reputation pool shared, `dispute_bond` shared
+    /// among the reporters with the indivisible remainder to the treasury. Returns what the
+    /// reporters got.
+    fn uphold(&mut self, flag_id: u32, dispute_bond: U256) -> Result<U256> {
         let reporters = self.flags.get(flag_id).reporters.len();
         let (share, rest) = math::split_even(dispute_bond.saturating_to::<u128>(), reporters);
         let (share, rest) = (U256::from(share), U256::from(rest));
-        self.settle_reporters(flag_id, Settlement::Upheld { share });
-        self.add_treasury(rest);
-        dispute_bond - rest
+        self.settle_reporters(flag_id, Settlement::Upheld { share })?;
+        self.add_treasury(rest)?;
+        Ok(dispute_bond - rest)
     }
 
     /// Marks a flag confirmed for good, for at least its time to live from now.
@@ -274,12 +443,15 @@ impl ThreatRegistry {
         let ttl = self.flags.get(flag_id).ttl.get().to::<u64>();
         status.level = Level::Confirmed;
         status.expiry = status.expiry.max(now.saturating_add(ttl));
-        self.flags.setter(flag_id).reached_confirmed.set(true);
+        let mut f = self.flags.setter(flag_id);
+        f.reached_confirmed.set(true);
+        f.expiry.set(U64::from(status.expiry));
     }
 
-    fn add_treasury(&mut self, amount: U256) {
-        let total = self.treasury.get() + amount;
+    fn add_treasury(&mut self, amount: U256) -> Result<()> {
+        let total = add(self.treasury.get(), amount)?;
         self.treasury.set(total);
+        Ok(())
     }
 }
 

@@ -29,10 +29,14 @@ vigil_common::sol_items! {
     error InvalidCategory(uint8 category);
     error InvalidSeverity(uint8 severity);
     error InvalidTtl(uint64 ttl, uint64 max);
-    /// `field` is the index of the offending field in `Params` (0 = minStake ... 12 = paramsDelay).
+    /// `field` is the index of the offending field in `Params` (0 = minStake ... 15 = paramsDelay).
     error InvalidParams(uint8 field);
+    error UnknownVersion(uint32 version);
     error BatchTooLarge(uint256 length, uint256 max);
     error RevealMismatch(bytes32 subject, bytes32 evidence);
+    /// Every flag id (2^32 - 1) has been used.
+    error TooManyFlags();
+    /// An ETH or stake amount would wrap: defence in depth behind the accounting invariant.
     error AmountOverflow();
 
     // A flag's case.
@@ -41,13 +45,21 @@ vigil_common::sol_items! {
     error NoLiveFlag(bytes32 subject);
     error UnknownFlag(uint32 flagId);
     error FlagFinal(bytes32 subject);
-    error SubjectInDispute(bytes32 subject);
     error AlreadyReported(bytes32 subject, address reporter);
+    /// The flag is full and the caller does not out-weigh its weakest reporter.
     error TooManyReporters(bytes32 subject, uint8 max);
     error NotAReporter(bytes32 subject, address account);
     error WrongBond(uint256 expected, uint256 sent);
     error AlreadyDisputed(bytes32 subject);
     error NotDisputed(bytes32 subject);
+    /// The flag's dispute is open; it can be lapsed from `deadline` on.
+    error DisputeOpen(uint32 flagId, uint64 deadline);
+    /// The flag ended and its dispute window closed at `closedAt`.
+    error DisputeWindowClosed(uint32 flagId, uint64 closedAt);
+    /// The flag ended but stays disputable, and its reporters bound, until `until`.
+    error DisputeWindowOpen(uint32 flagId, uint64 until);
+    /// The resolver is a party to the flag (a reporter, the disputer, or the subject).
+    error ConflictOfInterest(address resolver);
     error FlagStillLive(uint32 flagId, uint64 expiry);
     error AlreadySettled(uint32 flagId);
 
@@ -57,6 +69,7 @@ vigil_common::sol_items! {
     error StillUnbonding(uint64 until);
     error NothingToWithdraw();
     error NothingToClaim();
+    error TreasuryEmpty();
     error TransferFailed(address to, uint256 amount);
 
     // Governance and the guard link.
@@ -76,12 +89,12 @@ pub enum RegistryError {
     InvalidSeverity(InvalidSeverity),
     InvalidTtl(InvalidTtl),
     InvalidParams(InvalidParams),
+    UnknownVersion(UnknownVersion),
     SubmissionsPaused(SubmissionsPaused),
     FlagExists(FlagExists),
     NoLiveFlag(NoLiveFlag),
     UnknownFlag(UnknownFlag),
     FlagFinal(FlagFinal),
-    SubjectInDispute(SubjectInDispute),
     AlreadyReported(AlreadyReported),
     TooManyReporters(TooManyReporters),
     NotAReporter(NotAReporter),
@@ -90,21 +103,39 @@ pub enum RegistryError {
     WrongBond(WrongBond),
     AlreadyDisputed(AlreadyDisputed),
     NotDisputed(NotDisputed),
+    DisputeOpen(DisputeOpen),
+    DisputeWindowClosed(DisputeWindowClosed),
+    DisputeWindowOpen(DisputeWindowOpen),
+    ConflictOfInterest(ConflictOfInterest),
     FlagStillLive(FlagStillLive),
     AlreadySettled(AlreadySettled),
     StillUnbonding(StillUnbonding),
     NothingToWithdraw(NothingToWithdraw),
     NothingToClaim(NothingToClaim),
+    TreasuryEmpty(TreasuryEmpty),
     NoPendingParams(NoPendingParams),
     ParamsNotReady(ParamsNotReady),
     BatchTooLarge(BatchTooLarge),
     RevealMismatch(RevealMismatch),
+    TooManyFlags(TooManyFlags),
     AmountOverflow(AmountOverflow),
     TransferFailed(TransferFailed),
     GuardSyncFailed(GuardSyncFailed),
 }
 
 pub type Result<T, E = RegistryError> = core::result::Result<T, E>;
+
+/// `a + b`, or `AmountOverflow`: every ETH and stake sum goes through this or [`sub`].
+pub fn add(a: alloy_primitives::U256, b: alloy_primitives::U256) -> Result<alloy_primitives::U256> {
+    a.checked_add(b)
+        .ok_or(RegistryError::AmountOverflow(AmountOverflow {}))
+}
+
+/// `a - b`, or `AmountOverflow` when the books would go negative.
+pub fn sub(a: alloy_primitives::U256, b: alloy_primitives::U256) -> Result<alloy_primitives::U256> {
+    a.checked_sub(b)
+        .ok_or(RegistryError::AmountOverflow(AmountOverflow {}))
+}
 
 /// The registry answers both ownership failures with `Unauthorized(account)`, as before the
 /// two-step logic moved to `vigil_common::ownable`.
@@ -131,12 +162,12 @@ impl From<RegistryError> for Vec<u8> {
             E::InvalidSeverity(e) => revert(InvalidSeverity::SELECTOR, &[w(e.severity)]),
             E::InvalidTtl(e) => revert(InvalidTtl::SELECTOR, &[w(e.ttl), w(e.max)]),
             E::InvalidParams(e) => revert(InvalidParams::SELECTOR, &[w(e.field)]),
+            E::UnknownVersion(e) => revert(UnknownVersion::SELECTOR, &[w(e.version)]),
             E::SubmissionsPaused(_) => revert(SubmissionsPaused::SELECTOR, &[]),
             E::FlagExists(e) => revert(FlagExists::SELECTOR, &[e.subject, w(e.flagId)]),
             E::NoLiveFlag(e) => revert(NoLiveFlag::SELECTOR, &[e.subject]),
             E::UnknownFlag(e) => revert(UnknownFlag::SELECTOR, &[w(e.flagId)]),
             E::FlagFinal(e) => revert(FlagFinal::SELECTOR, &[e.subject]),
-            E::SubjectInDispute(e) => revert(SubjectInDispute::SELECTOR, &[e.subject]),
             E::AlreadyReported(e) => revert(AlreadyReported::SELECTOR, &[e.subject, w(e.reporter)]),
             E::TooManyReporters(e) => revert(TooManyReporters::SELECTOR, &[e.subject, w(e.max)]),
             E::NotAReporter(e) => revert(NotAReporter::SELECTOR, &[e.subject, w(e.account)]),
@@ -148,15 +179,25 @@ impl From<RegistryError> for Vec<u8> {
             E::WrongBond(e) => revert(WrongBond::SELECTOR, &[w(e.expected), w(e.sent)]),
             E::AlreadyDisputed(e) => revert(AlreadyDisputed::SELECTOR, &[e.subject]),
             E::NotDisputed(e) => revert(NotDisputed::SELECTOR, &[e.subject]),
+            E::DisputeOpen(e) => revert(DisputeOpen::SELECTOR, &[w(e.flagId), w(e.deadline)]),
+            E::DisputeWindowClosed(e) => {
+                revert(DisputeWindowClosed::SELECTOR, &[w(e.flagId), w(e.closedAt)])
+            }
+            E::DisputeWindowOpen(e) => {
+                revert(DisputeWindowOpen::SELECTOR, &[w(e.flagId), w(e.until)])
+            }
+            E::ConflictOfInterest(e) => revert(ConflictOfInterest::SELECTOR, &[w(e.resolver)]),
             E::FlagStillLive(e) => revert(FlagStillLive::SELECTOR, &[w(e.flagId), w(e.expiry)]),
             E::AlreadySettled(e) => revert(AlreadySettled::SELECTOR, &[w(e.flagId)]),
             E::StillUnbonding(e) => revert(StillUnbonding::SELECTOR, &[w(e.until)]),
             E::NothingToWithdraw(_) => revert(NothingToWithdraw::SELECTOR, &[]),
             E::NothingToClaim(_) => revert(NothingToClaim::SELECTOR, &[]),
+            E::TreasuryEmpty(_) => revert(TreasuryEmpty::SELECTOR, &[]),
             E::NoPendingParams(_) => revert(NoPendingParams::SELECTOR, &[]),
             E::ParamsNotReady(e) => revert(ParamsNotReady::SELECTOR, &[w(e.eta)]),
             E::BatchTooLarge(e) => revert(BatchTooLarge::SELECTOR, &[w(e.length), w(e.max)]),
             E::RevealMismatch(e) => revert(RevealMismatch::SELECTOR, &[e.subject, e.evidence]),
+            E::TooManyFlags(_) => revert(TooManyFlags::SELECTOR, &[]),
             E::AmountOverflow(_) => revert(AmountOverflow::SELECTOR, &[]),
             E::TransferFailed(e) => revert(TransferFailed::SELECTOR, &[w(e.to), w(e.amount)]),
             E::GuardSyncFailed(e) => revert(GuardSyncFailed::SELECTOR, &[w(e.guard), e.subject]),

@@ -13,21 +13,31 @@ vigil_common::sol_items! {
     event UnstakeRequested(address indexed reporter, uint256 amount, uint256 unbonding, uint64 unbondAt);
     event Withdrawn(address indexed reporter, uint256 amount);
     event Claimed(address indexed account, uint256 amount);
-    event FlagSubmitted(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 category, uint8 severity, bytes32 evidence, uint64 expiry, uint32 rulesVersion, uint256 weight, uint256 bond);
-    event FlagCorroborated(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, bytes32 evidence, uint256 weight, uint256 bond);
+    /// `locked`: the reporter's stake locked until the flag is settled; `weight`: what it added to the score.
+    event FlagSubmitted(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 category, uint8 severity, bytes32 evidence, uint64 expiry, uint32 rulesVersion, uint256 weight, uint256 locked);
+    /// `severity`: the flag's severity after this report (a corroborator may raise it).
+    event FlagCorroborated(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 severity, bytes32 evidence, uint256 weight, uint256 locked);
+    /// A heavier reporter took the weakest one's place on a full flag; `released` is the displaced report's lock.
+    event ReporterDisplaced(uint32 indexed flagId, address indexed displaced, address indexed by, uint256 weight, uint256 released);
     event FlagRenewed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint64 expiry);
     event StatusChanged(bytes32 indexed subject, uint32 indexed flagId, uint256 status);
+    /// `bond` 0: the victim standing in a dispute someone else opened.
     event Disputed(bytes32 indexed subject, uint32 indexed flagId, address indexed disputer, bytes32 evidence, uint256 bond);
-    event DisputeResolved(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool upheld, bytes32 rationale, uint256 slashed, uint256 toDisputer, uint256 toReporters, uint256 toTreasury);
+    event DisputeResolved(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool upheld, bytes32 rationale, uint256 slashed, uint256 toVictim, uint256 toDisputer, uint256 toReporters, uint256 toTreasury);
+    /// No resolver decided within `disputeDeadline`: the bond is refunded and the flag stands.
+    event DisputeLapsed(uint32 indexed flagId, address indexed disputer, uint256 refund);
     event ReporterSettled(uint32 indexed flagId, address indexed reporter, uint256 slashed, uint256 released, uint32 reputation);
     event EmergencyAction(bytes32 indexed subject, uint32 indexed flagId, address indexed resolver, bool confirmed, bytes32 rationale);
-    event BondsReleased(uint32 indexed flagId, uint256 perReporter, uint256 reporters);
+    /// `released`: the stake the flag's reports had locked, now free.
+    event BondsReleased(uint32 indexed flagId, uint256 released, uint256 reporters);
     event AdvisoryRevealed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, bytes details);
     event ResolverSet(address indexed account, bool enabled);
     event GuardSet(address indexed guard);
     event SubmissionsPausedSet(bool paused);
-    event ParamsScheduled(uint32 indexed version, uint64 eta);
+    /// The whole set, field by field as in `Params` (the same encoding), so logs alone rebuild every version.
+    event ParamsScheduled(uint32 indexed version, uint64 eta, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
     event ParamsCancelled(uint32 indexed version);
-    event ParamsApplied(uint32 indexed version);
+    /// The whole set, field by field as in `Params`.
+    event ParamsApplied(uint32 indexed version, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
     event TreasurySwept(address indexed to, uint256 amount);
 }

@@ -1,13 +1,14 @@
-//! A flag's life from report to release: submit, corroborate, renew, reveal, release, and the one
-//! place a subject's status word is written (and pushed to the guard).
+//! A flag's life from report to release: submit, corroborate (with displacement of the weakest
+//! reporter of a full flag), renew, reveal, release, and the one place a subject's status word is
+//! written (and pushed to the guard).
 //!
 //! A subject has at most one live flag; reports on it corroborate. Score and level only rise while
 //! the flag lives; `Expired` is derived from the expiry and the block time, so no transaction is
-//! needed when a flag ends. Bonds are released by anyone calling `release` once a flag ended
-//! without a resolution (the dispute paths settle in [`crate::disputes`]).
+//! needed when a flag ends. A flag stays disputable for `disputeWindow` after it ends; only then
+//! may anyone `release` it, returning its reporters' locked stake and minting their reputation.
 
 use alloc::vec::Vec;
-use alloy_primitives::{B256, U32, U64};
+use alloy_primitives::{Address, B256, U256, U32, U64};
 use stylus_sdk::{abi::Bytes, prelude::*};
 use vigil_common::{abi::w, log, topic0, Level, Status, SubjectKind};
 
@@ -16,13 +17,14 @@ use crate::{
     errors::*,
     events::{
         AdvisoryRevealed, BondsReleased, FlagCorroborated, FlagRenewed, FlagSubmitted,
-        StatusChanged,
+        ReporterDisplaced, StatusChanged,
     },
     math, IStatusSink, ThreatRegistry, CATEGORY_MAX,
 };
 
-/// Opens a flag on `subject`, bonding `reportBond` of the caller's stake. Fails if the subject
-/// already has a live flag (corroborate it instead) or an unresolved dispute.
+/// Opens a flag on `subject`, locking the caller's stake behind it. Fails if the subject already
+/// has a live flag (corroborate it instead). A flag that ended does not block a new one, even
+/// while it is still in dispute: its case continues on its own record.
 pub fn submit(
     r: &mut ThreatRegistry,
     subject: B256,
@@ -36,7 +38,7 @@ pub fn submit(
     let version = r.params_version.get().to::<u32>();
     validate_subject(subject)?;
     validate_labels(category, severity)?;
-    validate_ttl(ttl, r.params.get(version).bonds_word().2)?;
+    validate_ttl(ttl, r.params.get(version).bonds_word().max_ttl)?;
     let current = r.status_of_subject(subject);
     if current.level_at(now).is_live() {
         return Err(RegistryError::FlagExists(FlagExists {
@@ -44,25 +46,16 @@ pub fn submit(
             flagId: current.flag_id,
         }));
     }
-    if current.disputed {
-        return Err(RegistryError::SubjectInDispute(SubjectInDispute {
-            subject,
-        }));
-    }
     let who = r.vm().msg_sender();
     let id = r.next_flag_id()?;
-    let (bond, weight) = r.bond_report(who, version, now)?;
+    let (lock, weight) = r.lock_report(who, version, now)?;
     r.flag_count.set(U32::from(id));
     let expiry = now.saturating_add(ttl);
+    r.open_flag(id, subject, evidence, version, ttl, expiry);
     {
         let mut f = r.flags.setter(id);
-        f.subject.set(subject);
-        f.evidence.set(evidence);
-        f.rules.set(U32::from(version));
-        f.created.set(U64::from(now));
-        f.ttl.set(U64::from(ttl));
         f.reporters.push(who);
-        f.joined.insert(who, true);
+        f.reports.insert(who, pack_report(lock, weight));
     }
     let level = r.earned_level(version, weight, 1);
     let status = Status {
@@ -88,17 +81,28 @@ pub fn submit(
             w(expiry),
             w(version),
             w(weight),
-            w(bond),
+            w(lock),
         ],
     );
     r.write_status(subject, status)?;
     Ok(id)
 }
 
-/// Adds the caller's weight to the live flag on `subject`, once per reporter, bonding `reportBond`
-/// under the flag's rules. Corroboration continues during a dispute.
-pub fn corroborate(r: &mut ThreatRegistry, subject: B256, evidence: B256) -> Result<()> {
+/// Adds the caller's weight to the live flag on `subject`, once per reporter, locking its stake
+/// under the flag's rules; `severity` 1-4 raises the flag's severity, 0 keeps it. On a full flag
+/// the caller takes the place of the weakest reporter if it out-weighs it, so filling the slots
+/// with light sybils cannot hold a true flag below confirmation. Corroboration continues during a
+/// dispute.
+pub fn corroborate(
+    r: &mut ThreatRegistry,
+    subject: B256,
+    severity: u8,
+    evidence: B256,
+) -> Result<()> {
     r.ensure_open()?;
+    if severity > 4 {
+        return Err(RegistryError::InvalidSeverity(InvalidSeverity { severity }));
+    }
     let now = r.vm().block_timestamp();
     let mut status = r.live_status(subject, now)?;
     if status.finalized {
@@ -108,32 +112,62 @@ pub fn corroborate(r: &mut ThreatRegistry, subject: B256, evidence: B256) -> Res
     let id = status.flag_id;
     let version = r.flags.get(id).rules.get().to::<u32>();
     let max = r.params.get(version).scores_word().3;
-    {
+    let (reporters, full) = {
         let f = r.flags.get(id);
-        if f.joined.get(who) {
+        if f.reports.get(who) != U256::ZERO {
             return Err(RegistryError::AlreadyReported(AlreadyReported {
                 subject,
                 reporter: who,
             }));
         }
-        if f.reporters.len() >= max as usize {
-            return Err(RegistryError::TooManyReporters(TooManyReporters {
-                subject,
-                max,
-            }));
-        }
-    }
-    let (bond, weight) = r.bond_report(who, version, now)?;
-    let reporters = {
-        let mut f = r.flags.setter(id);
-        f.reporters.push(who);
-        f.joined.insert(who, true);
-        f.reporters.len()
+        (f.reporters.len(), f.reporters.len() >= max as usize)
     };
-    let score = status.score + weight;
-    let earned = r.earned_level(version, score, reporters);
+    // The weakest of a full flag, found before locking so a failed displacement changes nothing.
+    let weakest = match full {
+        true => Some(r.weakest_report(id)),
+        false => None,
+    };
+    let (lock, weight) = r.lock_report(who, version, now)?;
+    let mut score = status.score;
+    let count = match weakest {
+        None => {
+            let mut f = r.flags.setter(id);
+            f.reporters.push(who);
+            f.reports.insert(who, pack_report(lock, weight));
+            reporters + 1
+        }
+        Some((index, displaced, report)) => {
+            let (displaced_lock, displaced_weight) = unpack_report(report);
+            if weight <= displaced_weight {
+                return Err(RegistryError::TooManyReporters(TooManyReporters {
+                    subject,
+                    max,
+                }));
+            }
+            {
+                let mut f = r.flags.setter(id);
+                if let Some(mut slot) = f.reporters.setter(index) {
+                    slot.set(who);
+                }
+                f.reports.insert(displaced, U256::ZERO);
+                f.reports.insert(who, pack_report(lock, weight));
+            }
+            r.unlock(displaced, displaced_lock, 0)?;
+            score -= displaced_weight;
+            log::emit(
+                r.vm(),
+                topic0!(ReporterDisplaced),
+                &[w(id), w(displaced), w(who)],
+                &[w(weight), w(displaced_lock)],
+            );
+            reporters
+        }
+    };
+    score += weight;
+    let earned = r.earned_level(version, score, count);
     status.score = score;
     status.level = status.level.max(earned);
+    status.severity = status.severity.max(severity);
     if status.level == Level::Confirmed {
         r.flags.setter(id).reached_confirmed.set(true);
     }
@@ -141,28 +175,41 @@ pub fn corroborate(r: &mut ThreatRegistry, subject: B256, evidence: B256) -> Res
         r.vm(),
         topic0!(FlagCorroborated),
         &[w(subject), w(id), w(who)],
-        &[w(evidence), w(weight), w(bond)],
+        &[w(status.severity), w(evidence), w(weight), w(lock)],
     );
     r.write_status(subject, status)
 }
 
-/// Extends a live flag by its time to live from now. Only its reporters may renew.
+/// Keeps a live flag in force for at least its time to live from now; never shortens it. Only its
+/// reporters may renew, and only while the flag is open: a final or settled flag has no locked
+/// stake behind it any more.
 pub fn renew(r: &mut ThreatRegistry, subject: B256) -> Result<()> {
     let now = r.vm().block_timestamp();
     let mut status = r.live_status(subject, now)?;
-    let who = r.vm().msg_sender();
-    let f = r.flags.get(status.flag_id);
-    if !f.joined.get(who) {
-        return Err(RegistryError::NotAReporter(NotAReporter {
-            subject,
-            account: who,
-        }));
+    if status.finalized {
+        return Err(RegistryError::FlagFinal(FlagFinal { subject }));
     }
-    status.expiry = now.saturating_add(f.ttl.get().to::<u64>());
+    let who = r.vm().msg_sender();
+    let id = status.flag_id;
+    let ttl = {
+        let f = r.flags.get(id);
+        if f.reports.get(who) == U256::ZERO {
+            return Err(RegistryError::NotAReporter(NotAReporter {
+                subject,
+                account: who,
+            }));
+        }
+        if f.settled.get() {
+            return Err(RegistryError::AlreadySettled(AlreadySettled { flagId: id }));
+        }
+        f.ttl.get().to::<u64>()
+    };
+    status.expiry = status.expiry.max(now.saturating_add(ttl));
+    r.flags.setter(id).expiry.set(U64::from(status.expiry));
     log::emit(
         r.vm(),
         topic0!(FlagRenewed),
-        &[w(subject), w(status.flag_id), w(who)],
+        &[w(subject), w(id), w(who)],
         &[w(status.expiry)],
     );
     r.write_status(subject, status)
@@ -177,7 +224,7 @@ pub fn reveal(r: &mut ThreatRegistry, subject: B256, details: Bytes) -> Result<(
     }
     let who = r.vm().msg_sender();
     let f = r.flags.get(status.flag_id);
-    if !f.joined.get(who) {
+    if f.reports.get(who) == U256::ZERO {
         return Err(RegistryError::NotAReporter(NotAReporter {
             subject,
             account: who,
@@ -206,40 +253,43 @@ pub fn reveal(r: &mut ThreatRegistry, subject: B256, details: Bytes) -> Result<(
     Ok(())
 }
 
-/// Releases the bonds of a flag that ended without a resolution (expired, or replaced after
-/// expiry). Anyone may call it; reporters of a flag that reached confirmation gain reputation.
+/// Returns the locked stake of a flag that ended without a resolution, once its dispute window
+/// has closed. Anyone may call it; reporters of a flag that reached confirmation share its
+/// reputation pool.
 pub fn release(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
     let now = r.vm().block_timestamp();
     r.known_flag(flag_id)?;
-    let f = r.flags.get(flag_id);
-    if f.settled.get() {
-        return Err(RegistryError::AlreadySettled(AlreadySettled {
+    let (expiry, version) = {
+        let f = r.flags.get(flag_id);
+        if f.settled.get() {
+            return Err(RegistryError::AlreadySettled(AlreadySettled {
+                flagId: flag_id,
+            }));
+        }
+        (f.expiry.get().to::<u64>(), f.rules.get().to::<u32>())
+    };
+    if now < expiry {
+        return Err(RegistryError::FlagStillLive(FlagStillLive {
             flagId: flag_id,
+            expiry,
         }));
     }
-    let subject = f.subject.get();
-    let status = r.status_of_subject(subject);
-    if status.flag_id == flag_id {
-        if status.disputed {
-            return Err(RegistryError::SubjectInDispute(SubjectInDispute {
-                subject,
-            }));
-        }
-        if status.level_at(now).is_live() {
-            return Err(RegistryError::FlagStillLive(FlagStillLive {
-                flagId: flag_id,
-                expiry: status.expiry,
-            }));
-        }
+    r.ensure_no_dispute(flag_id)?;
+    let until = expiry.saturating_add(r.params.get(version).bonds_word().dispute_window);
+    if now < until {
+        return Err(RegistryError::DisputeWindowOpen(DisputeWindowOpen {
+            flagId: flag_id,
+            until,
+        }));
     }
-    let reward = f.reached_confirmed.get();
-    let per = r.settle_reporters(flag_id, Settlement::Release { reward });
+    let reward = r.flags.get(flag_id).reached_confirmed.get();
+    let released = r.settle_reporters(flag_id, Settlement::Release { reward })?;
     let count = r.flags.get(flag_id).reporters.len();
     log::emit(
         r.vm(),
         topic0!(BondsReleased),
         &[w(flag_id)],
-        &[w(per), w(count)],
+        &[w(released), w(count)],
     );
     Ok(())
 }
@@ -289,7 +339,44 @@ impl ThreatRegistry {
             .get()
             .to::<u32>()
             .checked_add(1)
-            .ok_or(RegistryError::AmountOverflow(AmountOverflow {}))
+            .ok_or(RegistryError::TooManyFlags(TooManyFlags {}))
+    }
+
+    /// Writes a new flag's record (reporters are added by the caller).
+    pub(crate) fn open_flag(
+        &mut self,
+        id: u32,
+        subject: B256,
+        evidence: B256,
+        version: u32,
+        ttl: u64,
+        expiry: u64,
+    ) {
+        let now = self.vm().block_timestamp();
+        let mut f = self.flags.setter(id);
+        f.subject.set(subject);
+        f.evidence.set(evidence);
+        f.rules.set(U32::from(version));
+        f.created.set(U64::from(now));
+        f.ttl.set(U64::from(ttl));
+        f.expiry.set(U64::from(expiry));
+    }
+
+    /// The report of a full flag that weighs least (the earliest among equals): (index, reporter,
+    /// packed report).
+    fn weakest_report(&self, id: u32) -> (usize, Address, U256) {
+        let f = self.flags.get(id);
+        let mut weakest = (0, Address::ZERO, U256::MAX);
+        for i in 0..f.reporters.len() {
+            let Some(who) = f.reporters.get(i) else {
+                continue;
+            };
+            let report = f.reports.get(who);
+            if unpack_report(report).1 < unpack_report(weakest.2).1 {
+                weakest = (i, who, report);
+            }
+        }
+        weakest
     }
 
     pub(crate) fn known_flag(&self, flag_id: u32) -> Result<()> {
@@ -299,7 +386,7 @@ impl ThreatRegistry {
         Ok(())
     }
 
-    fn earned_level(&self, version: u32, score: u128, reporters: usize) -> Level {
+    pub(crate) fn earned_level(&self, version: u32, score: u128, reporters: usize) -> Level {
         let (watch, confirm, min_reporters, _, _) = self.params.get(version).scores_word();
         math::level_for(score, reporters, watch, confirm, min_reporters)
     }
@@ -310,6 +397,18 @@ impl ThreatRegistry {
         }
         Ok(())
     }
+}
+
+/// A report as stored in a flag: locked stake in the low half, weight in the high half (both fit:
+/// locks are bounded by the stake cap, 2^96).
+pub(crate) fn pack_report(lock: u128, weight: u128) -> U256 {
+    U256::from(lock) | U256::from(weight) << 128
+}
+
+/// (locked, weight)
+pub(crate) fn unpack_report(report: U256) -> (u128, u128) {
+    let [a, b, c, d] = *report.as_limbs();
+    ((b as u128) << 64 | a as u128, (d as u128) << 64 | c as u128)
 }
 
 pub(crate) fn validate_subject(subject: B256) -> Result<()> {

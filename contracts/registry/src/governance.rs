@@ -6,9 +6,13 @@
 //! every later decision about it reads that version, so a parameter change never alters an open
 //! case. New parameters apply no earlier than the current `paramsDelay` after scheduling.
 
+use alloc::vec::Vec;
 use alloy_primitives::{Address, U256, U32, U64};
 use stylus_sdk::prelude::*;
-use vigil_common::{abi::w, log, topic0};
+use vigil_common::{
+    abi::{w, Out, Words},
+    log, topic0,
+};
 
 use crate::{
     errors::*,
@@ -31,7 +35,12 @@ pub fn constructor(r: &mut ThreatRegistry, owner: Address, params: Params) -> Re
     r.ownership.init(owner);
     r.params_version.set(U32::from(1));
     r.params.setter(1).set_params(&params);
-    log::emit(r.vm(), topic0!(ParamsApplied), &[w(1u32)], &[]);
+    log::emit_bytes(
+        r.vm(),
+        topic0!(ParamsApplied),
+        &[w(1u32)],
+        &params_data(None, &params),
+    );
     Ok(())
 }
 
@@ -70,11 +79,16 @@ pub fn schedule_params(r: &mut ThreatRegistry, params: Params) -> Result<()> {
     r.ownership.only_owner()?;
     params::validate(&params)?;
     let now = r.vm().block_timestamp();
-    let eta = now.saturating_add(r.current_params().bonds_word().3);
+    let eta = now.saturating_add(r.current_params().bonds_word().params_delay);
     r.pending_params.set_params(&params);
     r.pending_eta.set(U64::from(eta));
     let version = r.params_version.get().to::<u32>() + 1;
-    log::emit(r.vm(), topic0!(ParamsScheduled), &[w(version)], &[w(eta)]);
+    log::emit_bytes(
+        r.vm(),
+        topic0!(ParamsScheduled),
+        &[w(version)],
+        &params_data(Some(eta), &params),
+    );
     Ok(())
 }
 
@@ -105,7 +119,12 @@ pub fn apply_params(r: &mut ThreatRegistry) -> Result<u32> {
     r.params.setter(version).set_params(&params);
     r.params_version.set(U32::from(version));
     r.pending_eta.set(U64::ZERO);
-    log::emit(r.vm(), topic0!(ParamsApplied), &[w(version)], &[]);
+    log::emit_bytes(
+        r.vm(),
+        topic0!(ParamsApplied),
+        &[w(version)],
+        &params_data(None, &params),
+    );
     Ok(version)
 }
 
@@ -117,11 +136,22 @@ pub fn sweep_treasury(r: &mut ThreatRegistry, to: Address) -> Result<()> {
     }
     let amount = r.treasury.get();
     if amount.is_zero() {
-        return Err(RegistryError::NothingToClaim(NothingToClaim {}));
+        return Err(RegistryError::TreasuryEmpty(TreasuryEmpty {}));
     }
     r.treasury.set(U256::ZERO);
     log::emit(r.vm(), topic0!(TreasurySwept), &[w(to)], &[w(amount)]);
     r.pay(to, amount)
+}
+
+/// The data of `ParamsScheduled` (with its eta) and `ParamsApplied`: the whole set, so logs alone
+/// rebuild every version.
+fn params_data(eta: Option<u64>, params: &Params) -> Vec<u8> {
+    let mut out = Out::with_capacity(1 + <Params as Words>::WORDS);
+    if let Some(eta) = eta {
+        out.uint(eta);
+    }
+    params.write(&mut out);
+    out.finish()
 }
 
 impl ThreatRegistry {

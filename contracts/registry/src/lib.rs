@@ -5,26 +5,34 @@
 //! # Where things are
 //! This file is the ABI: one `#[public]` method per function, each delegating to the module that
 //! owns its concept.
-//! - [`staking`]: stake, unbonding, bonds locked by reports, credits and payouts.
-//! - [`flags`]: submit, corroborate, renew, reveal, release; status writes and the guard push.
-//! - [`disputes`]: dispute, resolve, emergency actions, settling a flag's reporters.
+//! - [`staking`]: stake, unbonding, the stake reports lock, credits and payouts.
+//! - [`flags`]: submit, corroborate (and displacement), renew, reveal, release; status writes and
+//!   the guard push.
+//! - [`disputes`]: dispute, resolve, lapse, emergency actions, settling a flag's reporters.
 //! - [`governance`]: ownership, resolvers, the guard link, the pause, parameters, the treasury.
 //! - [`views`]: read-only answers, as named structs ([`types`]).
 //! - [`errors`] and [`events`]: the ABI's errors and logs; [`storage`]: the layout; [`params`]:
 //!   the packed parameter versions; [`math`]: weight, score and payout arithmetic.
 //! - [`router`]: the deployed entrypoint and its routing table.
 //!
-//! # Design decisions the spec leaves open
-//! - A report's bond is locked out of the reporter's stake (not sent separately), so "stake bonded
-//!   to open flags cannot leave" is one `locked` counter per reporter.
+//! # Design decisions (docs/design.md §5 states the economics with their costs)
+//! - Weight is value at risk: a report locks its free warm stake up to `stakeCap` until the flag
+//!   is settled, its weight is that lock scaled by reputation (never above it), and a rejected
+//!   flag slashes `slashBps` of each lock. One false confirmation costs at least
+//!   `confirmScore * slashBps / 10,000`.
+//! - Reputation starts at half and only rises (a shared, per-period-capped pool per confirmed
+//!   flag), except to zero on a rejected flag; so no address out-weighs an established one with
+//!   the same stake and a fresh address is never a reset.
+//! - A full flag takes a heavier reporter in place of its weakest, so light sybils cannot squat a
+//!   true flag below confirmation.
 //! - Rules are versioned, not copied: a flag stores the parameter version in force at submission
 //!   and every later decision about it reads that version.
-//! - A dispute sets a `disputed` bit and never lowers the level: an attacker cannot escape by
-//!   disputing itself. A winning disputer's share of the slashed bonds is how the victim of a false
-//!   flag is made whole (the victim normally disputes its own flag).
-//! - Bonds are settled in bounded loops (at most `maxReporters`, itself at most 32): at
-//!   resolution, on an emergency action, or by anyone calling `release` once a flag has expired.
-//! - Emergency removal releases bonds without slashing and refunds an open dispute: it is a safety
+//! - Disputes are per flag, open until `disputeWindow` after the flag ends, and lapse (bond back,
+//!   flag stands) when no impartial resolver decides within `disputeDeadline`. A dispute never
+//!   lowers the level: an attacker cannot escape by disputing itself. The victim is paid from the
+//!   slash whoever disputed; a reporter disputing its own flag earns nothing.
+//! - Settlement loops are bounded (at most `maxReporters`, itself at most 32).
+//! - Emergency removal releases locks without slashing and refunds an open dispute: it is a safety
 //!   lever, judgment belongs to the dispute path. Emergency confirmation settles like an upheld
 //!   dispute.
 //! - A guard push that fails reverts the whole transaction, so a confirmation never lands without
@@ -111,7 +119,7 @@ impl ThreatRegistry {
 
     // ---- flags ---------------------------------------------------------------------------
 
-    /// Opens a flag on `subject`, bonding `reportBond` of the caller's stake; returns its id.
+    /// Opens a flag on `subject`, locking the caller's stake behind it; returns its id.
     pub fn submit(
         &mut self,
         subject: B256,
@@ -123,12 +131,13 @@ impl ThreatRegistry {
         flags::submit(self, subject, category, severity, evidence, ttl)
     }
 
-    /// Adds the caller's weight to the live flag on `subject`.
-    pub fn corroborate(&mut self, subject: B256, evidence: B256) -> Result<()> {
-        flags::corroborate(self, subject, evidence)
+    /// Adds the caller's weight to the live flag on `subject` (displacing the weakest of a full
+    /// flag); `severity` 0 keeps the flag's severity, 1-4 may raise it.
+    pub fn corroborate(&mut self, subject: B256, severity: u8, evidence: B256) -> Result<()> {
+        flags::corroborate(self, subject, severity, evidence)
     }
 
-    /// Extends a live flag by its time to live from now (its reporters only).
+    /// Keeps a live flag in force for its time to live from now (its reporters only).
     pub fn renew(&mut self, subject: B256) -> Result<()> {
         flags::renew(self, subject)
     }
@@ -140,20 +149,25 @@ impl ThreatRegistry {
 
     // ---- disputes, and the release of flags that ended without one ---------------------
 
-    /// Disputes the live flag on `subject`, posting exactly its `disputeBond`.
+    /// Disputes flag `flagId`, posting exactly its `disputeBond` (the victim may join without).
     #[payable]
-    pub fn dispute(&mut self, subject: B256, evidence: B256) -> Result<()> {
-        disputes::dispute(self, subject, evidence)
+    pub fn dispute(&mut self, flagId: u32, evidence: B256) -> Result<()> {
+        disputes::dispute(self, flagId, evidence)
     }
 
-    /// Releases the bonds of a flag that ended without a resolution (anyone may call it).
+    /// Returns the locks of a flag whose dispute window closed (anyone may call it).
     pub fn release(&mut self, flagId: u32) -> Result<()> {
         flags::release(self, flagId)
     }
 
-    /// Resolver only: decides the open dispute on `subject`.
-    pub fn resolve(&mut self, subject: B256, upheld: bool, rationale: B256) -> Result<()> {
-        disputes::resolve(self, subject, upheld, rationale)
+    /// Resolver only (and not a party): decides flag `flagId`'s open dispute.
+    pub fn resolve(&mut self, flagId: u32, upheld: bool, rationale: B256) -> Result<()> {
+        disputes::resolve(self, flagId, upheld, rationale)
+    }
+
+    /// Ends a dispute undecided past `disputeDeadline`: bond refunded, flag stands.
+    pub fn lapse_dispute(&mut self, flagId: u32) -> Result<()> {
+        disputes::lapse_dispute(self, flagId)
     }
 
     /// Resolver only: confirms `subject` at once; returns the flag's id.
@@ -242,6 +256,10 @@ impl ThreatRegistry {
 
     pub fn flag_info(&self, flagId: u32) -> Result<FlagInfo> {
         views::flag_info(self, flagId)
+    }
+
+    pub fn report_of(&self, flagId: u32, reporter: Address) -> Result<Report> {
+        views::report_of(self, flagId, reporter)
     }
 
     pub fn reporter_info(&self, reporter: Address) -> ReporterInfo {

@@ -7,32 +7,51 @@
 use alloy_primitives::U256;
 use vigil_common::Level;
 
-/// Reputation of a new reporter. Weight is stake scaled by reputation / `REP_NEUTRAL`.
-pub const REP_NEUTRAL: u32 = 1_000;
-/// Reputation never rises above twice neutral, so weight is bounded by `2 * stakeCap`.
-pub const REP_MAX: u32 = 2_000;
-/// Gain when a flag the reporter backed is confirmed and ends unchallenged, or is upheld.
-pub const REP_GAIN: u32 = 50;
-/// Loss when a flag the reporter backed is rejected: five upheld flags to earn back one false one.
-pub const REP_LOSS: u32 = 250;
+/// Reputation is out of this: weight is locked stake times reputation / `REP_MAX`, so a report never
+/// weighs more than the stake it puts at risk.
+pub const REP_MAX: u32 = 1_000;
+/// Reputation of a new address: the lowest any reporter in good standing has (reputation only
+/// rises, except to zero on a rejected flag), so a fresh address never out-weighs an established
+/// one with the same stake and starting over under a new address never helps.
+pub const REP_START: u32 = 500;
+/// Reputation one flag can mint, shared evenly by its reporters: sybils that fill a flag split it
+/// instead of multiplying it.
+pub const REP_POOL: u32 = 100;
+/// Most reputation one reporter gains per [`REP_PERIOD`]: a patient farmer needs at least ten
+/// periods (70 days) from a new address to the maximum.
+pub const REP_PERIOD_CAP: u32 = 50;
+/// Seconds of a reputation period.
+pub const REP_PERIOD: u64 = 7 * 24 * 60 * 60;
 /// Basis-point denominator.
 pub const BPS: u64 = 10_000;
 
-/// Stake that counts toward weight: all stake less what is leaving and what is still warming up.
+/// Stake that counts: all stake less what is leaving and what is still warming up.
 pub fn warm_stake(stake: U256, unbonding: U256, warming: U256, warm_at: u64, now: u64) -> U256 {
     let cold = if now >= warm_at { U256::ZERO } else { warming };
     stake.saturating_sub(unbonding).saturating_sub(cold)
 }
 
-/// Weight of a report: capped stake scaled by reputation. Rounds down.
-pub fn weight(warm: U256, cap: u128, reputation: u32) -> u128 {
-    // cap <= 2^96 and reputation <= REP_MAX < 2^11 (params validation): the product fits.
-    let capped = if warm < U256::from(cap) {
-        warm.saturating_to::<u128>()
+/// Stake a new report locks: the warm stake not yet locked by other reports, up to the cap.
+pub fn lockable(warm: U256, locked: U256, cap: u128) -> u128 {
+    let free = warm.saturating_sub(locked);
+    if free < U256::from(cap) {
+        free.saturating_to::<u128>()
     } else {
         cap
-    };
-    capped.saturating_mul(reputation as u128) / REP_NEUTRAL as u128
+    }
+}
+
+/// Weight of a report: its locked stake scaled by reputation, never above the lock. Rounds down.
+pub fn weight(lock: u128, reputation: u32) -> u128 {
+    // lock <= 2^96 (the cap's bound) and reputation <= REP_MAX < 2^10: the product fits.
+    lock.saturating_mul(reputation.min(REP_MAX) as u128) / REP_MAX as u128
+}
+
+/// What a rejected flag takes from one report's lock. Rounds up, so a nonzero lock always loses
+/// something.
+pub fn slash(lock: u128, slash_bps: u16) -> u128 {
+    // lock <= 2^96 and slash_bps <= 10^4 < 2^14: the product fits.
+    (lock * slash_bps as u128).div_ceil(BPS as u128).min(lock)
 }
 
 /// The level a flag's score and reporter count earn.
@@ -61,20 +80,37 @@ pub fn split_even(amount: u128, n: usize) -> (u128, u128) {
     }
 }
 
-/// Splits slashed bonds: `(to_disputer, to_treasury)`. With `share_bps < BPS` a reporter disputing
-/// its own flag gets back less than it loses.
-pub fn split_slash(slashed: u128, share_bps: u16) -> (u128, u128) {
-    // slashed <= 2^96 * MAX_REPORTERS_LIMIT and share_bps < 2^14: the product fits.
-    let to_disputer = slashed.saturating_mul(share_bps as u128) / BPS as u128;
-    (to_disputer, slashed - to_disputer)
+/// Shares of a slash: `(to_victim, to_disputer, to_treasury)`, summing to `slashed`. A victim or
+/// disputer that does not qualify (none, or a reporter of the flag) gets nothing: its part stays
+/// with the treasury. With `victim_bps + disputer_bps < BPS`, whoever receives both parts still
+/// gets less than the reporters lost.
+pub fn split_slash(
+    slashed: u128,
+    victim_bps: u16,
+    disputer_bps: u16,
+    victim: bool,
+    disputer: bool,
+) -> (u128, u128, u128) {
+    // slashed <= 2^96 * MAX_REPORTERS_LIMIT and bps < 2^14: the products fit.
+    let part = |bps: u16, paid: bool| match paid {
+        true => slashed * bps as u128 / BPS as u128,
+        false => 0,
+    };
+    let to_victim = part(victim_bps, victim);
+    let to_disputer = part(disputer_bps, disputer);
+    (to_victim, to_disputer, slashed - to_victim - to_disputer)
 }
 
-pub fn reputation_up(reputation: u32) -> u32 {
-    reputation.saturating_add(REP_GAIN).min(REP_MAX)
-}
-
-pub fn reputation_down(reputation: u32) -> u32 {
-    reputation.saturating_sub(REP_LOSS)
+/// Reputation a reporter gains from one rewarded flag with `reporters` reporters, given what it
+/// already gained this period. Lone flags earn nothing.
+pub fn reputation_gain(reputation: u32, reporters: usize, gained_this_period: u32) -> u32 {
+    if reporters < 2 || reputation == 0 {
+        return 0;
+    }
+    let share = REP_POOL / reporters as u32;
+    share
+        .min(REP_PERIOD_CAP.saturating_sub(gained_this_period))
+        .min(REP_MAX.saturating_sub(reputation))
 }
 
 #[cfg(test)]
@@ -94,11 +130,26 @@ mod tests {
     }
 
     #[test]
-    fn weight_is_capped_and_scaled() {
-        assert_eq!(weight(u(5_000), 1_000, REP_NEUTRAL), 1_000);
-        assert_eq!(weight(u(500), 1_000, REP_MAX), 1_000);
-        assert_eq!(weight(u(500), 1_000, 0), 0);
-        assert_eq!(weight(u(3), 1_000, 333), 0);
+    fn weight_never_exceeds_the_lock() {
+        assert_eq!(weight(10_000, REP_START), 5_000);
+        assert_eq!(weight(10_000, REP_MAX), 10_000);
+        assert_eq!(weight(10_000, 0), 0);
+        assert_eq!(weight(3, 333), 0);
+    }
+
+    #[test]
+    fn lock_takes_free_warm_stake_up_to_the_cap() {
+        assert_eq!(lockable(u(25), u(0), 10), 10);
+        assert_eq!(lockable(u(25), u(20), 10), 5);
+        assert_eq!(lockable(u(5), u(20), 10), 0);
+    }
+
+    #[test]
+    fn slash_rounds_up_and_never_exceeds_the_lock() {
+        assert_eq!(slash(10, 5_000), 5);
+        assert_eq!(slash(3, 5_000), 2);
+        assert_eq!(slash(1, 1), 1);
+        assert_eq!(slash(7, 10_000), 7);
     }
 
     #[test]
@@ -111,23 +162,40 @@ mod tests {
     }
 
     #[test]
-    fn reputation_is_bounded() {
-        assert_eq!(reputation_up(REP_MAX - 1), REP_MAX);
-        assert_eq!(reputation_down(REP_LOSS - 1), 0);
+    fn reputation_gains_are_shared_and_bounded() {
+        assert_eq!(
+            reputation_gain(REP_START, 1, 0),
+            0,
+            "a lone flag earns nothing"
+        );
+        assert_eq!(reputation_gain(REP_START, 2, 0), 50);
+        assert_eq!(reputation_gain(REP_START, 4, 0), 25);
+        assert_eq!(
+            reputation_gain(REP_START, 32, 0),
+            3,
+            "sybils split the pool"
+        );
+        assert_eq!(
+            reputation_gain(REP_START, 2, 40),
+            10,
+            "the period cap binds"
+        );
+        assert_eq!(reputation_gain(REP_START, 2, 50), 0);
+        assert_eq!(reputation_gain(REP_MAX - 5, 2, 0), 5);
+        assert_eq!(
+            reputation_gain(0, 2, 0),
+            0,
+            "a banned reporter earns nothing"
+        );
     }
 
     proptest! {
         #[test]
-        fn weight_never_exceeds_twice_the_cap(stake in any::<u128>(), cap in 1u128..=(1u128 << 96), rep in 0..=REP_MAX) {
-            let w = weight(u(stake), cap, rep);
-            prop_assert!(w <= cap * 2);
-            prop_assert!(u(w) <= u(stake) * u(2));
-        }
-
-        #[test]
-        fn weight_is_monotonic(a in any::<u64>(), b in any::<u64>(), cap in 1u128..=(1u128 << 96), rep in 0..=REP_MAX) {
+        fn weight_is_at_most_the_lock_and_monotonic(a in 0u128..(1u128 << 96), b in 0u128..(1u128 << 96), rep in 0..=REP_MAX) {
             let (lo, hi) = (a.min(b), a.max(b));
-            prop_assert!(weight(u(lo as u128), cap, rep) <= weight(u(hi as u128), cap, rep));
+            prop_assert!(weight(hi, rep) <= hi);
+            prop_assert!(weight(lo, rep) <= weight(hi, rep));
+            prop_assert!(weight(hi, REP_START) <= weight(hi, rep.max(REP_START)));
         }
 
         #[test]
@@ -137,11 +205,28 @@ mod tests {
             prop_assert!(n == 0 || rest < n as u128);
         }
 
+        /// Whoever is paid from a slash (victim, disputer, or one party in both roles), the parts
+        /// sum to the slash and the payees together get less than the reporters lost.
         #[test]
-        fn slash_split_loses_nothing_and_self_dispute_loses(slashed in 1u128..(1u128 << 101), bps in 0u16..10_000) {
-            let (d, t) = split_slash(slashed, bps);
-            prop_assert_eq!(d + t, slashed);
-            prop_assert!(d < slashed);
+        fn slash_split_loses_nothing_and_colluders_lose(
+            slashed in 1u128..(1u128 << 101),
+            victim_bps in 0u16..10_000,
+            disputer_frac in 0u16..10_000,
+            victim in any::<bool>(),
+            disputer in any::<bool>(),
+        ) {
+            let disputer_bps = disputer_frac % (10_000 - victim_bps);
+            let (v, d, t) = split_slash(slashed, victim_bps, disputer_bps, victim, disputer);
+            prop_assert_eq!(v + d + t, slashed);
+            prop_assert!(v + d < slashed);
+            prop_assert!(t > 0);
+        }
+
+        #[test]
+        fn slash_is_a_share_of_the_lock(lock in 1u128..(1u128 << 96), bps in 1u16..=10_000) {
+            let s = slash(lock, bps);
+            prop_assert!(s >= 1 && s <= lock);
+            prop_assert!(u(s) * U256::from(10_000u64) >= u(lock) * U256::from(bps));
         }
 
         #[test]

@@ -2,13 +2,13 @@
 //!
 //! Each version is written once and never changed, which is what lets a flag keep the rules in
 //! force at its submission. A version is three storage words, grouped by use, so a report reads
-//! one or two words instead of a dozen slots:
+//! one or two words instead of sixteen slots:
 //!
-//! | word   | low 128 bits                                  | high 128 bits                          |
-//! |--------|-----------------------------------------------|----------------------------------------|
-//! | stake  | minStake (96) · stakeWarmup (32)               | stakeCap (96) · unbondingDelay (32)    |
-//! | bonds  | reportBond (96) · maxTtl (32)                  | disputeBond (96) · paramsDelay (32)    |
-//! | scores | watchScore (112) · minReporters · maxReporters | confirmScore (112) · disputerShareBps  |
+//! | word   | low 128 bits                                  | high 128 bits                                                     |
+//! |--------|-----------------------------------------------|-------------------------------------------------------------------|
+//! | stake  | minStake (96) · stakeWarmup (32)               | stakeCap (96) · unbondingDelay (32)                               |
+//! | bonds  | disputeBond (96) · maxTtl (32)                 | paramsDelay · disputeWindow · disputeDeadline (32 each) · slashBps · victimShareBps (16 each) |
+//! | scores | watchScore (112) · minReporters · maxReporters | confirmScore (112) · disputerShareBps                             |
 //!
 //! Validation guarantees every field fits its width.
 
@@ -17,14 +17,14 @@ use alloy_primitives::U256;
 use stylus_sdk::{prelude::*, storage::StorageU256};
 
 use crate::errors::{InvalidParams, RegistryError, Result};
-use crate::math::BPS;
+use crate::math::{BPS, REP_MAX, REP_START};
 use crate::types::Params;
 use crate::ThreatRegistry;
 
 /// Every loop over a flag's reporters is bounded by this.
 pub const MAX_REPORTERS_LIMIT: u8 = 32;
-/// Bound on the stake cap and the bonds (2^96 - 1 wei, far above all ETH in existence): keeps
-/// `cap * REP_MAX * MAX_REPORTERS_LIMIT` far inside a `uint128` score and lets payout math run in
+/// Bound on the stake cap and the dispute bond (2^96 - 1 wei, far above all ETH in existence):
+/// keeps `cap * MAX_REPORTERS_LIMIT` far inside a `uint128` score and lets payout math run in
 /// `u128`.
 pub const MAX_AMOUNT: u128 = (1 << 96) - 1;
 /// Bound on the thresholds (2^112 - 1): no higher score can ever be reached (see `MAX_AMOUNT`).
@@ -36,6 +36,18 @@ pub const MAX_WINDOW: u64 = 5 * 365 * 24 * 60 * 60;
 const LOW96: u128 = MAX_AMOUNT;
 const LOW112: u128 = MAX_SCORE;
 
+/// The dispute-related fields of a version (the `bonds` word).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DisputeRules {
+    pub dispute_bond: u128,
+    pub max_ttl: u64,
+    pub params_delay: u64,
+    pub dispute_window: u64,
+    pub dispute_deadline: u64,
+    pub slash_bps: u16,
+    pub victim_bps: u16,
+}
+
 #[storage]
 pub struct ParamsSlot {
     stake: StorageU256,
@@ -46,36 +58,43 @@ pub struct ParamsSlot {
 impl ParamsSlot {
     pub fn to_params(&self) -> Params {
         let (min_stake, cap, warmup, unbonding) = self.stake_word();
-        let (report_bond, dispute_bond, max_ttl, params_delay) = self.bonds_word();
+        let d = self.bonds_word();
         let (watch, confirm, min_reporters, max_reporters, share) = self.scores_word();
         Params {
             minStake: U256::from(min_stake),
             stakeCap: U256::from(cap),
             stakeWarmup: warmup,
             unbondingDelay: unbonding,
-            reportBond: U256::from(report_bond),
-            disputeBond: U256::from(dispute_bond),
+            slashBps: d.slash_bps,
+            disputeBond: U256::from(d.dispute_bond),
             watchScore: U256::from(watch),
             confirmScore: U256::from(confirm),
             minReporters: min_reporters,
             maxReporters: max_reporters,
-            maxTtl: max_ttl,
+            maxTtl: d.max_ttl,
+            victimShareBps: d.victim_bps,
             disputerShareBps: share,
-            paramsDelay: params_delay,
+            disputeWindow: d.dispute_window,
+            disputeDeadline: d.dispute_deadline,
+            paramsDelay: d.params_delay,
         }
     }
 
     /// Stores a set that passed [`validate`], so every field fits its width.
     pub fn set_params(&mut self, p: &Params) {
         let amount = |v: U256| v.saturating_to::<u128>() & LOW96;
-        let window = |v: u64| (v as u128) << 96;
+        let window = |v: u64, at: u32| (v as u128) << at;
         self.stake.set(pack(
-            amount(p.minStake) | window(p.stakeWarmup),
-            amount(p.stakeCap) | window(p.unbondingDelay),
+            amount(p.minStake) | window(p.stakeWarmup, 96),
+            amount(p.stakeCap) | window(p.unbondingDelay, 96),
         ));
         self.bonds.set(pack(
-            amount(p.reportBond) | window(p.maxTtl),
-            amount(p.disputeBond) | window(p.paramsDelay),
+            amount(p.disputeBond) | window(p.maxTtl, 96),
+            window(p.paramsDelay, 0)
+                | window(p.disputeWindow, 32)
+                | window(p.disputeDeadline, 64)
+                | (p.slashBps as u128) << 96
+                | (p.victimShareBps as u128) << 112,
         ));
         self.scores.set(pack(
             (p.watchScore.saturating_to::<u128>() & LOW112)
@@ -91,10 +110,18 @@ impl ParamsSlot {
         (lo & LOW96, hi & LOW96, (lo >> 96) as u64, (hi >> 96) as u64)
     }
 
-    /// (reportBond, disputeBond, maxTtl, paramsDelay)
-    pub fn bonds_word(&self) -> (u128, u128, u64, u64) {
+    pub fn bonds_word(&self) -> DisputeRules {
         let (lo, hi) = unpack(self.bonds.get());
-        (lo & LOW96, hi & LOW96, (lo >> 96) as u64, (hi >> 96) as u64)
+        let window = |at: u32| (hi >> at) as u32 as u64;
+        DisputeRules {
+            dispute_bond: lo & LOW96,
+            max_ttl: (lo >> 96) as u64,
+            params_delay: window(0),
+            dispute_window: window(32),
+            dispute_deadline: window(64),
+            slash_bps: (hi >> 96) as u16,
+            victim_bps: (hi >> 112) as u16,
+        }
     }
 
     /// (watchScore, confirmScore, minReporters, maxReporters, disputerShareBps)
@@ -130,22 +157,34 @@ fn unpack(word: U256) -> (u128, u128) {
 /// `InvalidParams.field` names the first offending field by its index in `Params`.
 pub fn validate(p: &Params) -> Result<()> {
     let amount_ok = |v: U256| v <= U256::from(MAX_AMOUNT);
+    let window_ok = |v: u64| v <= MAX_WINDOW;
+    let cap = p.stakeCap.saturating_to::<u128>();
+    // Squatting cannot hold a flag below confirmation: `maxReporters` new reporters at the cap
+    // out-weigh any set of reporters each lighter than `confirmScore / maxReporters`, so a full
+    // flag is always open to a heavier honest reporter.
+    let fresh_full_flag = cap / REP_MAX as u128 * REP_START as u128 * p.maxReporters as u128;
     let checks = [
-        p.minStake <= p.stakeCap,
+        !p.minStake.is_zero() && p.minStake <= p.stakeCap,
         !p.stakeCap.is_zero() && amount_ok(p.stakeCap),
-        p.stakeWarmup <= MAX_WINDOW,
-        p.unbondingDelay <= MAX_WINDOW,
-        // A reporter at the minimum stake must be able to afford one bond.
-        !p.reportBond.is_zero() && p.reportBond <= p.minStake,
+        window_ok(p.stakeWarmup),
+        window_ok(p.unbondingDelay),
+        // A false flag always costs something.
+        p.slashBps >= 1 && p.slashBps as u64 <= BPS,
         !p.disputeBond.is_zero() && amount_ok(p.disputeBond),
         !p.watchScore.is_zero(),
-        p.watchScore <= p.confirmScore && p.confirmScore <= U256::from(MAX_SCORE),
+        p.watchScore <= p.confirmScore
+            && p.confirmScore <= U256::from(MAX_SCORE)
+            && U256::from(fresh_full_flag) > p.confirmScore,
         p.minReporters >= 1,
         p.maxReporters >= p.minReporters && p.maxReporters <= MAX_REPORTERS_LIMIT,
-        p.maxTtl >= 1 && p.maxTtl <= MAX_WINDOW,
-        // Below 100% so that disputing one's own flag always loses money.
-        (p.disputerShareBps as u64) < BPS,
-        p.paramsDelay <= MAX_WINDOW,
+        p.maxTtl >= 1 && window_ok(p.maxTtl),
+        (p.victimShareBps as u64) < BPS,
+        // The treasury keeps a part, so the reporters and a colluding disputer (or victim) lose
+        // together.
+        (p.victimShareBps as u64 + p.disputerShareBps as u64) < BPS,
+        window_ok(p.disputeWindow),
+        p.disputeDeadline >= 1 && window_ok(p.disputeDeadline),
+        window_ok(p.paramsDelay),
     ];
     match checks.iter().position(|ok| !ok) {
         Some(field) => Err(RegistryError::InvalidParams(InvalidParams {
@@ -162,33 +201,41 @@ mod tests {
     use stylus_sdk::testing::TestVM;
 
     prop_compose! {
-        fn valid_params()(
-            cap in 1u128..=MAX_AMOUNT,
-            min_frac in 0u128..=1_000,
-            bond_frac in 1u128..=1_000,
+        pub(crate) fn valid_params()(
+            cap in (1u128 << 20)..=MAX_AMOUNT,
+            min_frac in 1u128..=1_000,
             dispute in 1u128..=MAX_AMOUNT,
-            windows in any::<[u32; 4]>(),
-            watch in 1u128..=MAX_SCORE,
-            confirm_extra in 0u128..=MAX_SCORE,
+            windows in any::<[u32; 6]>(),
+            confirm_frac in 1u128..=1_000,
+            watch_frac in 1u128..=1_000,
             reporters in (1u8..=MAX_REPORTERS_LIMIT, 0u8..=MAX_REPORTERS_LIMIT),
-            share in 0u16..10_000,
+            slash in 1u16..=10_000,
+            shares in (0u16..10_000, 0u16..10_000),
         ) -> Params {
             let min_stake = (cap / 1_000 * min_frac).max(1);
-            let report_bond = (min_stake / 1_000 * bond_frac).max(1);
             let window = |i: usize| windows[i] as u64 % (MAX_WINDOW + 1);
+            let max_reporters = reporters.0.max(reporters.1);
+            // Below what max_reporters fresh reporters at the cap weigh.
+            let ceiling = cap / 1_000 * 500 * max_reporters as u128 - 1;
+            let confirm = (ceiling / 1_000 * confirm_frac).max(1);
+            let watch = (confirm / 1_000 * watch_frac).max(1);
+            let victim = shares.0 % 10_000;
             Params {
                 minStake: U256::from(min_stake),
                 stakeCap: U256::from(cap),
                 stakeWarmup: window(0),
                 unbondingDelay: window(1),
-                reportBond: U256::from(report_bond),
+                slashBps: slash,
                 disputeBond: U256::from(dispute),
                 watchScore: U256::from(watch),
-                confirmScore: U256::from((watch + confirm_extra).min(MAX_SCORE)),
+                confirmScore: U256::from(confirm),
                 minReporters: reporters.0,
-                maxReporters: reporters.0.max(reporters.1),
+                maxReporters: max_reporters,
                 maxTtl: window(2).max(1),
-                disputerShareBps: share,
+                victimShareBps: victim,
+                disputerShareBps: shares.1 % (10_000 - victim),
+                disputeWindow: window(4),
+                disputeDeadline: window(5).max(1),
                 paramsDelay: window(3),
             }
         }

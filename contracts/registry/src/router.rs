@@ -28,34 +28,46 @@ vigil_common::router! {
     WITHDRAW = withdraw() => r.withdraw()?;
     /// Pays out everything credited to the caller: dispute refunds and rewards, reporter shares.
     CLAIM = claim() => r.claim()?;
-    /// Opens a flag on `subject`, bonding `reportBond` of the caller's stake; returns its id. Fails
-    /// if the subject has a live flag (corroborate it instead) or an unresolved dispute.
+    /// Opens a flag on `subject`, locking the caller's free warm stake up to `stakeCap` until the
+    /// flag is settled; returns its id. Fails if the subject has a live flag (corroborate it
+    /// instead); a flag that ended, even one still in dispute, does not block a new one.
     SUBMIT = submit(subject: B256, category: u8, severity: u8, evidence: B256, ttl: u64)
         => r.submit(subject, category, severity, evidence, ttl)?;
-    /// Adds the caller's weight to the live flag on `subject`, once per reporter, bonding
-    /// `reportBond` under the flag's rules. Corroboration continues during a dispute.
-    CORROBORATE = corroborate(subject: B256, evidence: B256) => r.corroborate(subject, evidence)?;
-    /// Extends a live flag by its time to live from now. Only its reporters may renew.
+    /// Adds the caller's weight to the live flag on `subject`, once per reporter, locking its stake
+    /// under the flag's rules. `severity` 1-4 raises the flag's severity, 0 keeps it. On a full
+    /// flag the caller replaces the weakest reporter if it out-weighs it. Corroboration continues
+    /// during a dispute.
+    CORROBORATE = corroborate(subject: B256, severity: u8, evidence: B256)
+        => r.corroborate(subject, severity, evidence)?;
+    /// Keeps a live flag in force for at least its time to live from now; never shortens it. Only
+    /// its reporters may renew, and not once it is final or settled.
     RENEW = renew(subject: B256) => r.renew(subject)?;
     /// Publishes the details behind an advisory whose flag committed to `keccak256(details)`.
     REVEAL = reveal(subject: B256, details: Bytes) => r.reveal(subject, details)?;
-    /// Disputes the live flag on `subject`, posting exactly the flag's `disputeBond`. The flag
-    /// keeps its effect until a resolver decides.
-    DISPUTE = dispute(subject: B256, evidence: B256) payable => r.dispute(subject, evidence)?;
-    /// Releases the bonds of a flag that ended without a resolution. Anyone may call it; reporters
-    /// of a flag that reached confirmation gain reputation.
+    /// Disputes flag `flagId` while it is live or within `disputeWindow` after it ended, posting
+    /// exactly its `disputeBond`; the flag keeps its effect until a resolver decides. The victim
+    /// (the flagged address) may stand in a dispute someone else opened, sending no value.
+    DISPUTE = dispute(flag_id: u32, evidence: B256) payable => r.dispute(flag_id, evidence)?;
+    /// Returns the locked stake of a flag that ended without a resolution, once its dispute window
+    /// closed. Anyone may call it; reporters of a flag that reached confirmation share its
+    /// reputation pool.
     RELEASE = release(flag_id: u32) => r.release(flag_id)?;
-    /// Resolver only: decides the open dispute on `subject`. Upheld: confirmed for good, reporters
-    /// get their bonds, reputation and the disputer's bond. Rejected: removed, reporters' bonds are
-    /// slashed and split between the disputer and the treasury.
-    RESOLVE = resolve(subject: B256, upheld: bool, rationale: B256)
-        => r.resolve(subject, upheld, rationale)?;
+    /// Resolver only, and not a party (reporter, disputer or subject): decides flag `flagId`'s
+    /// open dispute. Upheld: final (confirmed while it is the subject's flag); reporters get
+    /// their locks, reputation and the dispute bond. Rejected: removed; each reporter loses
+    /// `slashBps` of its lock and all reputation; the slash pays the victim, the disputer (unless
+    /// it reported the flag) and the treasury.
+    RESOLVE = resolve(flag_id: u32, upheld: bool, rationale: B256)
+        => r.resolve(flag_id, upheld, rationale)?;
+    /// Ends a dispute no resolver decided within `disputeDeadline`: the bond is refunded to the
+    /// disputer and the flag stands. Anyone may call it.
+    LAPSE_DISPUTE = lapseDispute(flag_id: u32) => r.lapse_dispute(flag_id)?;
     /// Resolver only: confirms `subject` at once (a live flag is settled as if upheld, otherwise a
     /// reporter-less flag is created); returns the flag's id.
     EMERGENCY_CONFIRM = emergencyConfirm(subject: B256, category: u8, severity: u8, ttl: u64, rationale: B256)
         => r.emergency_confirm(subject, category, severity, ttl, rationale)?;
-    /// Resolver only: removes the live flag on `subject` at once; bonds are released unslashed and
-    /// an open dispute's bond is refunded.
+    /// Resolver only: removes the live flag on `subject` at once; locks are released unslashed
+    /// and an open dispute's bond is refunded.
     EMERGENCY_REMOVE = emergencyRemove(subject: B256, rationale: B256)
         => r.emergency_remove(subject, rationale)?;
     /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
@@ -87,6 +99,8 @@ vigil_common::router! {
     STATUS_OF_MANY = statusOfMany(subjects: Vec<B256>) => r.status_of_many(subjects)?;
     /// One flag's record.
     FLAG_INFO = flagInfo(flag_id: u32) => r.flag_info(flag_id)?;
+    /// What `reporter` locked in flag `flagId` and the weight it added (zero: no report there).
+    REPORT_OF = reportOf(flag_id: u32, reporter: Address) => r.report_of(flag_id, reporter)?;
     /// A reporter's stake and standing.
     REPORTER_INFO = reporterInfo(reporter: Address) => r.reporter_info(reporter);
     /// The parameters of `version` (a flag's `rulesVersion`); 0 means current.

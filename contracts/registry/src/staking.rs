@@ -1,9 +1,11 @@
-//! Reporters' money: stake, its warm-up and unbonding, the bond a report locks, credits and
+//! Reporters' money: stake, its warm-up and unbonding, the stake a report locks, credits and
 //! payouts.
 //!
-//! A report's bond is locked out of the reporter's stake (not sent separately), so "stake bonded to
-//! open flags cannot leave" is one `locked` counter per reporter. Payouts go out after all state is
-//! written; the entrypoint rejects reentrant calls.
+//! A report locks the stake that gives it weight (up to `stakeCap`) until its flag is settled, and
+//! a rejected flag slashes a share of exactly that lock: weight never exceeds value at risk. The
+//! lock is a `locked` counter per reporter, so locked stake cannot be unstaked. Every sum is
+//! checked (`errors::add` / `errors::sub`). Payouts go out after all state is written; the
+//! entrypoint rejects reentrant calls.
 
 use alloy_primitives::{Address, U256, U32, U64};
 use stylus_sdk::{call::transfer::transfer_eth, prelude::*};
@@ -26,10 +28,11 @@ pub fn stake(r: &mut ThreatRegistry) -> Result<()> {
     }
     let (who, now) = (r.vm().msg_sender(), r.vm().block_timestamp());
     let warmup = r.current_params().stake_word().2;
+    let total = add(r.total_stake.get(), amount)?;
     let mut rep = r.reporters.setter(who);
     if !rep.joined.get() {
         rep.joined.set(true);
-        rep.reputation.set(U32::from(math::REP_NEUTRAL));
+        rep.reputation.set(U32::from(math::REP_START));
     }
     let warming = if now >= rep.warm_at.get().to::<u64>() {
         U256::ZERO
@@ -37,11 +40,10 @@ pub fn stake(r: &mut ThreatRegistry) -> Result<()> {
         rep.warming.get()
     };
     let warm_at = now.saturating_add(warmup);
-    let stake = rep.stake.get() + amount;
-    rep.warming.set(warming + amount);
+    let stake = add(rep.stake.get(), amount)?;
+    rep.warming.set(add(warming, amount)?);
     rep.warm_at.set(U64::from(warm_at));
     rep.stake.set(stake);
-    let total = r.total_stake.get() + amount;
     r.total_stake.set(total);
     log::emit(
         r.vm(),
@@ -71,7 +73,7 @@ pub fn request_unstake(r: &mut ThreatRegistry, amount: U256) -> Result<()> {
     // Leaving stake comes out of the warming part first, so warm stake stays warm.
     let warming = rep.warming.get();
     rep.warming.set(warming - warming.min(amount));
-    let unbonding = rep.unbonding.get() + amount;
+    let unbonding = add(rep.unbonding.get(), amount)?;
     let unbond_at = now.saturating_add(delay);
     rep.unbonding.set(unbonding);
     rep.unbond_at.set(U64::from(unbond_at));
@@ -96,10 +98,10 @@ pub fn withdraw(r: &mut ThreatRegistry) -> Result<()> {
     if now < until {
         return Err(RegistryError::StillUnbonding(StillUnbonding { until }));
     }
-    let stake = rep.stake.get() - amount;
+    let stake = sub(rep.stake.get(), amount)?;
     rep.stake.set(stake);
     rep.unbonding.set(U256::ZERO);
-    let total = r.total_stake.get() - amount;
+    let total = sub(r.total_stake.get(), amount)?;
     r.total_stake.set(total);
     log::emit(r.vm(), topic0!(Withdrawn), &[w(who)], &[w(amount)]);
     r.pay(who, amount)
@@ -112,64 +114,63 @@ pub fn claim(r: &mut ThreatRegistry) -> Result<()> {
     if amount.is_zero() {
         return Err(RegistryError::NothingToClaim(NothingToClaim {}));
     }
+    let total = sub(r.total_claimable.get(), amount)?;
     r.claimable.insert(who, U256::ZERO);
-    let total = r.total_claimable.get() - amount;
     r.total_claimable.set(total);
     log::emit(r.vm(), topic0!(Claimed), &[w(who)], &[w(amount)]);
     r.pay(who, amount)
 }
 
 impl ThreatRegistry {
-    /// Checks that `who` may report under `version` and locks its bond. Returns (bond, weight).
-    pub(crate) fn bond_report(
+    /// Checks that `who` may report under `version` and locks the stake the report stands on:
+    /// all its free warm stake up to the cap. Returns (locked, weight).
+    pub(crate) fn lock_report(
         &mut self,
         who: Address,
         version: u32,
         now: u64,
-    ) -> Result<(U256, u128)> {
-        let (bond, min_stake, cap) = {
-            let p = self.params.get(version);
-            let (min_stake, cap, _, _) = p.stake_word();
-            (U256::from(p.bonds_word().0), U256::from(min_stake), cap)
-        };
+    ) -> Result<(u128, u128)> {
+        let (min_stake, cap, _, _) = self.params.get(version).stake_word();
         let mut rep = self.reporters.setter(who);
-        let warm = math::warm_stake(
-            rep.stake.get(),
-            rep.unbonding.get(),
-            rep.warming.get(),
-            rep.warm_at.get().to::<u64>(),
-            now,
-        );
-        if warm < min_stake || warm.is_zero() {
-            return Err(RegistryError::InsufficientStake(InsufficientStake {
-                available: warm,
-                required: min_stake.max(U256::from(1)),
-            }));
-        }
-        if rep.reputation.get().is_zero() {
+        let reputation = rep.reputation.get().to::<u32>();
+        if reputation == 0 {
             return Err(RegistryError::NoReputation(NoReputation { reporter: who }));
         }
-        let available = free_stake(&rep);
-        if available < bond {
+        let locked = rep.locked.get();
+        let lock = math::lockable(warm(&rep, now), locked, cap);
+        if lock < min_stake.max(1) {
             return Err(RegistryError::InsufficientStake(InsufficientStake {
-                available,
-                required: bond,
+                available: U256::from(lock),
+                required: U256::from(min_stake.max(1)),
             }));
         }
-        let locked = rep.locked.get() + bond;
+        rep.locked.set(add(locked, U256::from(lock))?);
+        Ok((lock, math::weight(lock, reputation)))
+    }
+
+    /// Gives back `lock` of `who`'s locked stake, less `slashed` which leaves its stake. Returns
+    /// the reporter's reputation for the caller to adjust.
+    pub(crate) fn unlock(&mut self, who: Address, lock: u128, slashed: u128) -> Result<u32> {
+        let mut rep = self.reporters.setter(who);
+        let locked = sub(rep.locked.get(), U256::from(lock))?;
         rep.locked.set(locked);
-        Ok((bond, report_weight(&rep, cap, now)))
+        if slashed != 0 {
+            let stake = sub(rep.stake.get(), U256::from(slashed))?;
+            rep.stake.set(stake);
+        }
+        Ok(rep.reputation.get().to::<u32>())
     }
 
     /// Credits `amount` to `account`, to be claimed.
-    pub(crate) fn credit(&mut self, account: Address, amount: U256) {
+    pub(crate) fn credit(&mut self, account: Address, amount: U256) -> Result<()> {
         if amount.is_zero() {
-            return;
+            return Ok(());
         }
-        let owed = self.claimable.get(account) + amount;
+        let owed = add(self.claimable.get(account), amount)?;
+        let total = add(self.total_claimable.get(), amount)?;
         self.claimable.insert(account, owed);
-        let total = self.total_claimable.get() + amount;
         self.total_claimable.set(total);
+        Ok(())
     }
 
     /// Sends ETH after all state is written; the entrypoint rejects reentrant calls.
@@ -187,16 +188,21 @@ fn free_stake(r: &Reporter) -> U256 {
         .saturating_sub(r.unbonding.get())
 }
 
-/// The weight a report by `r` carries now: warm stake, capped, scaled by reputation.
-pub(crate) fn report_weight(r: &Reporter, cap: u128, now: u64) -> u128 {
-    let warm = math::warm_stake(
+/// Stake that has warmed up and is not leaving.
+fn warm(r: &Reporter, now: u64) -> U256 {
+    math::warm_stake(
         r.stake.get(),
         r.unbonding.get(),
         r.warming.get(),
         r.warm_at.get().to::<u64>(),
         now,
-    );
-    math::weight(warm, cap, r.reputation.get().to::<u32>())
+    )
+}
+
+/// The weight a new report by `r` would carry now: the stake it would lock, scaled by reputation.
+pub(crate) fn report_weight(r: &Reporter, cap: u128, now: u64) -> u128 {
+    let lock = math::lockable(warm(r, now), r.locked.get(), cap);
+    math::weight(lock, r.reputation.get().to::<u32>())
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ use vigil_common::ownable::Ownable2Step;
 
 use crate::params::ParamsSlot;
 
-/// A reporter's stake and standing. Every amount is part of `stake`.
+/// A reporter's stake and standing. Every amount is part of `stake`; `locked` is the sum of the
+/// locks of its unsettled reports. The small fields share one word.
 #[storage]
 pub struct Reporter {
     pub(crate) stake: StorageU256,
@@ -30,9 +31,14 @@ pub struct Reporter {
     pub(crate) unbond_at: StorageU64,
     pub(crate) reputation: StorageU32,
     pub(crate) joined: StorageBool,
+    /// The reputation period (`now / REP_PERIOD`) `gained` counts in.
+    pub(crate) period: StorageU32,
+    pub(crate) gained: StorageU32,
 }
 
-/// One flag: who backed it, under which rules, and how its case stands.
+/// One flag: who backed it with how much, under which rules, and how its case stands. `expiry`
+/// is kept here as well as in the subject's status word because a later flag on the same subject
+/// replaces that word while this one may still be disputed or released.
 #[storage]
 pub struct Flag {
     pub(crate) subject: StorageB256,
@@ -40,9 +46,12 @@ pub struct Flag {
     pub(crate) rules: StorageU32,
     pub(crate) created: StorageU64,
     pub(crate) ttl: StorageU64,
+    pub(crate) expiry: StorageU64,
     pub(crate) reporters: StorageVec<StorageAddress>,
-    pub(crate) joined: StorageMap<Address, StorageBool>,
+    /// Per reporter: locked stake (low 128 bits) and weight (high 128 bits); zero if none.
+    pub(crate) reports: StorageMap<Address, StorageU256>,
     pub(crate) disputer: StorageAddress,
+    pub(crate) disputed_at: StorageU64,
     pub(crate) dispute_bond: StorageU256,
     pub(crate) reached_confirmed: StorageBool,
     pub(crate) settled: StorageBool,

@@ -13,16 +13,18 @@ sol! {
     /// submitted until it ends, so a parameter change never alters an open case.
     #[derive(AbiType, Debug, PartialEq, Eq)]
     struct Params {
-        /// Warm stake (wei) a reporter needs before it may report.
+        /// Stake (wei) a report must be able to lock: warm, not yet locked, not unbonding.
         uint256 minStake;
-        /// Stake counted toward weight is capped here, so one whale cannot confirm alone.
+        /// Most stake one report locks, and so most weight it carries: one whale cannot confirm
+        /// alone, and a reporter can back several flags at once.
         uint256 stakeCap;
         /// Seconds new stake waits before it counts (flash loans buy nothing).
         uint64 stakeWarmup;
         /// Seconds between `requestUnstake` and `withdraw`.
         uint64 unbondingDelay;
-        /// Stake (wei) locked per report (submit or corroborate) until the flag ends.
-        uint256 reportBond;
+        /// Share (basis points, 1..=10,000) of a report's locked stake slashed when its flag is
+        /// rejected: a false confirmation costs at least `confirmScore * slashBps / 10,000`.
+        uint16 slashBps;
         /// ETH (wei) a disputer posts with `dispute`.
         uint256 disputeBond;
         /// Score at which a flag becomes Watch.
@@ -31,12 +33,24 @@ sol! {
         uint256 confirmScore;
         /// Distinct reporters a confirmation needs.
         uint8 minReporters;
-        /// Reporters a flag may have; bounds every loop over them.
+        /// Reporters a flag may have; bounds every loop over them. A heavier reporter displaces
+        /// the weakest of a full flag.
         uint8 maxReporters;
         /// Longest time to live (seconds) a flag may ask for.
         uint64 maxTtl;
-        /// Share (basis points, < 10,000) of slashed bonds paid to a winning disputer.
+        /// Share (basis points) of a rejected flag's slash credited to its victim (the flagged
+        /// address).
+        uint16 victimShareBps;
+        /// Share (basis points) of a rejected flag's slash credited to the disputer, unless it is
+        /// one of the flag's reporters. With `victimShareBps` below 10,000: the treasury keeps
+        /// the rest, so reporters and a colluding disputer always lose together.
         uint16 disputerShareBps;
+        /// Seconds a flag stays disputable after it ends; its reporters are released and
+        /// rewarded only after this window.
+        uint64 disputeWindow;
+        /// Seconds resolvers have to decide a dispute; after it anyone may lapse it (the bond is
+        /// refunded and the flag stands).
+        uint64 disputeDeadline;
         /// Seconds between scheduling and applying new parameters.
         uint64 paramsDelay;
     }
@@ -99,11 +113,25 @@ sol! {
         uint32 rulesVersion;
         uint64 created;
         uint64 ttl;
+        /// When the flag ends (or ended): disputable until `expiry + disputeWindow`.
+        uint64 expiry;
         address[] reporters;
+        /// The open dispute's disputer (0: none open).
         address disputer;
         uint256 disputeBond;
+        /// When the open dispute was posted; it may be lapsed after `disputeDeadline`.
+        uint64 disputedAt;
         bool reachedConfirmed;
         bool settled;
+    }
+
+    /// One reporter's stake in one flag.
+    #[derive(AbiType, Debug, PartialEq, Eq)]
+    struct Report {
+        /// Stake locked until the flag is settled; the base of its slash.
+        uint256 locked;
+        /// Weight added to the flag's score: `locked` scaled by reputation, never above it.
+        uint256 weight;
     }
 
     /// A reporter's stake and standing.
@@ -119,56 +147,63 @@ sol! {
         /// Part of `stake` waiting for `withdraw`.
         uint256 unbonding;
         uint64 unbondAt;
-        /// 1,000 is neutral; 0 means no weight.
+        /// 500 for a new reporter, at most 1,000; weight is locked stake times reputation / 1,000.
+        /// 0 after a rejected flag: the address may not report again.
         uint32 reputation;
         /// Weight a report would carry now under the current parameters.
         uint256 weight;
     }
 }
 
-/// `Params` is static: its 13 fields are 13 words inline.
+/// `Params` is static: its 16 fields are 16 words inline.
 impl Decode for Params {
-    const WORDS: usize = 13;
+    const WORDS: usize = 16;
     fn decode(a: Args, i: usize) -> Option<Self> {
         Some(Params {
             minStake: a.u256(i)?,
             stakeCap: a.u256(i + 1)?,
             stakeWarmup: a.u64(i + 2)?,
             unbondingDelay: a.u64(i + 3)?,
-            reportBond: a.u256(i + 4)?,
+            slashBps: a.u16(i + 4)?,
             disputeBond: a.u256(i + 5)?,
             watchScore: a.u256(i + 6)?,
             confirmScore: a.u256(i + 7)?,
             minReporters: a.u8(i + 8)?,
             maxReporters: a.u8(i + 9)?,
             maxTtl: a.u64(i + 10)?,
-            disputerShareBps: a.u16(i + 11)?,
-            paramsDelay: a.u64(i + 12)?,
+            victimShareBps: a.u16(i + 11)?,
+            disputerShareBps: a.u16(i + 12)?,
+            disputeWindow: a.u64(i + 13)?,
+            disputeDeadline: a.u64(i + 14)?,
+            paramsDelay: a.u64(i + 15)?,
         })
     }
 }
 
 impl Words for Params {
-    const WORDS: usize = 13;
+    const WORDS: usize = 16;
     fn write(&self, out: &mut Out) {
         out.u256(self.minStake)
             .u256(self.stakeCap)
             .uint(self.stakeWarmup)
             .uint(self.unbondingDelay)
-            .u256(self.reportBond)
+            .uint(self.slashBps as u64)
             .u256(self.disputeBond)
             .u256(self.watchScore)
             .u256(self.confirmScore)
             .uint(self.minReporters as u64)
             .uint(self.maxReporters as u64)
             .uint(self.maxTtl)
+            .uint(self.victimShareBps as u64)
             .uint(self.disputerShareBps as u64)
+            .uint(self.disputeWindow)
+            .uint(self.disputeDeadline)
             .uint(self.paramsDelay);
     }
 }
 
 impl Words for PendingParams {
-    const WORDS: usize = 14;
+    const WORDS: usize = 17;
     fn write(&self, out: &mut Out) {
         self.params.write(out);
         out.uint(self.eta);
@@ -211,6 +246,13 @@ impl Words for SubjectStatus {
     }
 }
 
+impl Words for Report {
+    const WORDS: usize = 2;
+    fn write(&self, out: &mut Out) {
+        out.u256(self.locked).u256(self.weight);
+    }
+}
+
 impl Words for ReporterInfo {
     const WORDS: usize = 8;
     fn write(&self, out: &mut Out) {
@@ -225,20 +267,22 @@ impl Words for ReporterInfo {
     }
 }
 
-/// `FlagInfo` is dynamic (its `address[]`): an offset to the struct, its ten head words with the
-/// array's offset relative to the struct, then the array.
+/// `FlagInfo` is dynamic (its `address[]`): an offset to the struct, its twelve head words with
+/// the array's offset relative to the struct, then the array.
 impl Encode for FlagInfo {
     fn encode(self) -> Vec<u8> {
-        let mut out = Out::with_capacity(13 + self.reporters.len());
+        let mut out = Out::with_capacity(15 + self.reporters.len());
         out.uint(32)
             .word(self.subject)
             .word(self.evidence)
             .uint(self.rulesVersion as u64)
             .uint(self.created)
             .uint(self.ttl)
-            .uint(10 * 32)
+            .uint(self.expiry)
+            .uint(12 * 32)
             .address(self.disputer)
             .u256(self.disputeBond)
+            .uint(self.disputedAt)
             .boolean(self.reachedConfirmed)
             .boolean(self.settled)
             .uint(self.reporters.len() as u64);

@@ -7,9 +7,11 @@ use vigil_common::{subject, Level, Status};
 
 use crate::{
     errors::*,
+    flags::unpack_report,
     staking::report_weight,
     types::{
-        Accounting, FlagInfo, Params, PendingParams, RegistryConfig, ReporterInfo, SubjectStatus,
+        Accounting, FlagInfo, Params, PendingParams, RegistryConfig, Report, ReporterInfo,
+        SubjectStatus,
     },
     ThreatRegistry, MAX_BATCH,
 };
@@ -57,11 +59,24 @@ pub fn flag_info(r: &ThreatRegistry, flag_id: u32) -> Result<FlagInfo> {
         rulesVersion: f.rules.get().to::<u32>(),
         created: f.created.get().to::<u64>(),
         ttl: f.ttl.get().to::<u64>(),
+        expiry: f.expiry.get().to::<u64>(),
         reporters,
         disputer: f.disputer.get(),
         disputeBond: f.dispute_bond.get(),
+        disputedAt: f.disputed_at.get().to::<u64>(),
         reachedConfirmed: f.reached_confirmed.get(),
         settled: f.settled.get(),
+    })
+}
+
+/// What `reporter` locked in flag `flag_id` and the weight that added (zero if it has no report
+/// there, or was displaced).
+pub fn report_of(r: &ThreatRegistry, flag_id: u32, reporter: Address) -> Result<Report> {
+    r.known_flag(flag_id)?;
+    let (locked, weight) = unpack_report(r.flags.get(flag_id).reports.get(reporter));
+    Ok(Report {
+        locked: U256::from(locked),
+        weight: U256::from(weight),
     })
 }
 
@@ -86,7 +101,7 @@ pub fn params_at(r: &ThreatRegistry, version: u32) -> Result<Params> {
     let current = r.params_version.get().to::<u32>();
     let version = if version == 0 { current } else { version };
     if version > current {
-        return Err(RegistryError::InvalidParams(InvalidParams { field: 0 }));
+        return Err(RegistryError::UnknownVersion(UnknownVersion { version }));
     }
     Ok(r.params.get(version).to_params())
 }
