@@ -25,23 +25,29 @@ pub fn submit(
     IThreatRegistry::submitCall::new((subject, category, severity, keccak256(evidence), ttl))
 }
 
-/// A report that joins the open flag on `subject`, with the hash of `evidence`.
+/// A report that joins the open flag on `subject`, keeping its severity, with the hash of
+/// `evidence`.
 pub fn corroborate(subject: B256, evidence: impl AsRef<[u8]>) -> IThreatRegistry::corroborateCall {
-    IThreatRegistry::corroborateCall::new((subject, keccak256(evidence)))
+    IThreatRegistry::corroborateCall::new((subject, 0, keccak256(evidence)))
 }
 
-/// A dispute of the flag on `subject`, with the hash of `evidence` (the bond is the call's value).
-pub fn dispute(subject: B256, evidence: impl AsRef<[u8]>) -> IThreatRegistry::disputeCall {
-    IThreatRegistry::disputeCall::new((subject, keccak256(evidence)))
+/// A dispute of flag `flag_id`, with the hash of `evidence` (the bond is the call's value).
+pub fn dispute(flag_id: u32, evidence: impl AsRef<[u8]>) -> IThreatRegistry::disputeCall {
+    IThreatRegistry::disputeCall::new((flag_id, keccak256(evidence)))
 }
 
-/// The resolver's decision on the dispute of `subject`, with the hash of `rationale`.
+/// The resolver's decision on the dispute of flag `flag_id`, with the hash of `rationale`.
 pub fn resolve(
-    subject: B256,
+    flag_id: u32,
     upheld: bool,
     rationale: impl AsRef<[u8]>,
 ) -> IThreatRegistry::resolveCall {
-    IThreatRegistry::resolveCall::new((subject, upheld, keccak256(rationale)))
+    IThreatRegistry::resolveCall::new((flag_id, upheld, keccak256(rationale)))
+}
+
+/// The end of a dispute nobody decided within `disputeDeadline`.
+pub fn lapse_dispute(flag_id: u32) -> IThreatRegistry::lapseDisputeCall {
+    IThreatRegistry::lapseDisputeCall::new((flag_id,))
 }
 
 /// Screening of the caller (not `tx.origin`) on `selector` of `protocol`, in `mode`

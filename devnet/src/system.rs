@@ -92,22 +92,27 @@ pub fn deci_eth(n: u64) -> U256 {
     U256::from(n) * U256::from(ETH / 10)
 }
 
-/// The registry's rules in these scenarios: three 10-ETH reporters confirm (score 30 >= 25 with
-/// 3 >= 2 reporters), two only reach Watch.
+/// The registry's default rules (docs/design.md §5 prices them): a new 10-ETH reporter locks 10
+/// ETH and weighs 5 (reputation 500 of 1,000), so three confirm (score 15 >= 12 with 3 >= 2
+/// reporters) and two only reach Watch. A rejected flag costs each reporter half its lock: one
+/// false confirmation costs at least 6 ETH (12 x 50%), 15 ETH for three new reporters.
 pub fn params() -> Params {
     Params {
         minStake: eth(1),
         stakeCap: eth(10),
         stakeWarmup: DAY,
         unbondingDelay: 7 * DAY,
-        reportBond: deci_eth(1),
+        slashBps: 5_000,
         disputeBond: deci_eth(5),
         watchScore: eth(1),
-        confirmScore: eth(25),
+        confirmScore: eth(12),
         minReporters: 2,
         maxReporters: 4,
         maxTtl: 30 * DAY,
-        disputerShareBps: 5_000,
+        victimShareBps: 6_000,
+        disputerShareBps: 2_000,
+        disputeWindow: 2 * DAY,
+        disputeDeadline: 14 * DAY,
         paramsDelay: 2 * DAY,
     }
 }
@@ -364,6 +369,7 @@ impl World {
                 registry,
                 &IThreatRegistry::corroborateCall {
                     subject,
+                    severity: 0,
                     evidence: keccak256(format!("evidence: report {}", i + 1)),
                 },
             ));

@@ -72,17 +72,18 @@ fn flow(cached: bool) -> Vec<(&'static str, u64)> {
     assert!(pushed(&r, guard), "the confirmation reached the guard");
     ops.push(("corroborate, confirming (+ push to guard)", r.gas_used));
     w.chain.fund(DISPUTER, eth(1));
+    let flag_id = w.status(subject).flagId;
     let r = w.ok_value(
         DISPUTER,
         registry,
-        &dispute(subject, "bench: not an attacker"),
+        &dispute(flag_id, "bench: not an attacker"),
         deci_eth(5),
     );
     ops.push(("dispute", r.gas_used));
     let r = w.ok(
         RESOLVER,
         registry,
-        &resolve(subject, false, "bench: mistaken identity"),
+        &resolve(flag_id, false, "bench: mistaken identity"),
     );
     assert!(pushed(&r, guard), "the removal reached the guard");
     ops.push(("resolve (rejected: slash + push)", r.gas_used));

@@ -63,8 +63,8 @@ impl Demo {
                 r,
                 registry,
                 &IThreatRegistry::stakeCall {},
-                eth(10),
-                "stake 10 ETH".into(),
+                eth(20),
+                "stake 20 ETH (a report locks up to 10)".into(),
                 Expect::Success,
             )?;
         }
@@ -219,16 +219,21 @@ impl Demo {
         Ok(())
     }
 
-    /// Act 4: a false flag, disputed and reversed; every wei accounted for.
+    /// Act 4: a false confirmation, disputed first by a colluder of its reporters; the victim
+    /// stands in the dispute and is paid first, and every wei is accounted for.
     pub(crate) fn act_4_false_flag(&mut self) -> Step {
-        section("Act 4: an honest user is falsely flagged, disputes, and is made whole");
+        section("Act 4: an honest user is falsely flagged; the reporters pay for it, the victim first");
         let registry = self.w.registry;
         let victim = USER2;
+        let colluder = Address::repeat_byte(0xc0);
+        self.names.push((colluder, "mallory"));
         self.w.chain.fund(victim, eth(1));
+        self.w.chain.fund(colluder, eth(1));
         let subject = address_subject(victim);
-        let reporters_before: Vec<U256> =
+        let reporters_before: Vec<(U256, U256)> =
+            REPORTERS.iter().map(|r| self.stake_of(*r)).collect();
+        let wallets_before: Vec<U256> =
             REPORTERS.iter().map(|r| self.w.chain.balance(*r)).collect();
-        let (_, locked_before) = self.stake_of(REPORTERS[0]);
 
         for (i, r) in self.w.flag(subject, 2, 10 * DAY).iter().enumerate() {
             self.txs += 1;
@@ -237,36 +242,58 @@ impl Demo {
             self.line(&who, &format!("{what} flag on bob (phishing)"), r);
         }
         self.level_note(subject)?;
+        let flag_id = self.w.status(subject).flagId;
+        let locked: Vec<U256> = REPORTERS.iter().map(|r| self.stake_of(*r).1).collect();
+        for ((_, before), after) in reporters_before.iter().zip(&locked) {
+            check("each report locked its 10 ETH", *after - *before, eth(10))?;
+        }
         let flagged = error_data(ICircuitGuard::CallerFlagged::new((victim, 3)));
         self.withdraw(victim, eth(1), Expect::Revert(flagged))?;
-
-        let appeal = dispute(subject, "bob's wallet history");
-        let wrong = error_data(IThreatRegistry::WrongBond::new((deci_eth(5), deci_eth(4))));
-        self.tx_value(
-            victim,
+        let free = self.stake_of(REPORTERS[2]).0 - self.stake_of(REPORTERS[2]).1;
+        let locked_out = error_data(IThreatRegistry::InsufficientStake::new((free, eth(11))));
+        self.tx(
+            REPORTERS[2],
             registry,
-            &appeal,
-            deci_eth(4),
-            "dispute with a 0.4 ETH bond".into(),
-            Expect::Revert(wrong),
+            &IThreatRegistry::requestUnstakeCall { amount: eth(11) },
+            "try to unstake the stake behind the flag".into(),
+            Expect::Revert(locked_out),
         )?;
+
         let r = self.tx_value(
-            victim,
+            colluder,
             registry,
-            &appeal,
+            &dispute(flag_id, "a friend of the reporters, disputing first"),
             deci_eth(5),
-            "dispute with the 0.5 ETH bond".into(),
+            "dispute first, hoping to take the slash".into(),
             Expect::Success,
         )?;
         self.row("4", "dispute (bond, pushed to guard)", r.gas_used);
+        let taken = error_data(IThreatRegistry::AlreadyDisputed::new((subject,)));
+        self.tx_value(
+            victim,
+            registry,
+            &dispute(flag_id, "bob's wallet history"),
+            deci_eth(5),
+            "dispute too, with a bond".into(),
+            Expect::Revert(taken),
+        )?;
+        self.tx(
+            victim,
+            registry,
+            &dispute(flag_id, "bob's wallet history"),
+            "stand in the open dispute (the victim needs no bond)".into(),
+            Expect::Success,
+        )?;
+        self.w.warp_by(DAY);
+        note("one day passes while the resolver reviews; bob stays blocked");
         let r = self.tx(
             RESOLVER,
             registry,
-            &resolve(subject, false, "mistaken identity"),
+            &resolve(flag_id, false, "mistaken identity"),
             "resolve dispute: flag rejected".into(),
             Expect::Success,
         )?;
-        self.row("4", "resolve (slash 3 reporters, push)", r.gas_used);
+        self.row("4", "resolve (slash 3 locks, push)", r.gas_used);
         self.level_note(subject)?;
         self.withdraw(victim, eth(1), Expect::Success)?;
         let owed = self.claimable(victim);
@@ -278,54 +305,66 @@ impl Demo {
             Expect::Success,
         )?;
         self.row("4", "claim", r.gas_used);
+        let paid = self.claimable(colluder);
 
-        // The accounting the resolver's decision implies, to the wei: each reporter loses its
-        // 0.1 ETH report bond out of stake; the disputer gets its bond back plus half of the 0.3
-        // slashed; the treasury keeps the other half. Gas is free on the devnet (base fee 0), so
-        // wallet balances move only by value.
-        let (stake_after, locked_after) = self.stake_of(REPORTERS[0]);
-        let slashed = deci_eth(1);
-        let expect_victim = eth(1) - deci_eth(5) + owed;
-        check(
-            "disputer paid bond back + half of the slash",
-            owed,
-            deci_eth(5) + deci_eth(3) / U256::from(2),
-        )?;
-        check(
-            "disputer wallet",
-            self.w.chain.balance(victim),
-            expect_victim,
-        )?;
-        check("reporter stake", stake_after, eth(10) - slashed)?;
-        check("reporter locked bonds", locked_after, locked_before)?;
-        for (r, before) in REPORTERS.iter().zip(&reporters_before) {
-            check("reporter wallet", self.w.chain.balance(*r), *before)?;
+        // The rules (docs/design.md §5): each report locked 10 ETH and weighed 5; rejection
+        // slashes 50% of each lock (15 ETH in all), pays 60% of it to the victim and 20% to the
+        // disputer (its bond comes back), and the treasury keeps 20%. Gas is free on the devnet
+        // (base fee 0), so wallets move only by value.
+        let slashed = eth(15);
+        check("bob is paid 60% of the slash", owed, eth(9))?;
+        check("bob's wallet", self.w.chain.balance(victim), eth(1) + eth(9))?;
+        check("mallory: bond back + 20% of the slash", paid, deci_eth(5) + eth(3))?;
+        for (i, r) in REPORTERS.iter().enumerate() {
+            let (stake, locked) = self.stake_of(*r);
+            let (stake_before, locked_before) = reporters_before[i];
+            check("reporter stake", stake, stake_before - eth(5))?;
+            check("reporter locked", locked, locked_before)?;
+            check("reporter wallet", self.w.chain.balance(*r), wallets_before[i])?;
+            let reputation = self.reputation_of(*r);
+            check("reporter reputation", U256::from(reputation), U256::ZERO)?;
         }
         let (owes, treasury) = self.books();
         check(
-            "registry holds exactly stakes + claims + treasury",
+            "registry holds exactly stakes + bonds + claims + treasury",
             self.w.chain.balance(registry),
             owes,
         )?;
         note(&format!(
-            "bob: +{} net; each reporter: -{} of stake; treasury: {}; registry balance = its books",
-            ether(owed - deci_eth(5)),
+            "reporters: -{} (5 each, and no reputation left to report with); mallory recovers {} \
+             of it: the coalition is down {}; bob was blocked for a day and is paid {}; treasury {}",
             ether(slashed),
+            ether(paid - deci_eth(5)),
+            ether(slashed - (paid - deci_eth(5))),
+            ether(owed),
             ether(treasury)
         ));
+        note("harm by the rules: bob's bond at risk (0.5 ETH) and a day blocked; the reporters paid 30x the bond");
         Ok(())
     }
 
-    /// Epilogue: a self-dispute does not pay. Reporter-1 flags a sock puppet and disputes the flag
-    /// itself, hoping the slash comes back to it; it ends with less than it started with.
+    /// Epilogue: a self-dispute does not pay. A new reporter flags its own sock puppet and
+    /// disputes the flag itself, hoping the slash comes back to it: a disputer that reported the
+    /// flag gets no share, and even the victim share paid to its sock puppet does not cover it.
     pub(crate) fn epilogue_self_dispute(&mut self) -> Step {
         section("Epilogue: disputing your own false flag loses money");
         let registry = self.w.registry;
         let sock = Address::repeat_byte(0x5c);
+        let reporter = Address::repeat_byte(0x5d);
         self.names.push((sock, "sock-puppet"));
+        self.names.push((reporter, "reporter-4"));
+        self.w.chain.fund(reporter, eth(20));
+        self.tx_value(
+            reporter,
+            registry,
+            &IThreatRegistry::stakeCall {},
+            eth(10),
+            "stake 10 ETH".into(),
+            Expect::Success,
+        )?;
+        self.w.warp_by(DAY);
         let subject = address_subject(sock);
-        let reporter = REPORTERS[0];
-        let wallet_before = self.w.chain.balance(reporter);
+        let wallets_before = self.w.chain.balance(reporter) + self.w.chain.balance(sock);
         let (stake_before, _) = self.stake_of(reporter);
         self.tx(
             reporter,
@@ -334,10 +373,11 @@ impl Demo {
             "submit a flag on sock-puppet".into(),
             Expect::Success,
         )?;
+        let flag_id = self.w.status(subject).flagId;
         self.tx_value(
             reporter,
             registry,
-            &dispute(subject, "hoping to farm the slash"),
+            &dispute(flag_id, "hoping to farm the slash"),
             deci_eth(5),
             "dispute its own flag".into(),
             Expect::Success,
@@ -345,28 +385,28 @@ impl Demo {
         self.tx(
             RESOLVER,
             registry,
-            &resolve(subject, false, "false flag"),
+            &resolve(flag_id, false, "false flag"),
             "resolve: flag rejected".into(),
             Expect::Success,
         )?;
-        let owed = self.claimable(reporter);
-        self.tx(
-            reporter,
-            registry,
-            &IThreatRegistry::claimCall {},
-            format!("claim {}", ether(owed)),
-            Expect::Success,
-        )?;
-        let (stake_after, _) = self.stake_of(reporter);
-        let before = wallet_before + stake_before;
-        let after = self.w.chain.balance(reporter) + stake_after;
-        if after >= before {
-            return Err(format!(
-                "a self-dispute did not lose money ({before} -> {after})"
-            ));
+        for who in [reporter, sock] {
+            let owed = self.claimable(who);
+            self.tx(
+                who,
+                registry,
+                &IThreatRegistry::claimCall {},
+                format!("claim {}", ether(owed)),
+                Expect::Success,
+            )?;
         }
+        let (stake_after, _) = self.stake_of(reporter);
+        let before = wallets_before + stake_before;
+        let after = self.w.chain.balance(reporter) + self.w.chain.balance(sock) + stake_after;
+        // Slash 5 ETH (half the 10-ETH lock): 3 to the victim (its own sock puppet), the disputer's
+        // 20% withheld because it reported the flag, 2 to the treasury.
+        check("reporter-4 + sock-puppet lose 40% of the slash", before - after, eth(2))?;
         note(&format!(
-            "reporter-1 (wallet + stake): {} -> {}: lost {}",
+            "reporter-4 and its sock puppet (wallets + stake): {} -> {}: lost {}, and reporter-4 can never report again",
             ether(before),
             ether(after),
             ether(before - after)

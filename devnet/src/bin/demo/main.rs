@@ -212,6 +212,13 @@ impl Demo {
         (info.stake, info.locked)
     }
 
+    fn reputation_of(&mut self, reporter: Address) -> u32 {
+        let registry = self.w.registry;
+        self.w
+            .read(registry, &IThreatRegistry::reporterInfoCall { reporter })
+            .reputation
+    }
+
     fn claimable(&mut self, account: Address) -> U256 {
         let registry = self.w.registry;
         self.w
