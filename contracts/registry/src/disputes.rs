@@ -328,7 +328,10 @@ impl ThreatRegistry {
             };
             let reputation = self.unlock(who, lock, lost)?;
             let reputation = match how {
-                Settlement::Rejected => 0,
+                Settlement::Rejected => {
+                    self.reporters.setter(who).reputation.set(U32::ZERO);
+                    0
+                }
                 Settlement::Release { reward: false } => reputation,
                 Settlement::Release { reward: true } | Settlement::Upheld { .. } => {
                     self.reward(who, reputation, count, period)
