@@ -1,4 +1,6 @@
-//! Unit tests of a flag's life (submit to release) and the guard push on the SDK's TestVM, with the shared harness in [`crate::tests`].
+//! Unit tests of a flag's life (submit to release), what a report locks and weighs, displacement
+//! and squatting, reputation, and the guard push, on the SDK's TestVM with the shared harness in
+//! [`crate::tests`].
 
 use alloc::{vec, vec::Vec};
 
@@ -9,7 +11,7 @@ use alloy_sol_types::SolCall;
 
 use crate::{tests::*, *};
 
-// ----- flags -----
+// ----- submit and what a report locks -----
 
 #[test]
 fn submit_validates_input() {
@@ -52,10 +54,16 @@ fn submit_validates_input() {
             max: 30 * DAY,
         },
     );
-    reverts(
-        env.submit(DAVE, s),
+    // An address that never staked has no standing at all.
+    reverts(env.submit(DAVE, s), NoReputation { reporter: DAVE });
+    // Staked, but below the minimum lock.
+    env.stake(DAVE, deci(9)).ok().unwrap();
+    env.warp(DAY);
+    reverts_clean(
+        &mut env,
+        |env| env.submit(DAVE, s),
         InsufficientStake {
-            available: U256::ZERO,
+            available: deci(9),
             required: eth(1),
         },
     );
@@ -64,7 +72,7 @@ fn submit_validates_input() {
 }
 
 #[test]
-fn submit_opens_a_flag_with_weighted_score() {
+fn submit_opens_a_flag_weighted_by_its_lock_and_reputation() {
     let mut env = Env::with_reporters();
     let id = env.submit(ALICE, attacker()).ok().unwrap();
     assert_eq!(id, 1);
@@ -74,18 +82,31 @@ fn submit_opens_a_flag_with_weighted_score() {
         (st.category, st.severity, st.flagId, st.expiry),
         (1, 4, 1, T0 + DAY + 10 * DAY)
     );
-    assert_eq!(st.score, 10 * ETH);
+    // A fresh reporter (reputation 500 of 1,000) locks its 10 ETH and weighs half of it.
+    assert_eq!(st.score, 5 * ETH);
     assert!(!env.reg.is_flagged(ATTACKER));
-    let info = env.reg.flag_info(1).ok().unwrap();
+    let info = env.flag(1);
     assert_eq!(
         (info.subject, info.reporters.clone(), info.rulesVersion),
         (attacker(), vec![ALICE], 1)
     );
-    assert_eq!(env.reg.reporter_info(ALICE).locked, params().reportBond);
+    assert_eq!(
+        (info.created, info.ttl, info.expiry),
+        (T0 + DAY, 10 * DAY, T0 + 11 * DAY)
+    );
+    assert_eq!(env.report(1, ALICE), (eth(10), eth(5)));
+    assert_eq!(env.report(1, BOB), (U256::ZERO, U256::ZERO));
+    reverts(env.reg.report_of(2, ALICE), UnknownFlag { flagId: 2 });
+    let me = env.reg.reporter_info(ALICE);
+    assert_eq!((me.locked, me.weight), (eth(10), U256::ZERO));
     let ev = &env.logs::<FlagSubmitted>()[0];
     assert_eq!(
-        (ev.reporter, ev.weight, ev.bond, ev.evidence),
-        (ALICE, eth(10), params().reportBond, B256::repeat_byte(0xe1))
+        (ev.reporter, ev.weight, ev.locked, ev.evidence),
+        (ALICE, eth(5), eth(10), B256::repeat_byte(0xe1))
+    );
+    assert_eq!(
+        (ev.category, ev.severity, ev.expiry, ev.rulesVersion),
+        (1, 4, T0 + 11 * DAY, 1)
     );
     reverts(
         env.submit(BOB, attacker()),
@@ -94,20 +115,69 @@ fn submit_opens_a_flag_with_weighted_score() {
             flagId: 1,
         },
     );
+    env.assert_locks_cover_weight(&[ALICE, BOB, CAROL]);
+}
+
+/// A report locks min(free warm stake, cap) and weighs lock * reputation / 1,000 <= lock: one
+/// stake backs several flags only as far as it goes, and warming stake backs none.
+#[test]
+fn a_report_locks_free_warm_stake_up_to_the_cap() {
+    let mut env = Env::new();
+    env.stake_warm(&[ALICE], eth(25));
+    let subjects: Vec<B256> = (1..=4u8)
+        .map(|i| subject::code_hash(B256::repeat_byte(i)))
+        .collect();
+    for (i, s) in subjects[..3].iter().enumerate() {
+        env.submit(ALICE, *s).ok().unwrap();
+        let id = i as u32 + 1;
+        let want = [(eth(10), eth(5)), (eth(10), eth(5)), (eth(5), deci(25))][i];
+        assert_eq!(env.report(id, ALICE), want);
+        assert_eq!(U256::from(env.status(*s).score), want.1);
+    }
+    assert_eq!(env.reg.reporter_info(ALICE).locked, eth(25));
+    reverts_clean(
+        &mut env,
+        |env| env.submit(ALICE, subjects[3]),
+        InsufficientStake {
+            available: U256::ZERO,
+            required: eth(1),
+        },
+    );
+    // New stake counts only once warm.
+    env.stake(ALICE, eth(3)).ok().unwrap();
+    reverts(
+        env.submit(ALICE, subjects[3]),
+        InsufficientStake {
+            available: U256::ZERO,
+            required: eth(1),
+        },
+    );
+    env.warp(DAY);
+    assert_eq!(env.reg.reporter_info(ALICE).weight, deci(15));
+    env.submit(ALICE, subjects[3]).ok().unwrap();
+    assert_eq!(env.report(4, ALICE), (eth(3), deci(15)));
+    let ev = env.logs::<FlagSubmitted>();
+    assert_eq!(
+        ev.iter().map(|e| (e.locked, e.weight)).collect::<Vec<_>>(),
+        vec![
+            (eth(10), eth(5)),
+            (eth(10), eth(5)),
+            (eth(5), deci(25)),
+            (eth(3), deci(15))
+        ]
+    );
+    env.assert_locks_cover_weight(&[ALICE]);
+    env.assert_balanced();
 }
 
 #[test]
 fn low_weight_report_is_pending() {
     let mut env = Env::new();
-    env.stake(DAVE, U256::from(ETH / 2) + eth(1)).ok().unwrap();
-    env.warp(DAY);
-    let mut p = params();
-    p.watchScore = eth(2);
-    env.as_(OWNER).schedule_params(p).ok().unwrap();
-    env.warp(2 * DAY);
-    env.as_(OWNER).apply_params().ok().unwrap();
+    env.stake_warm(&[DAVE], deci(15));
     env.submit(DAVE, attacker()).ok().unwrap();
-    assert_eq!(env.status(attacker()).level, Level::Pending as u8);
+    let st = env.status(attacker());
+    // 1.5 ETH locked at reputation 500 weighs 0.75 ETH, below the 1 ETH watch score.
+    assert_eq!((st.level, st.score), (Level::Pending as u8, 75 * ETH / 100));
 }
 
 #[test]
@@ -116,85 +186,267 @@ fn confirmation_needs_score_and_distinct_reporters() {
     let s = attacker();
     env.submit(ALICE, s).ok().unwrap();
     reverts(
-        env.as_(ALICE).corroborate(s, B256::ZERO),
+        env.corroborate(ALICE, s),
         AlreadyReported {
             subject: s,
             reporter: ALICE,
         },
     );
-    env.as_(BOB).corroborate(s, B256::ZERO).ok().unwrap();
-    // 20 ETH of weight from two reporters: below the 25 ETH threshold.
-    assert_eq!(env.status(s).level, Level::Watch as u8);
+    env.corroborate(BOB, s).ok().unwrap();
+    // Two fresh 10-ETH reporters weigh 10 ETH: below the 12 ETH threshold.
+    let st = env.status(s);
+    assert_eq!((st.level, st.score), (Level::Watch as u8, 10 * ETH));
     env.as_(CAROL)
-        .corroborate(s, B256::repeat_byte(7))
+        .corroborate(s, 0, B256::repeat_byte(7))
         .ok()
         .unwrap();
-    assert_eq!(env.status(s).level, Level::Confirmed as u8);
+    let st = env.status(s);
+    assert_eq!((st.level, st.score), (Level::Confirmed as u8, 15 * ETH));
     assert!(env.reg.is_flagged(ATTACKER));
     assert!(env.reg.is_sanctioned(ATTACKER));
+    assert!(env.flag(1).reachedConfirmed);
+    let ev = &env.logs::<FlagCorroborated>()[1];
     assert_eq!(
-        env.logs::<FlagCorroborated>()[1].evidence,
-        B256::repeat_byte(7)
+        (ev.reporter, ev.severity, ev.evidence, ev.weight, ev.locked),
+        (CAROL, 4, B256::repeat_byte(7), eth(5), eth(10))
     );
+    env.assert_locks_cover_weight(&[ALICE, BOB, CAROL]);
 }
 
 #[test]
 fn one_whale_cannot_confirm_alone() {
-    let mut env = Env::new();
     let mut p = params();
-    p.confirmScore = eth(10);
-    env.as_(OWNER).schedule_params(p).ok().unwrap();
-    env.stake(ALICE, eth(1_000)).ok().unwrap();
-    env.warp(2 * DAY);
-    env.as_(OWNER).apply_params().ok().unwrap();
+    p.confirmScore = eth(5);
+    let mut env = Env::with_params(p);
+    env.stake_warm(&[ALICE], eth(1_000));
     env.submit(ALICE, attacker()).ok().unwrap();
     let st = env.status(attacker());
-    assert_eq!((st.level, st.score), (Level::Watch as u8, 10 * ETH));
+    // The cap bounds both the lock and the weight: 10 ETH locked, 5 of weight, one reporter.
+    assert_eq!((st.level, st.score), (Level::Watch as u8, 5 * ETH));
+    assert_eq!(env.report(1, ALICE), (eth(10), eth(5)));
 }
 
 #[test]
-fn corroborate_rejects_missing_expired_and_full_flags() {
+fn corroborate_rejects_missing_expired_and_final_flags() {
     let mut env = Env::with_reporters();
     let s = attacker();
+    reverts(env.corroborate(BOB, s), NoLiveFlag { subject: s });
+    let id = env.submit(ALICE, s).ok().unwrap();
     reverts(
-        env.as_(BOB).corroborate(s, B256::ZERO),
-        NoLiveFlag { subject: s },
-    );
-    env.submit(ALICE, s).ok().unwrap();
-    env.stake(DAVE, eth(2)).ok().unwrap();
-    env.warp(DAY);
-    env.as_(BOB).corroborate(s, B256::ZERO).ok().unwrap();
-    env.as_(CAROL).corroborate(s, B256::ZERO).ok().unwrap();
-    env.as_(DAVE).corroborate(s, B256::ZERO).ok().unwrap();
-    env.stake(VICTIM, eth(2)).ok().unwrap();
-    env.warp(DAY);
-    reverts(
-        env.as_(VICTIM).corroborate(s, B256::ZERO),
-        TooManyReporters { subject: s, max: 4 },
+        env.as_(BOB).corroborate(s, 5, B256::ZERO),
+        InvalidSeverity { severity: 5 },
     );
     env.warp(10 * DAY);
-    reverts(
-        env.as_(VICTIM).corroborate(s, B256::ZERO),
-        NoLiveFlag { subject: s },
+    reverts(env.corroborate(BOB, s), NoLiveFlag { subject: s });
+    let other = victim();
+    env.stake_warm(&[DAVE, VICTIM], eth(10));
+    env.report_all(&[BOB, CAROL, DAVE], other);
+    env.dispute(ATTACKER, id + 1, params().disputeBond)
+        .ok()
+        .unwrap();
+    env.as_(RESOLVER)
+        .resolve(id + 1, true, B256::ZERO)
+        .ok()
+        .unwrap();
+    reverts(env.corroborate(VICTIM, other), FlagFinal { subject: other });
+}
+
+/// Corroborators may raise the severity (never lower it); 0 keeps it.
+#[test]
+fn corroborators_may_raise_the_severity() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    env.as_(ALICE)
+        .submit(s, 1, 1, B256::ZERO, DAY)
+        .ok()
+        .unwrap();
+    env.as_(BOB).corroborate(s, 3, B256::ZERO).ok().unwrap();
+    assert_eq!(env.status(s).severity, 3);
+    env.as_(CAROL).corroborate(s, 2, B256::ZERO).ok().unwrap();
+    assert_eq!(env.status(s).severity, 3);
+    assert_eq!(
+        env.logs::<FlagCorroborated>()
+            .iter()
+            .map(|e| e.severity)
+            .collect::<Vec<_>>(),
+        vec![3, 3]
     );
 }
 
+// ----- displacement and squatting -----
+
+impl Env {
+    /// Has `who` report `subject` in order (the first submits, with a 10-day time to live).
+    /// Returns the flag id.
+    pub(crate) fn report_all(&mut self, who: &[Address], subject: B256) -> u32 {
+        let id = self.submit(who[0], subject).ok().expect("submit");
+        for w in &who[1..] {
+            self.corroborate(*w, subject).ok().expect("corroborate");
+        }
+        id
+    }
+}
+
+/// A full flag takes a heavier reporter in place of its weakest; an equal or lighter one gets
+/// `TooManyReporters` and changes nothing; the displaced report's lock is released, unslashed.
 #[test]
-fn max_reporters_bounds_a_flag() {
-    let mut env = Env::with_reporters();
-    let mut p = params();
-    p.confirmScore = eth(1_000);
-    p.maxReporters = 2;
-    env.as_(OWNER).schedule_params(p).ok().unwrap();
-    env.warp(2 * DAY);
-    env.as_(OWNER).apply_params().ok().unwrap();
+fn a_heavier_reporter_displaces_the_weakest_of_a_full_flag() {
+    let mut env = Env::new();
     let s = attacker();
-    env.submit(ALICE, s).ok().unwrap();
-    env.as_(BOB).corroborate(s, B256::ZERO).ok().unwrap();
-    reverts(
-        env.as_(CAROL).corroborate(s, B256::ZERO),
-        TooManyReporters { subject: s, max: 2 },
+    let sybils: Vec<Address> = (0..4).map(actor).collect();
+    let fifth = actor(4);
+    env.stake_warm(&[sybils.as_slice(), &[fifth]].concat(), eth(1));
+    env.stake_warm(&[ALICE], eth(10));
+    // Four 1-ETH sybils fill the flag: 4 x 0.5 ETH of weight.
+    env.report_all(&sybils, s);
+    assert_eq!(env.status(s).score, 2 * ETH);
+    // A fifth 1-ETH report weighs as much as the weakest: refused, nothing written.
+    reverts_clean(
+        &mut env,
+        |env| env.corroborate(fifth, s),
+        TooManyReporters { subject: s, max: 4 },
     );
+    assert_eq!(env.reg.reporter_info(fifth).locked, U256::ZERO);
+    // ALICE (10 ETH, weight 5) takes the place of the earliest of the weakest.
+    env.corroborate(ALICE, s).ok().unwrap();
+    let f = env.flag(1);
+    assert_eq!(f.reporters, vec![ALICE, sybils[1], sybils[2], sybils[3]]);
+    assert_eq!(env.status(s).score, 2 * ETH - ETH / 2 + 5 * ETH);
+    assert_eq!(env.report(1, sybils[0]), (U256::ZERO, U256::ZERO));
+    let out = env.reg.reporter_info(sybils[0]);
+    assert_eq!(
+        (out.stake, out.locked, out.reputation),
+        (eth(1), U256::ZERO, math::REP_START)
+    );
+    let ev = &env.logs::<ReporterDisplaced>()[0];
+    assert_eq!(
+        (ev.flagId, ev.displaced, ev.by, ev.weight, ev.released),
+        (1, sybils[0], ALICE, eth(5), eth(1))
+    );
+    // The displaced sybil's stake is free to leave at once.
+    env.as_(sybils[0]).request_unstake(eth(1)).ok().unwrap();
+    // Coming back at the same weight displaces nobody.
+    env.stake_warm(&[sybils[0]], eth(1));
+    reverts_clean(
+        &mut env,
+        |env| env.corroborate(sybils[0], s),
+        TooManyReporters { subject: s, max: 4 },
+    );
+    env.assert_locks_cover_weight(&sybils);
+    env.assert_balanced();
+}
+
+#[test]
+fn a_lighter_reporter_cannot_displace_anyone() {
+    let mut env = Env::new();
+    let s = subject::code_hash(B256::repeat_byte(0xc0));
+    let crowd: Vec<Address> = (0..4).map(actor).collect();
+    env.stake_warm(&crowd, eth(2));
+    env.stake_warm(&[DAVE], eth(1));
+    env.report_all(&crowd, s);
+    assert_eq!(env.status(s).score, 4 * ETH);
+    reverts_clean(
+        &mut env,
+        |env| env.corroborate(DAVE, s),
+        TooManyReporters { subject: s, max: 4 },
+    );
+    assert_eq!(env.flag(1).reporters, crowd);
+    assert_eq!(env.reg.reporter_info(DAVE).locked, U256::ZERO);
+}
+
+/// The squat of issue 10: the attacker flags itself first (longest ttl, lowest severity) and
+/// fills every slot with warm sybils below the confirm score. Three honest 10-ETH reporters
+/// displace three sybils and confirm, raising the severity, with no resolver involved; the
+/// squat cost the attacker nothing but it bought nothing either.
+#[test]
+fn a_squatted_flag_is_confirmed_by_heavier_honest_reporters_without_a_resolver() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    let sybils: Vec<Address> = (0..4).map(actor).collect();
+    env.stake_warm(&sybils, eth(1));
+    env.as_(sybils[0])
+        .submit(s, 7, 1, B256::ZERO, 30 * DAY)
+        .ok()
+        .unwrap();
+    for w in &sybils[1..] {
+        env.corroborate(*w, s).ok().unwrap();
+    }
+    let st = env.status(s);
+    assert_eq!((st.level, st.score), (Level::Watch as u8, 2 * ETH));
+    let mut expected = [2 * ETH, 0, 0, 0];
+    for (i, honest) in [ALICE, BOB, CAROL].into_iter().enumerate() {
+        env.as_(honest).corroborate(s, 4, B256::ZERO).ok().unwrap();
+        expected[i + 1] = expected[i] - ETH / 2 + 5 * ETH;
+        assert_eq!(env.status(s).score, expected[i + 1]);
+    }
+    let st = env.status(s);
+    // 0.5 + 3 x 5 = 15.5 ETH >= 12: confirmed, at the severity the honest reporters gave.
+    assert_eq!(
+        (st.level, st.score, st.severity),
+        (Level::Confirmed as u8, 31 * ETH / 2, 4)
+    );
+    assert!(env.reg.is_flagged(ATTACKER));
+    assert_eq!(env.flag(1).reporters, vec![ALICE, BOB, CAROL, sybils[3]]);
+    assert_eq!(env.logs::<ReporterDisplaced>().len(), 3);
+    for w in &sybils[..3] {
+        assert_eq!(env.reg.reporter_info(*w).locked, U256::ZERO);
+    }
+    env.assert_locks_cover_weight(&sybils);
+    env.assert_balanced();
+}
+
+/// The expired-then-disputed squat: the attacker's short flag ends, the attacker disputes it
+/// within its window, and nobody resolves. Honest reporters flag the subject anew at once; the
+/// old dispute lives on the old record and lapses after its deadline, refunding the bond and
+/// leaving the new confirmation untouched.
+#[test]
+fn an_expired_squat_under_dispute_does_not_block_a_new_flag() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    let sybil = actor(0);
+    env.stake_warm(&[sybil], eth(1));
+    let old = env
+        .as_(sybil)
+        .submit(s, 7, 1, B256::ZERO, DAY)
+        .ok()
+        .unwrap();
+    env.warp(DAY);
+    assert_eq!(env.status(s).level, Level::Expired as u8);
+    env.dispute(ATTACKER, old, params().disputeBond)
+        .ok()
+        .unwrap();
+    assert!(env.status(s).disputed);
+    let disputed_at = env.now();
+    let new = env.report_all(&[ALICE, BOB, CAROL], s);
+    assert_eq!(new, old + 1);
+    let st = env.status(s);
+    assert_eq!(
+        (st.level, st.flagId, st.disputed),
+        (Level::Confirmed as u8, new, false)
+    );
+    let deadline = disputed_at + 14 * DAY;
+    reverts(
+        env.as_(DAVE).release(old),
+        DisputeOpen {
+            flagId: old,
+            deadline,
+        },
+    );
+    reverts(
+        env.as_(DAVE).lapse_dispute(old),
+        DisputeOpen {
+            flagId: old,
+            deadline,
+        },
+    );
+    env.warp_to(deadline);
+    let word = env.reg.status.get(s);
+    env.as_(DAVE).lapse_dispute(old).ok().unwrap();
+    assert_eq!(env.reg.status.get(s), word, "the new flag is untouched");
+    assert_eq!(env.reg.claimable(ATTACKER), params().disputeBond);
+    env.as_(DAVE).release(old).ok().unwrap();
+    assert_eq!(env.reg.reporter_info(sybil).locked, U256::ZERO);
+    env.assert_balanced();
 }
 
 #[test]
@@ -209,12 +461,17 @@ fn flags_expire_without_a_transaction() {
     assert_eq!(env.status(attacker()).level, Level::Expired as u8);
 }
 
+// ----- renew -----
+
 #[test]
-fn renew_extends_by_ttl_for_reporters_only() {
+fn renew_extends_by_ttl_for_reporters_only_and_never_shortens() {
     let mut env = Env::with_reporters();
     let s = attacker();
     reverts(env.as_(ALICE).renew(s), NoLiveFlag { subject: s });
-    env.confirm(s);
+    let id = env.confirm(s);
+    // Renewing at once keeps the expiry: now + ttl is not later.
+    env.as_(ALICE).renew(s).ok().unwrap();
+    assert_eq!(env.status(s).expiry, T0 + 11 * DAY);
     env.warp(5 * DAY);
     reverts(
         env.as_(DAVE).renew(s),
@@ -224,61 +481,139 @@ fn renew_extends_by_ttl_for_reporters_only() {
         },
     );
     env.as_(BOB).renew(s).ok().unwrap();
-    assert_eq!(env.status(s).expiry, T0 + 6 * DAY + 10 * DAY);
+    assert_eq!(env.status(s).expiry, T0 + 16 * DAY);
+    assert_eq!(env.flag(id).expiry, T0 + 16 * DAY);
+    env.as_(CAROL).renew(s).ok().unwrap();
+    assert_eq!(env.status(s).expiry, T0 + 16 * DAY);
     env.warp(10 * DAY);
     reverts(env.as_(BOB).renew(s), NoLiveFlag { subject: s });
+}
+
+/// Final and removed flags have no lock behind them: nobody can keep them in force.
+#[test]
+fn renew_fails_on_final_and_removed_flags() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    let id = env.confirm(s);
+    env.dispute(DAVE, id, params().disputeBond).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(id, true, B256::ZERO)
+        .ok()
+        .unwrap();
+    reverts(env.as_(ALICE).renew(s), FlagFinal { subject: s });
+    let code = subject::code_hash(B256::repeat_byte(0xc0));
+    env.confirm(code);
+    env.as_(RESOLVER)
+        .emergency_confirm(code, 1, 4, DAY, B256::ZERO)
+        .ok()
+        .unwrap();
+    reverts(env.as_(ALICE).renew(code), FlagFinal { subject: code });
+    let adv = subject::advisory(B256::repeat_byte(0xad));
+    env.confirm(adv);
+    env.as_(RESOLVER)
+        .emergency_remove(adv, B256::ZERO)
+        .ok()
+        .unwrap();
+    reverts(env.as_(ALICE).renew(adv), NoLiveFlag { subject: adv });
 }
 
 #[test]
 fn rules_are_snapshotted_per_flag() {
     let mut env = Env::with_reporters();
+    env.stake_warm(&[DAVE], eth(40));
     let s = attacker();
     env.submit(ALICE, s).ok().unwrap();
     let mut p = params();
-    p.confirmScore = eth(15);
-    p.reportBond = eth(1);
+    p.stakeCap = eth(20);
+    p.confirmScore = eth(20);
+    p.slashBps = 10_000;
     env.as_(OWNER).schedule_params(p).ok().unwrap();
     env.warp(2 * DAY);
     env.as_(OWNER).apply_params().ok().unwrap();
-    env.as_(BOB).corroborate(s, B256::ZERO).ok().unwrap();
-    // The open flag still needs 25 ETH and bonds 0.1 ETH: its rules are version 1.
-    assert_eq!(env.status(s).level, Level::Watch as u8);
-    assert_eq!(env.reg.reporter_info(BOB).locked, params().reportBond);
+    // The open flag keeps version 1: a 10 ETH cap, 12 ETH to confirm, half of a lock slashed.
+    env.corroborate(DAVE, s).ok().unwrap();
+    assert_eq!(env.report(1, DAVE), (eth(10), eth(5)));
+    env.corroborate(BOB, s).ok().unwrap();
+    assert_eq!(env.status(s).level, Level::Confirmed as u8);
     // A new flag runs under version 2.
-    let other = subject::address(VICTIM);
-    let id = env.submit(CAROL, other).ok().unwrap();
-    assert_eq!(env.reg.flag_info(id).ok().unwrap().rulesVersion, 2);
-    assert_eq!(env.reg.reporter_info(CAROL).locked, eth(1));
+    let id = env.submit(DAVE, victim()).ok().unwrap();
+    assert_eq!(env.flag(id).rulesVersion, 2);
+    assert_eq!(env.report(id, DAVE), (eth(20), eth(10)));
+    env.dispute(CAROL, 1, params().disputeBond).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(1, false, B256::ZERO)
+        .ok()
+        .unwrap();
+    // Version 1's slashBps: DAVE loses 5 of its 10 ETH lock, not all of it.
+    let dave = env.reg.reporter_info(DAVE);
+    assert_eq!((dave.stake, dave.locked), (eth(35), eth(20)));
+    env.assert_balanced();
 }
 
+// ----- release -----
+
+/// A flag stays disputable for `disputeWindow` after it ends; its locks come back, and its
+/// reporters earn, only once that window has closed.
 #[test]
-fn release_frees_bonds_after_expiry_and_rewards_confirmed_flags() {
+fn release_frees_locks_after_the_dispute_window_and_rewards_confirmed_flags() {
     let mut env = Env::with_reporters();
     let id = env.confirm(attacker());
     reverts(env.as_(DAVE).release(0), UnknownFlag { flagId: 0 });
     reverts(env.as_(DAVE).release(9), UnknownFlag { flagId: 9 });
+    let expiry = T0 + 11 * DAY;
     reverts(
         env.as_(DAVE).release(id),
-        FlagStillLive {
-            flagId: id,
-            expiry: T0 + 11 * DAY,
-        },
+        FlagStillLive { flagId: id, expiry },
     );
-    env.warp(10 * DAY);
+    env.warp_to(expiry - 1);
+    reverts(
+        env.as_(DAVE).release(id),
+        FlagStillLive { flagId: id, expiry },
+    );
+    env.warp_to(expiry);
+    let until = expiry + 2 * DAY;
+    reverts_clean(
+        &mut env,
+        |env| env.as_(DAVE).release(id),
+        DisputeWindowOpen { flagId: id, until },
+    );
+    env.warp_to(until - 1);
+    reverts(
+        env.as_(DAVE).release(id),
+        DisputeWindowOpen { flagId: id, until },
+    );
+    // Nothing is earned before the window closes.
+    for who in [ALICE, BOB, CAROL] {
+        let info = env.reg.reporter_info(who);
+        assert_eq!((info.locked, info.reputation), (eth(10), math::REP_START));
+    }
+    env.warp_to(until);
     env.as_(DAVE).release(id).ok().unwrap();
     for who in [ALICE, BOB, CAROL] {
         let info = env.reg.reporter_info(who);
+        // The pool of 100 split three ways.
         assert_eq!(
-            (info.locked, info.reputation),
-            (U256::ZERO, math::REP_NEUTRAL + math::REP_GAIN)
+            (info.stake, info.locked, info.reputation),
+            (eth(10), U256::ZERO, 533)
         );
     }
+    assert!(env.flag(id).settled);
     reverts(env.as_(DAVE).release(id), AlreadySettled { flagId: id });
     let ev = &env.logs::<BondsReleased>()[0];
     assert_eq!(
-        (ev.perReporter, ev.reporters),
-        (params().reportBond, U256::from(3))
+        (ev.flagId, ev.released, ev.reporters),
+        (id, eth(30), U256::from(3))
     );
+    let settled = env.logs::<ReporterSettled>();
+    assert_eq!(
+        settled
+            .iter()
+            .map(|e| (e.reporter, e.slashed, e.released, e.reputation))
+            .collect::<Vec<_>>(),
+        [ALICE, BOB, CAROL].map(|w| (w, U256::ZERO, eth(10), 533))
+    );
+    env.assert_locks_cover_weight(&[ALICE, BOB, CAROL]);
+    env.assert_balanced();
 }
 
 #[test]
@@ -286,12 +621,20 @@ fn unconfirmed_expired_flag_releases_without_reward_and_can_be_reflagged() {
     let mut env = Env::with_reporters();
     let s = attacker();
     let id = env.submit(ALICE, s).ok().unwrap();
+    env.corroborate(BOB, s).ok().unwrap();
     env.warp(10 * DAY);
-    let id2 = env.submit(BOB, s).ok().unwrap();
+    let id2 = env.submit(CAROL, s).ok().unwrap();
     assert_eq!(id2, id + 1);
+    env.warp(2 * DAY);
     env.as_(DAVE).release(id).ok().unwrap();
-    assert_eq!(env.reg.reporter_info(ALICE).reputation, math::REP_NEUTRAL);
-    assert_eq!(env.reg.reporter_info(ALICE).locked, U256::ZERO);
+    for who in [ALICE, BOB] {
+        let info = env.reg.reporter_info(who);
+        assert_eq!(
+            (info.locked, info.reputation),
+            (U256::ZERO, math::REP_START)
+        );
+    }
+    env.assert_locks_cover_weight(&[ALICE, BOB, CAROL]);
 }
 
 #[test]
@@ -300,7 +643,7 @@ fn subjects_of_every_kind_can_be_flagged() {
     let code = subject::code_hash(B256::repeat_byte(0xc0));
     let adv = subject::advisory(B256::repeat_byte(0xad));
     env.submit(ALICE, code).ok().unwrap();
-    env.submit(ALICE, adv).ok().unwrap();
+    env.submit(BOB, adv).ok().unwrap();
     let many = env
         .reg
         .status_of_many(vec![code, adv, attacker()])
@@ -356,6 +699,165 @@ fn advisory_details_can_be_revealed_after_commit() {
     assert_eq!(env.logs::<AdvisoryRevealed>()[0].details.to_vec(), details);
 }
 
+// ----- reputation -----
+
+/// Releases every flag in `ids` once their windows have closed.
+fn release_all(env: &mut Env, ids: &[u32]) {
+    env.warp(10 * DAY + 2 * DAY);
+    for id in ids {
+        env.as_(DAVE).release(*id).ok().unwrap();
+    }
+}
+
+/// A confirmed flag mints a pool of 100 split evenly among its reporters; a lone reporter or a
+/// flag that never reached confirmation earns nothing.
+#[test]
+fn the_reputation_pool_is_split_evenly_and_lone_or_unconfirmed_flags_earn_nothing() {
+    let mut p = params();
+    p.confirmScore = eth(5);
+    p.minReporters = 1;
+    let mut env = Env::with_params(p);
+    let groups: Vec<Vec<Address>> = [(0u8, 1u8), (1, 2), (3, 3), (6, 4)]
+        .iter()
+        .map(|&(from, n)| (from..from + n).map(actor).collect())
+        .collect();
+    // Two 1-ETH reporters: 1 ETH of weight, Watch, never confirmed.
+    let watch: Vec<Address> = (10..12).map(actor).collect();
+    env.stake_warm(&groups.concat(), eth(10));
+    env.stake_warm(&watch, eth(1));
+    let mut ids = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        let s = subject::code_hash(B256::repeat_byte(i as u8 + 1));
+        ids.push(env.report_all(group, s));
+        assert_eq!(env.status(s).level, Level::Confirmed as u8);
+    }
+    let s = subject::code_hash(B256::repeat_byte(0x77));
+    ids.push(env.report_all(&watch, s));
+    assert_eq!(env.status(s).level, Level::Watch as u8);
+    release_all(&mut env, &ids);
+    let rep = |env: &Env, w: &Address| env.reg.reporter_info(*w).reputation;
+    for (group, want) in groups.iter().zip([500, 550, 533, 525]) {
+        for w in group {
+            assert_eq!(rep(&env, w), want, "{} reporters", group.len());
+        }
+    }
+    for w in &watch {
+        assert_eq!(rep(&env, w), 500);
+    }
+}
+
+/// A reporter gains at most 50 per 7-day period, however many flags it carries.
+#[test]
+fn reputation_gains_are_capped_per_period() {
+    let mut p = params();
+    p.confirmScore = eth(5);
+    let mut env = Env::with_params(p);
+    let pair = [actor(0), actor(1)];
+    env.stake_warm(&pair, eth(20));
+    let flags = |env: &mut Env, first: u8| -> Vec<u32> {
+        (first..first + 2)
+            .map(|i| {
+                let s = subject::code_hash(B256::repeat_byte(i));
+                let id = env.submit(pair[0], s).ok().unwrap();
+                env.corroborate(pair[1], s).ok().unwrap();
+                id
+            })
+            .collect()
+    };
+    let ids = flags(&mut env, 1);
+    release_all(&mut env, &ids);
+    // Two flags of two reporters, 50 each, released in one period: 50 in all.
+    for w in pair {
+        assert_eq!(env.reg.reporter_info(w).reputation, 550);
+    }
+    let ids = flags(&mut env, 3);
+    release_all(&mut env, &ids);
+    for w in pair {
+        assert_eq!(env.reg.reporter_info(w).reputation, 600);
+    }
+}
+
+/// The patient farmer: two addresses confirming flags together gain 50 each per period, so the
+/// 500 points from a fresh address to the maximum take ten distinct periods. Timed at the
+/// boundaries (the first release in the last second of a period, the others in the first second
+/// of the next nine), that is 8 periods and 1 second: 56 days.
+#[test]
+fn reputation_reaches_its_maximum_in_ten_distinct_periods() {
+    let mut p = params();
+    p.confirmScore = eth(5);
+    let mut env = Env::with_params(p);
+    let pair = [actor(0), actor(1)];
+    env.stake_warm(&pair, eth(20));
+    let period = math::REP_PERIOD;
+    let first = (env.now() / period + 2) * period - 1;
+    let releases: Vec<u64> = (0..11u64)
+        .map(|i| match i {
+            0 => first,
+            _ => first + 1 + (i - 1) * period,
+        })
+        .collect();
+    // A flag lives one day and stays disputable two more: submit three days before its release.
+    let mut events: Vec<(u64, bool, usize)> = releases
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| [(t - 3 * DAY, false, i), (*t, true, i)])
+        .collect();
+    events.sort();
+    let mut ids = [0u32; 11];
+    for (at, release, i) in events {
+        env.warp_to(at);
+        if !release {
+            let s = subject::code_hash(B256::repeat_byte(i as u8 + 1));
+            ids[i] = env
+                .as_(pair[0])
+                .submit(s, 1, 1, B256::ZERO, DAY)
+                .ok()
+                .unwrap();
+            env.corroborate(pair[1], s).ok().unwrap();
+            continue;
+        }
+        env.as_(DAVE).release(ids[i]).ok().unwrap();
+        let want = (550 + 50 * i as u32).min(1_000);
+        for w in pair {
+            assert_eq!(env.reg.reporter_info(w).reputation, want, "release {i}");
+        }
+    }
+    assert_eq!(releases[9] - releases[0], 8 * period + 1);
+    assert_eq!(env.reg.reporter_info(pair[0]).weight, eth(10));
+}
+
+/// Same stake, different standing: a fresh address weighs less than an established one, so
+/// starting over under a new address never helps, and it cannot displace the established one.
+#[test]
+fn a_fresh_address_never_outweighs_an_established_one() {
+    let mut env = Env::with_reporters();
+    let id = env.confirm(attacker());
+    release_all(&mut env, &[id]);
+    let fresh = actor(0);
+    env.stake_warm(&[fresh], eth(10));
+    let established = env.reg.reporter_info(ALICE);
+    let newcomer = env.reg.reporter_info(fresh);
+    assert_eq!(established.reputation, 533);
+    assert_eq!(
+        (established.weight, newcomer.weight),
+        (U256::from(533 * ETH / 100), eth(5))
+    );
+    // A full flag of established reporters is closed to the newcomer.
+    let mut p = params();
+    p.maxReporters = 3;
+    p.confirmScore = eth(14);
+    env.as_(OWNER).schedule_params(p).ok().unwrap();
+    env.warp(2 * DAY);
+    env.as_(OWNER).apply_params().ok().unwrap();
+    let s = victim();
+    env.report_all(&[ALICE, BOB, CAROL], s);
+    assert_eq!(env.status(s).level, Level::Confirmed as u8);
+    reverts(
+        env.corroborate(fresh, s),
+        TooManyReporters { subject: s, max: 3 },
+    );
+}
+
 // ----- guard link -----
 
 #[test]
@@ -377,7 +879,7 @@ fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
         severity: 4,
         flag_id: 1,
         expiry: T0 + 11 * DAY,
-        score: 10 * ETH,
+        score: 5 * ETH,
         ..Status::default()
     };
     let calldata = onStatusChangeCall {
@@ -420,7 +922,7 @@ fn unlinking_the_guard_stops_pushes() {
             severity: 4,
             flag_id: 1,
             expiry: T0 + 11 * DAY,
-            score: 10 * ETH,
+            score: 5 * ETH,
             ..Status::default()
         }
         .to_word(),
