@@ -4,7 +4,6 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::testing::TestVM;
-use vigil_common::subject;
 
 use crate::{tests::*, *};
 
@@ -25,7 +24,11 @@ fn constructor_sets_owner_and_first_params() {
         }
     );
     assert_eq!(env.reg.params_at(0).ok(), Some(params()));
+    assert_eq!(env.reg.params_at(1).ok(), Some(params()));
     assert!(env.reg.is_resolver(RESOLVER));
+    let first = env.logs::<ParamsApplied>();
+    assert_eq!(first.len(), 1);
+    assert_eq!((first[0].version, applied(&first[0])), (1, params()));
 }
 
 #[test]
@@ -34,17 +37,19 @@ fn constructor_rejects_zero_owner_and_bad_params() {
     let mut reg = ThreatRegistry::from(&vm);
     reverts(reg.constructor(Address::ZERO, params()), ZeroAddress {});
     let mut bad = params();
-    bad.disputerShareBps = 10_000;
-    reverts(reg.constructor(OWNER, bad), InvalidParams { field: 11 });
+    bad.disputerShareBps = 4_000;
+    reverts(reg.constructor(OWNER, bad), InvalidParams { field: 12 });
+    assert_eq!(reg.config().paramsVersion, 0);
 }
 
+/// Each rule names its field by index; the boundary cases one step inside are accepted.
 #[test]
 fn every_params_rule_is_enforced() {
     let mut env = Env::new();
     type Breaker = fn(&mut Params);
     let cases: Vec<(u8, Breaker)> = vec![
         (0, |p| p.minStake = eth(11)),
-        (1, |p| {
+        (0, |p| {
             p.minStake = U256::ZERO;
             p.stakeCap = U256::ZERO;
         }),
@@ -53,28 +58,62 @@ fn every_params_rule_is_enforced() {
         }),
         (2, |p| p.stakeWarmup = params::MAX_WINDOW + 1),
         (3, |p| p.unbondingDelay = params::MAX_WINDOW + 1),
-        (4, |p| p.reportBond = U256::ZERO),
-        (4, |p| p.reportBond = eth(2)),
+        (4, |p| p.slashBps = 0),
+        (4, |p| p.slashBps = 10_001),
         (5, |p| p.disputeBond = U256::ZERO),
+        (5, |p| {
+            p.disputeBond = U256::from(params::MAX_AMOUNT) + U256::from(1)
+        }),
         (6, |p| p.watchScore = U256::ZERO),
         (7, |p| p.confirmScore = U256::ZERO),
         (7, |p| {
             p.confirmScore = U256::from(params::MAX_SCORE) + U256::from(1)
         }),
-        (5, |p| {
-            p.disputeBond = U256::from(params::MAX_AMOUNT) + U256::from(1)
-        }),
+        // Squat protection: four fresh reporters at the 10 ETH cap weigh 20 ETH, which must be
+        // above the confirm score.
+        (7, |p| p.confirmScore = eth(20)),
         (8, |p| p.minReporters = 0),
-        (9, |p| p.maxReporters = 1),
+        (9, |p| {
+            p.maxReporters = 1;
+            p.confirmScore = eth(4);
+        }),
         (9, |p| p.maxReporters = params::MAX_REPORTERS_LIMIT + 1),
         (10, |p| p.maxTtl = 0),
-        (11, |p| p.disputerShareBps = 10_000),
-        (12, |p| p.paramsDelay = params::MAX_WINDOW + 1),
+        (10, |p| p.maxTtl = params::MAX_WINDOW + 1),
+        (11, |p| p.victimShareBps = 10_000),
+        (12, |p| p.disputerShareBps = 4_000),
+        (13, |p| p.disputeWindow = params::MAX_WINDOW + 1),
+        (14, |p| p.disputeDeadline = 0),
+        (14, |p| p.disputeDeadline = params::MAX_WINDOW + 1),
+        (15, |p| p.paramsDelay = params::MAX_WINDOW + 1),
     ];
     for (field, break_it) in cases {
         let mut p = params();
         break_it(&mut p);
-        reverts(env.as_(OWNER).schedule_params(p), InvalidParams { field });
+        reverts_clean(
+            &mut env,
+            |env| env.as_(OWNER).schedule_params(p),
+            InvalidParams { field },
+        );
+    }
+    let accepted: Vec<Breaker> = vec![
+        |p| p.confirmScore = eth(20) - U256::from(1),
+        |p| p.slashBps = 10_000,
+        |p| {
+            p.victimShareBps = 9_999;
+            p.disputerShareBps = 0;
+        },
+        |p| {
+            p.stakeCap = U256::from(params::MAX_AMOUNT);
+            p.disputeBond = U256::from(params::MAX_AMOUNT);
+        },
+        |p| p.maxReporters = params::MAX_REPORTERS_LIMIT,
+    ];
+    for make in accepted {
+        let mut p = params();
+        make(&mut p);
+        env.as_(OWNER).schedule_params(p.clone()).ok().unwrap();
+        assert_eq!(env.reg.pending_params().params, p);
     }
 }
 
@@ -105,12 +144,99 @@ fn params_change_waits_for_delay_and_applies_as_new_version() {
     assert_eq!(env.reg.params_at(0).ok(), Some(next.clone()));
     assert_eq!(env.reg.params_at(2).ok(), Some(next));
     assert_eq!(env.reg.params_at(1).ok(), Some(params()));
-    reverts(env.reg.params_at(3), InvalidParams { field: 0 });
+    reverts(env.reg.params_at(3), UnknownVersion { version: 3 });
     reverts(env.as_(ALICE).apply_params(), NoPendingParams {});
     assert_eq!(
         env.logs::<ParamsApplied>().last().map(|e| e.version),
         Some(2)
     );
+}
+
+/// `ParamsScheduled` from its fields, as a `Params`.
+fn scheduled(e: &ParamsScheduled) -> Params {
+    Params {
+        minStake: e.minStake,
+        stakeCap: e.stakeCap,
+        stakeWarmup: e.stakeWarmup,
+        unbondingDelay: e.unbondingDelay,
+        slashBps: e.slashBps,
+        disputeBond: e.disputeBond,
+        watchScore: e.watchScore,
+        confirmScore: e.confirmScore,
+        minReporters: e.minReporters,
+        maxReporters: e.maxReporters,
+        maxTtl: e.maxTtl,
+        victimShareBps: e.victimShareBps,
+        disputerShareBps: e.disputerShareBps,
+        disputeWindow: e.disputeWindow,
+        disputeDeadline: e.disputeDeadline,
+        paramsDelay: e.paramsDelay,
+    }
+}
+
+/// `ParamsApplied` from its fields, as a `Params`.
+fn applied(e: &ParamsApplied) -> Params {
+    Params {
+        minStake: e.minStake,
+        stakeCap: e.stakeCap,
+        stakeWarmup: e.stakeWarmup,
+        unbondingDelay: e.unbondingDelay,
+        slashBps: e.slashBps,
+        disputeBond: e.disputeBond,
+        watchScore: e.watchScore,
+        confirmScore: e.confirmScore,
+        minReporters: e.minReporters,
+        maxReporters: e.maxReporters,
+        maxTtl: e.maxTtl,
+        victimShareBps: e.victimShareBps,
+        disputerShareBps: e.disputerShareBps,
+        disputeWindow: e.disputeWindow,
+        disputeDeadline: e.disputeDeadline,
+        paramsDelay: e.paramsDelay,
+    }
+}
+
+/// Logs alone rebuild every version: both events carry the whole set, every field distinct
+/// from the defaults.
+#[test]
+fn params_events_carry_the_whole_set() {
+    let mut env = Env::new();
+    let next = Params {
+        minStake: eth(2),
+        stakeCap: eth(20),
+        stakeWarmup: 2 * DAY,
+        unbondingDelay: 9 * DAY,
+        slashBps: 7_000,
+        disputeBond: deci(7),
+        watchScore: eth(3),
+        confirmScore: eth(30),
+        minReporters: 3,
+        maxReporters: 5,
+        maxTtl: 20 * DAY,
+        victimShareBps: 5_000,
+        disputerShareBps: 2_500,
+        disputeWindow: 3 * DAY,
+        disputeDeadline: 10 * DAY,
+        paramsDelay: 4 * DAY,
+    };
+    env.as_(OWNER).schedule_params(next.clone()).ok().unwrap();
+    let e = &env.logs::<ParamsScheduled>()[0];
+    assert_eq!(
+        (e.version, e.eta, scheduled(e)),
+        (2, T0 + 2 * DAY, next.clone())
+    );
+    env.warp(2 * DAY);
+    env.as_(DAVE).apply_params().ok().unwrap();
+    let all = env.logs::<ParamsApplied>();
+    assert_eq!(
+        all.iter()
+            .map(|e| (e.version, applied(e)))
+            .collect::<Vec<_>>(),
+        vec![(1, params()), (2, next.clone())]
+    );
+    // The next schedule waits for the new version's delay.
+    env.as_(OWNER).schedule_params(params()).ok().unwrap();
+    assert_eq!(env.logs::<ParamsScheduled>()[1].eta, T0 + 6 * DAY);
 }
 
 #[test]
@@ -179,26 +305,27 @@ fn resolver_management_is_owner_only() {
 #[test]
 fn pause_stops_reports_but_not_exits() {
     let mut env = Env::with_reporters();
-    env.confirm(attacker());
+    env.stake_warm(&[DAVE], eth(2));
+    let id = env.confirm(attacker());
     reverts(
         env.as_(ALICE).set_submissions_paused(true),
         Unauthorized { account: ALICE },
     );
     env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
     assert!(env.reg.config().submissionsPaused);
-    let other = subject::address(VICTIM);
-    reverts(env.submit(ALICE, other), SubmissionsPaused {});
-    reverts(
-        env.as_(DAVE).corroborate(attacker(), B256::ZERO),
-        SubmissionsPaused {},
-    );
-    // Queries, unstaking and withdrawals keep working.
+    let other = victim();
+    reverts(env.submit(DAVE, other), SubmissionsPaused {});
+    reverts(env.corroborate(DAVE, attacker()), SubmissionsPaused {});
+    // Queries, disputes, lapses, unstaking and withdrawals keep working.
     assert!(env.reg.is_flagged(ATTACKER));
-    env.as_(ALICE).request_unstake(eth(1)).ok().unwrap();
+    env.dispute(VICTIM, id, params().disputeBond).ok().unwrap();
+    env.as_(DAVE).request_unstake(eth(1)).ok().unwrap();
     env.warp(7 * DAY);
-    env.withdraw(ALICE).ok().unwrap();
+    env.withdraw(DAVE).ok().unwrap();
+    env.warp(7 * DAY);
+    env.as_(DAVE).lapse_dispute(id).ok().unwrap();
     env.as_(OWNER).set_submissions_paused(false).ok().unwrap();
-    env.submit(ALICE, other).ok().unwrap();
+    env.submit(DAVE, other).ok().unwrap();
     env.assert_balanced();
 }
 
@@ -207,16 +334,16 @@ fn pause_stops_reports_but_not_exits() {
 #[test]
 fn treasury_sweep_is_owner_only() {
     let mut env = Env::with_reporters();
-    reverts(env.as_(OWNER).sweep_treasury(OWNER), NothingToClaim {});
-    let s = attacker();
-    env.confirm(s);
-    env.dispute(DAVE, s, params().disputeBond).ok().unwrap();
+    reverts(env.as_(OWNER).sweep_treasury(OWNER), TreasuryEmpty {});
+    let id = env.confirm(attacker());
+    env.dispute(DAVE, id, params().disputeBond).ok().unwrap();
     env.as_(RESOLVER)
-        .resolve(s, false, B256::ZERO)
+        .resolve(id, false, B256::ZERO)
         .ok()
         .unwrap();
     let amount = env.reg.accounting().treasury;
-    assert!(!amount.is_zero());
+    // The 20% of a 15 ETH slash left after the victim's and the disputer's shares.
+    assert_eq!(amount, eth(3));
     reverts(
         env.as_(ALICE).sweep_treasury(ALICE),
         Unauthorized { account: ALICE },
@@ -225,6 +352,7 @@ fn treasury_sweep_is_owner_only() {
     env.as_(OWNER).sweep_treasury(OWNER).ok().unwrap();
     assert_eq!(env.transfers(), vec![(OWNER, amount)]);
     assert_eq!(env.reg.accounting().treasury, U256::ZERO);
+    reverts(env.as_(OWNER).sweep_treasury(OWNER), TreasuryEmpty {});
     env.assert_balanced();
 }
 

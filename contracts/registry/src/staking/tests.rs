@@ -1,6 +1,7 @@
-//! Unit tests of staking, unbonding and claims on the SDK's TestVM, with the shared harness in [`crate::tests`].
+//! Unit tests of staking, unbonding, locks and claims on the SDK's TestVM, with the shared harness
+//! in [`crate::tests`].
 
-use alloy_primitives::U256;
+use alloy_primitives::{B256, U256};
 
 use crate::{tests::*, *};
 
@@ -13,8 +14,8 @@ fn stake_warms_up_before_it_counts() {
     env.stake(ALICE, eth(5)).ok().unwrap();
     let info = env.reg.reporter_info(ALICE);
     assert_eq!(
-        (info.stake, info.warming, info.reputation),
-        (eth(5), eth(5), math::REP_NEUTRAL)
+        (info.stake, info.warming, info.warmAt, info.reputation),
+        (eth(5), eth(5), T0 + DAY, math::REP_START)
     );
     assert_eq!(info.weight, U256::ZERO);
     reverts(
@@ -25,12 +26,13 @@ fn stake_warms_up_before_it_counts() {
         },
     );
     env.warp(DAY);
-    assert_eq!(env.reg.reporter_info(ALICE).weight, eth(5));
+    // Warm: 5 ETH lockable at reputation 500.
+    assert_eq!(env.reg.reporter_info(ALICE).weight, deci(25));
     // A top-up warms on its own clock; the warm part keeps counting.
     env.stake(ALICE, eth(3)).ok().unwrap();
-    assert_eq!(env.reg.reporter_info(ALICE).weight, eth(5));
+    assert_eq!(env.reg.reporter_info(ALICE).weight, deci(25));
     env.warp(DAY);
-    assert_eq!(env.reg.reporter_info(ALICE).weight, eth(8));
+    assert_eq!(env.reg.reporter_info(ALICE).weight, eth(4));
     let staked = env.logs::<Staked>();
     assert_eq!(
         (staked[1].amount, staked[1].stake, staked[1].warmUntil),
@@ -42,62 +44,102 @@ fn stake_warms_up_before_it_counts() {
 #[test]
 fn weight_is_capped() {
     let mut env = Env::new();
-    env.stake(ALICE, eth(100)).ok().unwrap();
-    env.warp(DAY);
-    assert_eq!(env.reg.reporter_info(ALICE).weight, eth(10));
+    env.stake_warm(&[ALICE], eth(100));
+    // The cap (10 ETH) at reputation 500.
+    assert_eq!(env.reg.reporter_info(ALICE).weight, eth(5));
 }
 
+/// The stake a report locks stays until its flag is settled: not while it is live, not while it
+/// is disputable after it ended; free stake beside it leaves as usual.
 #[test]
-fn unstake_waits_for_unbonding_and_keeps_bonds() {
-    let mut env = Env::with_reporters();
+fn locked_stake_cannot_be_unstaked_until_its_flag_is_settled() {
+    let mut env = Env::new();
+    env.stake_warm(&[ALICE], eth(14));
     reverts(env.as_(ALICE).request_unstake(U256::ZERO), ZeroAmount {});
-    env.submit(ALICE, attacker()).ok().unwrap();
-    let bond = params().reportBond;
-    // The bond of the open flag cannot leave.
-    reverts(
-        env.as_(ALICE).request_unstake(eth(10)),
+    let id = env.submit(ALICE, attacker()).ok().unwrap();
+    reverts_clean(
+        &mut env,
+        |env| env.as_(ALICE).request_unstake(eth(5)),
         InsufficientStake {
-            available: eth(10) - bond,
-            required: eth(10),
+            available: eth(4),
+            required: eth(5),
         },
     );
     reverts(env.withdraw(ALICE), NothingToWithdraw {});
     env.as_(ALICE).request_unstake(eth(4)).ok().unwrap();
-    assert_eq!(env.reg.reporter_info(ALICE).weight, eth(6));
-    reverts(
-        env.withdraw(ALICE),
-        StillUnbonding {
-            until: T0 + DAY + 7 * DAY,
-        },
-    );
-    env.warp(7 * DAY - 1);
-    reverts(
-        env.withdraw(ALICE),
-        StillUnbonding {
-            until: T0 + DAY + 7 * DAY,
-        },
-    );
-    env.warp(1);
+    let until = T0 + DAY + 7 * DAY;
+    reverts(env.withdraw(ALICE), StillUnbonding { until });
+    env.warp_to(until - 1);
+    reverts(env.withdraw(ALICE), StillUnbonding { until });
+    env.warp_to(until);
     env.withdraw(ALICE).ok().unwrap();
     let info = env.reg.reporter_info(ALICE);
     assert_eq!(
-        (info.stake, info.unbonding, info.locked),
-        (eth(6), U256::ZERO, bond)
+        (info.stake, info.unbonding, info.locked, info.weight),
+        (eth(10), U256::ZERO, eth(10), U256::ZERO)
     );
     assert_eq!(env.logs::<Withdrawn>()[0].amount, eth(4));
+    // Ended (T0 + 11 days) but disputable for two more days: still locked.
+    env.warp_to(T0 + 12 * DAY);
+    let locked = InsufficientStake {
+        available: U256::ZERO,
+        required: eth(1),
+    };
+    reverts(env.as_(ALICE).request_unstake(eth(1)), locked);
+    env.warp_to(T0 + 13 * DAY);
+    env.as_(DAVE).release(id).ok().unwrap();
+    env.as_(ALICE).request_unstake(eth(10)).ok().unwrap();
+    env.warp(7 * DAY);
+    env.withdraw(ALICE).ok().unwrap();
+    assert_eq!(env.reg.reporter_info(ALICE).stake, U256::ZERO);
     env.assert_balanced();
+}
+
+/// Stake on its way out backs no new report: only the warm stake that stays is locked.
+#[test]
+fn unbonding_stake_backs_no_report() {
+    let mut env = Env::new();
+    env.stake_warm(&[ALICE], eth(12));
+    env.as_(ALICE).request_unstake(eth(11)).ok().unwrap();
+    let id = env.submit(ALICE, attacker()).ok().unwrap();
+    assert_eq!(env.report(id, ALICE), (eth(1), deci(5)));
+    env.assert_locks_cover_weight(&[ALICE]);
 }
 
 #[test]
 fn unstaking_takes_warming_stake_first() {
     let mut env = Env::new();
-    env.stake(ALICE, eth(5)).ok().unwrap();
-    env.warp(DAY);
+    env.stake_warm(&[ALICE], eth(5));
     env.stake(ALICE, eth(2)).ok().unwrap();
     env.as_(ALICE).request_unstake(eth(3)).ok().unwrap();
     let info = env.reg.reporter_info(ALICE);
     assert_eq!((info.warming, info.unbonding), (U256::ZERO, eth(3)));
-    assert_eq!(info.weight, eth(4));
+    // 4 warm ETH at reputation 500.
+    assert_eq!(info.weight, eth(2));
+}
+
+/// What a rejected flag leaves a reporter is its own and can leave as usual.
+#[test]
+fn a_slashed_reporter_withdraws_the_rest() {
+    let mut env = Env::with_reporters();
+    let id = env.confirm(victim());
+    env.dispute(DAVE, id, params().disputeBond).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(id, false, B256::ZERO)
+        .ok()
+        .unwrap();
+    reverts(
+        env.as_(ALICE).request_unstake(eth(6)),
+        InsufficientStake {
+            available: eth(5),
+            required: eth(6),
+        },
+    );
+    env.as_(ALICE).request_unstake(eth(5)).ok().unwrap();
+    env.warp(7 * DAY);
+    env.withdraw(ALICE).ok().unwrap();
+    assert_eq!(env.reg.reporter_info(ALICE).stake, U256::ZERO);
+    env.assert_balanced();
 }
 
 #[test]
