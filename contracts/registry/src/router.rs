@@ -148,31 +148,45 @@ mod tests {
         U256::from(n * ETH)
     }
 
+    fn eth_half() -> U256 {
+        U256::from(ETH / 2)
+    }
+
     // alloy has no `SolValue` for `u8`; a `uint8` argument is encoded as the same word as a
     // `uint16` of equal value, so the tests pass `u16`s for `uint8` parameters.
     fn bare(signature: &str) -> Vec<u8> {
         keccak256(signature)[..4].to_vec()
     }
 
-    const PARAMS_SIG: &str = "(uint256,uint256,uint64,uint64,uint256,uint256,uint256,uint256,uint8,uint8,uint64,uint16,uint64)";
+    const PARAMS_SIG: &str = "(uint256,uint256,uint64,uint64,uint16,uint256,uint256,uint256,uint8,uint8,uint64,uint16,uint16,uint64,uint64,uint64)";
+    const SUBMIT: &str = "submit(bytes32,uint8,uint8,bytes32,uint64)";
+    const CORROBORATE: &str = "corroborate(bytes32,uint8,bytes32)";
+    const DISPUTE: &str = "dispute(uint32,bytes32)";
 
+    /// The devnet's defaults: three fresh 10-ETH reporters confirm.
     fn params() -> Params {
         Params {
             minStake: U256::from(ETH),
             stakeCap: U256::from(10 * ETH),
             stakeWarmup: DAY,
             unbondingDelay: 7 * DAY,
-            reportBond: U256::from(ETH / 10),
+            slashBps: 5_000,
             disputeBond: U256::from(ETH / 2),
             watchScore: U256::from(ETH),
-            confirmScore: U256::from(25 * ETH),
+            confirmScore: U256::from(12 * ETH),
             minReporters: 2,
             maxReporters: 4,
             maxTtl: 30 * DAY,
-            disputerShareBps: 5_000,
+            victimShareBps: 6_000,
+            disputerShareBps: 2_000,
+            disputeWindow: 2 * DAY,
+            disputeDeadline: 14 * DAY,
             paramsDelay: 2 * DAY,
         }
     }
+
+    /// The flagged account behind `attacker()`.
+    const BAD: Address = address!("babababababababababababababababababababa");
 
     fn deployed() -> Twin {
         let mut t = Twin::new(route);
@@ -188,38 +202,26 @@ mod tests {
     #[test]
     fn every_method_matches_the_sdk_router() {
         let mut t = deployed();
-        let attacker = subject::address(Address::repeat_byte(0xba));
+        let attacker = attacker();
         for who in [ALICE, BOB, CAROL] {
-            t.send_value(who, eth(10), bare("stake()")).unwrap();
+            t.send_value(who, eth(20), bare("stake()")).unwrap();
         }
         t.warp(DAY);
         let id = t.ok(
             ALICE,
-            call(
-                "submit(bytes32,uint8,uint8,bytes32,uint64)",
-                (attacker, 1u16, 4u16, B256::ZERO, 10 * DAY),
-            ),
+            call(SUBMIT, (attacker, 1u16, 2u16, B256::ZERO, 10 * DAY)),
         );
         assert_eq!(U256::from_be_slice(&id), U256::from(1));
-        t.ok(
-            BOB,
-            call("corroborate(bytes32,bytes32)", (attacker, B256::ZERO)),
-        );
+        t.ok(BOB, call(CORROBORATE, (attacker, 0u16, B256::ZERO)));
         t.ok(
             CAROL,
-            call("corroborate(bytes32,bytes32)", (attacker, B256::ZERO)),
+            call(CORROBORATE, (attacker, 3u16, B256::repeat_byte(3))),
         );
         assert_eq!(
-            t.ok(
-                DAVE,
-                call("isFlagged(address)", (Address::repeat_byte(0xba),))
-            ),
+            t.ok(DAVE, call("isFlagged(address)", (BAD,))),
             true.abi_encode()
         );
-        t.ok(
-            DAVE,
-            call("isSanctioned(address)", (Address::repeat_byte(0xba),)),
-        );
+        t.ok(DAVE, call("isSanctioned(address)", (BAD,)));
         t.ok(DAVE, call("statusOf(bytes32)", (attacker,)));
         t.ok(
             DAVE,
@@ -228,36 +230,25 @@ mod tests {
         t.ok(DAVE, call("statusOfMany(bytes32[])", (Vec::<B256>::new(),)));
         t.ok(DAVE, call("flagInfo(uint32)", (1u32,)));
         t.send(DAVE, call("flagInfo(uint32)", (7u32,))).unwrap_err();
+        let report = t.ok(DAVE, call("reportOf(uint32,address)", (1u32, CAROL)));
+        assert_eq!(report, (eth(10), eth(5)).abi_encode_params());
+        t.ok(DAVE, call("reportOf(uint32,address)", (1u32, DAVE)));
+        t.send(DAVE, call("reportOf(uint32,address)", (7u32, DAVE)))
+            .unwrap_err();
         t.ok(DAVE, call("reporterInfo(address)", (ALICE,)));
         t.ok(DAVE, call("paramsAt(uint32)", (0u32,)));
+        t.send(DAVE, call("paramsAt(uint32)", (2u32,))).unwrap_err();
         t.ok(DAVE, bare("pendingParams()"));
         t.ok(DAVE, bare("config()"));
         t.ok(DAVE, call("isResolver(address)", (RESOLVER,)));
         t.ok(DAVE, call("claimable(address)", (ALICE,)));
         t.ok(DAVE, bare("accounting()"));
         t.ok(BOB, call("renew(bytes32)", (attacker,)));
-        t.send_value(
-            DAVE,
-            U256::from(ETH / 2),
-            call("dispute(bytes32,bytes32)", (attacker, B256::ZERO)),
-        )
-        .unwrap();
-        t.ok(
-            RESOLVER,
-            call(
-                "resolve(bytes32,bool,bytes32)",
-                (attacker, false, B256::repeat_byte(1)),
-            ),
-        );
-        t.ok(DAVE, bare("claim()"));
-        let advisory = subject::advisory(B256::repeat_byte(0xad));
+        let advisory = advisory();
         let details = b"details of the advisory".to_vec();
         t.ok(
             ALICE,
-            call(
-                "submit(bytes32,uint8,uint8,bytes32,uint64)",
-                (advisory, 5u16, 3u16, keccak256(&details), DAY),
-            ),
+            call(SUBMIT, (advisory, 5u16, 3u16, keccak256(&details), DAY)),
         );
         t.ok(
             ALICE,
@@ -285,15 +276,27 @@ mod tests {
             RESOLVER,
             call("emergencyRemove(bytes32,bytes32)", (other, B256::ZERO)),
         );
+        // Flag 4, on DAVE: CAROL disputes it and DAVE, the victim, stands in without a bond.
         let expiring = subject::address(DAVE);
+        t.ok(BOB, call(SUBMIT, (expiring, 2u16, 1u16, B256::ZERO, DAY)));
+        t.send_value(CAROL, eth_half(), call(DISPUTE, (4u32, B256::ZERO)))
+            .unwrap();
+        t.ok(DAVE, call(DISPUTE, (4u32, B256::repeat_byte(4))));
+        // Flag 1: DAVE disputes, the flagged account stands in, a resolver rejects it.
+        t.send_value(DAVE, eth_half(), call(DISPUTE, (1u32, B256::ZERO)))
+            .unwrap();
+        t.ok(BAD, call(DISPUTE, (1u32, B256::ZERO)));
         t.ok(
-            BOB,
+            RESOLVER,
             call(
-                "submit(bytes32,uint8,uint8,bytes32,uint64)",
-                (expiring, 2u16, 1u16, B256::ZERO, DAY),
+                "resolve(uint32,bool,bytes32)",
+                (1u32, false, B256::repeat_byte(1)),
             ),
         );
-        t.warp(2 * DAY);
+        t.ok(DAVE, bare("claim()"));
+        t.ok(BAD, bare("claim()"));
+        t.warp(14 * DAY);
+        t.ok(DAVE, call("lapseDispute(uint32)", (4u32,)));
         t.ok(DAVE, call("release(uint32)", (4u32,)));
         t.ok(ALICE, call("requestUnstake(uint256)", (U256::from(ETH),)));
         t.warp(7 * DAY);
@@ -305,7 +308,10 @@ mod tests {
         t.ok(OWNER, call(&schedule, (params(),)));
         t.warp(2 * DAY);
         t.ok(DAVE, bare("applyParams()"));
+        t.ok(DAVE, call("paramsAt(uint32)", (2u32,)));
         t.ok(OWNER, call("sweepTreasury(address)", (OWNER,)));
+        t.send(OWNER, call("sweepTreasury(address)", (OWNER,)))
+            .unwrap_err();
         t.ok(OWNER, call("setGuard(address)", (Address::ZERO,)));
         t.ok(OWNER, call("setSubmissionsPaused(bool)", (true,)));
         t.ok(OWNER, call("transferOwnership(address)", (BOB,)));
@@ -351,34 +357,35 @@ mod tests {
     }
 
     /// A registry with three warm reporters, a confirmed flag on `attacker()` that DAVE disputes,
-    /// and a pending flag on an advisory: most methods find something to act on.
+    /// a pending flag on an advisory, and a flag on DAVE: most methods find something to act on.
     fn busy() -> Twin {
         let mut t = deployed();
         for who in [ALICE, BOB, CAROL] {
-            t.send_value(who, eth(10), bare("stake()")).unwrap();
+            t.send_value(who, eth(20), bare("stake()")).unwrap();
         }
         t.warp(DAY);
-        let submit = "submit(bytes32,uint8,uint8,bytes32,uint64)";
         t.ok(
             ALICE,
-            call(submit, (attacker(), 1u16, 4u16, B256::ZERO, 10 * DAY)),
+            call(SUBMIT, (attacker(), 1u16, 4u16, B256::ZERO, 10 * DAY)),
         );
         for who in [BOB, CAROL] {
-            let corroborate = call("corroborate(bytes32,bytes32)", (attacker(), B256::ZERO));
-            t.ok(who, corroborate);
+            t.ok(who, call(CORROBORATE, (attacker(), 0u16, B256::ZERO)));
         }
-        t.send_value(
-            DAVE,
-            U256::from(ETH / 2),
-            call("dispute(bytes32,bytes32)", (attacker(), B256::ZERO)),
-        )
-        .unwrap();
-        t.ok(BOB, call(submit, (advisory(), 5u16, 2u16, B256::ZERO, DAY)));
+        t.send_value(DAVE, eth_half(), call(DISPUTE, (1u32, B256::ZERO)))
+            .unwrap();
+        t.ok(BOB, call(SUBMIT, (advisory(), 5u16, 2u16, B256::ZERO, DAY)));
+        t.ok(
+            CAROL,
+            call(
+                SUBMIT,
+                (subject::address(DAVE), 1u16, 1u16, B256::ZERO, DAY),
+            ),
+        );
         t
     }
 
     fn attacker() -> B256 {
-        subject::address(Address::repeat_byte(0xba))
+        subject::address(BAD)
     }
 
     fn advisory() -> B256 {
@@ -387,7 +394,7 @@ mod tests {
 
     fn pools() -> testing::Pools {
         testing::Pools {
-            addresses: vec![OWNER, RESOLVER, ALICE, BOB, DAVE, Address::ZERO],
+            addresses: vec![OWNER, RESOLVER, ALICE, BOB, DAVE, BAD, Address::ZERO],
             words: vec![attacker(), advisory(), subject::address(DAVE), B256::ZERO],
             selectors: vec![],
         }
@@ -406,7 +413,7 @@ mod tests {
         #[test]
         fn any_call_matches_the_sdk_router(
             (route, args) in any_call(),
-            sender in prop::sample::select(vec![OWNER, RESOLVER, ALICE, BOB, DAVE]),
+            sender in prop::sample::select(vec![OWNER, RESOLVER, ALICE, BOB, DAVE, BAD]),
             value in prop_oneof![4 => Just(0u128), 1 => Just(ETH / 2), 1 => Just(1u128)],
         ) {
             let mut t = busy();
