@@ -287,6 +287,27 @@ fn a_false_confirmation_costs_its_reporters_half_their_locks() {
     env.assert_balanced();
 }
 
+proptest::proptest! {
+    /// The floor of the cost of a false confirmation, for any reports that reach the confirm
+    /// score (any locks up to the cap, any reputations): their slashes sum to at least
+    /// `confirmScore * slashBps / 10,000`, because no report weighs more than its lock.
+    #[test]
+    fn any_confirming_set_of_reports_loses_at_least_the_floor(
+        reports in proptest::collection::vec((1u128..=10 * ETH, 0u32..=1_000), 1..32),
+        confirm_permille in 1u128..=1_000,
+        slash_bps in 1u16..=10_000,
+    ) {
+        let weight: u128 = reports.iter().map(|&(lock, rep)| math::weight(lock, rep)).sum();
+        // Any confirm score the reports reach.
+        let confirm = (weight / 1_000 * confirm_permille).max(1);
+        proptest::prop_assume!(weight >= confirm);
+        let slashed: u128 = reports.iter().map(|&(lock, _)| math::slash(lock, slash_bps)).sum();
+        proptest::prop_assert!(
+            U256::from(slashed) * U256::from(10_000u64) >= U256::from(confirm) * U256::from(slash_bps)
+        );
+    }
+}
+
 /// Each report loses `slashBps` of its own lock, rounded up; with no victim (a code hash) the
 /// victim's share stays with the treasury.
 #[test]

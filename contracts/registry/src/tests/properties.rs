@@ -190,6 +190,15 @@ fn check(
         prop_assert!(f.expiry >= *seen, "flag {} expiry shrank", id);
         *seen = f.expiry;
         prop_assert!(f.reporters.len() <= p.maxReporters as usize);
+        for w in &f.reporters {
+            let (lock, weight) = env.report(id, *w);
+            prop_assert!(
+                weight <= lock && lock <= p.stakeCap,
+                "flag {} report of {}",
+                id,
+                w
+            );
+        }
         let st = env.status(f.subject);
         if st.flagId != id || f.settled {
             continue;
