@@ -17,11 +17,20 @@ use vigil_devnet::system::*;
 use vigil_devnet::{keccak256, Address, Bytes, B256, U256};
 
 /// Registry errors no transaction can produce, and why.
-const REGISTRY_UNREACHABLE: &[(&str, &str)] = &[(
-    "AmountOverflow",
-    "guards the uint32 flag-id counter (submit, emergencyConfirm): it needs 2^32 - 1 flags first, \
-     one transaction each, and the devnet has no storage write to fake the counter",
-)];
+const REGISTRY_UNREACHABLE: &[(&str, &str)] = &[
+    (
+        "TooManyFlags",
+        "guards the uint32 flag-id counter (submit, emergencyConfirm): it needs 2^32 - 1 flags \
+         first, one transaction each, and the devnet has no storage write to fake the counter",
+    ),
+    (
+        "AmountOverflow",
+        "defence in depth behind the books: every checked sum is part of the registry's balance \
+         (stakes + dispute bonds + claimable + treasury == balance), which revm keeps below 2^256, \
+         and every checked difference takes away something the books hold; it fires only if the \
+         books were already wrong",
+    ),
+];
 
 /// Guard errors no transaction can produce, and why: none.
 const GUARD_UNREACHABLE: &[(&str, &str)] = &[];
@@ -36,9 +45,9 @@ const STRANGER: Address = Address::repeat_byte(0x53);
 const FEED: Address = Address::repeat_byte(0x54);
 /// Reporters beyond the World's three, to fill a flag to `maxReporters`.
 const EXTRA: [Address; 2] = [Address::repeat_byte(0x14), Address::repeat_byte(0x15)];
-/// A reporter whose four rejected flags take its reputation to zero.
+/// A reporter whose rejected flag takes its reputation to zero.
 const LOSER: Address = Address::repeat_byte(0x17);
-/// Stakes and unstakes, never reports.
+/// Stakes and unstakes; its stake never warms enough to report.
 const STAKER: Address = Address::repeat_byte(0x21);
 
 /// Sends calls that must fail and records which errors they produced.
@@ -277,12 +286,13 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
     let attacker = address_subject(ATTACKER);
     let details = b"VIGIL-2026-0001: reentrancy in withdraw".to_vec();
     let advisory = advisory_subject("VIGIL-2026-0001");
-    let losers: Vec<B256> = (0..5u8)
+    let losers: Vec<B256> = (0..2u8)
         .map(|i| address_subject(Address::repeat_byte(0x30 + i)))
         .collect();
     let unpushed = address_subject(Address::repeat_byte(0x40));
     let unstaked = address_subject(Address::repeat_byte(0x41));
-    for (i, s) in [attacker, advisory, unpushed, unstaked]
+    let ended = address_subject(Address::repeat_byte(0x42));
+    for (i, s) in [attacker, advisory, unpushed, unstaked, ended]
         .iter()
         .chain(&losers)
         .enumerate()
@@ -298,11 +308,13 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
             ICircuitGuard::statusWordCall::new((*s,)),
         );
     }
-    for who in REPORTERS
+    // Reporters first, then USER and USER2, who never report.
+    let everyone: Vec<Address> = REPORTERS
         .into_iter()
         .chain(EXTRA)
         .chain([LOSER, STAKER, USER, USER2])
-    {
+        .collect();
+    for &who in &everyone {
         t.watch(
             format!("reporterInfo {who}"),
             registry,
@@ -318,18 +330,31 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
     t.watch("accounting", registry, R::accountingCall::new(()));
     t.watch("pendingParams", registry, R::pendingParamsCall::new(()));
     t.watch("paramsAt", registry, R::paramsAtCall::new((0,)));
-    t.watch("resolver", registry, R::isResolverCall::new((RESOLVER,)));
+    for who in [RESOLVER, EXTRA[0]] {
+        t.watch(
+            format!("isResolver {who}"),
+            registry,
+            R::isResolverCall::new((who,)),
+        );
+    }
     t.watch(
         "guardConfig",
         guard,
         ICircuitGuard::guardConfigCall::new(()),
     );
-    for id in 1..=6u32 {
+    for id in 1..=5u32 {
         t.watch(
             format!("flagInfo {id}"),
             registry,
             R::flagInfoCall::new((id,)),
         );
+        for &who in &everyone[..everyone.len() - 2] {
+            t.watch(
+                format!("reportOf {id} {who}"),
+                registry,
+                R::reportOfCall::new((id, who)),
+            );
+        }
     }
     let p = params();
     let evidence = B256::repeat_byte(0xe1);
@@ -337,7 +362,8 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
     let submit = |subject: B256, category: u8, severity: u8, ttl: u64| {
         R::submitCall::new((subject, category, severity, evidence, ttl))
     };
-    let corroborate = |subject: B256| R::corroborateCall::new((subject, evidence));
+    let corroborate = |subject: B256| R::corroborateCall::new((subject, 0, evidence));
+    let dispute = |flag: u32| R::disputeCall::new((flag, evidence));
 
     // ----- governance -----
     t.fails(
@@ -358,8 +384,9 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         R::cancelParamsCall::new(()),
         R::NoPendingParams::new(()),
     );
+    // Field 4, slashBps: a rejected flag must always cost its reporters something.
     let mut bad = params();
-    bad.reportBond = U256::ZERO;
+    bad.slashBps = 0;
     t.fails(
         OWNER,
         registry,
@@ -369,7 +396,7 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
     t.view_fails(
         registry,
         R::paramsAtCall::new((2,)),
-        R::InvalidParams::new((0,)),
+        R::UnknownVersion::new((2,)),
     );
     t.ok(OWNER, registry, R::scheduleParamsCall::new((params(),)));
     let eta = t.now() + p.paramsDelay;
@@ -384,6 +411,12 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         registry,
         R::statusOfManyCall::new((vec![attacker; 257],)),
         R::BatchTooLarge::new((U256::from(257), U256::from(256))),
+    );
+    t.fails(
+        OWNER,
+        registry,
+        R::sweepTreasuryCall::new((TREASURY,)),
+        R::TreasuryEmpty::new(()),
     );
 
     // ----- stake -----
@@ -455,8 +488,9 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         R::SubmissionsPaused::new(()),
     );
     t.ok(OWNER, registry, R::setSubmissionsPausedCall::new((false,)));
+    // STAKER's 2 ETH: 1 is unbonding, the other still warming up: nothing it could lock.
     t.fails(
-        USER,
+        STAKER,
         registry,
         submit(unstaked, 1, 4, DAY),
         R::InsufficientStake::new((U256::ZERO, p.minStake)),
@@ -527,6 +561,8 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         t.ok(who, registry, corroborate(attacker));
     }
     assert_eq!(t.w.status(attacker).level, 3, "confirmed");
+    // Full (4 of 4), and a new 10-ETH reporter weighs 5, no more than the weakest: it cannot
+    // take a place.
     t.fails(
         EXTRA[1],
         registry,
@@ -536,40 +572,45 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
     t.fails(
         RESOLVER,
         registry,
-        R::resolveCall::new((attacker, true, rationale)),
+        R::resolveCall::new((1, true, rationale)),
         R::NotDisputed::new((attacker,)),
     );
     let wrong = deci_eth(1);
     t.fails_value(
         USER,
         registry,
-        R::disputeCall::new((attacker, evidence)),
+        dispute(1),
         wrong,
         R::WrongBond::new((p.disputeBond, wrong)),
     );
-    t.ok_value(
-        USER,
-        registry,
-        R::disputeCall::new((attacker, evidence)),
-        p.disputeBond,
-    );
+    t.ok_value(USER, registry, dispute(1), p.disputeBond);
     t.fails_value(
         USER2,
         registry,
-        R::disputeCall::new((attacker, evidence)),
+        dispute(1),
         p.disputeBond,
         R::AlreadyDisputed::new((attacker,)),
     );
+    let deadline = t.now() + p.disputeDeadline;
     t.fails(
-        USER,
+        USER2,
         registry,
-        R::releaseCall::new((1,)),
-        R::SubjectInDispute::new((attacker,)),
+        R::lapseDisputeCall::new((1,)),
+        R::DisputeOpen::new((1, deadline)),
     );
+    // A resolver that reported the flag may not judge it.
+    t.ok(OWNER, registry, R::setResolverCall::new((EXTRA[0], true)));
+    t.fails(
+        EXTRA[0],
+        registry,
+        R::resolveCall::new((1, false, rationale)),
+        R::ConflictOfInterest::new((EXTRA[0],)),
+    );
+    t.ok(OWNER, registry, R::setResolverCall::new((EXTRA[0], false)));
     t.ok(
         RESOLVER,
         registry,
-        R::resolveCall::new((attacker, true, rationale)),
+        R::resolveCall::new((1, true, rationale)),
     );
     t.fails(
         EXTRA[1],
@@ -597,29 +638,42 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         R::RevealMismatch::new((advisory, keccak256(&details))),
     );
 
-    // ----- four rejected flags (3 to 6) take a reporter's reputation to zero -----
-    for subject in &losers[..4] {
-        t.ok(LOSER, registry, submit(*subject, 1, 1, DAY));
-        t.ok_value(
-            USER,
-            registry,
-            R::disputeCall::new((*subject, evidence)),
-            p.disputeBond,
-        );
-        t.ok(
-            RESOLVER,
-            registry,
-            R::resolveCall::new((*subject, false, rationale)),
-        );
-    }
+    // ----- flag 3 ends: disputable and bound for `disputeWindow`, then neither -----
+    t.ok(REPORTERS[1], registry, submit(ended, 2, 1, DAY));
+    let expiry = t.w.status(ended).expiry;
+    let closes = expiry + p.disputeWindow;
+    t.w.chain.warp(expiry);
+    t.fails(
+        USER,
+        registry,
+        R::releaseCall::new((3,)),
+        R::DisputeWindowOpen::new((3, closes)),
+    );
+    t.w.chain.warp(closes);
+    t.fails_value(
+        USER,
+        registry,
+        dispute(3),
+        p.disputeBond,
+        R::DisputeWindowClosed::new((3, closes)),
+    );
+
+    // ----- a rejected flag (4) takes its reporter's reputation to zero -----
+    t.ok(LOSER, registry, submit(losers[0], 1, 1, DAY));
+    t.ok_value(USER, registry, dispute(4), p.disputeBond);
+    t.ok(
+        RESOLVER,
+        registry,
+        R::resolveCall::new((4, false, rationale)),
+    );
     t.fails(
         LOSER,
         registry,
-        submit(losers[4], 1, 1, DAY),
+        submit(losers[1], 1, 1, DAY),
         R::NoReputation::new((LOSER,)),
     );
 
-    // ----- the treasury (half of each slashed bond) cannot be paid to a refuser -----
+    // ----- the treasury's part of that slash cannot be paid to a refuser -----
     let refuser =
         t.w.chain
             .deploy_evm(
@@ -627,8 +681,9 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
                 creation_code("EtherRefuser.sol", "EtherRefuser").into(),
             )
             .expect("deploy EtherRefuser");
-    let treasury =
-        p.reportBond * U256::from(4 * (10_000 - p.disputerShareBps as u64)) / U256::from(10_000);
+    let bps = |amount: U256, bps: u16| amount * U256::from(bps) / U256::from(10_000);
+    let slashed = bps(p.stakeCap, p.slashBps);
+    let treasury = slashed - bps(slashed, p.victimShareBps) - bps(slashed, p.disputerShareBps);
     let accounting =
         t.w.chain
             .view(
