@@ -631,7 +631,7 @@ fn no_squat_needs_more_honest_reports_than_no_squat() {
         assert_eq!(w.status(target).level, 3);
         assert_eq!(needed, expected, "sybils of {}", ether(stake));
         println!(
-            "squat with 4 sybils of {} (score {}): {needed} honest reports confirm",
+            "squat with 4 sybils of {} (score {}): honest reports to confirm: {needed}",
             ether(stake),
             ether(squat)
         );
