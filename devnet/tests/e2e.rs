@@ -1147,13 +1147,7 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
         a[0] = 1;
         a
     };
-    let status_of_many = |n: usize| {
-        IThreatRegistry::statusOfManyCall {
-            subjects: vec![subject; n],
-        }
-        .abi_encode()
-    };
-    let many_sel = IThreatRegistry::statusOfManyCall::SELECTOR;
+    let reveal_sel = IThreatRegistry::revealCall::SELECTOR;
     let tags_sel = ICircuitGuard::setAdvisoryTagsCall::SELECTOR;
     let check_sel = ICircuitGuard::checkCall::SELECTOR;
     let ctor_sel = &keccak256(b"stylus_constructor()")[..4];
@@ -1257,50 +1251,37 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             empty.clone(),
         ),
         (
-            "registry: statusOfMany, 257 subjects",
-            ATTACKER,
-            registry,
-            status_of_many(257),
-            U256::ZERO,
-            error_data(IThreatRegistry::BatchTooLarge {
-                length: U256::from(257),
-                max: U256::from(256),
-            }),
-        ),
-        (
-            "registry: statusOfMany, length 2^64 without data",
-            ATTACKER,
-            registry,
-            calldata(&many_sel, &[word(U256::from(32)), word(big)]),
-            U256::ZERO,
-            empty.clone(),
-        ),
-        (
-            "registry: statusOfMany, length 2^256-1",
-            ATTACKER,
-            registry,
-            calldata(&many_sel, &[word(U256::from(32)), word(U256::MAX)]),
-            U256::ZERO,
-            empty.clone(),
-        ),
-        (
-            "registry: statusOfMany, offset past the end",
-            ATTACKER,
-            registry,
-            calldata(&many_sel, &[word(U256::from(4096)), word(U256::from(1))]),
-            U256::ZERO,
-            empty.clone(),
-        ),
-        (
-            "registry: statusOfMany, 3 claimed, 2 present",
-            ATTACKER,
+            "registry: reveal, bytes length 2^256-1",
+            REPORTERS[0],
             registry,
             calldata(
-                &many_sel,
+                &reveal_sel,
+                &[subject.0, word(U256::from(64)), word(U256::MAX)],
+            ),
+            U256::ZERO,
+            empty.clone(),
+        ),
+        (
+            "registry: reveal, offset past the end",
+            REPORTERS[0],
+            registry,
+            calldata(
+                &reveal_sel,
+                &[subject.0, word(U256::from(4096)), word(U256::from(1))],
+            ),
+            U256::ZERO,
+            empty.clone(),
+        ),
+        (
+            "registry: reveal, 40 bytes claimed, 32 present",
+            REPORTERS[0],
+            registry,
+            calldata(
+                &reveal_sel,
                 &[
-                    word(U256::from(32)),
-                    word(U256::from(3)),
                     subject.0,
+                    word(U256::from(64)),
+                    word(U256::from(40)),
                     subject.0,
                 ],
             ),
@@ -1634,14 +1615,4 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
         },
     );
     assert_ne!(before, fingerprint(&mut w));
-
-    // The largest batch answers: 256 statuses.
-    let out = w
-        .chain
-        .view(VIEWER, registry, status_of_many(256).into())
-        .unwrap();
-    assert!(out.success);
-    let all = IThreatRegistry::statusOfManyCall::abi_decode_returns(&out.data).unwrap();
-    assert_eq!(all.len(), 256);
-    assert!(all.iter().all(|s| s.level == 3));
 }

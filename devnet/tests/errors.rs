@@ -407,11 +407,6 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         R::ParamsNotReady::new((eta,)),
     );
     t.ok(OWNER, registry, R::cancelParamsCall::new(()));
-    t.view_fails(
-        registry,
-        R::statusOfManyCall::new((vec![attacker; 257],)),
-        R::BatchTooLarge::new((U256::from(257), U256::from(256))),
-    );
     t.fails(
         OWNER,
         registry,
