@@ -105,9 +105,6 @@ interface IThreatRegistry {
     /// A subject's status; `level` is as of this block (an expired flag reads 5).
     function statusOf(bytes32 subject) external view returns (SubjectStatus memory);
 
-    /// `statusOf` for up to 256 subjects.
-    function statusOfMany(bytes32[] memory subjects) external view returns (SubjectStatus[] memory);
-
     /// One flag's record.
     function flagInfo(uint32 flagId) external view returns (FlagInfo memory);
 
@@ -267,8 +264,6 @@ interface IThreatRegistry {
     error NoPendingParams();
 
     error ParamsNotReady(uint64 eta);
-
-    error BatchTooLarge(uint256 length, uint256 max);
 
     error RevealMismatch(bytes32 subject, bytes32 evidence);
 

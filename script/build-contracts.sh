@@ -12,7 +12,8 @@
 # flags: RUSTC_BOOTSTRAP=1 enables them on the stable toolchain, and build-std needs rust-src.
 #
 # Then binaryen's wasm-opt (the npm package pinned in package.json, installed by script/setup-forge.sh)
-# runs -Oz over each .wasm and the result replaces <crate>.wasm: ~20% fewer raw and compressed bytes and
+# runs -Oz until it converges (--converge: about 600 more compressed bytes off the registry than one
+# round) over each .wasm and the result replaces <crate>.wasm: ~20% fewer raw and compressed bytes and
 # fewer functions, which is also less entry gas on every call. Its feature set is exactly what Stylus
 # activation accepts and rustc emits here: MVP + mutable globals + sign-ext + memory.copy/fill
 # (bulk-memory-opt, so no passive segments or memory.init); never multi-value, SIMD, floats conversions
@@ -59,7 +60,7 @@ if [ ! -x "$wasm_opt" ]; then
   bash script/setup-forge.sh >&2 || { echo "build-contracts: wasm-opt is missing (script/setup-forge.sh failed)" >&2; exit 1; }
 fi
 opt_flags=(--mvp-features --enable-mutable-globals --enable-sign-ext --enable-bulk-memory-opt
-  -Oz --strip-debug --strip-producers --strip-target-features)
+  -Oz --converge --strip-debug --strip-producers --strip-target-features)
 opt_version="$("$wasm_opt" --version)"
 hash() { sha256sum "$1" | cut -d' ' -f1; }
 for p in "${packages[@]}"; do

@@ -14,7 +14,7 @@
 //! open dispute (a safety lever; judgment belongs to the dispute path). Emergency confirmation
 //! settles like an upheld dispute. Settlement loops are bounded by `maxReporters` (at most 32).
 
-use alloy_primitives::{Address, B256, U256, U32, U64};
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
 use vigil_common::{abi::w, log, subject as subjects, topic0, Level, Status};
 
@@ -22,7 +22,9 @@ use crate::{
     errors::*,
     events::{DisputeLapsed, DisputeResolved, Disputed, EmergencyAction, ReporterSettled},
     flags::{unpack_report, validate_labels, validate_subject, validate_ttl},
-    math, ThreatRegistry,
+    math,
+    storage::ReporterMeta,
+    ThreatRegistry,
 };
 
 /// How a flag's reporters leave it.
@@ -45,17 +47,13 @@ pub fn dispute(r: &mut ThreatRegistry, flag_id: u32, evidence: B256) -> Result<(
     r.known_flag(flag_id)?;
     let (subject, expiry, version, disputer) = {
         let f = r.flags.get(flag_id);
-        if f.settled.get() {
+        if f.settled() {
             return Err(RegistryError::AlreadySettled(AlreadySettled {
                 flagId: flag_id,
             }));
         }
-        (
-            f.subject.get(),
-            f.expiry.get().to::<u64>(),
-            f.rules.get().to::<u32>(),
-            f.disputer.get(),
-        )
+        let t = f.times();
+        (f.subject.get(), t.expiry, t.rules, f.dispute().0)
     };
     let mut status = r.status_of_subject(subject);
     let current = status.flag_id == flag_id;
@@ -90,8 +88,7 @@ pub fn dispute(r: &mut ThreatRegistry, flag_id: u32, evidence: B256) -> Result<(
     let bonds = add(r.total_dispute_bonds.get(), sent)?;
     {
         let mut f = r.flags.setter(flag_id);
-        f.disputer.set(who);
-        f.disputed_at.set(U64::from(now));
+        f.set_dispute(who, now);
         f.dispute_bond.set(sent);
     }
     r.total_dispute_bonds.set(bonds);
@@ -117,7 +114,7 @@ pub fn resolve(r: &mut ThreatRegistry, flag_id: u32, upheld: bool, rationale: B2
     let now = r.vm().block_timestamp();
     r.known_flag(flag_id)?;
     let subject = r.flags.get(flag_id).subject.get();
-    if r.flags.get(flag_id).disputer.get().is_zero() {
+    if r.flags.get(flag_id).dispute().0.is_zero() {
         return Err(RegistryError::NotDisputed(NotDisputed { subject }));
     }
     r.ensure_impartial(who, flag_id)?;
@@ -135,11 +132,12 @@ pub fn resolve(r: &mut ThreatRegistry, flag_id: u32, upheld: bool, rationale: B2
     } else {
         let is_reporter =
             |r: &ThreatRegistry, a: Address| r.flags.get(flag_id).reports.get(a) != U256::ZERO;
-        let victim_paid = victim.is_some_and(|v| !is_reporter(r, v));
+        // The zero address is nobody's: its share stays with the treasury.
+        let victim_paid = victim.is_some_and(|v| !v.is_zero() && !is_reporter(r, v));
         let victim = victim.unwrap_or_default();
         let disputer_paid = !is_reporter(r, disputer);
         let slashed = r.settle_reporters(flag_id, Settlement::Rejected)?;
-        let version = r.flags.get(flag_id).rules.get().to::<u32>();
+        let version = r.flags.get(flag_id).rules();
         let victim_bps = r.params.get(version).bonds_word().victim_bps;
         let disputer_bps = r.params.get(version).scores_word().4;
         let (v, d, t) = math::split_slash(
@@ -188,7 +186,7 @@ pub fn lapse_dispute(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
     let now = r.vm().block_timestamp();
     r.known_flag(flag_id)?;
     let subject = r.flags.get(flag_id).subject.get();
-    if r.flags.get(flag_id).disputer.get().is_zero() {
+    if r.flags.get(flag_id).dispute().0.is_zero() {
         return Err(RegistryError::NotDisputed(NotDisputed { subject }));
     }
     let deadline = r.dispute_deadline(flag_id);
@@ -198,8 +196,7 @@ pub fn lapse_dispute(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
             deadline,
         }));
     }
-    let (disputer, bond) = r.take_dispute_bond(flag_id)?;
-    r.credit(disputer, bond)?;
+    let (disputer, bond) = r.refund_dispute(flag_id)?;
     log::emit(
         r.vm(),
         topic0!(DisputeLapsed),
@@ -228,21 +225,20 @@ pub fn emergency_confirm(
     let now = r.vm().block_timestamp();
     validate_subject(subject)?;
     validate_labels(category, severity)?;
-    let version = r.params_version.get().to::<u32>();
+    let version = r.settings().params_version;
     validate_ttl(ttl, r.params.get(version).bonds_word().max_ttl)?;
     let mut status = r.status_of_subject(subject);
     let id = if status.level_at(now).is_live() || status.disputed {
         let id = status.flag_id;
         r.ensure_impartial(who, id)?;
         // Finalized flags cannot be disputed, so a settled flag has no bond in escrow.
-        if !r.flags.get(id).settled.get() {
+        if !r.flags.get(id).settled() {
             let (_, bond) = r.take_dispute_bond(id)?;
             r.uphold(id, bond)?;
         }
         id
     } else {
         let id = r.next_flag_id()?;
-        r.flag_count.set(U32::from(id));
         r.open_flag(
             id,
             subject,
@@ -251,7 +247,7 @@ pub fn emergency_confirm(
             ttl,
             now.saturating_add(ttl),
         );
-        r.flags.setter(id).settled.set(true);
+        r.flags.setter(id).mark_settled();
         status = Status::default();
         id
     };
@@ -264,8 +260,8 @@ pub fn emergency_confirm(
     status.expiry = status.expiry.max(now.saturating_add(ttl));
     {
         let mut f = r.flags.setter(id);
-        f.reached_confirmed.set(true);
-        f.expiry.set(U64::from(status.expiry));
+        f.mark_confirmed();
+        f.set_expiry(status.expiry);
     }
     log::emit(
         r.vm(),
@@ -288,9 +284,8 @@ pub fn emergency_remove(r: &mut ThreatRegistry, subject: B256, rationale: B256) 
     }
     let id = status.flag_id;
     r.ensure_impartial(who, id)?;
-    let (disputer, bond) = r.take_dispute_bond(id)?;
-    r.credit(disputer, bond)?;
-    if !r.flags.get(id).settled.get() {
+    r.refund_dispute(id)?;
+    if !r.flags.get(id).settled() {
         r.settle_reporters(id, Settlement::Release { reward: false })?;
     }
     status.disputed = false;
@@ -310,7 +305,7 @@ impl ThreatRegistry {
     /// `Rejected`, else the total lock released.
     pub(crate) fn settle_reporters(&mut self, flag_id: u32, how: Settlement) -> Result<u128> {
         let slash_bps = {
-            let version = self.flags.get(flag_id).rules.get().to::<u32>();
+            let version = self.flags.get(flag_id).rules();
             self.params.get(version).bonds_word().slash_bps
         };
         let now = self.vm().block_timestamp();
@@ -329,7 +324,12 @@ impl ThreatRegistry {
             let reputation = self.unlock(who, lock, lost)?;
             let reputation = match how {
                 Settlement::Rejected => {
-                    self.reporters.setter(who).reputation.set(U32::ZERO);
+                    let mut rep = self.reporters.setter(who);
+                    let meta = rep.meta();
+                    rep.set_meta(ReporterMeta {
+                        reputation: 0,
+                        ..meta
+                    });
                     0
                 }
                 Settlement::Release { reward: false } => reputation,
@@ -351,7 +351,7 @@ impl ThreatRegistry {
         }
         let total = sub(self.total_stake.get(), U256::from(slashed))?;
         self.total_stake.set(total);
-        self.flags.setter(flag_id).settled.set(true);
+        self.flags.setter(flag_id).mark_settled();
         Ok(match how {
             Settlement::Rejected => slashed,
             _ => released,
@@ -362,14 +362,18 @@ impl ThreatRegistry {
     /// the new reputation. Returns it.
     fn reward(&mut self, who: Address, reputation: u32, reporters: usize, period: u32) -> u32 {
         let mut rep = self.reporters.setter(who);
-        let gained = match rep.period.get().to::<u32>() == period {
-            true => rep.gained.get().to::<u32>(),
+        let meta = rep.meta();
+        let gained = match meta.period == period {
+            true => meta.gained,
             false => 0,
         };
         let gain = math::reputation_gain(reputation, reporters, gained);
-        rep.period.set(U32::from(period));
-        rep.gained.set(U32::from(gained + gain));
-        rep.reputation.set(U32::from(reputation + gain));
+        rep.set_meta(ReporterMeta {
+            reputation: reputation + gain,
+            period,
+            gained: gained + gain,
+            ..meta
+        });
         reputation + gain
     }
 
@@ -378,7 +382,7 @@ impl ThreatRegistry {
     fn take_dispute_bond(&mut self, flag_id: u32) -> Result<(Address, U256)> {
         let (disputer, bond) = {
             let f = self.flags.get(flag_id);
-            (f.disputer.get(), f.dispute_bond.get())
+            (f.dispute().0, f.dispute_bond.get())
         };
         if disputer.is_zero() {
             return Ok((Address::ZERO, U256::ZERO));
@@ -386,26 +390,28 @@ impl ThreatRegistry {
         let left = sub(self.total_dispute_bonds.get(), bond)?;
         self.total_dispute_bonds.set(left);
         let mut f = self.flags.setter(flag_id);
-        f.disputer.set(Address::ZERO);
-        f.disputed_at.set(U64::ZERO);
+        f.set_dispute(Address::ZERO, 0);
         f.dispute_bond.set(U256::ZERO);
+        Ok((disputer, bond))
+    }
+
+    /// Ends an open dispute without a judgment: its bond is credited back to the disputer.
+    fn refund_dispute(&mut self, flag_id: u32) -> Result<(Address, U256)> {
+        let (disputer, bond) = self.take_dispute_bond(flag_id)?;
+        self.credit(disputer, bond)?;
         Ok((disputer, bond))
     }
 
     /// When flag `flag_id`'s open dispute may be lapsed.
     fn dispute_deadline(&self, flag_id: u32) -> u64 {
         let f = self.flags.get(flag_id);
-        let deadline = self
-            .params
-            .get(f.rules.get().to::<u32>())
-            .bonds_word()
-            .dispute_deadline;
-        f.disputed_at.get().to::<u64>().saturating_add(deadline)
+        let deadline = self.params.get(f.rules()).bonds_word().dispute_deadline;
+        f.dispute().1.saturating_add(deadline)
     }
 
     /// `DisputeOpen` while flag `flag_id` has an open dispute.
     pub(crate) fn ensure_no_dispute(&self, flag_id: u32) -> Result<()> {
-        if self.flags.get(flag_id).disputer.get().is_zero() {
+        if self.flags.get(flag_id).dispute().0.is_zero() {
             return Ok(());
         }
         Err(RegistryError::DisputeOpen(DisputeOpen {
@@ -419,7 +425,7 @@ impl ThreatRegistry {
     fn ensure_impartial(&self, resolver: Address, flag_id: u32) -> Result<()> {
         let f = self.flags.get(flag_id);
         let party = f.reports.get(resolver) != U256::ZERO
-            || f.disputer.get() == resolver
+            || f.dispute().0 == resolver
             || subjects::as_address(f.subject.get()) == Some(resolver);
         match party {
             true => Err(RegistryError::ConflictOfInterest(ConflictOfInterest {
@@ -443,12 +449,12 @@ impl ThreatRegistry {
 
     /// Marks a flag confirmed for good, for at least its time to live from now.
     fn confirm_until(&mut self, status: &mut Status, flag_id: u32, now: u64) {
-        let ttl = self.flags.get(flag_id).ttl.get().to::<u64>();
+        let ttl = self.flags.get(flag_id).times().ttl;
         status.level = Level::Confirmed;
         status.expiry = status.expiry.max(now.saturating_add(ttl));
         let mut f = self.flags.setter(flag_id);
-        f.reached_confirmed.set(true);
-        f.expiry.set(U64::from(status.expiry));
+        f.mark_confirmed();
+        f.set_expiry(status.expiry);
     }
 
     fn add_treasury(&mut self, amount: U256) -> Result<()> {

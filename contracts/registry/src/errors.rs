@@ -8,6 +8,7 @@
 #[cfg(not(feature = "export-abi"))]
 use alloc::vec::Vec;
 
+use alloy_primitives::U256;
 #[cfg(not(feature = "export-abi"))]
 use alloy_sol_types::SolError;
 #[cfg(feature = "export-abi")]
@@ -32,7 +33,6 @@ vigil_common::sol_items! {
     /// `field` is the index of the offending field in `Params` (0 = minStake ... 15 = paramsDelay).
     error InvalidParams(uint8 field);
     error UnknownVersion(uint32 version);
-    error BatchTooLarge(uint256 length, uint256 max);
     error RevealMismatch(bytes32 subject, bytes32 evidence);
     /// Every flag id (2^32 - 1) has been used.
     error TooManyFlags();
@@ -115,7 +115,6 @@ pub enum RegistryError {
     TreasuryEmpty(TreasuryEmpty),
     NoPendingParams(NoPendingParams),
     ParamsNotReady(ParamsNotReady),
-    BatchTooLarge(BatchTooLarge),
     RevealMismatch(RevealMismatch),
     TooManyFlags(TooManyFlags),
     AmountOverflow(AmountOverflow),
@@ -125,16 +124,24 @@ pub enum RegistryError {
 
 pub type Result<T, E = RegistryError> = core::result::Result<T, E>;
 
-/// `a + b`, or `AmountOverflow`: every ETH and stake sum goes through this or [`sub`].
-pub fn add(a: alloy_primitives::U256, b: alloy_primitives::U256) -> Result<alloy_primitives::U256> {
-    a.checked_add(b)
-        .ok_or(RegistryError::AmountOverflow(AmountOverflow {}))
+/// `a + b`, or [`AmountOverflow`]: every ETH and stake sum goes through this or [`sub`]. The
+/// error is the field-less struct itself, so a `?` converts it at the call site instead of moving
+/// a whole `RegistryError`.
+pub fn add(a: U256, b: U256) -> Result<U256, AmountOverflow> {
+    a.checked_add(b).ok_or(AmountOverflow {})
 }
 
-/// `a - b`, or `AmountOverflow` when the books would go negative.
-pub fn sub(a: alloy_primitives::U256, b: alloy_primitives::U256) -> Result<alloy_primitives::U256> {
-    a.checked_sub(b)
-        .ok_or(RegistryError::AmountOverflow(AmountOverflow {}))
+/// `a - b`, or [`AmountOverflow`] when the books would go negative.
+pub fn sub(a: U256, b: U256) -> Result<U256, AmountOverflow> {
+    a.checked_sub(b).ok_or(AmountOverflow {})
+}
+
+// With export-abi, `SolidityError` derives the same conversion.
+#[cfg(not(feature = "export-abi"))]
+impl From<AmountOverflow> for RegistryError {
+    fn from(e: AmountOverflow) -> Self {
+        RegistryError::AmountOverflow(e)
+    }
 }
 
 /// The registry answers both ownership failures with `Unauthorized(account)`, as before the
@@ -195,7 +202,6 @@ impl From<RegistryError> for Vec<u8> {
             E::TreasuryEmpty(_) => revert(TreasuryEmpty::SELECTOR, &[]),
             E::NoPendingParams(_) => revert(NoPendingParams::SELECTOR, &[]),
             E::ParamsNotReady(e) => revert(ParamsNotReady::SELECTOR, &[w(e.eta)]),
-            E::BatchTooLarge(e) => revert(BatchTooLarge::SELECTOR, &[w(e.length), w(e.max)]),
             E::RevealMismatch(e) => revert(RevealMismatch::SELECTOR, &[e.subject, e.evidence]),
             E::TooManyFlags(_) => revert(TooManyFlags::SELECTOR, &[]),
             E::AmountOverflow(_) => revert(AmountOverflow::SELECTOR, &[]),

@@ -7,10 +7,12 @@
 //! needed when a flag ends. A flag stays disputable for `disputeWindow` after it ends; only then
 //! may anyone `release` it, returning its reporters' locked stake and minting their reputation.
 
-use alloc::vec::Vec;
-use alloy_primitives::{Address, B256, U256, U32, U64};
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{abi::Bytes, prelude::*};
-use vigil_common::{abi::w, log, topic0, Level, Status, SubjectKind};
+use vigil_common::{
+    abi::{w, Out},
+    log, topic0, Level, Status, SubjectKind,
+};
 
 use crate::{
     disputes::Settlement,
@@ -19,7 +21,9 @@ use crate::{
         AdvisoryRevealed, BondsReleased, FlagCorroborated, FlagRenewed, FlagSubmitted,
         ReporterDisplaced, StatusChanged,
     },
-    math, IStatusSink, ThreatRegistry, CATEGORY_MAX,
+    math,
+    storage::FlagTimes,
+    IStatusSink, ThreatRegistry, CATEGORY_MAX,
 };
 
 /// Opens a flag on `subject`, locking the caller's stake behind it. Fails if the subject already
@@ -35,7 +39,7 @@ pub fn submit(
 ) -> Result<u32> {
     r.ensure_open()?;
     let now = r.vm().block_timestamp();
-    let version = r.params_version.get().to::<u32>();
+    let version = r.settings().params_version;
     validate_subject(subject)?;
     validate_labels(category, severity)?;
     validate_ttl(ttl, r.params.get(version).bonds_word().max_ttl)?;
@@ -47,9 +51,9 @@ pub fn submit(
         }));
     }
     let who = r.vm().msg_sender();
+    let (lock, weight) = r.report_terms(who, version, now)?;
     let id = r.next_flag_id()?;
-    let (lock, weight) = r.lock_report(who, version, now)?;
-    r.flag_count.set(U32::from(id));
+    r.lock(who, lock)?;
     let expiry = now.saturating_add(ttl);
     r.open_flag(id, subject, evidence, version, ttl, expiry);
     {
@@ -68,7 +72,7 @@ pub fn submit(
         ..Status::default()
     };
     if level == Level::Confirmed {
-        r.flags.setter(id).reached_confirmed.set(true);
+        r.flags.setter(id).mark_confirmed();
     }
     log::emit(
         r.vm(),
@@ -110,7 +114,7 @@ pub fn corroborate(
     }
     let who = r.vm().msg_sender();
     let id = status.flag_id;
-    let version = r.flags.get(id).rules.get().to::<u32>();
+    let version = r.flags.get(id).rules();
     let max = r.params.get(version).scores_word().3;
     let (reporters, full) = {
         let f = r.flags.get(id);
@@ -127,10 +131,11 @@ pub fn corroborate(
         true => Some(r.weakest_report(id)),
         false => None,
     };
-    let (lock, weight) = r.lock_report(who, version, now)?;
+    let (lock, weight) = r.report_terms(who, version, now)?;
     let mut score = status.score;
     let count = match weakest {
         None => {
+            r.lock(who, lock)?;
             let mut f = r.flags.setter(id);
             f.reporters.push(who);
             f.reports.insert(who, pack_report(lock, weight));
@@ -144,6 +149,7 @@ pub fn corroborate(
                     max,
                 }));
             }
+            r.lock(who, lock)?;
             {
                 let mut f = r.flags.setter(id);
                 if let Some(mut slot) = f.reporters.setter(index) {
@@ -169,7 +175,7 @@ pub fn corroborate(
     status.level = status.level.max(earned);
     status.severity = status.severity.max(severity);
     if status.level == Level::Confirmed {
-        r.flags.setter(id).reached_confirmed.set(true);
+        r.flags.setter(id).mark_confirmed();
     }
     log::emit(
         r.vm(),
@@ -181,8 +187,8 @@ pub fn corroborate(
 }
 
 /// Keeps a live flag in force for at least its time to live from now; never shortens it. Only its
-/// reporters may renew, and only while the flag is open: a final or settled flag has no locked
-/// stake behind it any more.
+/// reporters may renew, and only while the flag is open: a final flag has no locked stake behind it
+/// any more (and a live flag that is not final is never settled).
 pub fn renew(r: &mut ThreatRegistry, subject: B256) -> Result<()> {
     let now = r.vm().block_timestamp();
     let mut status = r.live_status(subject, now)?;
@@ -199,13 +205,10 @@ pub fn renew(r: &mut ThreatRegistry, subject: B256) -> Result<()> {
                 account: who,
             }));
         }
-        if f.settled.get() {
-            return Err(RegistryError::AlreadySettled(AlreadySettled { flagId: id }));
-        }
-        f.ttl.get().to::<u64>()
+        f.times().ttl
     };
     status.expiry = status.expiry.max(now.saturating_add(ttl));
-    r.flags.setter(id).expiry.set(U64::from(status.expiry));
+    r.flags.setter(id).set_expiry(status.expiry);
     log::emit(
         r.vm(),
         topic0!(FlagRenewed),
@@ -238,12 +241,11 @@ pub fn reveal(r: &mut ThreatRegistry, subject: B256, details: Bytes) -> Result<(
         }));
     }
     // `bytes` is the one dynamic event field: head offset, length, then the padded bytes.
-    let padded = 64 + details.len().div_ceil(32) * 32;
-    let mut data = Vec::with_capacity(padded);
-    data.extend_from_slice(w(32u32).as_slice());
-    data.extend_from_slice(w(details.len()).as_slice());
-    data.extend_from_slice(&details);
-    data.resize(padded, 0);
+    let data = Out::with_capacity(2 + details.len().div_ceil(32))
+        .uint(32)
+        .uint(details.len() as u64)
+        .padded(&details)
+        .finish();
     log::emit_bytes(
         r.vm(),
         topic0!(AdvisoryRevealed),
@@ -261,12 +263,13 @@ pub fn release(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
     r.known_flag(flag_id)?;
     let (expiry, version) = {
         let f = r.flags.get(flag_id);
-        if f.settled.get() {
+        if f.settled() {
             return Err(RegistryError::AlreadySettled(AlreadySettled {
                 flagId: flag_id,
             }));
         }
-        (f.expiry.get().to::<u64>(), f.rules.get().to::<u32>())
+        let t = f.times();
+        (t.expiry, t.rules)
     };
     if now < expiry {
         return Err(RegistryError::FlagStillLive(FlagStillLive {
@@ -282,7 +285,7 @@ pub fn release(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
             until,
         }));
     }
-    let reward = r.flags.get(flag_id).reached_confirmed.get();
+    let reward = r.flags.get(flag_id).reached_confirmed();
     let released = r.settle_reporters(flag_id, Settlement::Release { reward })?;
     let count = r.flags.get(flag_id).reporters.len();
     log::emit(
@@ -323,7 +326,7 @@ impl ThreatRegistry {
             &[w(subject), w(status.flag_id)],
             &[w(word)],
         );
-        let guard = self.guard.get();
+        let guard = self.settings().guard;
         if guard.is_zero() {
             return Ok(());
         }
@@ -333,13 +336,15 @@ impl ThreatRegistry {
             .map_err(|_| RegistryError::GuardSyncFailed(GuardSyncFailed { guard, subject }))
     }
 
-    /// The id a new flag gets; ids never wrap.
-    pub(crate) fn next_flag_id(&self) -> Result<u32> {
-        self.flag_count
-            .get()
-            .to::<u32>()
+    /// Takes the next flag id; ids never wrap.
+    pub(crate) fn next_flag_id(&mut self) -> Result<u32> {
+        let mut s = self.settings();
+        s.flag_count = s
+            .flag_count
             .checked_add(1)
-            .ok_or(RegistryError::TooManyFlags(TooManyFlags {}))
+            .ok_or(RegistryError::TooManyFlags(TooManyFlags {}))?;
+        self.set_settings(s);
+        Ok(s.flag_count)
     }
 
     /// Writes a new flag's record (reporters are added by the caller).
@@ -356,10 +361,12 @@ impl ThreatRegistry {
         let mut f = self.flags.setter(id);
         f.subject.set(subject);
         f.evidence.set(evidence);
-        f.rules.set(U32::from(version));
-        f.created.set(U64::from(now));
-        f.ttl.set(U64::from(ttl));
-        f.expiry.set(U64::from(expiry));
+        f.set_times(FlagTimes {
+            rules: version,
+            created: now,
+            ttl,
+            expiry,
+        });
     }
 
     /// The report of a full flag that weighs least (the earliest among equals): (index, reporter,
@@ -380,7 +387,7 @@ impl ThreatRegistry {
     }
 
     pub(crate) fn known_flag(&self, flag_id: u32) -> Result<()> {
-        if flag_id == 0 || flag_id > self.flag_count.get().to::<u32>() {
+        if flag_id == 0 || flag_id > self.settings().flag_count {
             return Err(RegistryError::UnknownFlag(UnknownFlag { flagId: flag_id }));
         }
         Ok(())
@@ -392,7 +399,7 @@ impl ThreatRegistry {
     }
 
     fn ensure_open(&self) -> Result<()> {
-        if self.submissions_paused.get() {
+        if self.settings().submissions_paused {
             return Err(RegistryError::SubmissionsPaused(SubmissionsPaused {}));
         }
         Ok(())
@@ -402,7 +409,12 @@ impl ThreatRegistry {
 /// A report as stored in a flag: locked stake in the low half, weight in the high half (both fit:
 /// locks are bounded by the stake cap, 2^96).
 pub(crate) fn pack_report(lock: u128, weight: u128) -> U256 {
-    U256::from(lock) | U256::from(weight) << 128
+    U256::from_limbs([
+        lock as u64,
+        (lock >> 64) as u64,
+        weight as u64,
+        (weight >> 64) as u64,
+    ])
 }
 
 /// (locked, weight)

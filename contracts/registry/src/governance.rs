@@ -7,7 +7,7 @@
 //! case. New parameters apply no earlier than the current `paramsDelay` after scheduling.
 
 use alloc::vec::Vec;
-use alloy_primitives::{Address, U256, U32, U64};
+use alloy_primitives::{Address, U256, U64};
 use stylus_sdk::prelude::*;
 use vigil_common::{
     abi::{w, Out, Words},
@@ -21,6 +21,7 @@ use crate::{
         SubmissionsPausedSet, TreasurySwept,
     },
     params,
+    storage::Settings,
     types::Params,
     ThreatRegistry,
 };
@@ -33,7 +34,10 @@ pub fn constructor(r: &mut ThreatRegistry, owner: Address, params: Params) -> Re
     }
     params::validate(&params)?;
     r.ownership.init(owner);
-    r.params_version.set(U32::from(1));
+    r.set_settings(Settings {
+        params_version: 1,
+        ..r.settings()
+    });
     r.params.setter(1).set_params(&params);
     log::emit_bytes(
         r.vm(),
@@ -59,7 +63,10 @@ pub fn set_resolver(r: &mut ThreatRegistry, account: Address, enabled: bool) -> 
 /// Owner only: links the guard that receives every status change; the zero address unlinks it.
 pub fn set_guard(r: &mut ThreatRegistry, guard: Address) -> Result<()> {
     r.ownership.only_owner()?;
-    r.guard.set(guard);
+    r.set_settings(Settings {
+        guard,
+        ..r.settings()
+    });
     log::emit(r.vm(), topic0!(GuardSet), &[w(guard)], &[]);
     Ok(())
 }
@@ -68,7 +75,10 @@ pub fn set_guard(r: &mut ThreatRegistry, guard: Address) -> Result<()> {
 /// withdrawals keep working.
 pub fn set_submissions_paused(r: &mut ThreatRegistry, paused: bool) -> Result<()> {
     r.ownership.only_owner()?;
-    r.submissions_paused.set(paused);
+    r.set_settings(Settings {
+        submissions_paused: paused,
+        ..r.settings()
+    });
     log::emit(r.vm(), topic0!(SubmissionsPausedSet), &[], &[w(paused)]);
     Ok(())
 }
@@ -82,7 +92,7 @@ pub fn schedule_params(r: &mut ThreatRegistry, params: Params) -> Result<()> {
     let eta = now.saturating_add(r.current_params().bonds_word().params_delay);
     r.pending_params.set_params(&params);
     r.pending_eta.set(U64::from(eta));
-    let version = r.params_version.get().to::<u32>() + 1;
+    let version = r.settings().params_version + 1;
     log::emit_bytes(
         r.vm(),
         topic0!(ParamsScheduled),
@@ -99,7 +109,7 @@ pub fn cancel_params(r: &mut ThreatRegistry) -> Result<()> {
         return Err(RegistryError::NoPendingParams(NoPendingParams {}));
     }
     r.pending_eta.set(U64::ZERO);
-    let version = r.params_version.get().to::<u32>() + 1;
+    let version = r.settings().params_version + 1;
     log::emit(r.vm(), topic0!(ParamsCancelled), &[w(version)], &[]);
     Ok(())
 }
@@ -115,9 +125,13 @@ pub fn apply_params(r: &mut ThreatRegistry) -> Result<u32> {
         return Err(RegistryError::ParamsNotReady(ParamsNotReady { eta }));
     }
     let params = r.pending_params.to_params();
-    let version = r.params_version.get().to::<u32>() + 1;
+    let settings = r.settings();
+    let version = settings.params_version + 1;
     r.params.setter(version).set_params(&params);
-    r.params_version.set(U32::from(version));
+    r.set_settings(Settings {
+        params_version: version,
+        ..settings
+    });
     r.pending_eta.set(U64::ZERO);
     log::emit_bytes(
         r.vm(),

@@ -72,8 +72,6 @@ pub use types::*;
 
 /// Highest category code: exploit, phishing, sanctions, compromised key, vulnerable code, scam, other.
 pub const CATEGORY_MAX: u8 = 7;
-/// Largest batch `statusOfMany` answers; bounds the gas of one view call.
-pub const MAX_BATCH: usize = 256;
 
 sol_interface! {
     /// The CircuitGuard's side of the link: it keeps its own copy of every subject's status word.
@@ -248,10 +246,6 @@ impl ThreatRegistry {
 
     pub fn status_of(&self, subject: B256) -> SubjectStatus {
         views::status_of(self, subject)
-    }
-
-    pub fn status_of_many(&self, subjects: Vec<B256>) -> Result<Vec<SubjectStatus>> {
-        views::status_of_many(self, subjects)
     }
 
     pub fn flag_info(&self, flagId: u32) -> Result<FlagInfo> {

@@ -17,8 +17,8 @@ pub const REP_START: u32 = 500;
 /// Reputation one flag can mint, shared evenly by its reporters: sybils that fill a flag split it
 /// instead of multiplying it.
 pub const REP_POOL: u32 = 100;
-/// Most reputation one reporter gains per [`REP_PERIOD`]: a patient farmer needs at least ten
-/// periods (70 days) from a new address to the maximum.
+/// Most reputation one reporter gains per [`REP_PERIOD`]: a patient farmer needs gains in ten
+/// distinct periods (at least 56 days, timed at period boundaries) from a new address to the maximum.
 pub const REP_PERIOD_CAP: u32 = 50;
 /// Seconds of a reputation period.
 pub const REP_PERIOD: u64 = 7 * 24 * 60 * 60;
@@ -41,17 +41,38 @@ pub fn lockable(warm: U256, locked: U256, cap: u128) -> u128 {
     }
 }
 
+/// `(x / d, x % d)` for a nonzero divisor below 2^32, in four 32-bit steps of the wasm's native
+/// 64-bit division. Every divisor here is small (1,000, 10,000, a reporter count), and the generic
+/// `u128` division would add about a kilobyte of compiler-builtins code to the program, paid in
+/// entry gas on every call and in deployable bytes.
+pub fn div_small(x: u128, d: u32) -> (u128, u128) {
+    let d = d as u64;
+    let (mut q, mut r) = (0u128, 0u64);
+    for shift in [96u32, 64, 32, 0] {
+        // r < d < 2^32, so the partial dividend fits 64 bits.
+        let part = r << 32 | (x >> shift) as u32 as u64;
+        q |= ((part / d) as u128) << shift;
+        r = part % d;
+    }
+    (q, r as u128)
+}
+
 /// Weight of a report: its locked stake scaled by reputation, never above the lock. Rounds down.
 pub fn weight(lock: u128, reputation: u32) -> u128 {
     // lock <= 2^96 (the cap's bound) and reputation <= REP_MAX < 2^10: the product fits.
-    lock.saturating_mul(reputation.min(REP_MAX) as u128) / REP_MAX as u128
+    div_small(
+        lock.saturating_mul(reputation.min(REP_MAX) as u128),
+        REP_MAX,
+    )
+    .0
 }
 
 /// What a rejected flag takes from one report's lock. Rounds up, so a nonzero lock always loses
 /// something.
 pub fn slash(lock: u128, slash_bps: u16) -> u128 {
     // lock <= 2^96 and slash_bps <= 10^4 < 2^14: the product fits.
-    (lock * slash_bps as u128).div_ceil(BPS as u128).min(lock)
+    let (q, r) = div_small(lock * slash_bps as u128, BPS as u32);
+    (q + (r != 0) as u128).min(lock)
 }
 
 /// The level a flag's score and reporter count earn.
@@ -76,7 +97,7 @@ pub fn level_for(
 pub fn split_even(amount: u128, n: usize) -> (u128, u128) {
     match n as u128 {
         0 => (0, amount),
-        n => (amount / n, amount % n),
+        n => div_small(amount, n as u32),
     }
 }
 
@@ -93,7 +114,7 @@ pub fn split_slash(
 ) -> (u128, u128, u128) {
     // slashed <= 2^96 * MAX_REPORTERS_LIMIT and bps < 2^14: the products fit.
     let part = |bps: u16, paid: bool| match paid {
-        true => slashed * bps as u128 / BPS as u128,
+        true => div_small(slashed * bps as u128, BPS as u32).0,
         false => 0,
     };
     let to_victim = part(victim_bps, victim);
@@ -196,6 +217,11 @@ mod tests {
             prop_assert!(weight(hi, rep) <= hi);
             prop_assert!(weight(lo, rep) <= weight(hi, rep));
             prop_assert!(weight(hi, REP_START) <= weight(hi, rep.max(REP_START)));
+        }
+
+        #[test]
+        fn small_division_is_exact(x in any::<u128>(), d in 1u32..) {
+            prop_assert_eq!(div_small(x, d), (x / d as u128, x % d as u128));
         }
 
         #[test]

@@ -17,7 +17,7 @@ use alloy_primitives::U256;
 use stylus_sdk::{prelude::*, storage::StorageU256};
 
 use crate::errors::{InvalidParams, RegistryError, Result};
-use crate::math::{BPS, REP_MAX, REP_START};
+use crate::math::{self, BPS, REP_MAX, REP_START};
 use crate::types::Params;
 use crate::ThreatRegistry;
 
@@ -140,7 +140,7 @@ impl ParamsSlot {
 impl ThreatRegistry {
     /// The parameter version new flags are judged by.
     pub(crate) fn current_params(&self) -> stylus_sdk::storage::StorageGuard<'_, ParamsSlot> {
-        self.params.getter(self.params_version.get().to::<u32>())
+        self.params.getter(self.settings().params_version)
     }
 }
 
@@ -162,7 +162,8 @@ pub fn validate(p: &Params) -> Result<()> {
     // Squatting cannot hold a flag below confirmation: `maxReporters` new reporters at the cap
     // out-weigh any set of reporters each lighter than `confirmScore / maxReporters`, so a full
     // flag is always open to a heavier honest reporter.
-    let fresh_full_flag = cap / REP_MAX as u128 * REP_START as u128 * p.maxReporters as u128;
+    let fresh_full_flag =
+        math::div_small(cap, REP_MAX).0 * REP_START as u128 * p.maxReporters as u128;
     let checks = [
         !p.minStake.is_zero() && p.minStake <= p.stakeCap,
         !p.stakeCap.is_zero() && amount_ok(p.stakeCap),

@@ -7,8 +7,6 @@
 //! export-abi prints it, and the tests run every method through both this router and the SDK's and
 //! require identical results, storage and logs.
 
-use alloc::vec::Vec;
-
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::abi::Bytes;
 
@@ -95,8 +93,6 @@ vigil_common::router! {
     IS_SANCTIONED = isSanctioned(account: Address) => r.is_sanctioned(account);
     /// A subject's status; `level` is as of this block (an expired flag reads 5).
     STATUS_OF = statusOf(subject: B256) => r.status_of(subject);
-    /// `statusOf` for up to 256 subjects.
-    STATUS_OF_MANY = statusOfMany(subjects: Vec<B256>) => r.status_of_many(subjects)?;
     /// One flag's record.
     FLAG_INFO = flagInfo(flag_id: u32) => r.flag_info(flag_id)?;
     /// What `reporter` locked in flag `flagId` and the weight it added (zero: no report there).
@@ -223,11 +219,6 @@ mod tests {
         );
         t.ok(DAVE, call("isSanctioned(address)", (BAD,)));
         t.ok(DAVE, call("statusOf(bytes32)", (attacker,)));
-        t.ok(
-            DAVE,
-            call("statusOfMany(bytes32[])", (vec![attacker, B256::ZERO],)),
-        );
-        t.ok(DAVE, call("statusOfMany(bytes32[])", (Vec::<B256>::new(),)));
         t.ok(DAVE, call("flagInfo(uint32)", (1u32,)));
         t.send(DAVE, call("flagInfo(uint32)", (7u32,))).unwrap_err();
         let report = t.ok(DAVE, call("reportOf(uint32,address)", (1u32, CAROL)));

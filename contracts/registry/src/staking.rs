@@ -7,7 +7,7 @@
 //! checked (`errors::add` / `errors::sub`). Payouts go out after all state is written; the
 //! entrypoint rejects reentrant calls.
 
-use alloy_primitives::{Address, U256, U32, U64};
+use alloy_primitives::{Address, U256};
 use stylus_sdk::{call::transfer::transfer_eth, prelude::*};
 use vigil_common::{abi::w, log, topic0};
 
@@ -15,7 +15,7 @@ use crate::{
     errors::*,
     events::{Claimed, Staked, UnstakeRequested, Withdrawn},
     math,
-    storage::Reporter,
+    storage::{Reporter, ReporterMeta},
     ThreatRegistry,
 };
 
@@ -30,11 +30,12 @@ pub fn stake(r: &mut ThreatRegistry) -> Result<()> {
     let warmup = r.current_params().stake_word().2;
     let total = add(r.total_stake.get(), amount)?;
     let mut rep = r.reporters.setter(who);
-    if !rep.joined.get() {
-        rep.joined.set(true);
-        rep.reputation.set(U32::from(math::REP_START));
+    let mut meta = rep.meta();
+    if !meta.joined {
+        meta.joined = true;
+        meta.reputation = math::REP_START;
     }
-    let warming = if now >= rep.warm_at.get().to::<u64>() {
+    let warming = if now >= meta.warm_at {
         U256::ZERO
     } else {
         rep.warming.get()
@@ -42,7 +43,7 @@ pub fn stake(r: &mut ThreatRegistry) -> Result<()> {
     let warm_at = now.saturating_add(warmup);
     let stake = add(rep.stake.get(), amount)?;
     rep.warming.set(add(warming, amount)?);
-    rep.warm_at.set(U64::from(warm_at));
+    rep.set_meta(ReporterMeta { warm_at, ..meta });
     rep.stake.set(stake);
     r.total_stake.set(total);
     log::emit(
@@ -76,7 +77,8 @@ pub fn request_unstake(r: &mut ThreatRegistry, amount: U256) -> Result<()> {
     let unbonding = add(rep.unbonding.get(), amount)?;
     let unbond_at = now.saturating_add(delay);
     rep.unbonding.set(unbonding);
-    rep.unbond_at.set(U64::from(unbond_at));
+    let meta = rep.meta();
+    rep.set_meta(ReporterMeta { unbond_at, ..meta });
     log::emit(
         r.vm(),
         topic0!(UnstakeRequested),
@@ -94,7 +96,7 @@ pub fn withdraw(r: &mut ThreatRegistry) -> Result<()> {
     if amount.is_zero() {
         return Err(RegistryError::NothingToWithdraw(NothingToWithdraw {}));
     }
-    let until = rep.unbond_at.get().to::<u64>();
+    let until = rep.meta().unbond_at;
     if now < until {
         return Err(RegistryError::StillUnbonding(StillUnbonding { until }));
     }
@@ -122,30 +124,39 @@ pub fn claim(r: &mut ThreatRegistry) -> Result<()> {
 }
 
 impl ThreatRegistry {
-    /// Checks that `who` may report under `version` and locks the stake the report stands on:
-    /// all its free warm stake up to the cap. Returns (locked, weight).
-    pub(crate) fn lock_report(
-        &mut self,
+    /// Checks that `who` may report under `version` and returns what the report would stand on:
+    /// (lock, weight), the lock being all its free warm stake up to the cap. Writes nothing, so a
+    /// report refused after this check (a failed displacement) changes nothing; [`Self::lock`]
+    /// takes the stake.
+    pub(crate) fn report_terms(
+        &self,
         who: Address,
         version: u32,
         now: u64,
     ) -> Result<(u128, u128)> {
         let (min_stake, cap, _, _) = self.params.get(version).stake_word();
-        let mut rep = self.reporters.setter(who);
-        let reputation = rep.reputation.get().to::<u32>();
-        if reputation == 0 {
+        let rep = self.reporters.get(who);
+        let meta = rep.meta();
+        let lock = math::lockable(warm(&rep, now), rep.locked.get(), cap);
+        // An address that never staked is short of stake, not of reputation.
+        if meta.joined && meta.reputation == 0 {
             return Err(RegistryError::NoReputation(NoReputation { reporter: who }));
         }
-        let locked = rep.locked.get();
-        let lock = math::lockable(warm(&rep, now), locked, cap);
         if lock < min_stake.max(1) {
             return Err(RegistryError::InsufficientStake(InsufficientStake {
                 available: U256::from(lock),
                 required: U256::from(min_stake.max(1)),
             }));
         }
-        rep.locked.set(add(locked, U256::from(lock))?);
-        Ok((lock, math::weight(lock, reputation)))
+        Ok((lock, math::weight(lock, meta.reputation)))
+    }
+
+    /// Locks `lock` more of `who`'s stake, for a report priced by [`Self::report_terms`].
+    pub(crate) fn lock(&mut self, who: Address, lock: u128) -> Result<()> {
+        let mut rep = self.reporters.setter(who);
+        let locked = add(rep.locked.get(), U256::from(lock))?;
+        rep.locked.set(locked);
+        Ok(())
     }
 
     /// Gives back `lock` of `who`'s locked stake, less `slashed` which leaves its stake. Returns
@@ -158,7 +169,7 @@ impl ThreatRegistry {
             let stake = sub(rep.stake.get(), U256::from(slashed))?;
             rep.stake.set(stake);
         }
-        Ok(rep.reputation.get().to::<u32>())
+        Ok(rep.meta().reputation)
     }
 
     /// Credits `amount` to `account`, to be claimed.
@@ -194,7 +205,7 @@ fn warm(r: &Reporter, now: u64) -> U256 {
         r.stake.get(),
         r.unbonding.get(),
         r.warming.get(),
-        r.warm_at.get().to::<u64>(),
+        r.meta().warm_at,
         now,
     )
 }
@@ -202,7 +213,7 @@ fn warm(r: &Reporter, now: u64) -> U256 {
 /// The weight a new report by `r` would carry now: the stake it would lock, scaled by reputation.
 pub(crate) fn report_weight(r: &Reporter, cap: u128, now: u64) -> u128 {
     let lock = math::lockable(warm(r, now), r.locked.get(), cap);
-    math::weight(lock, r.reputation.get().to::<u32>())
+    math::weight(lock, r.meta().reputation)
 }
 
 #[cfg(test)]

@@ -396,24 +396,15 @@ fn remaining_events_decode_with_their_declarations() {
 #[test]
 fn flag_ids_cannot_overflow() {
     let mut env = Env::with_reporters();
-    let before = env.vm.snapshot().storage;
     env.submit(ALICE, attacker()).ok().unwrap();
-    let after = env.vm.snapshot().storage;
-    // The flag counter is the only word that went from absent to exactly 1 and is not a flag
-    // record's own: find it by pushing it to 2 with a second flag.
-    let ones: Vec<U256> = after
-        .iter()
-        .filter(|(k, v)| !before.contains_key(*k) && U256::from_be_bytes(v.0) == U256::from(1))
-        .map(|(k, _)| *k)
-        .collect();
     env.submit(BOB, victim()).ok().unwrap();
-    let twos = env.vm.snapshot().storage;
-    let counter = ones
-        .into_iter()
-        .find(|k| U256::from_be_bytes(twos[k].0) == U256::from(2))
-        .unwrap();
-    env.vm
-        .set_storage(counter, B256::from(U256::from(u32::MAX)));
+    assert_eq!(env.reg.settings().flag_count, 2);
+    // Every id used: the counter sits in the settings word, next to what the reports read.
+    let settings = env.reg.settings();
+    env.reg.set_settings(crate::storage::Settings {
+        flag_count: u32::MAX,
+        ..settings
+    });
     let s = subject::address(BOB);
     reverts_clean(&mut env, |env| env.submit(CAROL, s), TooManyFlags {});
     reverts_clean(

@@ -1,6 +1,5 @@
 //! Read-only answers, as named structs. None of them writes or reverts except on bad input.
 
-use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
 use vigil_common::{subject, Level, Status};
@@ -13,7 +12,7 @@ use crate::{
         Accounting, FlagInfo, Params, PendingParams, RegistryConfig, Report, ReporterInfo,
         SubjectStatus,
     },
-    ThreatRegistry, MAX_BATCH,
+    ThreatRegistry,
 };
 
 /// True while `account` has a confirmed, unexpired flag: one storage read.
@@ -36,36 +35,27 @@ pub fn status_of(r: &ThreatRegistry, subject: B256) -> SubjectStatus {
     }
 }
 
-/// At most [`MAX_BATCH`] subjects, so one call's gas stays bounded.
-pub fn status_of_many(r: &ThreatRegistry, subjects: Vec<B256>) -> Result<Vec<SubjectStatus>> {
-    if subjects.len() > MAX_BATCH {
-        return Err(RegistryError::BatchTooLarge(BatchTooLarge {
-            length: U256::from(subjects.len()),
-            max: U256::from(MAX_BATCH),
-        }));
-    }
-    Ok(subjects.into_iter().map(|s| status_of(r, s)).collect())
-}
-
 pub fn flag_info(r: &ThreatRegistry, flag_id: u32) -> Result<FlagInfo> {
     r.known_flag(flag_id)?;
     let f = r.flags.get(flag_id);
     let reporters = (0..f.reporters.len())
         .filter_map(|i| f.reporters.get(i))
         .collect();
+    let t = f.times();
+    let (disputer, disputed_at) = f.dispute();
     Ok(FlagInfo {
         subject: f.subject.get(),
         evidence: f.evidence.get(),
-        rulesVersion: f.rules.get().to::<u32>(),
-        created: f.created.get().to::<u64>(),
-        ttl: f.ttl.get().to::<u64>(),
-        expiry: f.expiry.get().to::<u64>(),
+        rulesVersion: t.rules,
+        created: t.created,
+        ttl: t.ttl,
+        expiry: t.expiry,
         reporters,
-        disputer: f.disputer.get(),
+        disputer,
         disputeBond: f.dispute_bond.get(),
-        disputedAt: f.disputed_at.get().to::<u64>(),
-        reachedConfirmed: f.reached_confirmed.get(),
-        settled: f.settled.get(),
+        disputedAt: disputed_at,
+        reachedConfirmed: f.reached_confirmed(),
+        settled: f.settled(),
     })
 }
 
@@ -83,22 +73,23 @@ pub fn report_of(r: &ThreatRegistry, flag_id: u32, reporter: Address) -> Result<
 pub fn reporter_info(r: &ThreatRegistry, reporter: Address) -> ReporterInfo {
     let now = r.vm().block_timestamp();
     let rep = r.reporters.get(reporter);
+    let meta = rep.meta();
     let p = r.current_params();
     ReporterInfo {
         stake: rep.stake.get(),
         locked: rep.locked.get(),
         warming: rep.warming.get(),
-        warmAt: rep.warm_at.get().to::<u64>(),
+        warmAt: meta.warm_at,
         unbonding: rep.unbonding.get(),
-        unbondAt: rep.unbond_at.get().to::<u64>(),
-        reputation: rep.reputation.get().to::<u32>(),
+        unbondAt: meta.unbond_at,
+        reputation: meta.reputation,
         weight: U256::from(report_weight(&rep, p.stake_word().1, now)),
     }
 }
 
 /// The parameters of `version` (the `rulesVersion` a flag is judged by); 0 means current.
 pub fn params_at(r: &ThreatRegistry, version: u32) -> Result<Params> {
-    let current = r.params_version.get().to::<u32>();
+    let current = r.settings().params_version;
     let version = if version == 0 { current } else { version };
     if version > current {
         return Err(RegistryError::UnknownVersion(UnknownVersion { version }));
@@ -114,13 +105,14 @@ pub fn pending_params(r: &ThreatRegistry) -> PendingParams {
 }
 
 pub fn config(r: &ThreatRegistry) -> RegistryConfig {
+    let settings = r.settings();
     RegistryConfig {
         owner: r.ownership.owner(),
         pendingOwner: r.ownership.pending_owner(),
-        guard: r.guard.get(),
-        submissionsPaused: r.submissions_paused.get(),
-        paramsVersion: r.params_version.get().to::<u32>(),
-        flagCount: r.flag_count.get().to::<u32>(),
+        guard: settings.guard,
+        submissionsPaused: settings.submissions_paused,
+        paramsVersion: settings.params_version,
+        flagCount: settings.flag_count,
     }
 }
 
