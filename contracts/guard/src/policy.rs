@@ -188,15 +188,16 @@ pub fn remove_policy(
             slot.set(B256::ZERO);
         }
     }
+    // A configured selector is always listed; its entry takes the last one, and the list shrinks.
     let mut list = g.configured.setter(protocol);
-    let last = list.len().saturating_sub(1);
-    let position = (0..list.len()).find(|&i| list.get(i) == Some(selector));
-    if let (Some(i), Some(moved)) = (position, list.get(last)) {
-        if let Some(mut slot) = list.setter(i) {
-            slot.set(moved);
+    if let Some(i) = (0..list.len()).find(|&i| list.get(i) == Some(selector)) {
+        if let Some(moved) = list.get(list.len() - 1) {
+            if let Some(mut slot) = list.setter(i) {
+                slot.set(moved);
+            }
         }
+        list.erase_last();
     }
-    list.erase_last();
     log::emit(
         g.vm(),
         topic0!(PolicyRemoved),
