@@ -16,9 +16,11 @@
 //! Every pause is checked against the guard's bound: while held at t, the net outflow since the
 //! bucket was last full (at s) exceeds capacity - re-arm + refill·(t - s).
 //!
+//! The last test plays §5's other pause abuse: a guardian spending the vault's selector slots.
+//!
 //! Run: `cargo test -p vigil-devnet --test breaker -- --nocapture` for the figures.
 
-use alloy_sol_types::SolEvent;
+use alloy_sol_types::{SolCall, SolEvent};
 use vigil_devnet::report::{ether, thousands};
 use vigil_devnet::system::*;
 use vigil_devnet::{Receipt, U256};
@@ -333,5 +335,88 @@ fn a_hold_without_gaps_needs_new_net_outflow_every_hour() {
         closed_seconds,
         span,
         capital,
+    );
+}
+
+#[test]
+fn a_guardian_cannot_spend_the_vaults_selector_slots() {
+    // A rogue guardian pauses 32 dummy selectors, which used to give each a policy and leave the
+    // admin with TooManySelectors for good. Each is now refused and changes nothing.
+    let mut w = World::deploy();
+    let (guard, vault) = (w.guard, w.vault);
+    w.ok(
+        VAULT_ADMIN,
+        guard,
+        &ICircuitGuard::setGuardianCall {
+            protocol: vault,
+            guardian: ATTACKER,
+            enabled: true,
+        },
+    );
+    let dummy = |i: u32| (0xd000_0000u32 + i).to_be_bytes().into();
+    let mut gas = 0;
+    for i in 0..32 {
+        let r = w.send(
+            ATTACKER,
+            guard,
+            &ICircuitGuard::pauseSelectorCall::new((vault, dummy(i), 60)),
+        );
+        assert_reverted(
+            &r,
+            "guardian pause of a selector without a policy",
+            &error_data(ICircuitGuard::SelectorNotConfigured { selector: dummy(i) }),
+        );
+        gas += r.gas_used;
+    }
+    let listed = |w: &mut World| {
+        w.read(
+            guard,
+            &ICircuitGuard::configuredSelectorsCall { protocol: vault },
+        )
+    };
+    assert_eq!(listed(&mut w), vec![withdraw_selector()]);
+    let info = w.read(guard, &ICircuitGuard::protocolInfoCall { protocol: vault });
+    assert_eq!(info.guardianPauseEnd, 0, "no episode opened");
+    // The admin still has all 32 slots (withdraw holds one) ...
+    for i in 1..32 {
+        w.ok(
+            VAULT_ADMIN,
+            guard,
+            &screening(vault, dummy(i), SCREEN_CONFIRMED),
+        );
+    }
+    assert_reverted(
+        &w.send(
+            VAULT_ADMIN,
+            guard,
+            &screening(vault, dummy(99), SCREEN_CONFIRMED),
+        ),
+        "a 33rd selector",
+        &error_data(ICircuitGuard::TooManySelectors { max: 32 }),
+    );
+    // ... and takes one back: the selector falls back to the protocol's word, the slot is free.
+    let removed = w.ok(VAULT_ADMIN, guard, &remove_policy(vault, dummy(5)));
+    assert!(!listed(&mut w).contains(&dummy(5)));
+    w.ok(
+        VAULT_ADMIN,
+        guard,
+        &screening(vault, dummy(99), SCREEN_CONFIRMED),
+    );
+    assert_eq!(listed(&mut w).len(), 32);
+    // The guardian still pauses what has a policy, and the protocol for the rest.
+    w.ok(
+        ATTACKER,
+        guard,
+        &ICircuitGuard::pauseSelectorCall::new((vault, withdraw_selector(), 60)),
+    );
+    w.ok(
+        ATTACKER,
+        guard,
+        &ICircuitGuard::pauseProtocolCall::new((vault, 60)),
+    );
+    eprintln!(
+        "  32 refused guardian pauses: {} gas in all; removePolicy: {} gas",
+        thousands(gas),
+        thousands(removed.gas_used)
     );
 }
