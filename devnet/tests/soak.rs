@@ -21,7 +21,16 @@ fn three_thousand_seeded_operations_keep_every_invariant() {
     }
     let reverted: u64 = summary.counts.iter().map(|(_, c)| c.reverts()).sum();
     assert!(reverted > 0, "nothing reverted:\n{summary}");
-    assert_eq!(summary.checks.len(), 13, "invariants checked:\n{summary}");
+    for check in [
+        "a revert changed nothing",
+        "a guarded call's verdict has its cause",
+        "a live flag's reports are distinct and at most maxReporters",
+        "guard blocks exactly the addresses the registry flags",
+        "readings an operation does not touch are unchanged",
+    ] {
+        let ran = summary.checks.get(check).copied().unwrap_or(0);
+        assert!(ran > 0, "never checked: {check}\n{summary}");
+    }
     assert!(
         summary.reporters_retired > 0,
         "no reporter was slashed out:\n{summary}"

@@ -108,7 +108,18 @@ fn reporters(cast: &Cast, seen: &Observed, tally: &mut Tally) -> Result<(), Stri
     let mut locks: BTreeMap<Address, U256> = BTreeMap::new();
     let mut live_weight: BTreeMap<Address, U256> = BTreeMap::new();
     for (id, flag) in &seen.flags {
-        let live = seen.statuses.iter().any(|s| s.flag_id == *id && is_live(s));
+        let current = seen.statuses.iter().find(|s| s.flag_id == *id);
+        let live = current.is_some_and(is_live);
+        let weights: Option<Vec<U256>> = flag.reports.iter().map(|r| r.2).collect();
+        if let (true, Some(status), Some(weights)) = (live, current, weights) {
+            count(tally, "a live flag's score == the weight of its reports");
+            let score = U256::from(status.score);
+            if score != sum(weights.iter()) {
+                return Err(format!(
+                    "flag {id} scores {score} but its reports weigh {weights:?}"
+                ));
+            }
+        }
         for (who, lock, weight) in &flag.reports {
             *locks.entry(*who).or_default() += *lock;
             if let (true, Some(weight)) = (live, weight) {
@@ -244,7 +255,7 @@ fn verdict(
     before: &Observed,
     tally: &mut Tally,
 ) -> Result<(), String> {
-    let Some((protocol, selector, caller)) = op.guarded() else {
+    let Some((protocol, selector, caller)) = op.guarded(cast.world.vault) else {
         return Ok(());
     };
     let (view, amount) = match *op {
@@ -283,7 +294,7 @@ fn verdict(
         Some("AdvisoryActive") => limited && tagged,
         Some("CallerFlagged") => caller_level == 3,
         Some("RateLimited") => limited && amount > view.available,
-        Some("InsufficientBalance") | Some("ZeroAmount") => protocol.is_zero(),
+        Some("InsufficientBalance") | Some("ZeroAmount") => protocol == cast.world.vault,
         Some(_) => false,
     };
     if !cause {

@@ -46,7 +46,7 @@ impl Config {
         Config {
             ops,
             seed,
-            sweep_every: 64,
+            sweep_every: 100,
         }
     }
 }
@@ -287,7 +287,8 @@ impl Soak {
 /// subject's victim), the flag it names or its subject's current flag, and everyone in those flags.
 fn touch_of(op: &Op, cast: &Cast, before: &Observed) -> Touch {
     let mut t = Touch {
-        guard: op.is_guard_side(),
+        protocols: op.protocols(cast.world.vault).into_iter().collect(),
+        registry: op.reaches_registry(cast.world.vault),
         new_flags: matches!(op, Op::Submit { .. } | Op::EmergencyConfirm { .. }),
         clock: matches!(op, Op::Warp { .. }),
         ..Touch::default()

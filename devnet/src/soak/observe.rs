@@ -10,7 +10,6 @@ use super::cast::{pause_selectors, Cast, PROBE, PROBE_SELECTOR};
 use super::ops::Touch;
 use crate::system::{withdraw_selector, ICircuitGuard, World};
 use crate::{Address, B256, U256};
-use alloy_primitives::FixedBytes;
 
 /// The guard's state the soak compares with the registry and with the guard's own verdicts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,8 +67,10 @@ impl Observed {
         let w = &mut cast.world;
         self.now = w.now();
         self.balance = w.chain.balance(w.registry);
-        self.books = abi::books(w);
-        self.statuses = abi::statuses(w, &subjects);
+        if touch.registry {
+            self.books = abi::books(w);
+            self.statuses = abi::statuses(w, &subjects);
+        }
         if touch.new_flags {
             let count = abi::flag_count(w);
             for id in self.flag_count + 1..=count {
@@ -99,8 +100,12 @@ impl Observed {
             };
             self.guard.words[*i] = w.read(w.guard, &call);
         }
-        if touch.guard {
-            self.read_guard(w);
+        for protocol in &touch.protocols {
+            let view = protocol_view(w, *protocol);
+            match *protocol == PROBE {
+                true => self.guard.probe = view,
+                false => self.guard.vault = view,
+            }
         }
     }
 
@@ -119,11 +124,6 @@ impl Observed {
         } else {
             self.flags.insert(id, flag);
         }
-    }
-
-    fn read_guard(&mut self, w: &mut World) {
-        self.guard.vault = protocol_view(w, w.vault, withdraw_selector());
-        self.guard.probe = protocol_view(w, PROBE, PROBE_SELECTOR);
     }
 
     /// Starts reading `who` (an account that may stake from now on).
@@ -159,7 +159,12 @@ impl Observed {
     }
 }
 
-fn protocol_view(w: &mut World, protocol: Address, limited: FixedBytes<4>) -> ProtocolView {
+/// The pauses of `protocol` (the vault or the probe) and the bucket of its rate-limited function.
+fn protocol_view(w: &mut World, protocol: Address) -> ProtocolView {
+    let limited = match protocol == PROBE {
+        true => PROBE_SELECTOR,
+        false => withdraw_selector(),
+    };
     let guard = w.guard;
     let info = w.read(guard, &ICircuitGuard::protocolInfoCall { protocol });
     let selector_paused_until = pause_selectors()
@@ -186,11 +191,12 @@ impl Touch {
     /// Every reading the engine keeps.
     pub fn everything(cast: &Cast) -> Self {
         let mut t = Touch {
-            guard: true,
+            registry: true,
             new_flags: true,
             clock: true,
             ..Touch::default()
         };
+        t.protocols.extend([cast.world.vault, PROBE]);
         t.accounts.extend(cast.accounts());
         t.subjects.extend(0..cast.subjects.all.len());
         t

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::abi::{self, Rules, Status};
+use super::abi::{self, Flag, Rules, Status};
 use super::cast::{
     pause_selectors, Cast, BYSTANDER, DISPUTERS, GUARDIAN, PROBE, PROBE_SELECTOR, REPORTER_SLOTS,
     RESOLVER2, STRANGER, VICTIMS,
@@ -247,29 +247,33 @@ impl Op {
         }
     }
 
-    /// A call of the guard or the vault: the guard's pauses and buckets may change.
-    pub fn is_guard_side(&self) -> bool {
-        matches!(
-            self,
-            Op::PauseProtocol { .. }
-                | Op::UnpauseProtocol { .. }
-                | Op::PauseSelector { .. }
-                | Op::UnpauseSelector { .. }
-                | Op::RemovePolicy { .. }
-                | Op::Deposit { .. }
-                | Op::VaultWithdraw { .. }
-                | Op::GuardCheck { .. }
-                | Op::GuardCredit { .. }
-                | Op::Warp { .. }
-        )
+    /// The protocols whose pauses and buckets it may change on the guard (a time warp refills
+    /// every bucket).
+    pub fn protocols(&self, vault: Address) -> Vec<Address> {
+        match *self {
+            Op::PauseProtocol { protocol, .. }
+            | Op::UnpauseProtocol { protocol, .. }
+            | Op::PauseSelector { protocol, .. }
+            | Op::UnpauseSelector { protocol, .. }
+            | Op::RemovePolicy { protocol, .. } => vec![protocol],
+            Op::Deposit { .. } | Op::VaultWithdraw { .. } => vec![vault],
+            Op::GuardCheck { .. } | Op::GuardCredit { .. } => vec![PROBE],
+            Op::Warp { .. } => vec![vault, PROBE],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether it is a call of the registry (or a time warp, which moves its levels).
+    pub fn reaches_registry(&self, vault: Address) -> bool {
+        matches!(self, Op::Warp { .. }) || self.protocols(vault).is_empty()
     }
 
     /// A guarded call: the protocol, the guarded function and the caller the guard screens.
-    pub fn guarded(&self) -> Option<(Address, FixedBytes<4>, Address)> {
+    pub fn guarded(&self, vault: Address) -> Option<(Address, FixedBytes<4>, Address)> {
         let deposit: FixedBytes<4> = IVault::depositCall::SELECTOR.into();
         match *self {
-            Op::Deposit { who, .. } => Some((Address::ZERO, deposit, who)),
-            Op::VaultWithdraw { who, .. } => Some((Address::ZERO, withdraw_selector(), who)),
+            Op::Deposit { who, .. } => Some((vault, deposit, who)),
+            Op::VaultWithdraw { who, .. } => Some((vault, withdraw_selector(), who)),
             Op::GuardCheck { caller, .. } => Some((PROBE, PROBE_SELECTOR, caller)),
             _ => None,
         }
@@ -411,8 +415,10 @@ pub struct Touch {
     pub accounts: BTreeSet<Address>,
     pub flags: BTreeSet<u32>,
     pub subjects: BTreeSet<usize>,
-    /// The guard's pauses and the vault's bucket.
-    pub guard: bool,
+    /// The protocols whose pauses and buckets are read again.
+    pub protocols: BTreeSet<Address>,
+    /// The registry's books and statuses are read again.
+    pub registry: bool,
     /// Flags may have been created.
     pub new_flags: bool,
     /// Only the clock moved: every time-dependent reading is taken again.
@@ -531,27 +537,35 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
             who: *rng.pick(&[STRANGER, BYSTANDER, DISPUTERS[0]]),
             flag: some_flag(rng, seen),
         },
+        // Mostly an unsettled flag without an open dispute (live, or ended and still within its
+        // dispute window where the ABI has one); by a disputer, the victim (which may stand in an
+        // open dispute without a bond), a resolver (which then may not decide it) or a reporter.
         "dispute" => {
-            let open = seen.subjects_where(|s| is_live(s) && !s.finalized && !s.disputed);
-            let subject = if !open.is_empty() && rng.percent(80) {
-                *rng.pick(&open)
-            } else {
-                any_live_or_random(rng, seen)
+            let undisputed = flags_where(seen, |f| f.open_dispute.is_none());
+            let flag = match undisputed.is_empty() || rng.percent(15) {
+                true => seen.statuses[any_live_or_random(rng, seen)].flag_id,
+                false => *rng.pick(&undisputed),
             };
-            let flag = seen.statuses[subject].flag_id;
+            let subject = subject_of(cast, seen, flag);
+            let victim = cast.subjects.victim(subject);
             let who = match rng.below(10) {
                 0..=5 => *rng.pick(&DISPUTERS),
-                6 | 7 => cast.subjects.victim(subject).unwrap_or(DISPUTERS[0]),
+                6 | 7 => victim.unwrap_or(DISPUTERS[0]),
                 8 => RESOLVER2,
                 _ => match seen.flags.get(&flag) {
                     Some(f) if !f.reports.is_empty() => rng.pick(&f.reports).0,
                     _ => reporter(rng),
                 },
             };
-            let value = if rng.percent(92) {
-                rules.dispute_bond
-            } else {
-                rules.dispute_bond + U256::from(rng.range(0, 1) * 2) - U256::from(1)
+            let standing = Some(who) == victim
+                && seen
+                    .flags
+                    .get(&flag)
+                    .is_some_and(|f| f.open_dispute.is_some());
+            let value = match rng.below(100) {
+                0..=89 if standing => U256::ZERO,
+                0..=91 => rules.dispute_bond,
+                n => rules.dispute_bond + U256::from(n & 1) * U256::from(2) - U256::from(1),
             };
             Op::Dispute {
                 who,
@@ -561,12 +575,7 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
             }
         }
         "resolve upheld" | "resolve rejected" => {
-            let disputed = seen.subjects_where(|s| s.disputed);
-            let subject = if !disputed.is_empty() && rng.percent(90) {
-                *rng.pick(&disputed)
-            } else {
-                rng.below(seen.statuses.len() as u64) as usize
-            };
+            let flag = open_dispute_or_any(rng, seen);
             let who = match rng.below(20) {
                 0 => STRANGER,
                 n if n & 1 == 0 => RESOLVER,
@@ -574,14 +583,14 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
             };
             Op::Resolve {
                 who,
-                subject,
-                flag: seen.statuses[subject].flag_id,
+                subject: subject_of(cast, seen, flag),
+                flag,
                 upheld: kind == "resolve upheld",
             }
         }
         "lapseDispute" => Op::LapseDispute {
             who: STRANGER,
-            flag: some_flag(rng, seen),
+            flag: open_dispute_or_any(rng, seen),
         },
         "emergencyConfirm" => Op::EmergencyConfirm {
             who: if rng.percent(90) { RESOLVER } else { STRANGER },
@@ -688,6 +697,44 @@ fn any_live_or_random(rng: &mut Rng, seen: &Observed) -> usize {
     } else {
         rng.below(seen.statuses.len() as u64) as usize
     }
+}
+
+/// The unsettled flags that satisfy `keep`.
+fn flags_where(seen: &Observed, keep: impl Fn(&Flag) -> bool) -> Vec<u32> {
+    seen.flags
+        .iter()
+        .filter(|(_, f)| keep(f))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// Mostly a flag with an open dispute, when there is one; else any.
+fn open_dispute_or_any(rng: &mut Rng, seen: &Observed) -> u32 {
+    let open = flags_where(seen, |f| f.open_dispute.is_some());
+    if !open.is_empty() && rng.percent(90) {
+        *rng.pick(&open)
+    } else {
+        some_flag(rng, seen)
+    }
+}
+
+/// The index of flag `id`'s subject (the first subject when the flag is unknown or settled).
+fn subject_of(cast: &Cast, seen: &Observed, id: u32) -> usize {
+    let subject = match seen.flags.get(&id) {
+        Some(f) => f.subject,
+        None => {
+            return seen
+                .statuses
+                .iter()
+                .position(|s| s.flag_id == id)
+                .unwrap_or(0)
+        }
+    };
+    cast.subjects
+        .all
+        .iter()
+        .position(|s| *s == subject)
+        .unwrap_or(0)
 }
 
 /// Mostly an unsettled flag; sometimes a settled one, id 0 or one past the last.
