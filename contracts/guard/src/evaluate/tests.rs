@@ -537,6 +537,45 @@ proptest! {
     }
 
     #[test]
+    fn through_check_and_credit_a_held_pause_is_paid_for_in_net_outflow(
+        trip_pct in 1u64..50,
+        rearm_pct in 50u64..=100,
+        steps in prop::collection::vec((0u64..300, any::<bool>(), 1u64..=100), 1..60),
+    ) {
+        // Any sequence of withdrawals (check) and deposits (credit) by the protocol. Whenever
+        // `withdraw` is held closed by a trip at t, the net outflow since the bucket was last
+        // full (at s) exceeds capacity - rearm + refill·(t - s): the pause is paid for.
+        const CAP: u64 = 10_000;
+        const REFILL: u64 = 7;
+        let (vm, mut g) = deploy();
+        let rearm = CAP * rearm_pct / 100;
+        limit(&vm, &mut g, CAP, REFILL, Some((CAP * trip_pct / 100, rearm)));
+        let (mut now, mut full_at, mut net) = (T0, T0, 0i128);
+        for (dt, withdraw, pct) in steps {
+            now += dt;
+            vm.set_block_timestamp(now);
+            if g.rate_limit(PROTOCOL, SEL).available >= U256::from(CAP) {
+                (full_at, net) = (now, 0);
+            }
+            let amount = CAP * pct / 100;
+            if withdraw {
+                if check(&vm, &mut g, ALICE, SEL, amount).is_ok() {
+                    net += amount as i128;
+                }
+            } else {
+                credit(&vm, &mut g, SEL, amount);
+                net -= amount as i128;
+            }
+            if g.rate_limit(PROTOCOL, SEL).tripped {
+                let bought = (CAP - rearm + REFILL * (now - full_at)) as i128;
+                prop_assert!(net > bought, "net {} <= {}", net, bought);
+                let closed = check(&vm, &mut g, ALICE, SEL, 0);
+                prop_assert!(closed.is_err(), "tripped means closed to every amount");
+            }
+        }
+    }
+
+    #[test]
     fn a_trip_pauses_the_selector_exactly_until_refill_rearms_it(
         capacity in 2u64..1 << 24,
         level_frac in 2u64..100,
