@@ -17,7 +17,9 @@ pub struct Rules {
     pub dispute_bond: U256,
     pub max_ttl: u64,
     pub max_reporters: u8,
-    pub unbonding_delay: u64,
+    /// The longest timer the rules set (today the unbonding delay): the longest time warps
+    /// reach past it, so every timer runs out now and then.
+    pub longest_delay: u64,
     /// What one report locks under today's flat-bond rules (`None` where the lock is per report).
     report_bond: U256,
 }
@@ -167,7 +169,7 @@ pub fn rules(w: &mut World) -> Rules {
         dispute_bond: p.disputeBond,
         max_ttl: p.maxTtl,
         max_reporters: p.maxReporters,
-        unbonding_delay: p.unbondingDelay,
+        longest_delay: p.unbondingDelay,
         report_bond: p.reportBond,
     }
 }
@@ -222,21 +224,18 @@ pub fn books(w: &mut World) -> Books {
     }
 }
 
-pub fn statuses(w: &mut World, subjects: &[B256]) -> Vec<Status> {
-    let call = IThreatRegistry::statusOfManyCall::new((subjects.to_vec(),));
-    w.read(w.registry, &call)
-        .into_iter()
-        .map(|s| Status {
-            level: s.level,
-            disputed: s.disputed,
-            finalized: s.finalized,
-            category: s.category,
-            severity: s.severity,
-            flag_id: s.flagId,
-            expiry: s.expiry,
-            score: s.score,
-        })
-        .collect()
+pub fn status(w: &mut World, subject: B256) -> Status {
+    let s = w.read(w.registry, &IThreatRegistry::statusOfCall::new((subject,)));
+    Status {
+        level: s.level,
+        disputed: s.disputed,
+        finalized: s.finalized,
+        category: s.category,
+        severity: s.severity,
+        flag_id: s.flagId,
+        expiry: s.expiry,
+        score: s.score,
+    }
 }
 
 pub fn is_flagged(w: &mut World, account: Address) -> bool {

@@ -60,8 +60,9 @@ impl Observed {
         seen
     }
 
-    /// Takes again every reading `touch` names (and those read after every operation: the
-    /// balance, the books, the statuses). `known` are the unsettled flags before the operation.
+    /// Takes again every reading `touch` names, and the registry's balance. The statuses of the
+    /// subjects it names (of all after a time warp) come first: a flag's reading may depend on
+    /// them. `known` are the unsettled flags before the operation.
     pub fn refresh(&mut self, cast: &mut Cast, touch: &Touch, known: &BTreeMap<u32, Flag>) {
         let subjects = cast.subjects.all.clone();
         let w = &mut cast.world;
@@ -69,7 +70,14 @@ impl Observed {
         self.balance = w.chain.balance(w.registry);
         if touch.registry {
             self.books = abi::books(w);
-            self.statuses = abi::statuses(w, &subjects);
+        }
+        self.statuses.resize(subjects.len(), Status::default());
+        let moved: Vec<usize> = match touch.clock {
+            true => (0..subjects.len()).collect(),
+            false => touch.subjects.iter().copied().collect(),
+        };
+        for i in moved {
+            self.statuses[i] = abi::status(w, subjects[i]);
         }
         if touch.new_flags {
             let count = abi::flag_count(w);

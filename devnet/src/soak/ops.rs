@@ -143,7 +143,7 @@ pub const KINDS: [(&str, u64); 25] = [
     ("release", 6),
     ("dispute", 6),
     ("resolve upheld", 3),
-    ("resolve rejected", 3),
+    ("resolve rejected", 2),
     ("lapseDispute", 2),
     ("emergencyConfirm", 1),
     ("emergencyRemove", 1),
@@ -417,7 +417,7 @@ pub struct Touch {
     pub subjects: BTreeSet<usize>,
     /// The protocols whose pauses and buckets are read again.
     pub protocols: BTreeSet<Address>,
-    /// The registry's books and statuses are read again.
+    /// The registry's books are read again.
     pub registry: bool,
     /// Flags may have been created.
     pub new_flags: bool,
@@ -799,7 +799,7 @@ fn warp(rng: &mut Rng, rules: &Rules) -> u64 {
         0..=9 => rng.range(1, 600),
         10..=15 => rng.range(600, 12 * 3_600),
         16..=18 => rng.range(12 * 3_600, 3 * DAY),
-        _ => rng.range(3 * DAY, rules.unbonding_delay + 2 * DAY),
+        _ => rng.range(3 * DAY, rules.longest_delay + 2 * DAY),
     }
 }
 
