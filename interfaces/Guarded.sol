@@ -11,7 +11,8 @@ import {ICircuitGuard} from "./ICircuitGuard.sol";
 /// contract Vault is Guarded {
 ///     constructor(ICircuitGuard guard, address admin) Guarded(guard, admin) {}
 ///     function withdraw(uint256 amount) external guardedAmount(amount) { ... }   // paused / flagged / rate limited
-///     function deposit(uint256 amount) external guarded { ... }                  // paused / flagged
+///     function deposit(uint256 amount) external guarded credits(Vault.withdraw.selector, amount) { ... }
+///                                                                                // paused / flagged; refills withdraw's limit
 ///     function send(address to, uint256 amount) external guarded notFlagged(to) { ... } // also screens `to`
 ///     function emergencyExit() external { ... }                                  // deliberately unguarded
 /// }
@@ -23,6 +24,11 @@ import {ICircuitGuard} from "./ICircuitGuard.sol";
 ///   bucket is charged `amount` (so pass the value that leaves the protocol, in the unit the policy uses).
 /// - `notFlagged(account)` asks `screen(account, msg.sig)`: reverts if a counterparty (a recipient, an
 ///   `onBehalfOf`) is flagged under this selector's screening policy. It is a view, made with STATICCALL.
+/// - `credits(outflow, amount)` tells the guard `credit(outflow, amount)`: `amount` came in, so the token
+///   bucket of the outflow selector it offsets (e.g. `withdraw`'s) is refilled by it and the rate limit
+///   meters NET outflow. Put it on value-in functions (deposit, repay) with the amount actually received. Then
+///   a deposit back ends a breaker trip, so holding `withdraw` paused needs capital that stays withdrawn; and
+///   a deposit and a withdrawal in one transaction (a flash loan) cancel out instead of tripping the breaker.
 ///
 /// When the guard says no, its custom error (`ProtocolPaused`, `SelectorPaused`, `CallerFlagged`,
 /// `AdvisoryActive`, `RateLimited`, `ProtocolNotRegistered`, see ICircuitGuard) is re-thrown by your
@@ -70,10 +76,11 @@ abstract contract GuardedBase {
     /// @dev Raise the transaction's gas limit. Without this the call would fail with empty revert data.
     error GuardGasTooLow();
 
-    // ICircuitGuard.check.selector and .screen.selector, shifted to the top 4 bytes of a word.
+    // ICircuitGuard.check.selector, .screen.selector and .credit.selector, shifted to the top 4 bytes of a word.
     // (Checked against the interface by the forge tests.)
     uint256 private constant _CHECK_SELECTOR = 0xa2099e46 << 224;
     uint256 private constant _SCREEN_SELECTOR = 0x204e83ee << 224;
+    uint256 private constant _CREDIT_SELECTOR = 0x01bf624a << 224;
     // GuardGasTooLow() selector, shifted likewise.
     uint256 private constant _GAS_TOO_LOW = 0x6354fb46 << 224;
 
@@ -91,7 +98,7 @@ abstract contract GuardedBase {
         guard.registerProtocol(admin);
     }
 
-    // The three modifiers inline the same few lines of assembly instead of calling a shared internal
+    // The four modifiers inline the same few lines of assembly instead of calling a shared internal
     // function: that saves ~30 gas per guarded call (measured by test/forge/GuardedGas.t.sol), which is
     // worth ~100 bytes of bytecode per guarded function. Each one:
     //   1. reverts GuardGasTooLow() if less than GUARD_MIN_GAS_LEFT is left (so the guard gets >= the floor);
@@ -171,6 +178,36 @@ abstract contract GuardedBase {
             mstore(add(p, 4), and(account, 0xffffffffffffffffffffffffffffffffffffffff))
             mstore(add(p, 36), and(calldataload(0), shl(224, 0xffffffff)))
             if iszero(staticcall(gas(), g, p, 68, 0, 0)) {
+                if iszero(or(returndatasize(), gt(gas(), div(gasBefore, 64)))) {
+                    mstore(0, _GAS_TOO_LOW)
+                    revert(0, 4)
+                }
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+        }
+        _;
+    }
+
+    /// @notice Tells the guard that `amount` came in, refilling the rate limit of the `outflow` selector (the
+    /// function whose outflows this inflow offsets) by it; reverts with the guard's error if the call fails.
+    /// @dev Credit only value that really arrived, in the unit the limit uses: the guard cannot check it, and
+    /// an inflated credit loosens your own limit (never anyone else's: a protocol credits only its buckets).
+    /// Within one second the credit counts in full against that second's withdrawals; above the bucket's
+    /// capacity it lapses when the second ends, so inflows never bank headroom for later.
+    modifier credits(bytes4 outflow, uint256 amount) {
+        address g = address(guard);
+        assembly ("memory-safe") {
+            let gasBefore := gas()
+            if lt(gasBefore, GUARD_MIN_GAS_LEFT) {
+                mstore(0, _GAS_TOO_LOW)
+                revert(0, 4)
+            }
+            let p := mload(0x40)
+            mstore(p, _CREDIT_SELECTOR)
+            mstore(add(p, 4), and(outflow, shl(224, 0xffffffff)))
+            mstore(add(p, 36), amount)
+            if iszero(call(gas(), g, 0, p, 68, 0, 0)) {
                 if iszero(or(returndatasize(), gt(gas(), div(gasBefore, 64)))) {
                     mstore(0, _GAS_TOO_LOW)
                     revert(0, 4)

@@ -10,9 +10,17 @@ interface ICircuitGuard {
     /// Called by a protocol (`msg.sender`) at the top of a guarded function. Reverts with the
     /// first verdict that applies: ProtocolNotRegistered, ProtocolPaused, SelectorPaused,
     /// AdvisoryActive, CallerFlagged, RateLimited. Otherwise charges `amount` to the selector's
-    /// rate limit; a charge that leaves the bucket at or below its trip level passes and pauses
-    /// the selector for the trip cooldown (event Tripped).
+    /// rate limit; a charge that leaves the bucket at or below its trip level passes and trips
+    /// the selector (event Tripped): SelectorPaused until refill or inflows (`credit`) bring the
+    /// bucket back to its re-arm level.
     function check(address caller, bytes4 selector, uint256 amount) external;
+
+    /// Called by a protocol (`msg.sender`) when `amount` comes in (a deposit): refills the bucket
+    /// of `selector`, the outflow it offsets, so the rate limit meters net outflow. Within a
+    /// second the credit counts in full (a deposit and a withdrawal of the same amount cancel);
+    /// above capacity it lapses when the second ends. Credit only value that really came in. A
+    /// selector without a rate limit ignores it.
+    function credit(bytes4 selector, uint256 amount) external;
 
     /// Screens a counterparty (a recipient, an `onBehalfOf`) under the calling protocol's
     /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked.
@@ -44,17 +52,22 @@ interface ICircuitGuard {
     /// Admin only: the selector's screening (modes as in `setProtocolScreening`).
     function setScreening(address protocol, bytes4 selector, uint8 mode, bool screenOrigin) external;
 
-    /// Admin only: the selector's token bucket on `check`'s `amount`. `capacity` and
-    /// `refillPerSecond` are rounded down to a unit the guard picks (the event reports the
-    /// effective values). With `tripCooldown` > 0 (at most `maxPauseDuration`) a passing charge
-    /// that leaves at most `tripLevel` pauses the selector for the cooldown. A running bucket is
-    /// refilled under its old settings, then capped at the new capacity; `enabled` false removes
-    /// the limit and ignores the other arguments.
-    function setRateLimit(address protocol, bytes4 selector, bool enabled, uint256 capacity, uint256 refillPerSecond, uint256 tripLevel, uint32 tripCooldown) external;
+    /// Admin only: the selector's token bucket on `check`'s `amount`, refilled by `credit`.
+    /// Levels are rounded down to a unit the guard picks (the event reports the effective
+    /// values). With `rearmLevel` > 0 a passing charge that leaves at most `tripLevel` trips the
+    /// selector, paused until the bucket is back at `rearmLevel` (`tripLevel < rearmLevel <=
+    /// capacity`, and refilling an empty bucket to it takes at most `maxPauseDuration`). A
+    /// running bucket is refilled under its old settings, then capped at the new capacity;
+    /// `enabled` false removes the limit and any trip, and ignores the other arguments.
+    function setRateLimit(address protocol, bytes4 selector, bool enabled, uint256 capacity, uint256 refillPerSecond, uint256 tripLevel, uint256 rearmLevel) external;
 
     /// Admin only: pauses the selector while any of `tags` (at most four advisory subjects) is
     /// confirmed. Each tag costs two storage reads on every `check`.
     function setAdvisoryTags(address protocol, bytes4 selector, bytes32[] memory tags) external;
+
+    /// Admin only: removes the selector's own policy (screening, rate limit, tags, selector
+    /// pause), so `check` uses the protocol's defaults, and frees its slot.
+    function removePolicy(address protocol, bytes4 selector) external;
 
     /// Pauses the whole protocol for `duration` seconds: the admin for any duration, a guardian
     /// within its bounds. A pause never shortens one already in force.
@@ -63,8 +76,9 @@ interface ICircuitGuard {
     /// Admin only: lifts the protocol pause and ends any guardian episode.
     function unpauseProtocol(address protocol) external;
 
-    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol
-    /// (configuring the selector with the protocol's defaults if it had no policy).
+    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol. The admin
+    /// may pause a selector without a policy (configuring it with the protocol's defaults); a
+    /// guardian only one that has a policy (else SelectorNotConfigured).
     function pauseSelector(address protocol, bytes4 selector, uint64 duration) external;
 
     /// Admin only: lifts a selector pause, manual or tripped, and ends any guardian episode.
@@ -80,7 +94,7 @@ interface ICircuitGuard {
     /// off; the statuses already stored stay in force until they expire.
     function setRegistry(address registry) external;
 
-    /// Owner only: bounds on guardians, the longest pause (and trip cooldown) and the wait after
+    /// Owner only: bounds on guardians, the longest pause (and trip, for new limits) and the wait after
     /// a pause episode. Zero `maxPauseDuration` disables guardian pauses.
     function setPauseBounds(uint32 maxPauseDuration, uint32 pauseCooldown) external;
 
@@ -124,7 +138,11 @@ interface ICircuitGuard {
     event ScreeningSet(address indexed protocol, bytes4 indexed selector, uint8 mode, bool screenOrigin);
 
     /// A selector's rate limit, with the effective (rounded) values; all zero when removed.
-    event RateLimitSet(address indexed protocol, bytes4 indexed selector, bool enabled, uint256 capacity, uint256 refillPerSecond, uint256 tripLevel, uint32 tripCooldown, uint256 unit);
+    event RateLimitSet(address indexed protocol, bytes4 indexed selector, bool enabled, uint256 capacity, uint256 refillPerSecond, uint256 tripLevel, uint256 rearmLevel, uint256 unit);
+
+    /// The selector's own policy was removed: it falls back to the protocol's word, and its slot
+    /// is free.
+    event PolicyRemoved(address indexed protocol, bytes4 indexed selector);
 
     /// A selector's advisory tags.
     event AdvisoryTagsSet(address indexed protocol, bytes4 indexed selector, bytes32[] tags);
@@ -141,7 +159,8 @@ interface ICircuitGuard {
     /// A selector pause was lifted.
     event SelectorUnpaused(address indexed protocol, bytes4 indexed selector, address indexed by);
 
-    /// A charge drained the selector's bucket to its trip level: paused until `until`.
+    /// A charge drained the selector's bucket to its trip level: paused until the bucket is back
+    /// at its re-arm level, which refill alone brings at `until` (inflows bring it sooner).
     event Tripped(address indexed protocol, bytes4 indexed selector, uint64 until);
 
     /// The registry pushed `subject`'s status word.
@@ -207,18 +226,20 @@ interface ICircuitGuard {
     error CapacityZero();
 
     /// The refill per second exceeds the capacity.
-    error RefillOverflow(uint256 refillPerSecond, uint256 capacity);
+    error RefillAboveCapacity(uint256 refillPerSecond, uint256 capacity);
 
     /// A non-zero refill is below the bucket's unit, so it would round to nothing.
     error RefillBelowUnit(uint256 refillPerSecond, uint256 unit);
 
-    /// The trip level must be below capacity, and be zero without a cooldown.
-    error InvalidTrip(uint256 tripLevel, uint32 tripCooldown);
+    /// A tripping limit needs `tripLevel < rearmLevel <= capacity` (in whole units) and a refill;
+    /// a limit that never trips has both levels zero.
+    error InvalidTrip(uint256 tripLevel, uint256 rearmLevel);
 
     /// A pause needs a duration.
     error ZeroDuration();
 
-    /// A guardian pause or trip cooldown longer than `maxPauseDuration`.
+    /// A guardian pause, or a trip's longest pause (re-arm level over refill), longer than
+    /// `maxPauseDuration`.
     error PauseTooLong(uint64 duration, uint64 max);
 
     /// A guardian may pause again from `retryAt`.
@@ -226,6 +247,10 @@ interface ICircuitGuard {
 
     /// The protocol has configured `max` selectors already.
     error TooManySelectors(uint32 max);
+
+    /// `selector` has no policy of its own: a guardian cannot create one, and there is none to
+    /// remove.
+    error SelectorNotConfigured(bytes4 selector);
 
     /// At most `max` advisory tags per selector.
     error TooManyTags(uint256 count, uint8 max);
@@ -245,5 +270,5 @@ interface ICircuitGuard {
 
     struct SelectorPolicy {bool configured;uint64 pausedUntil;uint64 protocolPausedUntil;uint8 screening;bool screenOrigin;uint8 tagCount;}
 
-    struct RateLimit {uint256 capacity;uint256 refillPerSecond;uint256 tripLevel;uint32 tripCooldown;uint256 available;uint256 unit;}
+    struct RateLimit {uint256 capacity;uint256 refillPerSecond;uint256 tripLevel;uint256 rearmLevel;uint256 available;uint256 unit;bool tripped;}
 }

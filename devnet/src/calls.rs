@@ -60,15 +60,16 @@ pub fn screening(
     ICircuitGuard::setScreeningCall::new((protocol, selector, mode, false))
 }
 
-/// A token bucket on `selector` of `protocol`: `capacity` refilled at `refill_per_second`; a call
-/// that leaves less than `trip_level` (zero: never) pauses the selector for `trip_cooldown` seconds.
+/// A token bucket on `selector` of `protocol`: `capacity` refilled at `refill_per_second` and by
+/// the protocol's credited inflows; a call that leaves at most `trip_level` trips the selector,
+/// paused until the bucket is back at `rearm_level` (zero: never trips).
 pub fn rate_limit(
     protocol: Address,
     selector: FixedBytes<4>,
     capacity: U256,
     refill_per_second: U256,
     trip_level: U256,
-    trip_cooldown: u32,
+    rearm_level: U256,
 ) -> ICircuitGuard::setRateLimitCall {
     ICircuitGuard::setRateLimitCall::new((
         protocol,
@@ -77,7 +78,7 @@ pub fn rate_limit(
         capacity,
         refill_per_second,
         trip_level,
-        trip_cooldown,
+        rearm_level,
     ))
 }
 
@@ -93,8 +94,16 @@ pub fn rate_limit_off(
         U256::ZERO,
         U256::ZERO,
         U256::ZERO,
-        0,
+        U256::ZERO,
     ))
+}
+
+/// Removes the own policy of `selector` of `protocol`, freeing its slot.
+pub fn remove_policy(
+    protocol: Address,
+    selector: FixedBytes<4>,
+) -> ICircuitGuard::removePolicyCall {
+    ICircuitGuard::removePolicyCall::new((protocol, selector))
 }
 
 /// The advisories whose confirmation pauses `selector` of `protocol` (empty: none).

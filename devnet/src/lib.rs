@@ -10,6 +10,7 @@ pub mod chain;
 pub mod error;
 pub mod evm;
 pub mod report;
+pub mod soak;
 pub mod stylus;
 pub mod system;
 

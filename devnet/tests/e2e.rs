@@ -391,7 +391,7 @@ fn gas_of_confirmation_and_guarded_withdraw() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Rate limit: a token bucket on withdraw, a trip, a cooldown, an exact refill.
+// 2. Rate limit: a token bucket on withdraw, a trip, a re-arm level, an exact refill.
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -399,7 +399,8 @@ fn rate_limit_drains_trips_and_refills_exactly() {
     const CAP: u64 = 1_000_000;
     const REFILL: u64 = 100;
     const TRIP: u64 = 100_000;
-    const COOLDOWN: u32 = 3_600;
+    // The trip below leaves 50,000: refill brings it back to 410,000 in exactly an hour.
+    const REARM: u64 = 410_000;
     let mut w = World::deploy();
     let (guard, vault) = (w.guard, w.vault);
     let sel = withdraw_selector();
@@ -413,7 +414,7 @@ fn rate_limit_drains_trips_and_refills_exactly() {
             capacity: U256::from(CAP),
             refillPerSecond: U256::from(REFILL),
             tripLevel: U256::from(TRIP),
-            tripCooldown: COOLDOWN,
+            rearmLevel: U256::from(REARM),
         },
     );
     let available = |w: &mut World| {
@@ -431,7 +432,7 @@ fn rate_limit_drains_trips_and_refills_exactly() {
             limit.capacity,
             limit.refillPerSecond,
             limit.tripLevel,
-            limit.tripCooldown,
+            limit.rearmLevel,
             limit.available,
             limit.unit
         ),
@@ -439,14 +440,16 @@ fn rate_limit_drains_trips_and_refills_exactly() {
             U256::from(CAP),
             U256::from(REFILL),
             U256::from(TRIP),
-            COOLDOWN,
+            U256::from(REARM),
             U256::from(CAP),
             U256::from(1)
         ),
-        "(capacity, refill, trip level, cooldown, available, unit)"
+        "(capacity, refill, trip level, re-arm level, available, unit)"
     );
     w.deposit(USER, U256::from(5_000_000u64));
     w.deposit(USER2, U256::from(1_000u64));
+    // The deposits refill withdraw's bucket only within their second (it was full anyway).
+    w.warp_by(1);
     let n = U256::from;
     let t0 = w.now();
 
@@ -477,7 +480,7 @@ fn rate_limit_drains_trips_and_refills_exactly() {
     // A withdrawal that leaves 50,000 <= the trip level succeeds and trips the breaker.
     let r = w.withdraw(USER, n(150_000u64));
     assert!(r.success);
-    let until = t0 + COOLDOWN as u64;
+    let until = t0 + (REARM - 50_000) / REFILL;
     let tripped = r
         .logs
         .iter()
@@ -508,7 +511,7 @@ fn rate_limit_drains_trips_and_refills_exactly() {
     let r = w.withdraw(USER, n(1u64));
     assert_reverted(&r, "withdraw one second early", &paused);
 
-    // At the reopening time the bucket holds exactly 50,000 + 3,600 * 100 = 410,000.
+    // At the reopening time the bucket holds exactly 50,000 + 3,600 * 100 = 410,000, the re-arm level.
     w.chain.warp(until);
     assert_eq!(available(&mut w).available, n(410_000u64));
     let r = w.withdraw(USER, n(410_001u64));
@@ -522,7 +525,7 @@ fn rate_limit_drains_trips_and_refills_exactly() {
         }),
     );
     let r = w.withdraw(USER, n(200_000u64));
-    assert!(r.success, "works again after the cooldown");
+    assert!(r.success, "works again once re-armed");
     assert!(
         r.logs
             .iter()
@@ -597,7 +600,7 @@ fn rate_limit_in_wei_rounds_against_the_withdrawer() {
             capacity: eth(1_000),
             refillPerSecond: eth(1),
             tripLevel: U256::ZERO,
-            tripCooldown: 0,
+            rearmLevel: U256::ZERO,
         },
     );
     let limit = |w: &mut World| {
@@ -622,13 +625,15 @@ fn rate_limit_in_wei_rounds_against_the_withdrawer() {
             l.capacity,
             l.refillPerSecond,
             l.tripLevel,
-            l.tripCooldown,
+            l.rearmLevel,
             l.available
         ),
-        (cap, refill, U256::ZERO, 0, cap),
+        (cap, refill, U256::ZERO, U256::ZERO, cap),
         "rounded down to whole units"
     );
     w.deposit(USER, eth(2_000));
+    // The deposit refills withdraw's bucket only within its second (it was full anyway).
+    w.warp_by(1);
     // One wei costs a whole unit.
     assert!(w.withdraw(USER, U256::from(1)).success);
     let left = cap - unit;
@@ -1126,7 +1131,7 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
             capacity: eth(1_000),
             refillPerSecond: eth(1),
             tripLevel: U256::ZERO,
-            tripCooldown: 0,
+            rearmLevel: U256::ZERO,
         },
     );
     for who in [ATTACKER, OWNER, VAULT_ADMIN] {
@@ -1504,7 +1509,7 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
                 capacity: U256::ZERO,
                 refillPerSecond: U256::ZERO,
                 tripLevel: U256::ZERO,
-                tripCooldown: 0,
+                rearmLevel: U256::ZERO,
             }
             .abi_encode(),
             U256::ZERO,

@@ -925,6 +925,18 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
     t.ok(VAULT_ADMIN, guard, G::unpauseProtocolCall::new((vault,)));
     t.ok(USER, vault, IVault::withdrawCall::new((eth(1),)));
 
+    // A guardian cannot give a selector a policy (slots are the admin's); it pauses configured ones.
+    t.fails(
+        GUARDIAN,
+        guard,
+        G::pauseSelectorCall::new((PROTOCOL, selector(2), 100)),
+        G::SelectorNotConfigured::new((selector(2),)),
+    );
+    t.ok(
+        PROTOCOL_ADMIN,
+        guard,
+        G::setScreeningCall::new((PROTOCOL, selector(2), 0, false)),
+    );
     t.ok(
         GUARDIAN,
         guard,
@@ -946,7 +958,7 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
     );
 
     // ----- rate limits -----
-    let limit = |capacity: U256, refill: u64, trip: u64, cooldown: u32| {
+    let limit = |capacity: U256, refill: u64, trip: u64, rearm: u64| {
         G::setRateLimitCall::new((
             PROTOCOL,
             selector(3),
@@ -954,7 +966,7 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
             capacity,
             U256::from(refill),
             U256::from(trip),
-            cooldown,
+            U256::from(rearm),
         ))
     };
     let hundred = U256::from(100);
@@ -968,20 +980,20 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
         PROTOCOL_ADMIN,
         guard,
         limit(hundred, 101, 0, 0),
-        G::RefillOverflow::new((U256::from(101), hundred)),
+        G::RefillAboveCapacity::new((U256::from(101), hundred)),
     );
     t.fails(
         PROTOCOL_ADMIN,
         guard,
         limit(hundred, 1, 100, 10),
-        G::InvalidTrip::new((hundred, 10)),
+        G::InvalidTrip::new((hundred, U256::from(10))),
     );
-    // 2^40 needs 41 bits; the bucket holds 36, so a unit is 2^5 and 1 per second rounds to none.
+    // 2^40 needs 41 bits; a capacity holds 24, so a unit is 2^17 and 1 per second rounds to none.
     t.fails(
         PROTOCOL_ADMIN,
         guard,
         limit(U256::from(1u64 << 40), 1, 0, 0),
-        G::RefillBelowUnit::new((U256::from(1), U256::from(32))),
+        G::RefillBelowUnit::new((U256::from(1), U256::from(1u64 << 17))),
     );
     t.ok(PROTOCOL_ADMIN, guard, limit(hundred, 1, 0, 0));
     t.ok(PROTOCOL, guard, check(USER, 3, 60));

@@ -242,7 +242,6 @@ fn a_flagged_caller_gets_the_guards_verdict_byte_for_byte() {
 
 #[test]
 fn a_rate_limit_on_withdraw_refuses_then_trips() {
-    const COOLDOWN: u32 = 3_600;
     let (mut w, vault) = setup();
     let guard = w.guard;
     let sel = withdraw_sel();
@@ -256,7 +255,7 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
             capacity: eth(3),
             refillPerSecond: deci_eth(1),
             tripLevel: eth(1),
-            tripCooldown: COOLDOWN,
+            rearmLevel: eth(2),
         },
     );
     let limit = |w: &mut World| {
@@ -273,9 +272,9 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
     assert!(unit.is_power_of_two(), "unit {unit}");
     let cap = eth(3) / unit * unit;
     assert_eq!(
-        (l.capacity, l.tripLevel, l.tripCooldown, l.available),
-        (cap, eth(1) / unit * unit, COOLDOWN, cap),
-        "(capacity, trip level, cooldown, available)"
+        (l.capacity, l.tripLevel, l.rearmLevel, l.available),
+        (cap, eth(1) / unit * unit, eth(2) / unit * unit, cap),
+        "(capacity, trip level, re-arm level, available)"
     );
     // A charge is rounded up to whole units.
     let charge = |amount: U256| amount.div_ceil(unit) * unit;
@@ -308,7 +307,10 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
     // same transaction and the next withdrawal meets a paused selector.
     let r = withdraw(&mut w, vault, USER, available);
     assert!(r.success);
-    let until = t0 + u64::from(COOLDOWN);
+    // Drained to zero: paused until refill alone brings it back to the re-arm level, in whole
+    // units per second.
+    let (rearm_units, refill_units) = (eth(2) / unit, deci_eth(1) / unit);
+    let until = t0 + rearm_units.div_ceil(refill_units).to::<u64>();
     let tripped: Vec<_> = r
         .logs
         .iter()

@@ -11,7 +11,7 @@ import {IERC20} from "./IERC20.sol";
 ///
 /// | function          | protection                         | why                                                      |
 /// |-------------------|------------------------------------|----------------------------------------------------------|
-/// | `deposit`         | `guarded` (amount 0)               | pauses and caller screening apply (flagged accounts cannot park stolen funds here), but an inflow does not use up the outflow rate limit |
+/// | `deposit`         | `guarded` (amount 0) + `credits(withdraw, amount)` | pauses and caller screening apply (flagged accounts cannot park stolen funds here); the inflow refills withdraw's rate limit, so the limit meters net outflow and a breaker trip lasts only while the outflow stays out |
 /// | `withdraw`        | `guardedAmount(amount)`            | the value-moving path: pauses, screening and the rate limit on outflows |
 /// | `transferBalance` | `guarded` + `notFlagged(to)`       | no tokens leave, but the recipient is screened too (no laundering through a clean-looking sender) |
 /// | `emergencyExit`   | none, deliberately                 | exits must keep working while the protocol is paused or rate limited: it returns the caller's whole balance and nothing else |
@@ -50,7 +50,7 @@ contract GuardedVault is Guarded {
     }
 
     /// @notice Deposits `amount` tokens from the caller (approve the vault first).
-    function deposit(uint256 amount) external guarded {
+    function deposit(uint256 amount) external guarded credits(GuardedVault.withdraw.selector, amount) {
         if (amount == 0) revert ZeroAmount();
         balanceOf[msg.sender] += amount;
         totalDeposits += amount;

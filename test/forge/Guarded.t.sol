@@ -58,6 +58,7 @@ contract GuardedTest is Test {
             CircuitGuardDouble.registerProtocol.selector, ICircuitGuard.registerProtocol.selector, "double: register"
         );
         assertEq(CircuitGuardDouble.preview.selector, ICircuitGuard.preview.selector, "double: preview");
+        assertEq(CircuitGuardDouble.credit.selector, ICircuitGuard.credit.selector, "double: credit");
         probe.ping();
         assertEq(guard.checkCount(), 1, "check reached");
         guard.setFlagged(USER, GuardedProbe.pingScreen.selector, 1);
@@ -82,6 +83,22 @@ contract GuardedTest is Test {
         assertEq(guard.lastSelector(), GuardedProbe.pingAmount.selector, "selector");
         assertEq(guard.lastAmount(), amount, "amount");
         assertEq(guard.checkCount(), 1, "one check");
+    }
+
+    function testFuzz_creditsSendsOutflowSelectorAndAmount(bytes4 outflow, uint256 amount) public {
+        probe.pingCredit(outflow, amount);
+        assertEq(guard.creditCount(), 1, "credit reached");
+        assertEq(guard.lastCreditProtocol(), address(probe), "the protocol credits its own bucket");
+        assertEq(guard.lastCreditSelector(), outflow, "outflow selector");
+        assertEq(guard.lastCreditAmount(), amount, "amount");
+        assertEq(guard.checkCount(), 0, "credit is not a check");
+    }
+
+    function testFuzz_creditsBubblesRevertDataExactly(bytes memory data) public {
+        vm.assume(data.length != 0);
+        guard.setCreditRevert(data);
+        vm.expectRevert(data);
+        probe.pingCredit(GuardedProbe.pingAmount.selector, 1);
     }
 
     function test_fallbackSendsZeroPaddedShortSelector() public {

@@ -78,6 +78,20 @@ contract GuardedVaultTest is Test {
         assertEq(guard.lastCaller(), ALICE, "caller checked");
         assertEq(guard.lastSelector(), GuardedVault.deposit.selector, "selector");
         assertEq(guard.lastAmount(), 0, "deposit checks amount 0");
+        // ...and the inflow refills withdraw's bucket: the limit meters net outflow.
+        assertEq(guard.creditCount(), 1, "credited once");
+        assertEq(guard.lastCreditProtocol(), address(vault), "vault credits its own bucket");
+        assertEq(guard.lastCreditSelector(), GuardedVault.withdraw.selector, "withdraw's bucket");
+        assertEq(guard.lastCreditAmount(), 100e18, "the amount received");
+    }
+
+    function test_depositBubblesCreditRevertAndMovesNothing() public {
+        bytes memory err = abi.encodeWithSelector(ICircuitGuard.ProtocolPaused.selector, uint64(9));
+        guard.setCreditRevert(err);
+        vm.expectRevert(err);
+        _deposit(ALICE, 1e18);
+        assertEq(vault.balanceOf(ALICE), 0, "nothing credited to the user");
+        assertEq(token.balanceOf(address(vault)), 0, "no tokens moved");
     }
 
     function test_depositRevertsZero() public {

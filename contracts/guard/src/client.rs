@@ -43,6 +43,7 @@ sol_interface! {
     interface ICircuitGuard {
         function registerProtocol(address admin) external;
         function check(address caller, bytes4 selector, uint256 amount) external;
+        function credit(bytes4 selector, uint256 amount) external;
         function screen(address account, bytes4 selector) external view;
         function preview(address protocol, address caller, bytes4 selector, uint256 amount) external view returns (bytes);
     }
@@ -213,6 +214,18 @@ impl GuardClient {
         Ok(self.iface().check(host, ctx, caller, selector, amount)?)
     }
 
+    /// `credit(selector, amount)` for the calling contract: `amount` came in (a deposit), so the
+    /// bucket of the outflow `selector` it offsets is refilled by it. Credit only value received.
+    pub fn credit(
+        &self,
+        host: &impl Host,
+        ctx: impl NonPayableCallContext,
+        selector: FixedBytes<4>,
+        amount: U256,
+    ) -> Result<(), GuardError> {
+        Ok(self.iface().credit(host, ctx, selector, amount)?)
+    }
+
     /// Screens a counterparty under the calling contract's policy for `selector`.
     pub fn screen(
         &self,
@@ -339,6 +352,17 @@ mod tests {
             Ok(())
         );
 
+        let credit = ICircuitGuardCalls::credit(selector, U256::from(9u8));
+        vm.mock_call(GUARD, credit.clone(), U256::ZERO, Ok(vec![]));
+        let ctx = Call::new_mutating(&mut storage);
+        assert_eq!(client.credit(&vm, ctx, selector, U256::from(9u8)), Ok(()));
+        vm.mock_call(GUARD, credit, U256::ZERO, Err(vec![1, 2, 3]));
+        let ctx = Call::new_mutating(&mut storage);
+        assert_eq!(
+            client.credit(&vm, ctx, selector, U256::from(9u8)),
+            Err(GuardError::Other(vec![1, 2, 3]))
+        );
+
         let register = ICircuitGuardCalls::register_protocol(CALLER);
         vm.mock_call(GUARD, register, U256::ZERO, Ok(vec![]));
         let ctx = Call::new_mutating(&mut storage);
@@ -389,6 +413,14 @@ mod tests {
             Self::with(
                 "check(address,bytes4,uint256)",
                 (caller, selector, amount).abi_encode_params(),
+            )
+        }
+
+        fn credit(selector: FixedBytes<4>, amount: U256) -> Vec<u8> {
+            use alloy_sol_types::SolValue;
+            Self::with(
+                "credit(bytes4,uint256)",
+                (selector, amount).abi_encode_params(),
             )
         }
 

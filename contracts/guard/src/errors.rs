@@ -60,19 +60,24 @@ vigil_common::sol_items! {
     /// A rate limit needs a capacity.
     error CapacityZero();
     /// The refill per second exceeds the capacity.
-    error RefillOverflow(uint256 refillPerSecond, uint256 capacity);
+    error RefillAboveCapacity(uint256 refillPerSecond, uint256 capacity);
     /// A non-zero refill is below the bucket's unit, so it would round to nothing.
     error RefillBelowUnit(uint256 refillPerSecond, uint256 unit);
-    /// The trip level must be below capacity, and be zero without a cooldown.
-    error InvalidTrip(uint256 tripLevel, uint32 tripCooldown);
+    /// A tripping limit needs `tripLevel < rearmLevel <= capacity` (in whole units) and a refill;
+    /// a limit that never trips has both levels zero.
+    error InvalidTrip(uint256 tripLevel, uint256 rearmLevel);
     /// A pause needs a duration.
     error ZeroDuration();
-    /// A guardian pause or trip cooldown longer than `maxPauseDuration`.
+    /// A guardian pause, or a trip's longest pause (re-arm level over refill), longer than
+    /// `maxPauseDuration`.
     error PauseTooLong(uint64 duration, uint64 max);
     /// A guardian may pause again from `retryAt`.
     error PauseCooldown(uint64 retryAt);
     /// The protocol has configured `max` selectors already.
     error TooManySelectors(uint32 max);
+    /// `selector` has no policy of its own: a guardian cannot create one, and there is none to
+    /// remove.
+    error SelectorNotConfigured(bytes4 selector);
     /// At most `max` advisory tags per selector.
     error TooManyTags(uint256 count, uint8 max);
     /// `tag` is not an advisory subject.
@@ -101,13 +106,14 @@ pub enum CircuitGuardError {
     AlreadyRegistered(AlreadyRegistered),
     InvalidScreening(InvalidScreening),
     CapacityZero(CapacityZero),
-    RefillOverflow(RefillOverflow),
+    RefillAboveCapacity(RefillAboveCapacity),
     RefillBelowUnit(RefillBelowUnit),
     InvalidTrip(InvalidTrip),
     ZeroDuration(ZeroDuration),
     PauseTooLong(PauseTooLong),
     PauseCooldown(PauseCooldown),
     TooManySelectors(TooManySelectors),
+    SelectorNotConfigured(SelectorNotConfigured),
     TooManyTags(TooManyTags),
     NotAdvisory(NotAdvisory),
     InvalidSubject(InvalidSubject),
@@ -156,21 +162,22 @@ impl From<CircuitGuardError> for Vec<u8> {
             E::AlreadyRegistered(e) => revert(AlreadyRegistered::SELECTOR, &[w(e.protocol)]),
             E::InvalidScreening(e) => revert(InvalidScreening::SELECTOR, &[w(e.mode)]),
             E::CapacityZero(_) => revert(CapacityZero::SELECTOR, &[]),
-            E::RefillOverflow(e) => revert(
-                RefillOverflow::SELECTOR,
+            E::RefillAboveCapacity(e) => revert(
+                RefillAboveCapacity::SELECTOR,
                 &[w(e.refillPerSecond), w(e.capacity)],
             ),
             E::RefillBelowUnit(e) => revert(
                 RefillBelowUnit::SELECTOR,
                 &[w(e.refillPerSecond), w(e.unit)],
             ),
-            E::InvalidTrip(e) => {
-                revert(InvalidTrip::SELECTOR, &[w(e.tripLevel), w(e.tripCooldown)])
-            }
+            E::InvalidTrip(e) => revert(InvalidTrip::SELECTOR, &[w(e.tripLevel), w(e.rearmLevel)]),
             E::ZeroDuration(_) => revert(ZeroDuration::SELECTOR, &[]),
             E::PauseTooLong(e) => revert(PauseTooLong::SELECTOR, &[w(e.duration), w(e.max)]),
             E::PauseCooldown(e) => revert(PauseCooldown::SELECTOR, &[w(e.retryAt)]),
             E::TooManySelectors(e) => revert(TooManySelectors::SELECTOR, &[w(e.max)]),
+            E::SelectorNotConfigured(e) => {
+                revert(SelectorNotConfigured::SELECTOR, &[w(e.selector)])
+            }
             E::TooManyTags(e) => revert(TooManyTags::SELECTOR, &[w(e.count), w(e.max)]),
             E::NotAdvisory(e) => revert(NotAdvisory::SELECTOR, &[w(e.tag)]),
             E::InvalidSubject(e) => revert(InvalidSubject::SELECTOR, &[w(e.subject)]),
@@ -208,13 +215,14 @@ mod tests {
             E::AlreadyRegistered(e) => e.abi_encode(),
             E::InvalidScreening(e) => e.abi_encode(),
             E::CapacityZero(e) => e.abi_encode(),
-            E::RefillOverflow(e) => e.abi_encode(),
+            E::RefillAboveCapacity(e) => e.abi_encode(),
             E::RefillBelowUnit(e) => e.abi_encode(),
             E::InvalidTrip(e) => e.abi_encode(),
             E::ZeroDuration(e) => e.abi_encode(),
             E::PauseTooLong(e) => e.abi_encode(),
             E::PauseCooldown(e) => e.abi_encode(),
             E::TooManySelectors(e) => e.abi_encode(),
+            E::SelectorNotConfigured(e) => e.abi_encode(),
             E::TooManyTags(e) => e.abi_encode(),
             E::NotAdvisory(e) => e.abi_encode(),
             E::InvalidSubject(e) => e.abi_encode(),
@@ -263,7 +271,7 @@ mod tests {
             E::AlreadyRegistered(AlreadyRegistered { protocol: b }),
             E::InvalidScreening(InvalidScreening { mode: 200 }),
             E::CapacityZero(CapacityZero {}),
-            E::RefillOverflow(RefillOverflow {
+            E::RefillAboveCapacity(RefillAboveCapacity {
                 refillPerSecond: big,
                 capacity: one,
             }),
@@ -273,7 +281,7 @@ mod tests {
             }),
             E::InvalidTrip(InvalidTrip {
                 tripLevel: big,
-                tripCooldown: u32::MAX,
+                rearmLevel: one,
             }),
             E::ZeroDuration(ZeroDuration {}),
             E::PauseTooLong(PauseTooLong {
@@ -282,6 +290,7 @@ mod tests {
             }),
             E::PauseCooldown(PauseCooldown { retryAt: 5 }),
             E::TooManySelectors(TooManySelectors { max: 32 }),
+            E::SelectorNotConfigured(SelectorNotConfigured { selector: s }),
             E::TooManyTags(TooManyTags { count: big, max: 4 }),
             E::NotAdvisory(NotAdvisory { tag: h }),
             E::InvalidSubject(InvalidSubject { subject: h }),
@@ -291,7 +300,7 @@ mod tests {
             }),
         ];
         let variants: HashSet<_> = cases.iter().map(std::mem::discriminant).collect();
-        assert_eq!(variants.len(), 26, "one case per variant");
+        assert_eq!(variants.len(), 27, "one case per variant");
         for err in cases {
             let expected = alloy(&err);
             assert_eq!(Vec::<u8>::from(err), expected);

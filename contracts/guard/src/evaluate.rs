@@ -3,9 +3,10 @@
 //! `check` on a configured selector reads one policy word (see [`SelectorWord`]), plus the
 //! caller's status word when screening, plus a tag word and a status word per advisory tag, and
 //! writes back at most that policy word. A selector without a policy falls back to the protocol's
-//! word. The verdicts come in a fixed order: protocol paused, selector paused, advisory active,
-//! caller flagged, rate limited. The statuses it reads are the registry's pushes
-//! ([`on_status_change`]), so `check` never calls out.
+//! word. The verdicts come in a fixed order: protocol paused, selector paused (by hand, or by a
+//! trip until the bucket is back at its re-arm level), advisory active, caller flagged, rate
+//! limited. The statuses it reads are the registry's pushes ([`on_status_change`]), so `check`
+//! never calls out. [`credit`] is the other side of the bucket: the protocol's inflows.
 
 use alloc::vec::Vec;
 
@@ -17,11 +18,12 @@ use crate::{
     errors::*,
     events::{StatusSynced, Tripped},
     policy_key,
-    word::{until, Screening, SelectorWord},
+    word::{Screening, SelectorWord},
     CircuitGuard,
 };
 
-/// What a passing `check` must write back.
+/// What a passing `check` must write back: the charged (or re-armed) word, and whether the
+/// charge tripped it.
 struct Pass {
     charged: Option<SelectorWord>,
     tripped: bool,
@@ -29,8 +31,7 @@ struct Pass {
 
 /// Called by the protocol (`msg.sender`) before a guarded call. Reverts with the first reason
 /// that applies; on success charges `amount` to the selector's bucket and, if that drains it to
-/// the trip level, pauses the selector for its cooldown (a revert cannot record a trip: the
-/// revert would undo it).
+/// the trip level, trips the selector (a revert cannot record a trip: the revert would undo it).
 pub fn check(
     g: &mut CircuitGuard,
     caller: Address,
@@ -45,18 +46,38 @@ pub fn check(
     let pass = g.evaluate(protocol, caller, selector, slot.get(), amount, now)?;
     if let Some(mut charged) = pass.charged {
         if pass.tripped {
-            let cooldown = g.trip_cooldowns.get(key).saturating_to::<u64>();
-            charged.paused_until = until(now, cooldown);
+            charged.set_tripped(true);
+            let until = charged.tripped_until(now).unwrap_or(now);
             log::emit(
                 g.vm(),
                 topic0!(Tripped),
                 &[w(protocol), w(selector)],
-                &[w(charged.paused_until)],
+                &[w(until)],
             );
         }
         slot.set(charged.to_word());
     }
     Ok(())
+}
+
+/// Called by the protocol (`msg.sender`) when `amount` comes in through a value-in function (a
+/// deposit): refills the bucket of `selector` (the outflow it offsets) by it, so the bucket meters
+/// net outflow. A protocol can credit only its own buckets, and only with what really came in:
+/// the guard cannot tell, so `Guarded` credits the amount its deposit received. A selector
+/// without a rate limit ignores credits, so removing a limit never breaks a deposit.
+pub fn credit(g: &mut CircuitGuard, selector: FixedBytes<4>, amount: U256) {
+    let protocol = g.vm().msg_sender();
+    let now = g.vm().block_timestamp();
+    let mut slot = unsafe {
+        g.selectors
+            .setter(policy_key(protocol, selector))
+            .into_raw()
+    };
+    let mut word = SelectorWord::from_word(slot.get());
+    if word.rate_limited() && !amount.is_zero() {
+        word.credit(amount, now);
+        slot.set(word.to_word());
+    }
 }
 
 impl CircuitGuard {
@@ -97,6 +118,17 @@ impl CircuitGuard {
                 until: w.paused_until as u64,
             }));
         }
+        let mut rearmed = false;
+        if w.tripped() {
+            if let Some(until) = w.tripped_until(now) {
+                return Err(CircuitGuardError::SelectorPaused(SelectorPaused {
+                    selector,
+                    until,
+                }));
+            }
+            w.set_tripped(false);
+            rearmed = true;
+        }
         if w.tag_count() != 0 {
             let tags = self.tags.getter(policy_key(protocol, selector));
             for i in 0..w.tag_count() as usize {
@@ -111,7 +143,10 @@ impl CircuitGuard {
         }
         self.screen_parties(caller, w.screening(), w.screens_origin(), now)?;
         if !w.rate_limited() || amount.is_zero() {
-            return Ok(nothing);
+            return Ok(Pass {
+                charged: rearmed.then_some(w),
+                tripped: false,
+            });
         }
         match w.charge(amount, now) {
             Ok(tripped) => Ok(Pass {

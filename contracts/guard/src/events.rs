@@ -30,9 +30,12 @@ vigil_common::sol_items! {
         uint256 capacity,
         uint256 refillPerSecond,
         uint256 tripLevel,
-        uint32 tripCooldown,
+        uint256 rearmLevel,
         uint256 unit
     );
+    /// The selector's own policy was removed: it falls back to the protocol's word, and its slot
+    /// is free.
+    event PolicyRemoved(address indexed protocol, bytes4 indexed selector);
     /// A selector's advisory tags.
     event AdvisoryTagsSet(address indexed protocol, bytes4 indexed selector, bytes32[] tags);
     /// The protocol is paused until `until`, by `by`.
@@ -43,7 +46,8 @@ vigil_common::sol_items! {
     event SelectorPauseSet(address indexed protocol, bytes4 indexed selector, address indexed by, uint64 until);
     /// A selector pause was lifted.
     event SelectorUnpaused(address indexed protocol, bytes4 indexed selector, address indexed by);
-    /// A charge drained the selector's bucket to its trip level: paused until `until`.
+    /// A charge drained the selector's bucket to its trip level: paused until the bucket is back
+    /// at its re-arm level, which refill alone brings at `until` (inflows bring it sooner).
     event Tripped(address indexed protocol, bytes4 indexed selector, uint64 until);
     /// The registry pushed `subject`'s status word.
     event StatusSynced(bytes32 indexed subject, uint256 status);

@@ -22,9 +22,9 @@
 //! A configured selector is decided from one storage word (see [`word::SelectorWord`]), plus the
 //! caller's status word when screening is on, plus a tag word and a status word per advisory tag.
 //! A selector without a policy falls back to the protocol's word: one more cold read (three with
-//! screening). Any configuration call (`setScreening`, `setRateLimit`, `setAdvisoryTags`,
-//! `pauseSelector`) puts a selector on the fast path; a protocol may configure up to
-//! [`MAX_SELECTORS`].
+//! screening). Any configuration call by the admin (`setScreening`, `setRateLimit`,
+//! `setAdvisoryTags`, `pauseSelector`) puts a selector on the fast path; a protocol may configure
+//! up to [`MAX_SELECTORS`] and frees a slot with `removePolicy`.
 //!
 //! # Program
 //! The deployed entrypoint is `router::user_entrypoint` (wasm32 only): a hand-written ABI router
@@ -86,8 +86,6 @@ pub struct CircuitGuard {
     protocols: StorageMap<Address, StorageU256>,
     /// Read only when the selector word's tag count is non-zero.
     tags: StorageMap<FixedBytes<24>, StorageArray<StorageB256, 4>>,
-    /// Read only when a charge trips.
-    trip_cooldowns: StorageMap<FixedBytes<24>, StorageU32>,
     /// Protocol -> its configured selectors, for keeping the protocol pause copies in sync.
     configured: StorageMap<Address, StorageVec<StorageFixedBytes<4>>>,
     guardians: StorageMap<Address, StorageMap<Address, StorageBool>>,
@@ -132,6 +130,12 @@ impl CircuitGuard {
     /// else charges `amount` to the selector's rate limit.
     pub fn check(&mut self, caller: Address, selector: FixedBytes<4>, amount: U256) -> Result<()> {
         evaluate::check(self, caller, selector, amount)
+    }
+
+    /// The calling protocol's inflow of `amount`, credited to the bucket of `selector`.
+    pub fn credit(&mut self, selector: FixedBytes<4>, amount: U256) -> Result<()> {
+        evaluate::credit(self, selector, amount);
+        Ok(())
     }
 
     /// Screens a counterparty under the calling protocol's policy for `selector`.
@@ -201,7 +205,7 @@ impl CircuitGuard {
         policy::set_screening(self, protocol, selector, mode, screenOrigin)
     }
 
-    /// The selector's token bucket on `amount`, with an optional trip.
+    /// The selector's token bucket on `amount`, with an optional trip and re-arm level.
     #[allow(clippy::too_many_arguments)]
     pub fn set_rate_limit(
         &mut self,
@@ -211,7 +215,7 @@ impl CircuitGuard {
         capacity: U256,
         refillPerSecond: U256,
         tripLevel: U256,
-        tripCooldown: u32,
+        rearmLevel: U256,
     ) -> Result<()> {
         policy::set_rate_limit(
             self,
@@ -221,7 +225,7 @@ impl CircuitGuard {
             capacity,
             refillPerSecond,
             tripLevel,
-            tripCooldown,
+            rearmLevel,
         )
     }
 
@@ -233,6 +237,11 @@ impl CircuitGuard {
         tags: Vec<B256>,
     ) -> Result<()> {
         policy::set_advisory_tags(self, protocol, selector, tags)
+    }
+
+    /// Removes the selector's own policy and frees its slot.
+    pub fn remove_policy(&mut self, protocol: Address, selector: FixedBytes<4>) -> Result<()> {
+        policy::remove_policy(self, protocol, selector)
     }
 
     // ---- pause -----------------------------------------------------------------------------

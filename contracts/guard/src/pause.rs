@@ -7,6 +7,11 @@
 //!
 //! `check` sees a protocol pause without reading the protocol word because every configured
 //! selector's word carries a copy of it ([`CircuitGuard::sync_protocol_pause`]).
+//!
+//! A guardian's selector pause changes that selector's pause and nothing else: it cannot give a
+//! selector a policy (which would spend one of the admin's [`crate::MAX_SELECTORS`] slots and
+//! freeze a copy of the protocol's screening into it), so it pauses only selectors that have one.
+//! To stop a function without a policy, a guardian pauses the protocol.
 
 use alloy_primitives::{Address, FixedBytes};
 use stylus_sdk::prelude::*;
@@ -65,8 +70,9 @@ pub fn unpause_protocol(g: &mut CircuitGuard, protocol: Address) -> Result<()> {
     Ok(())
 }
 
-/// Pauses one selector for `duration` seconds (configuring it with the protocol's defaults if it
-/// had no policy), under the same bounds as a protocol pause.
+/// Pauses one selector for `duration` seconds, under the same bounds as a protocol pause. The
+/// admin may pause a selector without a policy (configuring it with the protocol's defaults); a
+/// guardian may not (`SelectorNotConfigured`).
 pub fn pause_selector(
     g: &mut CircuitGuard,
     protocol: Address,
@@ -77,6 +83,12 @@ pub fn pause_selector(
     let by = g.vm().msg_sender();
     let now = g.vm().block_timestamp();
     let end = g.pause_end(protocol, &mut p, by, now, duration)?;
+    let stored = SelectorWord::from_word(g.selectors.get(policy_key(protocol, selector)));
+    if by != p.admin && !stored.configured() {
+        return Err(CircuitGuardError::SelectorNotConfigured(
+            SelectorNotConfigured { selector },
+        ));
+    }
     let (mut word, new) = g.policy(protocol, &p, selector)?;
     word.paused_until = if now < word.paused_until as u64 {
         word.paused_until.max(end)
@@ -94,7 +106,8 @@ pub fn pause_selector(
     Ok(())
 }
 
-/// Admin only: lifts a selector pause, manual or tripped, and ends any guardian episode.
+/// Admin only: lifts a selector pause, manual or tripped (the bucket stays as it is), and ends any
+/// guardian episode.
 pub fn unpause_selector(
     g: &mut CircuitGuard,
     protocol: Address,
@@ -106,6 +119,7 @@ pub fn unpause_selector(
     let mut word = SelectorWord::from_word(g.selectors.get(key));
     if word.configured() {
         word.paused_until = 0;
+        word.set_tripped(false);
         g.selectors.setter(key).set(word.to_word());
     }
     p.guardian_pause_end = p.guardian_pause_end.min(word::clamp_time(now));

@@ -1,6 +1,10 @@
 //! What a protocol's admin configures per selector: screening, the rate limit (token bucket) and
 //! advisory tags. Any of these puts the selector on `check`'s fast path (its own
 //! [`SelectorWord`]); a protocol may configure up to [`MAX_SELECTORS`].
+//!
+//! Only the admin creates or removes a selector's policy, so the slots are the admin's to spend
+//! and to reclaim (`removePolicy`); a guardian can pause only a selector that has one (see
+//! [`crate::pause`]).
 
 use alloc::{vec, vec::Vec};
 
@@ -11,10 +15,10 @@ use vigil_common::{abi::w, log, topic0, SubjectKind};
 use crate::{
     bucket::{self, Limit, LimitError},
     errors::*,
-    events::{AdvisoryTagsSet, ProtocolScreeningSet, RateLimitSet, ScreeningSet},
+    events::{AdvisoryTagsSet, PolicyRemoved, ProtocolScreeningSet, RateLimitSet, ScreeningSet},
     policy_key,
     word::{ProtocolWord, Screening, SelectorWord, MAX_TAGS},
-    CircuitGuard, U32,
+    CircuitGuard,
 };
 
 /// Configured selectors per protocol: `pauseProtocol` rewrites each one's copy of the pause.
@@ -62,11 +66,12 @@ pub fn set_screening(
 }
 
 /// Sets the selector's token bucket on `amount`: `capacity` and `refill_per_second` in the
-/// protocol's amount unit (wei), rounded down to the unit the guard picks so the stored limit is
-/// never looser (the event reports the effective values). With `trip_cooldown` > 0 a successful
-/// charge that leaves at most `trip_level` pauses the selector for the cooldown (bounded by
-/// `maxPauseDuration`: anyone who can drain a bucket can trigger it). A running bucket is refilled
-/// under its old settings, then capped at the new capacity. With `enabled` false the limit is
+/// protocol's amount unit (wei), rounded down to the unit the guard picks (the event reports the
+/// effective values). With `rearm_level` > 0 a passing charge that leaves at most `trip_level`
+/// trips the selector, which stays paused until refill or inflow bring the bucket back to
+/// `rearm_level`. Refilling an empty bucket to that level may take at most `maxPauseDuration`:
+/// anyone who can drain a bucket can trip it. A running bucket is refilled under its old
+/// settings, then capped at the new capacity. With `enabled` false the limit (and any trip) is
 /// removed and the other arguments are ignored.
 #[allow(clippy::too_many_arguments)]
 pub fn set_rate_limit(
@@ -77,59 +82,42 @@ pub fn set_rate_limit(
     capacity: U256,
     refill_per_second: U256,
     trip_level: U256,
-    trip_cooldown: u32,
+    rearm_level: U256,
 ) -> Result<()> {
     let p = g.only_admin(protocol)?;
     let now = g.vm().block_timestamp();
     let limit = if enabled {
-        let max = g.max_pause.get().saturating_to::<u32>();
-        if trip_cooldown > max {
+        let limit = Limit::new(capacity, refill_per_second, trip_level, rearm_level)
+            .map_err(|e| limit_error(e, capacity, refill_per_second, trip_level, rearm_level))?;
+        let max = g.max_pause.get().saturating_to::<u64>();
+        if limit.longest_trip() > max {
             return Err(CircuitGuardError::PauseTooLong(PauseTooLong {
-                duration: trip_cooldown as u64,
-                max: max as u64,
+                duration: limit.longest_trip(),
+                max,
             }));
         }
-        let limit = Limit::new(capacity, refill_per_second, trip_level, trip_cooldown != 0)
-            .map_err(|e| limit_error(e, capacity, refill_per_second, trip_level, trip_cooldown))?;
-        Some(limit)
+        limit
     } else {
-        None
+        Limit::default()
     };
     let (mut word, new) = g.policy(protocol, &p, selector)?;
-    let effective = match limit {
-        Some(limit) => {
-            limit.install(&mut word, now);
-            g.trip_cooldowns
-                .setter(policy_key(protocol, selector))
-                .set(U32::from(trip_cooldown));
-            limit
-        }
-        None => {
-            bucket::uninstall(&mut word);
-            Limit::default()
-        }
-    };
+    if enabled {
+        limit.install(&mut word, now);
+    } else {
+        bucket::uninstall(&mut word);
+    }
     g.store_policy(protocol, selector, &word, new);
-    let cooldown = if effective.trip != 0 {
-        trip_cooldown
-    } else {
-        0
-    };
-    let unit = if enabled {
-        effective.wei(1)
-    } else {
-        U256::ZERO
-    };
+    let unit = if enabled { limit.wei(1) } else { U256::ZERO };
     log::emit(
         g.vm(),
         topic0!(RateLimitSet),
         &[w(protocol), w(selector)],
         &[
             w(enabled),
-            w(effective.wei(effective.capacity)),
-            w(effective.wei(effective.refill)),
-            w(effective.wei(effective.trip.saturating_sub(1))),
-            w(cooldown),
+            w(limit.wei(limit.capacity)),
+            w(limit.wei(limit.refill)),
+            w(limit.wei(limit.trip)),
+            w(limit.wei(limit.rearm)),
             w(unit),
         ],
     );
@@ -174,6 +162,47 @@ pub fn set_advisory_tags(
         topic0!(AdvisoryTagsSet),
         &[w(protocol), w(selector)],
         &data,
+    );
+    Ok(())
+}
+
+/// Removes the selector's own policy (screening, rate limit and any trip, tags, and a selector
+/// pause): `check` falls back to the protocol's word and the slot is free again.
+pub fn remove_policy(
+    g: &mut CircuitGuard,
+    protocol: Address,
+    selector: FixedBytes<4>,
+) -> Result<()> {
+    g.only_admin(protocol)?;
+    let key = policy_key(protocol, selector);
+    let word = SelectorWord::from_word(g.selectors.get(key));
+    if !word.configured() {
+        return Err(CircuitGuardError::SelectorNotConfigured(
+            SelectorNotConfigured { selector },
+        ));
+    }
+    g.selectors.setter(key).set(U256::ZERO);
+    let mut tags = g.tags.setter(key);
+    for i in 0..word.tag_count() as usize {
+        if let Some(mut slot) = tags.setter(i) {
+            slot.set(B256::ZERO);
+        }
+    }
+    // A configured selector is always listed; its entry takes the last one, and the list shrinks.
+    let mut list = g.configured.setter(protocol);
+    if let Some(i) = (0..list.len()).find(|&i| list.get(i) == Some(selector)) {
+        if let Some(moved) = list.get(list.len() - 1) {
+            if let Some(mut slot) = list.setter(i) {
+                slot.set(moved);
+            }
+        }
+        list.erase_last();
+    }
+    log::emit(
+        g.vm(),
+        topic0!(PolicyRemoved),
+        &[w(protocol), w(selector)],
+        &[],
     );
     Ok(())
 }
@@ -231,14 +260,16 @@ fn limit_error(
     capacity: U256,
     refill: U256,
     trip_level: U256,
-    trip_cooldown: u32,
+    rearm_level: U256,
 ) -> CircuitGuardError {
     match e {
         LimitError::CapacityZero => CircuitGuardError::CapacityZero(CapacityZero {}),
-        LimitError::RefillAboveCapacity => CircuitGuardError::RefillOverflow(RefillOverflow {
-            refillPerSecond: refill,
-            capacity,
-        }),
+        LimitError::RefillAboveCapacity => {
+            CircuitGuardError::RefillAboveCapacity(RefillAboveCapacity {
+                refillPerSecond: refill,
+                capacity,
+            })
+        }
         LimitError::RefillBelowUnit { unit } => {
             CircuitGuardError::RefillBelowUnit(RefillBelowUnit {
                 refillPerSecond: refill,
@@ -247,7 +278,7 @@ fn limit_error(
         }
         LimitError::Trip => CircuitGuardError::InvalidTrip(InvalidTrip {
             tripLevel: trip_level,
-            tripCooldown: trip_cooldown,
+            rearmLevel: rearm_level,
         }),
     }
 }

@@ -27,10 +27,17 @@ vigil_common::router! {
     /// Called by a protocol (`msg.sender`) at the top of a guarded function. Reverts with the
     /// first verdict that applies: ProtocolNotRegistered, ProtocolPaused, SelectorPaused,
     /// AdvisoryActive, CallerFlagged, RateLimited. Otherwise charges `amount` to the selector's
-    /// rate limit; a charge that leaves the bucket at or below its trip level passes and pauses
-    /// the selector for the trip cooldown (event Tripped).
+    /// rate limit; a charge that leaves the bucket at or below its trip level passes and trips
+    /// the selector (event Tripped): SelectorPaused until refill or inflows (`credit`) bring the
+    /// bucket back to its re-arm level.
     CHECK = check(caller: Address, selector: FixedBytes<4>, amount: U256)
         => g.check(caller, selector, amount)?;
+    /// Called by a protocol (`msg.sender`) when `amount` comes in (a deposit): refills the bucket
+    /// of `selector`, the outflow it offsets, so the rate limit meters net outflow. Within a
+    /// second the credit counts in full (a deposit and a withdrawal of the same amount cancel);
+    /// above capacity it lapses when the second ends. Credit only value that really came in. A
+    /// selector without a rate limit ignores it.
+    CREDIT = credit(selector: FixedBytes<4>, amount: U256) => g.credit(selector, amount)?;
     /// Screens a counterparty (a recipient, an `onBehalfOf`) under the calling protocol's
     /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked.
     SCREEN = screen(account: Address, selector: FixedBytes<4>) => g.screen(account, selector)?;
@@ -58,12 +65,13 @@ vigil_common::router! {
     /// Admin only: the selector's screening (modes as in `setProtocolScreening`).
     SET_SCREENING = setScreening(protocol: Address, selector: FixedBytes<4>, mode: u8, screen_origin: bool)
         => g.set_screening(protocol, selector, mode, screen_origin)?;
-    /// Admin only: the selector's token bucket on `check`'s `amount`. `capacity` and
-    /// `refillPerSecond` are rounded down to a unit the guard picks (the event reports the
-    /// effective values). With `tripCooldown` > 0 (at most `maxPauseDuration`) a passing charge
-    /// that leaves at most `tripLevel` pauses the selector for the cooldown. A running bucket is
-    /// refilled under its old settings, then capped at the new capacity; `enabled` false removes
-    /// the limit and ignores the other arguments.
+    /// Admin only: the selector's token bucket on `check`'s `amount`, refilled by `credit`.
+    /// Levels are rounded down to a unit the guard picks (the event reports the effective
+    /// values). With `rearmLevel` > 0 a passing charge that leaves at most `tripLevel` trips the
+    /// selector, paused until the bucket is back at `rearmLevel` (`tripLevel < rearmLevel <=
+    /// capacity`, and refilling an empty bucket to it takes at most `maxPauseDuration`). A
+    /// running bucket is refilled under its old settings, then capped at the new capacity;
+    /// `enabled` false removes the limit and any trip, and ignores the other arguments.
     SET_RATE_LIMIT = setRateLimit(
         protocol: Address,
         selector: FixedBytes<4>,
@@ -71,7 +79,7 @@ vigil_common::router! {
         capacity: U256,
         refill_per_second: U256,
         trip_level: U256,
-        trip_cooldown: u32,
+        rearm_level: U256,
     ) => g.set_rate_limit(
         protocol,
         selector,
@@ -79,20 +87,25 @@ vigil_common::router! {
         capacity,
         refill_per_second,
         trip_level,
-        trip_cooldown,
+        rearm_level,
     )?;
     /// Admin only: pauses the selector while any of `tags` (at most four advisory subjects) is
     /// confirmed. Each tag costs two storage reads on every `check`.
     SET_ADVISORY_TAGS = setAdvisoryTags(protocol: Address, selector: FixedBytes<4>, tags: Vec<B256>)
         => g.set_advisory_tags(protocol, selector, tags)?;
+    /// Admin only: removes the selector's own policy (screening, rate limit, tags, selector
+    /// pause), so `check` uses the protocol's defaults, and frees its slot.
+    REMOVE_POLICY = removePolicy(protocol: Address, selector: FixedBytes<4>)
+        => g.remove_policy(protocol, selector)?;
     /// Pauses the whole protocol for `duration` seconds: the admin for any duration, a guardian
     /// within its bounds. A pause never shortens one already in force.
     PAUSE_PROTOCOL = pauseProtocol(protocol: Address, duration: u64)
         => g.pause_protocol(protocol, duration)?;
     /// Admin only: lifts the protocol pause and ends any guardian episode.
     UNPAUSE_PROTOCOL = unpauseProtocol(protocol: Address) => g.unpause_protocol(protocol)?;
-    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol
-    /// (configuring the selector with the protocol's defaults if it had no policy).
+    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol. The admin
+    /// may pause a selector without a policy (configuring it with the protocol's defaults); a
+    /// guardian only one that has a policy (else SelectorNotConfigured).
     PAUSE_SELECTOR = pauseSelector(protocol: Address, selector: FixedBytes<4>, duration: u64)
         => g.pause_selector(protocol, selector, duration)?;
     /// Admin only: lifts a selector pause, manual or tripped, and ends any guardian episode.
@@ -105,7 +118,7 @@ vigil_common::router! {
     /// Owner only: the only account whose `onStatusChange` pushes are accepted. Zero cuts the feed
     /// off; the statuses already stored stay in force until they expire.
     SET_REGISTRY = setRegistry(registry: Address) => g.set_registry(registry)?;
-    /// Owner only: bounds on guardians, the longest pause (and trip cooldown) and the wait after
+    /// Owner only: bounds on guardians, the longest pause (and trip, for new limits) and the wait after
     /// a pause episode. Zero `maxPauseDuration` disables guardian pauses.
     SET_PAUSE_BOUNDS = setPauseBounds(max_pause_duration: u32, pause_cooldown: u32)
         => g.set_pause_bounds(max_pause_duration, pause_cooldown)?;
@@ -169,14 +182,15 @@ impl Words for SelectorPolicy {
 }
 
 impl Words for RateLimit {
-    const WORDS: usize = 6;
+    const WORDS: usize = 7;
     fn write(&self, out: &mut Out) {
         out.u256(self.capacity)
             .u256(self.refillPerSecond)
             .u256(self.tripLevel)
-            .uint(self.tripCooldown as u64)
+            .u256(self.rearmLevel)
             .u256(self.available)
-            .u256(self.unit);
+            .u256(self.unit)
+            .boolean(self.tripped);
     }
 }
 
@@ -240,11 +254,11 @@ mod tests {
                 (PROTOCOL, SEL, U256::ZERO, false),
             ),
         ));
-        let limit = (PROTOCOL, SEL, true, u(1_000), u(10), u(100), 60u32);
+        let limit = (PROTOCOL, SEL, true, u(1_000), u(10), u(100), u(400));
         ok(t.send(
             ADMIN,
             call(
-                "setRateLimit(address,bytes4,bool,uint256,uint256,uint256,uint32)",
+                "setRateLimit(address,bytes4,bool,uint256,uint256,uint256,uint256)",
                 limit,
             ),
         ));
@@ -276,6 +290,7 @@ mod tests {
             PROTOCOL,
             call("check(address,bytes4,uint256)", (ADMIN, SEL, u(950))),
         ));
+        ok(t.send(PROTOCOL, call("credit(bytes4,uint256)", (SEL, u(500)))));
         assert!(t
             .send(
                 PROTOCOL,
@@ -308,6 +323,7 @@ mod tests {
             call("isGuardian(address,address)", (PROTOCOL, OWNER)),
         ));
         ok(t.send(ADMIN, call("statusWord(bytes32)", (status.0,))));
+        ok(t.send(ADMIN, call("removePolicy(address,bytes4)", (PROTOCOL, SEL))));
         // Errors from the contract come through unchanged.
         assert!(!t
             .send(ADMIN, call("registerProtocol(address)", (Address::ZERO,)))
@@ -370,7 +386,7 @@ mod tests {
         t.ok(
             ADMIN,
             call(
-                "setRateLimit(address,bytes4,bool,uint256,uint256,uint256,uint32)",
+                "setRateLimit(address,bytes4,bool,uint256,uint256,uint256,uint256)",
                 (
                     PROTOCOL,
                     SEL,
@@ -378,7 +394,7 @@ mod tests {
                     U256::from(1_000u16),
                     U256::from(10u8),
                     U256::from(100u8),
-                    60u32,
+                    U256::from(400u16),
                 ),
             ),
         );

@@ -110,6 +110,11 @@ pub(crate) fn flag(vm: &TestVM, g: &mut CircuitGuard, who: Address, level: Level
     push_status(vm, g, subject::address(who), status(level, T0 + 30 * DAY));
 }
 
+pub(crate) fn credit(vm: &TestVM, g: &mut CircuitGuard, selector: FixedBytes<4>, amount: u64) {
+    vm.set_sender(PROTOCOL);
+    ok(g.credit(selector, U256::from(amount)));
+}
+
 pub(crate) fn check(
     vm: &TestVM,
     g: &mut CircuitGuard,
@@ -130,10 +135,10 @@ pub(crate) fn limit(
     g: &mut CircuitGuard,
     capacity: u64,
     refill: u64,
-    trip: Option<(u64, u32)>,
+    trip: Option<(u64, u64)>,
 ) {
     as_admin(vm);
-    let (level, cooldown) = trip.unwrap_or((0, 0));
+    let (level, rearm) = trip.unwrap_or((0, 0));
     ok(g.set_rate_limit(
         PROTOCOL,
         SEL,
@@ -141,7 +146,7 @@ pub(crate) fn limit(
         U256::from(capacity),
         U256::from(refill),
         U256::from(level),
-        cooldown,
+        U256::from(rearm),
     ));
 }
 

@@ -45,7 +45,8 @@ sol! {
     struct SelectorPolicy {
         /// False: `check` uses the protocol's defaults and the rest is zero.
         bool configured;
-        /// Selector pause end, manual or tripped.
+        /// Selector pause end as `check` reports it: the manual pause while in force, else while
+        /// tripped the second refill alone re-arms it (inflows re-arm it sooner).
         uint64 pausedUntil;
         /// The selector's copy of the protocol pause.
         uint64 protocolPausedUntil;
@@ -62,12 +63,15 @@ sol! {
         uint256 refillPerSecond;
         /// A passing charge that leaves at most this much trips the selector.
         uint256 tripLevel;
-        /// Seconds a trip pauses the selector; zero when the limit never trips.
-        uint32 tripCooldown;
-        /// What a charge could take now.
+        /// A tripped selector is paused until the bucket is back at this level; zero when the
+        /// limit never trips.
+        uint256 rearmLevel;
+        /// What a charge could take now (inflows of this second included).
         uint256 available;
         /// The bucket's unit: every value above is a whole number of it.
         uint256 unit;
+        /// Whether a trip holds the selector closed now.
+        bool tripped;
     }
 }
 
@@ -99,9 +103,14 @@ pub fn selector_policy(
     selector: FixedBytes<4>,
 ) -> SelectorPolicy {
     let w = SelectorWord::from_word(g.selectors.get(policy_key(protocol, selector)));
+    let now = g.vm().block_timestamp();
+    let paused_until = match w.tripped_until(now) {
+        Some(until) if now >= w.paused_until as u64 => until,
+        _ => w.paused_until as u64,
+    };
     SelectorPolicy {
         configured: w.configured(),
-        pausedUntil: w.paused_until as u64,
+        pausedUntil: paused_until,
         protocolPausedUntil: w.protocol_paused_until as u64,
         screening: w.screening() as u8,
         screenOrigin: w.screens_origin(),
@@ -110,8 +119,7 @@ pub fn selector_policy(
 }
 
 pub fn rate_limit(g: &CircuitGuard, protocol: Address, selector: FixedBytes<4>) -> RateLimit {
-    let key = policy_key(protocol, selector);
-    let w = SelectorWord::from_word(g.selectors.get(key));
+    let w = SelectorWord::from_word(g.selectors.get(policy_key(protocol, selector)));
     if !w.rate_limited() {
         return RateLimit::default();
     }
@@ -120,19 +128,17 @@ pub fn rate_limit(g: &CircuitGuard, protocol: Address, selector: FixedBytes<4>) 
         capacity: w.capacity,
         refill: w.refill,
         trip: w.trip,
+        rearm: w.rearm,
     };
-    let cooldown = if w.trip != 0 {
-        g.trip_cooldowns.get(key).saturating_to::<u32>()
-    } else {
-        0
-    };
+    let now = g.vm().block_timestamp();
     RateLimit {
         capacity: l.wei(l.capacity),
         refillPerSecond: l.wei(l.refill),
-        tripLevel: l.wei(l.trip.saturating_sub(1)),
-        tripCooldown: cooldown,
-        available: l.wei(w.available(g.vm().block_timestamp())),
+        tripLevel: l.wei(l.trip),
+        rearmLevel: l.wei(l.rearm),
+        available: l.wei(w.available(now)),
         unit: l.wei(1),
+        tripped: w.tripped_until(now).is_some(),
     }
 }
 

@@ -13,11 +13,17 @@
 
 use alloy_primitives::{Address, U256};
 
-/// Largest bucket quantity (tokens, capacity, refill per second) in units. One below the 36-bit
-/// maximum so that the trip field, which stores `trip level + 1`, always fits too.
-pub const MAX_UNITS: u64 = (1 << 36) - 2;
+/// Largest bucket capacity in units (24 bits). Small on purpose: the 36-bit tokens field then
+/// holds more than 4,000 capacities, which is the room a second's inflows have above capacity
+/// (see [`crate::bucket`]: credits are netted exactly against charges of the same second).
+pub const MAX_CAPACITY: u64 = (1 << CAPACITY_BITS) - 1;
+pub const CAPACITY_BITS: usize = 24;
 
-const UNITS_MASK: u128 = (1 << 36) - 1;
+/// Largest token count in units: capacity plus the current second's inflows, saturating.
+pub const MAX_TOKENS: u64 = (1 << 36) - 1;
+
+const TOKENS_MASK: u128 = (1 << 36) - 1;
+const LEVEL_MASK: u128 = (1 << 24) - 1;
 
 /// Screening policy for callers (and, optionally, `tx.origin`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -57,6 +63,7 @@ impl Screening {
 const CONFIGURED: u8 = 1;
 const MODE_SHIFT: u8 = 1;
 const ORIGIN: u8 = 1 << 3;
+const TRIPPED: u8 = 1 << 4;
 const TAGS_SHIFT: u8 = 5;
 
 /// Maximum advisory tags per selector: each costs two cold reads on every `check` while set.
@@ -66,18 +73,20 @@ pub const MAX_TAGS: u8 = 4;
 ///
 /// | bits     | field                                                     |
 /// |----------|-----------------------------------------------------------|
-/// | 0..32    | `paused_until` (selector pause, manual or trip)           |
+/// | 0..32    | `paused_until` (manual selector pause)                    |
 /// | 32..64   | `protocol_paused_until` (copy of the protocol's pause)    |
 /// | 64..96   | `last_refill`                                             |
-/// | 96..104  | flags: bit 0 configured, 1-2 screening, 3 screen origin, 5-7 tag count |
+/// | 96..104  | flags: bit 0 configured, 1-2 screening, 3 screen origin, 4 tripped, 5-7 tag count |
 /// | 104..112 | `shift`: one bucket unit is `2^shift` of `amount`         |
-/// | 112..148 | `tokens`                                                  |
-/// | 148..184 | `capacity` (0: no rate limit)                             |
-/// | 184..220 | `refill` units per second                                 |
-/// | 220..256 | `trip`: trip level + 1 (0: never trips)                   |
+/// | 112..148 | `tokens` (36 bits: capacity plus the second's inflows)    |
+/// | 148..172 | `capacity` (0: no rate limit)                             |
+/// | 172..196 | `refill` units per second                                 |
+/// | 196..220 | `trip`: trip level                                        |
+/// | 220..244 | `rearm`: re-arm level (0: never trips)                    |
+/// | 244..256 | zero                                                      |
 ///
 /// A zero word is an unconfigured selector. The rate limit is on exactly when `capacity` is
-/// non-zero, so there is no separate flag that could disagree with it.
+/// non-zero, and the breaker exactly when `rearm` is, so no separate flag can disagree with them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SelectorWord {
     pub paused_until: u32,
@@ -89,6 +98,7 @@ pub struct SelectorWord {
     pub capacity: u64,
     pub refill: u64,
     pub trip: u64,
+    pub rearm: u64,
 }
 
 impl SelectorWord {
@@ -103,16 +113,17 @@ impl SelectorWord {
             flags: (lo >> 96) as u8,
             shift: (lo >> 104) as u8,
             tokens: ((lo >> 112) | (hi & 0xF_FFFF) << 16) as u64,
-            capacity: ((hi >> 20) & UNITS_MASK) as u64,
-            refill: ((hi >> 56) & UNITS_MASK) as u64,
-            trip: ((hi >> 92) & UNITS_MASK) as u64,
+            capacity: ((hi >> 20) & LEVEL_MASK) as u64,
+            refill: ((hi >> 44) & LEVEL_MASK) as u64,
+            trip: ((hi >> 68) & LEVEL_MASK) as u64,
+            rearm: ((hi >> 92) & LEVEL_MASK) as u64,
         }
     }
 
-    /// Packs the word. Bucket fields are masked to 36 bits; callers keep them within
-    /// [`MAX_UNITS`] (the trip field within `MAX_UNITS + 1`).
+    /// Packs the word. Tokens are masked to 36 bits and the other bucket fields to 24; callers
+    /// keep them within [`MAX_TOKENS`] and [`MAX_CAPACITY`].
     pub fn to_word(&self) -> U256 {
-        let tokens = self.tokens as u128 & UNITS_MASK;
+        let tokens = self.tokens as u128 & TOKENS_MASK;
         let lo = self.paused_until as u128
             | (self.protocol_paused_until as u128) << 32
             | (self.last_refill as u128) << 64
@@ -120,9 +131,10 @@ impl SelectorWord {
             | (self.shift as u128) << 104
             | (tokens & 0xFFFF) << 112;
         let hi = tokens >> 16
-            | (self.capacity as u128 & UNITS_MASK) << 20
-            | (self.refill as u128 & UNITS_MASK) << 56
-            | (self.trip as u128 & UNITS_MASK) << 92;
+            | (self.capacity as u128 & LEVEL_MASK) << 20
+            | (self.refill as u128 & LEVEL_MASK) << 44
+            | (self.trip as u128 & LEVEL_MASK) << 68
+            | (self.rearm as u128 & LEVEL_MASK) << 92;
         U256::from_limbs([lo as u64, (lo >> 64) as u64, hi as u64, (hi >> 64) as u64])
     }
 
@@ -149,7 +161,7 @@ impl SelectorWord {
         self.flags = CONFIGURED
             | (mode as u8) << MODE_SHIFT
             | if origin { ORIGIN } else { 0 }
-            | self.flags & (7 << TAGS_SHIFT);
+            | self.flags & (TRIPPED | 7 << TAGS_SHIFT);
     }
 
     pub fn set_tag_count(&mut self, count: u8) {
@@ -158,6 +170,16 @@ impl SelectorWord {
 
     pub fn rate_limited(&self) -> bool {
         self.capacity != 0
+    }
+
+    /// A charge left the bucket at or below its trip level and the bucket has not been seen at
+    /// its re-arm level since. Whether the selector is still paused depends on the bucket now.
+    pub fn tripped(&self) -> bool {
+        self.flags & TRIPPED != 0
+    }
+
+    pub fn set_tripped(&mut self, tripped: bool) {
+        self.flags = self.flags & !TRIPPED | if tripped { TRIPPED } else { 0 };
     }
 }
 
@@ -252,26 +274,29 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn units() -> impl Strategy<Value = u64> {
-        0..=MAX_UNITS
+    fn level() -> impl Strategy<Value = u64> {
+        0..=MAX_CAPACITY
     }
 
     fn selector_word() -> impl Strategy<Value = SelectorWord> {
         (
             any::<(u32, u32, u32, u8, u8)>(),
-            (units(), units(), units(), 0..=MAX_UNITS + 1),
+            (0..=MAX_TOKENS, level(), level(), level(), level()),
         )
             .prop_map(
-                |((p, pp, l, flags, shift), (tokens, capacity, refill, trip))| SelectorWord {
-                    paused_until: p,
-                    protocol_paused_until: pp,
-                    last_refill: l,
-                    flags,
-                    shift,
-                    tokens,
-                    capacity,
-                    refill,
-                    trip,
+                |((p, pp, l, flags, shift), (tokens, capacity, refill, trip, rearm))| {
+                    SelectorWord {
+                        paused_until: p,
+                        protocol_paused_until: pp,
+                        last_refill: l,
+                        flags,
+                        shift,
+                        tokens,
+                        capacity,
+                        refill,
+                        trip,
+                        rearm,
+                    }
                 },
             )
     }
@@ -293,20 +318,37 @@ mod tests {
     }
 
     #[test]
-    fn all_ones_fields_fill_exactly_256_bits() {
+    fn all_ones_fields_fill_exactly_the_low_244_bits() {
         let w = SelectorWord {
             paused_until: u32::MAX,
             protocol_paused_until: u32::MAX,
             last_refill: u32::MAX,
             flags: u8::MAX,
             shift: u8::MAX,
-            tokens: UNITS_MASK as u64,
-            capacity: UNITS_MASK as u64,
-            refill: UNITS_MASK as u64,
-            trip: UNITS_MASK as u64,
+            tokens: MAX_TOKENS,
+            capacity: MAX_CAPACITY,
+            refill: MAX_CAPACITY,
+            trip: MAX_CAPACITY,
+            rearm: MAX_CAPACITY,
         };
-        assert_eq!(w.to_word(), U256::MAX);
+        let low = U256::MAX >> 12;
+        assert_eq!(w.to_word(), low);
+        assert_eq!(SelectorWord::from_word(low), w);
         assert_eq!(SelectorWord::from_word(U256::MAX), w);
+    }
+
+    #[test]
+    fn the_trip_flag_is_its_own_bit() {
+        let mut w = SelectorWord::default();
+        w.set_tag_count(3);
+        w.set_screening(Screening::Off, true);
+        w.set_tripped(true);
+        w.set_screening(Screening::Confirmed, false);
+        assert!(w.tripped() && w.configured());
+        assert_eq!(w.tag_count(), 3);
+        w.set_tripped(false);
+        assert!(!w.tripped());
+        assert_eq!((w.tag_count(), w.screening()), (3, Screening::Confirmed));
     }
 
     #[test]
@@ -357,7 +399,7 @@ mod tests {
         }
 
         #[test]
-        fn selector_fields_do_not_bleed(w in selector_word(), field in 0usize..9) {
+        fn selector_fields_do_not_bleed(w in selector_word(), field in 0usize..10) {
             // Setting one field to all ones leaves every other field as it was.
             let mut changed = w;
             match field {
@@ -366,10 +408,11 @@ mod tests {
                 2 => changed.last_refill = u32::MAX,
                 3 => changed.flags = u8::MAX,
                 4 => changed.shift = u8::MAX,
-                5 => changed.tokens = UNITS_MASK as u64,
-                6 => changed.capacity = UNITS_MASK as u64,
-                7 => changed.refill = UNITS_MASK as u64,
-                _ => changed.trip = UNITS_MASK as u64,
+                5 => changed.tokens = MAX_TOKENS,
+                6 => changed.capacity = MAX_CAPACITY,
+                7 => changed.refill = MAX_CAPACITY,
+                8 => changed.trip = MAX_CAPACITY,
+                _ => changed.rearm = MAX_CAPACITY,
             }
             prop_assert_eq!(SelectorWord::from_word(changed.to_word()), changed);
         }

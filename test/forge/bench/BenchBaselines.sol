@@ -188,6 +188,9 @@ contract SolidityGuard {
         adminOf[msg.sender] = admin;
     }
 
+    /// @notice The vault's deposit credits its inflow; this baseline has no rate limit, so it keeps nothing.
+    function credit(bytes4, uint256) external {}
+
     function setPolicy(address protocol, bytes4 selector, uint32 pausedUntil, bool screening) external {
         if (msg.sender != adminOf[protocol]) revert Unauthorized(msg.sender);
         policy[protocol][selector] = uint256(pausedUntil) | (screening ? SCREENING : 0);

@@ -51,6 +51,13 @@ contract CircuitGuardDouble {
     uint256 public lastAmount;
     uint256 public checkCount;
 
+    /// @notice The last credit (a protocol's inflow), and `credit` reverts with these bytes when non-empty.
+    address public lastCreditProtocol;
+    bytes4 public lastCreditSelector;
+    uint256 public lastCreditAmount;
+    uint256 public creditCount;
+    bytes public creditRevertData;
+
     /// @notice screen reverts CallerFlagged(account, level) for these (account, selector) pairs.
     mapping(address account => mapping(bytes4 selector => uint8 level)) public flagged;
     /// @notice When set, screen behaves like check's error modes (and ReportGas) instead.
@@ -75,6 +82,10 @@ contract CircuitGuardDouble {
     function setRawRevert(bytes calldata data) external {
         mode = Mode.RawRevert;
         rawRevertData = data;
+    }
+
+    function setCreditRevert(bytes calldata data) external {
+        creditRevertData = data;
     }
 
     function setRegisterRevert(bytes calldata data) external {
@@ -112,6 +123,19 @@ contract CircuitGuardDouble {
         lastSelector = selector;
         lastAmount = amount;
         checkCount++;
+    }
+
+    function credit(bytes4 selector, uint256 amount) external {
+        bytes memory r = creditRevertData;
+        if (r.length != 0) {
+            assembly ("memory-safe") {
+                revert(add(r, 32), mload(r))
+            }
+        }
+        lastCreditProtocol = msg.sender;
+        lastCreditSelector = selector;
+        lastCreditAmount = amount;
+        creditCount++;
     }
 
     function screen(address account, bytes4 selector) external view {

@@ -17,6 +17,8 @@ contract GuardedProbe is Guarded {
 
     function pingScreen(address account) external notFlagged(account) {}
 
+    function pingCredit(bytes4 outflow, uint256 amount) external credits(outflow, amount) {}
+
     function pingBoth(address account, uint256 amount) external guardedAmount(amount) notFlagged(account) {
         hits++;
     }

@@ -274,7 +274,7 @@ fn rate_limit_charges_refills_and_says_when() {
             capacity: U256::from(1_000u16),
             refillPerSecond: U256::from(10u8),
             tripLevel: U256::ZERO,
-            tripCooldown: 0,
+            rearmLevel: U256::ZERO,
             unit: U256::from(1u8),
         },
     );
@@ -308,7 +308,7 @@ fn rate_limit_charges_refills_and_says_when() {
 }
 
 #[test]
-fn a_trip_pauses_the_selector_for_its_cooldown() {
+fn a_trip_pauses_the_selector_until_the_bucket_is_back_at_its_rearm_level() {
     let (vm, mut g) = deploy();
     limit(&vm, &mut g, 1_000, 1, Some((100, 600)));
     assert_eq!(
@@ -317,38 +317,120 @@ fn a_trip_pauses_the_selector_for_its_cooldown() {
             capacity: U256::from(1_000u16),
             refillPerSecond: U256::from(1u8),
             tripLevel: U256::from(100u8),
-            tripCooldown: 600,
+            rearmLevel: U256::from(600u16),
             available: U256::from(1_000u16),
             unit: U256::from(1u8),
+            tripped: false,
         }
     );
     ok(check(&vm, &mut g, ALICE, SEL, 899));
     ok(check(&vm, &mut g, ALICE, SEL, 1)); // leaves exactly the trip level: trips, but passes
+                                           // 100 left, 600 to re-arm at 1 per second: 500 seconds of refill.
+    let until = T0 + 500;
     assert_logged(
         &vm,
         Tripped {
             protocol: PROTOCOL,
             selector: SEL,
-            until: T0 + 600,
+            until,
         },
     );
+    assert!(g.rate_limit(PROTOCOL, SEL).tripped);
+    assert_eq!(g.selector_policy(PROTOCOL, SEL).pausedUntil, until);
+    let closed = SelectorPaused {
+        selector: SEL,
+        until,
+    };
+    rejects(&vm, closed.clone(), || check(&vm, &mut g, ALICE, SEL, 0));
+    vm.set_block_timestamp(until - 1);
+    rejects(&vm, closed, || check(&vm, &mut g, ALICE, SEL, 1));
+    vm.set_block_timestamp(until);
+    assert!(!g.rate_limit(PROTOCOL, SEL).tripped);
+    // The first check after re-arming clears the trip, even with nothing to charge.
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    assert!(!word::SelectorWord::from_word(g.selectors.get(policy_key(PROTOCOL, SEL))).tripped());
+    // A charge that does not fit reverts and records nothing, trip included.
+    let short = RateLimited {
+        selector: SEL,
+        available: U256::from(600u16),
+        retryAfter: until + 400,
+    };
+    rejects(&vm, short, || check(&vm, &mut g, ALICE, SEL, 1_000));
+}
+
+#[test]
+fn an_inflow_rearms_at_once_and_a_deposit_back_ends_the_pause() {
+    // The loop the old cooldown allowed: withdraw to trip, deposit the same amount back. The
+    // deposit now puts the bucket back above the re-arm level, so the pause ends with it.
+    let (vm, mut g) = deploy();
+    limit(&vm, &mut g, 1_000, 1, Some((100, 600)));
+    ok(check(&vm, &mut g, MALLORY, SEL, 950));
+    assert!(g.rate_limit(PROTOCOL, SEL).tripped);
+    vm.set_block_timestamp(T0 + 10);
+    credit(&vm, &mut g, SEL, 540); // 50 + 10 + 540 = 600: exactly the re-arm level
+    assert!(!g.rate_limit(PROTOCOL, SEL).tripped);
+    ok(check(&vm, &mut g, ALICE, SEL, 1));
+    // One short of it keeps the selector closed, and says when refill finishes the job.
+    let (vm, mut g) = deploy();
+    limit(&vm, &mut g, 1_000, 1, Some((100, 600)));
+    ok(check(&vm, &mut g, MALLORY, SEL, 950));
+    credit(&vm, &mut g, SEL, 549);
     rejects(
         &vm,
         SelectorPaused {
             selector: SEL,
-            until: T0 + 600,
+            until: T0 + 1,
         },
         || check(&vm, &mut g, ALICE, SEL, 0),
     );
-    vm.set_block_timestamp(T0 + 600);
+    // Only the protocol credits its own buckets; a selector without a limit ignores credits.
+    vm.set_sender(STRANGER);
+    ok(g.credit(SEL, U256::from(1_000u16)));
+    assert!(g.rate_limit(PROTOCOL, SEL).tripped);
+    let before = storage(&vm);
+    credit(&vm, &mut g, SEL2, 1_000);
+    credit(&vm, &mut g, SEL, 0);
+    assert_eq!(storage(&vm), before);
+}
+
+#[test]
+fn a_flash_round_trip_cannot_trip() {
+    // Deposit X then withdraw X in one transaction, on a full bucket: the credit counts in
+    // full within the second, so the withdrawal never reaches the trip level.
+    let (vm, mut g) = deploy();
+    limit(&vm, &mut g, 1_000, 1, Some((100, 600)));
+    credit(&vm, &mut g, SEL, 10_000);
+    vm.clear_mocks();
+    ok(check(&vm, &mut g, MALLORY, SEL, 10_000));
+    assert!(vm.get_emitted_logs().is_empty());
+    assert_eq!(g.rate_limit(PROTOCOL, SEL).available, U256::from(1_000u16));
+    // The surplus of a second lapses with it: no headroom is banked for later.
+    credit(&vm, &mut g, SEL, 10_000);
+    vm.set_block_timestamp(T0 + 1);
+    assert_eq!(g.rate_limit(PROTOCOL, SEL).available, U256::from(1_000u16));
+    rejects(
+        &vm,
+        RateLimited {
+            selector: SEL,
+            available: U256::from(1_000u16),
+            retryAfter: u64::MAX,
+        },
+        || check(&vm, &mut g, MALLORY, SEL, 1_001),
+    );
+}
+
+#[test]
+fn the_admin_unpause_lifts_a_trip() {
+    let (vm, mut g) = deploy();
+    limit(&vm, &mut g, 1_000, 1, Some((100, 600)));
+    ok(check(&vm, &mut g, MALLORY, SEL, 950));
+    as_admin(&vm);
+    ok(g.unpause_selector(PROTOCOL, SEL));
+    assert!(!g.rate_limit(PROTOCOL, SEL).tripped);
     ok(check(&vm, &mut g, ALICE, SEL, 0));
-    // A charge that does not fit reverts and records nothing, trip included.
-    let short = RateLimited {
-        selector: SEL,
-        available: U256::from(700u16),
-        retryAfter: T0 + 600 + 300,
-    };
-    rejects(&vm, short, || check(&vm, &mut g, ALICE, SEL, 1_000));
+    // Still below the trip level: the next non-empty charge trips it again.
+    ok(check(&vm, &mut g, ALICE, SEL, 1));
+    assert!(g.rate_limit(PROTOCOL, SEL).tripped);
 }
 
 #[test]
@@ -422,7 +504,7 @@ proptest! {
         as_admin(&vm);
         if configured {
             ok(g.set_screening(PROTOCOL, SEL, mode, origin));
-            limit(&vm, &mut g, u64::MAX >> 28, 2, None);
+            limit(&vm, &mut g, (1 << 24) - 1, 2, None);
         } else {
             ok(g.set_protocol_screening(PROTOCOL, mode, origin));
         }
@@ -455,20 +537,63 @@ proptest! {
     }
 
     #[test]
-    fn a_trip_pauses_the_selector_for_exactly_its_cooldown(
-        capacity in 2u64..1 << 30,
+    fn through_check_and_credit_a_held_pause_is_paid_for_in_net_outflow(
+        trip_pct in 1u64..50,
+        rearm_pct in 50u64..=100,
+        steps in prop::collection::vec((0u64..300, any::<bool>(), 1u64..=100), 1..60),
+    ) {
+        // Any sequence of withdrawals (check) and deposits (credit) by the protocol. Whenever
+        // `withdraw` is held closed by a trip at t, the net outflow since the bucket was last
+        // full (at s) exceeds capacity - rearm + refill·(t - s): the pause is paid for.
+        const CAP: u64 = 10_000;
+        const REFILL: u64 = 7;
+        let (vm, mut g) = deploy();
+        let rearm = CAP * rearm_pct / 100;
+        limit(&vm, &mut g, CAP, REFILL, Some((CAP * trip_pct / 100, rearm)));
+        let (mut now, mut full_at, mut net) = (T0, T0, 0i128);
+        for (dt, withdraw, pct) in steps {
+            now += dt;
+            vm.set_block_timestamp(now);
+            if g.rate_limit(PROTOCOL, SEL).available >= U256::from(CAP) {
+                (full_at, net) = (now, 0);
+            }
+            let amount = CAP * pct / 100;
+            if withdraw {
+                if check(&vm, &mut g, ALICE, SEL, amount).is_ok() {
+                    net += amount as i128;
+                }
+            } else {
+                credit(&vm, &mut g, SEL, amount);
+                net -= amount as i128;
+            }
+            if g.rate_limit(PROTOCOL, SEL).tripped {
+                let bought = (CAP - rearm + REFILL * (now - full_at)) as i128;
+                prop_assert!(net > bought, "net {} <= {}", net, bought);
+                let closed = check(&vm, &mut g, ALICE, SEL, 0);
+                prop_assert!(closed.is_err(), "tripped means closed to every amount");
+            }
+        }
+    }
+
+    #[test]
+    fn a_trip_pauses_the_selector_exactly_until_refill_rearms_it(
+        capacity in 2u64..1 << 24,
         level_frac in 2u64..100,
         refill_frac in 1u64..1_000,
-        cooldown in 1u32..=DAY as u32,
+        rearm_pct in 1u64..=100,
         spend_frac in 1u64..8,
         target in 0u8..3,
         at in 0u64..DAY,
     ) {
         // One charge from a full bucket: it trips iff it leaves at most the trip level, and a
-        // trip pauses the selector from that second for exactly `cooldown` seconds.
+        // trip pauses the selector from that second until refill brings the bucket back to the
+        // re-arm level, to the second.
         let (vm, mut g) = deploy();
         let level = capacity / level_frac;
-        limit(&vm, &mut g, capacity, capacity / refill_frac, Some((level, cooldown)));
+        let rearm = (capacity * rearm_pct / 100).max(level + 1);
+        let refill = (capacity / refill_frac).max(1);
+        prop_assume!(rearm.div_ceil(refill) <= DAY);
+        limit(&vm, &mut g, capacity, refill, Some((level, rearm)));
         let tripped_at = T0 + at;
         vm.set_block_timestamp(tripped_at);
         // Leave exactly the level, one unit above it, or whatever a fraction of the capacity leaves.
@@ -479,8 +604,8 @@ proptest! {
         };
         vm.clear_mocks();
         ok(check(&vm, &mut g, ALICE, SEL, amount));
-        let trips = capacity - amount <= level;
-        let until = tripped_at + cooldown as u64;
+        let left = capacity - amount;
+        let trips = amount != 0 && left <= level;
         let logged = vm
             .get_emitted_logs()
             .iter()
@@ -491,9 +616,10 @@ proptest! {
             prop_assert_eq!(paused, 0);
             return Ok(());
         }
+        let until = tripped_at + (rearm - left).div_ceil(refill);
         assert_logged(&vm, Tripped { protocol: PROTOCOL, selector: SEL, until });
         prop_assert_eq!(paused, until);
-        // Closed through the last second of the cooldown, to every amount; open at its end.
+        // Closed through the last second before it, to every amount; open from it.
         vm.set_block_timestamp(until - 1);
         let closed = SelectorPaused { selector: SEL, until };
         rejects(&vm, closed.clone(), || check(&vm, &mut g, ALICE, SEL, 0));

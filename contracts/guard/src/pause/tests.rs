@@ -174,6 +174,10 @@ fn pauses_need_admin_or_guardian_and_a_duration() {
 #[test]
 fn guardian_pauses_come_in_bounded_episodes() {
     let (vm, mut g) = with_guardian();
+    as_admin(&vm);
+    ok(g.set_screening(PROTOCOL, SEL, 0, false));
+    ok(g.set_screening(PROTOCOL, SEL2, 0, false));
+    vm.set_sender(GUARDIAN);
     ok(g.pause_selector(PROTOCOL, SEL, 3_600));
     assert_logged(
         &vm,
@@ -245,6 +249,70 @@ fn a_pause_never_shortens_one_in_force() {
     assert_eq!(g.selector_policy(PROTOCOL, SEL).pausedUntil, T0 + 10 * DAY);
 }
 
+#[test]
+fn a_guardian_cannot_spend_the_admins_selector_slots() {
+    // The attack: a guardian pauses 32 dummy selectors, each of which used to take a policy slot
+    // for good. Now each is refused, changes nothing and opens no episode.
+    let (vm, mut g) = with_guardian();
+    for i in 0..MAX_SELECTORS {
+        let dummy = FixedBytes((0xd000_0000 + i).to_be_bytes());
+        rejects(&vm, SelectorNotConfigured { selector: dummy }, || {
+            g.pause_selector(PROTOCOL, dummy, 60)
+        });
+    }
+    assert!(g.configured_selectors(PROTOCOL).is_empty());
+    assert_eq!(g.protocol_info(PROTOCOL).guardianPauseEnd, 0);
+    // The admin still has every slot.
+    as_admin(&vm);
+    for i in 0..MAX_SELECTORS {
+        ok(g.set_screening(PROTOCOL, FixedBytes(i.to_be_bytes()), 0, false));
+    }
+    // To stop a function without a policy the guardian pauses the protocol, which reaches it.
+    vm.set_sender(GUARDIAN);
+    ok(g.pause_protocol(PROTOCOL, 60));
+    rejects(&vm, ProtocolPaused { until: T0 + 60 }, || {
+        check(&vm, &mut g, ALICE, SEL, 0)
+    });
+}
+
+#[test]
+fn a_guardian_pause_changes_the_pause_and_nothing_else() {
+    // Issue 11 §3: a selector without a policy keeps following the protocol's screening, so a
+    // later protocol-wide change still reaches it; a guardian pause of a configured selector
+    // writes its pause field and the episode end, nothing else.
+    let (vm, mut g) = with_guardian();
+    rejects(&vm, SelectorNotConfigured { selector: SEL2 }, || {
+        g.pause_selector(PROTOCOL, SEL2, 60)
+    });
+    as_admin(&vm);
+    ok(g.set_protocol_screening(PROTOCOL, 1, false));
+    flag(&vm, &mut g, MALLORY, Level::Watch);
+    rejects(
+        &vm,
+        CallerFlagged {
+            caller: MALLORY,
+            level: 2,
+        },
+        || check(&vm, &mut g, MALLORY, SEL2, 0),
+    );
+    as_admin(&vm);
+    limit(&vm, &mut g, 1_000, 1, Some((100, 600)));
+    ok(g.set_advisory_tags(PROTOCOL, SEL, vec![advisory(1)]));
+    let key = policy_key(PROTOCOL, SEL);
+    let before = word::SelectorWord::from_word(g.selectors.get(key));
+    vm.set_sender(GUARDIAN);
+    ok(g.pause_selector(PROTOCOL, SEL, 60));
+    let after = word::SelectorWord::from_word(g.selectors.get(key));
+    assert_eq!(
+        after,
+        word::SelectorWord {
+            paused_until: (T0 + 60) as u32,
+            ..before
+        }
+    );
+    assert_eq!(g.configured_selectors(PROTOCOL), vec![SEL]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -257,6 +325,8 @@ proptest! {
         by_guardian in any::<bool>(),
     ) {
         let (vm, mut g) = with_guardian();
+        as_admin(&vm);
+        ok(g.set_screening(PROTOCOL, SEL, 0, false));
         if limited {
             limit(&vm, &mut g, 1 << 40, 1 << 20, None);
         }

@@ -137,50 +137,49 @@ fn rate_limit_rejects_bad_input() {
     let (vm, mut g) = deploy();
     as_admin(&vm);
     let u = |v: u64| U256::from(v);
+    let z = U256::ZERO;
     rejects(&vm, CapacityZero {}, || {
-        g.set_rate_limit(PROTOCOL, SEL, true, u(0), u(0), u(0), 0)
+        g.set_rate_limit(PROTOCOL, SEL, true, z, z, z, z)
     });
     rejects(
         &vm,
-        RefillOverflow {
+        RefillAboveCapacity {
             refillPerSecond: u(11),
             capacity: u(10),
         },
-        || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(11), u(0), 0),
+        || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(11), z, z),
     );
     let huge = U256::from(1u8) << 100;
     rejects(
         &vm,
         RefillBelowUnit {
             refillPerSecond: u(1),
-            unit: U256::from(1u8) << 65,
+            unit: U256::from(1u8) << 77,
         },
-        || g.set_rate_limit(PROTOCOL, SEL, true, huge, u(1), u(0), 0),
+        || g.set_rate_limit(PROTOCOL, SEL, true, huge, u(1), z, z),
     );
-    rejects(
-        &vm,
-        InvalidTrip {
-            tripLevel: u(10),
-            tripCooldown: 60,
-        },
-        || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(1), u(10), 60),
-    );
-    rejects(
-        &vm,
-        InvalidTrip {
-            tripLevel: u(5),
-            tripCooldown: 0,
-        },
-        || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(1), u(5), 0),
-    );
+    // Trip level at the re-arm level, re-arm above capacity, a trip level without a re-arm
+    // level, a trip without refill: each rejected with both levels.
+    for (refill, trip, rearm) in [(1, 5, 5), (1, 5, 11), (1, 5, 0), (0, 5, 8)] {
+        rejects(
+            &vm,
+            InvalidTrip {
+                tripLevel: u(trip),
+                rearmLevel: u(rearm),
+            },
+            || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(refill), u(trip), u(rearm)),
+        );
+    }
+    // Refilling an empty bucket to the re-arm level must take at most maxPauseDuration.
     rejects(
         &vm,
         PauseTooLong {
             duration: DAY + 1,
             max: DAY,
         },
-        || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(1), u(5), DAY as u32 + 1),
+        || g.set_rate_limit(PROTOCOL, SEL, true, u(DAY + 1), u(1), u(5), u(DAY + 1)),
     );
+    ok(g.set_rate_limit(PROTOCOL, SEL, true, u(DAY + 1), u(1), u(5), u(DAY)));
     vm.set_sender(STRANGER);
     rejects(
         &vm,
@@ -188,10 +187,10 @@ fn rate_limit_rejects_bad_input() {
             protocol: PROTOCOL,
             account: STRANGER,
         },
-        || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(1), u(0), 0),
+        || g.set_rate_limit(PROTOCOL, SEL, true, u(10), u(1), z, z),
     );
     rejects(&vm, ProtocolNotRegistered { protocol: STRANGER }, || {
-        g.set_rate_limit(STRANGER, SEL, true, u(10), u(1), u(0), 0)
+        g.set_rate_limit(STRANGER, SEL, true, u(10), u(1), z, z)
     });
 }
 
@@ -201,18 +200,30 @@ fn rate_limit_in_wei_picks_a_unit_and_reports_effective_values() {
     as_admin(&vm);
     let cap = U256::from(10u8).pow(U256::from(24u8)) + U256::from(12_345u16);
     let refill = U256::from(10u8).pow(U256::from(19u8));
-    ok(g.set_rate_limit(PROTOCOL, SEL, true, cap, refill, U256::ZERO, 60));
+    let trip_level = cap / U256::from(10u8);
+    ok(g.set_rate_limit(
+        PROTOCOL,
+        SEL,
+        true,
+        cap,
+        refill,
+        trip_level,
+        cap / U256::from(2u8),
+    ));
     let RateLimit {
         capacity,
         refillPerSecond: refill_eff,
         tripLevel: trip,
-        tripCooldown: cooldown,
+        rearmLevel: rearm,
         available,
         unit,
+        tripped,
     } = g.rate_limit(PROTOCOL, SEL);
     assert!(capacity <= cap && cap - capacity < unit);
     assert!(refill_eff <= refill && refill - refill_eff < unit);
-    assert_eq!((trip, cooldown, available), (U256::ZERO, 60, capacity));
+    assert!(trip <= trip_level && trip_level - trip < unit);
+    assert!(rearm <= cap / U256::from(2u8) && cap / U256::from(2u8) - rearm < unit);
+    assert_eq!((available, tripped), (capacity, false));
     assert!(unit > U256::from(1u8));
     // Any amount that is not a whole number of units is charged up to the next unit.
     ok(check(&vm, &mut g, ALICE, SEL, 1));
@@ -230,7 +241,15 @@ fn reconfiguring_refills_then_caps_and_disabling_removes_the_limit() {
     limit(&vm, &mut g, 5_000, 10, None); // keeps 200: a raise is not a gift
     assert_eq!(g.rate_limit(PROTOCOL, SEL).available, U256::from(200u8));
     as_admin(&vm);
-    ok(g.set_rate_limit(PROTOCOL, SEL, false, U256::ZERO, U256::ZERO, U256::ZERO, 0));
+    ok(g.set_rate_limit(
+        PROTOCOL,
+        SEL,
+        false,
+        U256::ZERO,
+        U256::ZERO,
+        U256::ZERO,
+        U256::ZERO,
+    ));
     assert_logged(
         &vm,
         RateLimitSet {
@@ -240,7 +259,7 @@ fn reconfiguring_refills_then_caps_and_disabling_removes_the_limit() {
             capacity: U256::ZERO,
             refillPerSecond: U256::ZERO,
             tripLevel: U256::ZERO,
-            tripCooldown: 0,
+            rearmLevel: U256::ZERO,
             unit: U256::ZERO,
         },
     );
@@ -272,4 +291,65 @@ fn a_protocol_configures_at_most_max_selectors() {
     for s in g.configured_selectors(PROTOCOL) {
         assert_eq!(g.selector_policy(PROTOCOL, s).protocolPausedUntil, T0 + 10);
     }
+}
+
+#[test]
+fn removing_a_policy_frees_its_slot_and_falls_back_to_the_protocol() {
+    let (vm, mut g) = deploy();
+    as_admin(&vm);
+    for i in 0..MAX_SELECTORS {
+        ok(g.set_screening(PROTOCOL, FixedBytes(i.to_be_bytes()), 2, false));
+    }
+    let victim = FixedBytes(7u32.to_be_bytes());
+    ok(g.set_advisory_tags(PROTOCOL, victim, vec![advisory(1), advisory(2)]));
+    ok(g.pause_selector(PROTOCOL, victim, DAY));
+    rejects(&vm, TooManySelectors { max: MAX_SELECTORS }, || {
+        g.set_screening(PROTOCOL, SEL, 0, false)
+    });
+    let before = storage(&vm).len();
+    ok(g.remove_policy(PROTOCOL, victim));
+    assert_logged(
+        &vm,
+        PolicyRemoved {
+            protocol: PROTOCOL,
+            selector: victim,
+        },
+    );
+    // Its word, its tags and its list entry are gone (the last entry moved into its place).
+    assert_eq!(
+        g.selector_policy(PROTOCOL, victim),
+        SelectorPolicy::default()
+    );
+    assert!(g.advisory_tags(PROTOCOL, victim).is_empty());
+    let listed = g.configured_selectors(PROTOCOL);
+    assert_eq!(listed.len(), MAX_SELECTORS as usize - 1);
+    assert!(!listed.contains(&victim));
+    assert_eq!(listed[7], FixedBytes((MAX_SELECTORS - 1).to_be_bytes()));
+    assert_eq!(
+        storage(&vm).len(),
+        before - 3,
+        "its word and two tags; the list shrank in place"
+    );
+    // The selector now follows the protocol (unpaused, default screening), and the slot is free.
+    ok(check(&vm, &mut g, ALICE, victim, 0));
+    as_admin(&vm);
+    ok(g.set_screening(PROTOCOL, SEL, 0, false));
+    assert_eq!(g.configured_selectors(PROTOCOL).last(), Some(&SEL));
+    rejects(&vm, TooManySelectors { max: MAX_SELECTORS }, || {
+        g.set_screening(PROTOCOL, victim, 0, false)
+    });
+    // The last entry can go too, and a selector without a policy has nothing to remove.
+    ok(g.remove_policy(PROTOCOL, SEL));
+    rejects(&vm, SelectorNotConfigured { selector: SEL }, || {
+        g.remove_policy(PROTOCOL, SEL)
+    });
+    vm.set_sender(STRANGER);
+    rejects(
+        &vm,
+        NotAdmin {
+            protocol: PROTOCOL,
+            account: STRANGER,
+        },
+        || g.remove_policy(PROTOCOL, FixedBytes(0u32.to_be_bytes())),
+    );
 }

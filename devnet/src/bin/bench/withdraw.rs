@@ -168,7 +168,7 @@ fn vigil_policy(w: &mut World) -> Policy {
         u8,
     ) = w.read(guard, &policy).into();
     let limit = ICircuitGuard::rateLimitCall::new((vault, withdraw_selector()));
-    let (capacity, ..): (U256, U256, U256, u32, U256, U256) = w.read(guard, &limit).into();
+    let capacity = w.read(guard, &limit).capacity;
     assert!(configured, "withdraw has no policy on the guard");
     Policy::new(mode, tags, capacity != U256::ZERO)
 }
@@ -317,7 +317,7 @@ fn vigil_rows(w: &mut World, base: u64) -> Result<Vec<Row>, String> {
         // The bucket's figures stay set when it is off, so every row finds the same words.
         let limit = ICircuitGuard::setRateLimitCall {
             enabled: policy.limited,
-            ..rate_limit(vault, sel, eth(1_000_000), eth(1), U256::ZERO, 0)
+            ..rate_limit(vault, sel, eth(1_000_000), eth(1), U256::ZERO, U256::ZERO)
         };
         w.ok(VAULT_ADMIN, guard, &limit);
         let tags = vec![tag; policy.tags as usize];

@@ -140,10 +140,9 @@ impl Demo {
 
     /// Act 2: a token bucket on withdraw; draining it trips the breaker.
     pub(crate) fn act_2_rate_limit(&mut self) -> Step {
-        section("Act 2: a rate limit on withdraw drains, trips the breaker, and reopens on time");
+        section("Act 2: a rate limit on withdraw drains, trips the breaker, and re-arms on refill");
         let (guard, vault) = (self.w.guard, self.w.vault);
         let sel = withdraw_selector();
-        const COOLDOWN: u32 = 3_600;
         self.tx(
             VAULT_ADMIN,
             guard,
@@ -153,22 +152,25 @@ impl Demo {
                 eth(100),
                 deci_eth(1) / U256::from(10),
                 eth(10),
-                COOLDOWN,
+                eth(41),
             ),
-            "rate limit withdraw: 100 ETH, 0.01 ETH/s, trip <10".into(),
+            "rate limit withdraw: 100 ETH, 0.01 ETH/s, trip <=10, re-arm at 41".into(),
             Expect::Success,
         )?;
         let r = self.withdraw(USER, eth(40), Expect::Success)?;
         self.row("2", "guarded withdraw + rate limit, cached", r.gas_used);
         self.withdraw(USER, eth(40), Expect::Success)?;
-        let t0 = self.w.now();
         let r = self.withdraw(USER, eth(15), Expect::Success)?;
         self.row("2", "withdraw that trips the breaker", r.gas_used);
-        let until = t0 + u64::from(COOLDOWN);
+        let policy = ICircuitGuard::selectorPolicyCall {
+            protocol: vault,
+            selector: sel,
+        };
+        let until = self.w.read(guard, &policy).pausedUntil;
         let paused = error_data(ICircuitGuard::SelectorPaused::new((sel, until)));
         self.withdraw(USER, eth(1), Expect::Revert(paused))?;
         self.w.chain.warp(until);
-        note("one hour passes: the cooldown is over and the bucket refilled 36 ETH");
+        note("about an hour passes: refill brings the bucket back to its 41 ETH re-arm level");
         self.withdraw(USER, eth(1), Expect::Success)?;
         self.tx(
             VAULT_ADMIN,
