@@ -2,7 +2,8 @@
 //! view it reads is built or decoded here, into shapes of the soak's own ([`Flag`], [`Reporter`],
 //! [`Rules`]), so an interface change of the registry is a change of this file only.
 //!
-//! Today's interface: reports bond a flat `reportBond`; disputes and resolutions name the subject.
+//! The interface of issue 10: a report locks its free warm stake up to the cap (`reportOf` tells
+//! each lock and weight); disputes, resolutions and lapses name the flag id.
 
 use alloy_sol_types::SolCall;
 
@@ -17,11 +18,9 @@ pub struct Rules {
     pub dispute_bond: U256,
     pub max_ttl: u64,
     pub max_reporters: u8,
-    /// The longest timer the rules set (today the unbonding delay): the longest time warps
-    /// reach past it, so every timer runs out now and then.
+    /// The longest timer the rules set (the unbonding delay, the dispute deadline or window):
+    /// the longest time warps reach past it, so every timer runs out now and then.
     pub longest_delay: u64,
-    /// What one report locks under today's flat-bond rules (`None` where the lock is per report).
-    report_bond: U256,
 }
 
 /// One flag as the invariants need it.
@@ -81,15 +80,14 @@ pub struct Status {
 }
 
 /// Whether this ABI has the dispute deadline (`lapseDispute`).
-pub const HAS_LAPSE: bool = false;
+pub const HAS_LAPSE: bool = true;
 
 /// Whether a report may only lock warm stake (then locked + unbonding + still-warming stake never
-/// exceeds the stake). Today a bond may come out of stake that is still warming, and a slash can
-/// leave `warming` above `stake`.
-pub const LOCKS_WARM_STAKE: bool = false;
+/// exceeds the stake).
+pub const LOCKS_WARM_STAKE: bool = true;
 
 /// The most reputation a reporter can have.
-pub const REP_MAX: u32 = 2_000;
+pub const REP_MAX: u32 = 1_000;
 
 fn enc<C: SolCall>(call: C) -> Bytes {
     call.abi_encode().into()
@@ -115,12 +113,16 @@ pub fn submit(subject: B256, category: u8, severity: u8, ttl: u64, evidence: &st
     enc(calls::submit(subject, category, severity, ttl, evidence))
 }
 
-/// Today a corroboration cannot change the severity: `severity` is not sent.
-pub fn corroborate(subject: B256, _severity: u8, evidence: &str) -> Bytes {
-    enc(calls::corroborate(subject, evidence))
+/// `severity` 0 keeps the flag's severity, 1-4 may raise it.
+pub fn corroborate(subject: B256, severity: u8, evidence: &str) -> Bytes {
+    enc(IThreatRegistry::corroborateCall::new((
+        subject,
+        severity,
+        crate::keccak256(evidence),
+    )))
 }
 
-/// Today a renewal names the subject (its current flag).
+/// A renewal names the subject (its current flag).
 pub fn renew(subject: B256, _flag_id: u32) -> Bytes {
     enc(IThreatRegistry::renewCall::new((subject,)))
 }
@@ -129,19 +131,17 @@ pub fn release(flag_id: u32) -> Bytes {
     enc(IThreatRegistry::releaseCall::new((flag_id,)))
 }
 
-/// Today a dispute names the subject (its current flag), not the flag id.
-pub fn dispute(subject: B256, _flag_id: u32, evidence: &str) -> Bytes {
-    enc(calls::dispute(subject, evidence))
+pub fn dispute(_subject: B256, flag_id: u32, evidence: &str) -> Bytes {
+    enc(calls::dispute(flag_id, evidence))
 }
 
-/// Today a resolution names the subject (its current flag), not the flag id.
-pub fn resolve(subject: B256, _flag_id: u32, upheld: bool, rationale: &str) -> Bytes {
-    enc(calls::resolve(subject, upheld, rationale))
+pub fn resolve(_subject: B256, flag_id: u32, upheld: bool, rationale: &str) -> Bytes {
+    enc(calls::resolve(flag_id, upheld, rationale))
 }
 
 /// `lapseDispute(flagId)`, where the ABI has it.
-pub fn lapse_dispute(_flag_id: u32) -> Option<Bytes> {
-    None
+pub fn lapse_dispute(flag_id: u32) -> Option<Bytes> {
+    Some(enc(calls::lapse_dispute(flag_id)))
 }
 
 pub fn emergency_confirm(subject: B256, category: u8, severity: u8, ttl: u64) -> Bytes {
@@ -169,8 +169,10 @@ pub fn rules(w: &mut World) -> Rules {
         dispute_bond: p.disputeBond,
         max_ttl: p.maxTtl,
         max_reporters: p.maxReporters,
-        longest_delay: p.unbondingDelay,
-        report_bond: p.reportBond,
+        longest_delay: p
+            .unbondingDelay
+            .max(p.disputeDeadline)
+            .max(p.disputeWindow),
     }
 }
 
@@ -179,21 +181,23 @@ pub fn flag_count(w: &mut World) -> u32 {
         .flagCount
 }
 
-/// Flag `id` (known to exist). `status_of` gives a subject's current status, which says today
-/// whether a dispute is open on the flag.
-pub fn flag(w: &mut World, rules: &Rules, id: u32, status_of: impl Fn(B256) -> Status) -> Flag {
+/// Flag `id` (known to exist), with each reporter's lock and weight from `reportOf`. The dispute
+/// lives on the flag's record, so `status_of` is not needed to tell whether one is open.
+pub fn flag(w: &mut World, _rules: &Rules, id: u32, _status_of: impl Fn(B256) -> Status) -> Flag {
     let f = w.read(w.registry, &IThreatRegistry::flagInfoCall::new((id,)));
-    let status = status_of(f.subject);
-    let open = status.flag_id == id && status.disputed;
+    let reports = f
+        .reporters
+        .into_iter()
+        .map(|r| {
+            let report = w.read(w.registry, &IThreatRegistry::reportOfCall::new((id, r)));
+            (r, report.locked, Some(report.weight))
+        })
+        .collect();
     Flag {
         subject: f.subject,
         settled: f.settled,
-        reports: f
-            .reporters
-            .into_iter()
-            .map(|r| (r, rules.report_bond, None))
-            .collect(),
-        open_dispute: open.then_some((f.disputer, f.disputeBond)),
+        reports,
+        open_dispute: (!f.disputer.is_zero()).then_some((f.disputer, f.disputeBond)),
     }
 }
 
