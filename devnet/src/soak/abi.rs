@@ -169,10 +169,7 @@ pub fn rules(w: &mut World) -> Rules {
         dispute_bond: p.disputeBond,
         max_ttl: p.maxTtl,
         max_reporters: p.maxReporters,
-        longest_delay: p
-            .unbondingDelay
-            .max(p.disputeDeadline)
-            .max(p.disputeWindow),
+        longest_delay: p.unbondingDelay.max(p.disputeDeadline).max(p.disputeWindow),
     }
 }
 

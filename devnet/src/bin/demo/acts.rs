@@ -224,7 +224,9 @@ impl Demo {
     /// Act 4: a false confirmation, disputed first by a colluder of its reporters; the victim
     /// stands in the dispute and is paid first, and every wei is accounted for.
     pub(crate) fn act_4_false_flag(&mut self) -> Step {
-        section("Act 4: an honest user is falsely flagged; the reporters pay for it, the victim first");
+        section(
+            "Act 4: an honest user is falsely flagged; the reporters pay for it, the victim first",
+        );
         let registry = self.w.registry;
         let victim = USER2;
         let colluder = Address::repeat_byte(0xc0);
@@ -315,14 +317,26 @@ impl Demo {
         // (base fee 0), so wallets move only by value.
         let slashed = eth(15);
         check("bob is paid 60% of the slash", owed, eth(9))?;
-        check("bob's wallet", self.w.chain.balance(victim), eth(1) + eth(9))?;
-        check("mallory: bond back + 20% of the slash", paid, deci_eth(5) + eth(3))?;
+        check(
+            "bob's wallet",
+            self.w.chain.balance(victim),
+            eth(1) + eth(9),
+        )?;
+        check(
+            "mallory: bond back + 20% of the slash",
+            paid,
+            deci_eth(5) + eth(3),
+        )?;
         for (i, r) in REPORTERS.iter().enumerate() {
             let (stake, locked) = self.stake_of(*r);
             let (stake_before, locked_before) = reporters_before[i];
             check("reporter stake", stake, stake_before - eth(5))?;
             check("reporter locked", locked, locked_before)?;
-            check("reporter wallet", self.w.chain.balance(*r), wallets_before[i])?;
+            check(
+                "reporter wallet",
+                self.w.chain.balance(*r),
+                wallets_before[i],
+            )?;
             let reputation = self.reputation_of(*r);
             check("reporter reputation", U256::from(reputation), U256::ZERO)?;
         }
@@ -406,7 +420,11 @@ impl Demo {
         let after = self.w.chain.balance(reporter) + self.w.chain.balance(sock) + stake_after;
         // Slash 5 ETH (half the 10-ETH lock): 3 to the victim (its own sock puppet), the disputer's
         // 20% withheld because it reported the flag, 2 to the treasury.
-        check("reporter-4 + sock-puppet lose 40% of the slash", before - after, eth(2))?;
+        check(
+            "reporter-4 + sock-puppet lose 40% of the slash",
+            before - after,
+            eth(2),
+        )?;
         note(&format!(
             "reporter-4 and its sock puppet (wallets + stake): {} -> {}: lost {}, and reporter-4 can never report again",
             ether(before),
