@@ -27,6 +27,8 @@ fn three_thousand_seeded_operations_keep_every_invariant() {
         "a live flag's reports are distinct and at most maxReporters",
         "guard blocks exactly the addresses the registry flags",
         "readings an operation does not touch are unchanged",
+        "locked >= weight brought to live flags",
+        "a live flag's score == the weight of its reports",
     ] {
         let ran = summary.checks.get(check).copied().unwrap_or(0);
         assert!(ran > 0, "never checked: {check}\n{summary}");

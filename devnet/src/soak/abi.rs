@@ -9,7 +9,7 @@ use alloy_sol_types::SolCall;
 
 use crate::calls;
 use crate::system::{IThreatRegistry, World};
-use crate::{Address, Bytes, B256, U256};
+use crate::{keccak256, Address, Bytes, B256, U256};
 
 /// The parameters the soak's expectations depend on (the soak never changes them).
 #[derive(Clone, Debug)]
@@ -118,12 +118,12 @@ pub fn corroborate(subject: B256, severity: u8, evidence: &str) -> Bytes {
     enc(IThreatRegistry::corroborateCall::new((
         subject,
         severity,
-        crate::keccak256(evidence),
+        keccak256(evidence),
     )))
 }
 
 /// A renewal names the subject (its current flag).
-pub fn renew(subject: B256, _flag_id: u32) -> Bytes {
+pub fn renew(subject: B256) -> Bytes {
     enc(IThreatRegistry::renewCall::new((subject,)))
 }
 
@@ -131,11 +131,11 @@ pub fn release(flag_id: u32) -> Bytes {
     enc(IThreatRegistry::releaseCall::new((flag_id,)))
 }
 
-pub fn dispute(_subject: B256, flag_id: u32, evidence: &str) -> Bytes {
+pub fn dispute(flag_id: u32, evidence: &str) -> Bytes {
     enc(calls::dispute(flag_id, evidence))
 }
 
-pub fn resolve(_subject: B256, flag_id: u32, upheld: bool, rationale: &str) -> Bytes {
+pub fn resolve(flag_id: u32, upheld: bool, rationale: &str) -> Bytes {
     enc(calls::resolve(flag_id, upheld, rationale))
 }
 
@@ -178,9 +178,9 @@ pub fn flag_count(w: &mut World) -> u32 {
         .flagCount
 }
 
-/// Flag `id` (known to exist), with each reporter's lock and weight from `reportOf`. The dispute
-/// lives on the flag's record, so `status_of` is not needed to tell whether one is open.
-pub fn flag(w: &mut World, _rules: &Rules, id: u32, _status_of: impl Fn(B256) -> Status) -> Flag {
+/// Flag `id` (known to exist), with each reporter's lock and weight from `reportOf`. A dispute is
+/// open while the flag's record names a disputer.
+pub fn flag(w: &mut World, id: u32) -> Flag {
     let f = w.read(w.registry, &IThreatRegistry::flagInfoCall::new((id,)));
     let reports = f
         .reporters

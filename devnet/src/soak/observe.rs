@@ -9,7 +9,7 @@ use super::abi::{self, Books, Flag, Reporter, Status};
 use super::cast::{pause_selectors, Cast, PROBE, PROBE_SELECTOR};
 use super::ops::Touch;
 use crate::system::{withdraw_selector, ICircuitGuard, World};
-use crate::{Address, B256, U256};
+use crate::{Address, U256};
 
 /// The guard's state the soak compares with the registry and with the guard's own verdicts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,9 +60,8 @@ impl Observed {
         seen
     }
 
-    /// Takes again every reading `touch` names, and the registry's balance. The statuses of the
-    /// subjects it names (of all after a time warp) come first: a flag's reading may depend on
-    /// them. `known` are the unsettled flags before the operation.
+    /// Takes again every reading `touch` names (the statuses of all subjects after a time warp),
+    /// and the registry's balance. `known` are the unsettled flags before the operation.
     pub fn refresh(&mut self, cast: &mut Cast, touch: &Touch, known: &BTreeMap<u32, Flag>) {
         let subjects = cast.subjects.all.clone();
         let w = &mut cast.world;
@@ -82,13 +81,13 @@ impl Observed {
         if touch.new_flags {
             let count = abi::flag_count(w);
             for id in self.flag_count + 1..=count {
-                self.read_flag(w, &cast.rules, id, &subjects);
+                self.read_flag(w, id);
             }
             self.flag_count = count;
         }
         for id in &touch.flags {
             if known.contains_key(id) || self.flags.contains_key(id) {
-                self.read_flag(w, &cast.rules, *id, &subjects);
+                self.read_flag(w, *id);
             }
         }
         for who in &touch.accounts {
@@ -117,16 +116,8 @@ impl Observed {
         }
     }
 
-    fn read_flag(&mut self, w: &mut World, rules: &abi::Rules, id: u32, subjects: &[B256]) {
-        let statuses = &self.statuses;
-        let status_of = |subject| {
-            subjects
-                .iter()
-                .position(|s| *s == subject)
-                .map(|i| statuses[i])
-                .unwrap_or_default()
-        };
-        let flag = abi::flag(w, rules, id, status_of);
+    fn read_flag(&mut self, w: &mut World, id: u32) {
+        let flag = abi::flag(w, id);
         if flag.settled {
             self.flags.remove(&id);
         } else {

@@ -308,28 +308,15 @@ impl Op {
                 severity,
             } => reg(who, abi::corroborate(subject(s), severity, &evidence)),
             Op::Renew {
-                who,
-                subject: s,
-                flag,
-            } => reg(who, abi::renew(subject(s), flag)),
+                who, subject: s, ..
+            } => reg(who, abi::renew(subject(s))),
             Op::Release { who, flag } => reg(who, abi::release(flag)),
             Op::Dispute {
-                who,
-                subject: s,
-                flag,
-                value,
-            } => Some((
-                who,
-                w.registry,
-                abi::dispute(subject(s), flag, &evidence),
-                value,
-            )),
+                who, flag, value, ..
+            } => Some((who, w.registry, abi::dispute(flag, &evidence), value)),
             Op::Resolve {
-                who,
-                subject: s,
-                flag,
-                upheld,
-            } => reg(who, abi::resolve(subject(s), flag, upheld, &evidence)),
+                who, flag, upheld, ..
+            } => reg(who, abi::resolve(flag, upheld, &evidence)),
             Op::LapseDispute { who, flag } => reg(who, abi::lapse_dispute(flag)?),
             Op::EmergencyConfirm {
                 who,
@@ -575,7 +562,7 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
             }
         }
         "resolve upheld" | "resolve rejected" => {
-            let flag = open_dispute_or_any(rng, seen);
+            let flag = open_dispute_or_any(rng, seen, abi::HAS_LAPSE);
             let who = match rng.below(20) {
                 0 => STRANGER,
                 n if n & 1 == 0 => RESOLVER,
@@ -590,7 +577,7 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
         }
         "lapseDispute" => Op::LapseDispute {
             who: STRANGER,
-            flag: open_dispute_or_any(rng, seen),
+            flag: open_dispute_or_any(rng, seen, false),
         },
         "emergencyConfirm" => Op::EmergencyConfirm {
             who: if rng.percent(90) { RESOLVER } else { STRANGER },
@@ -708,9 +695,14 @@ fn flags_where(seen: &Observed, keep: impl Fn(&Flag) -> bool) -> Vec<u32> {
         .collect()
 }
 
-/// Mostly a flag with an open dispute, when there is one; else any.
-fn open_dispute_or_any(rng: &mut Rng, seen: &Observed) -> u32 {
+/// Mostly a flag with an open dispute, when there is one; else any. With `backlog`, only the
+/// disputes of even flag ids: resolvers leave the others to run to their deadline and lapse.
+fn open_dispute_or_any(rng: &mut Rng, seen: &Observed, backlog: bool) -> u32 {
     let open = flags_where(seen, |f| f.open_dispute.is_some());
+    let open: Vec<u32> = open
+        .into_iter()
+        .filter(|id| !backlog || id & 1 == 0)
+        .collect();
     if !open.is_empty() && rng.percent(90) {
         *rng.pick(&open)
     } else {
