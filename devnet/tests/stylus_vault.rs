@@ -240,6 +240,31 @@ fn a_flagged_caller_gets_the_guards_verdict_byte_for_byte() {
     assert_eq!(books(&mut w, vault, USER), (U256::ZERO, eth(5), U256::ZERO));
 }
 
+/// The vault's withdraw limit as the guard reports it (levels in wei, whole units).
+fn withdraw_limit(w: &mut World, vault: Address) -> ICircuitGuard::RateLimit {
+    let guard = w.guard;
+    w.read(
+        guard,
+        &ICircuitGuard::rateLimitCall {
+            protocol: vault,
+            selector: withdraw_sel(),
+        },
+    )
+}
+
+/// The `until` of each Tripped log the guard wrote for the vault in `r`.
+fn trips(w: &World, vault: Address, r: &Receipt) -> Vec<u64> {
+    r.logs
+        .iter()
+        .filter(|l| {
+            l.address == w.guard
+                && l.topics[0] == IGuardEvents::Tripped::SIGNATURE_HASH
+                && l.topics[1] == vault.into_word()
+        })
+        .map(|l| U256::from_be_slice(&l.data).to::<u64>())
+        .collect()
+}
+
 #[test]
 fn a_rate_limit_on_withdraw_refuses_then_trips() {
     let (mut w, vault) = setup();
@@ -258,16 +283,7 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
             rearmLevel: eth(2),
         },
     );
-    let limit = |w: &mut World| {
-        w.read(
-            guard,
-            &ICircuitGuard::rateLimitCall {
-                protocol: vault,
-                selector: sel,
-            },
-        )
-    };
-    let l = limit(&mut w);
+    let l = withdraw_limit(&mut w, vault);
     let unit = l.unit;
     assert!(unit.is_power_of_two(), "unit {unit}");
     let cap = eth(3) / unit * unit;
@@ -281,10 +297,12 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
 
     w.chain.fund(USER, eth(10));
     deposit(&mut w, vault, USER, eth(10));
+    // The deposit was credited to the full bucket: what is above capacity lapses with its second.
+    w.warp_by(1);
     let t0 = w.now();
     assert!(withdraw(&mut w, vault, USER, eth(1)).success);
     let available = cap - charge(eth(1));
-    assert_eq!(limit(&mut w).available, available);
+    assert_eq!(withdraw_limit(&mut w, vault).available, available);
 
     // One wei over what is left: the guard's RateLimited, unchanged, and nothing charged.
     let before = books(&mut w, vault, USER);
@@ -301,7 +319,7 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
         }),
     );
     assert_eq!(books(&mut w, vault, USER), before);
-    assert_eq!(limit(&mut w).available, available);
+    assert_eq!(withdraw_limit(&mut w, vault).available, available);
 
     // Exactly what is left drains the bucket below the trip level: the breaker trips in the
     // same transaction and the next withdrawal meets a paused selector.
@@ -311,14 +329,7 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
     // units per second.
     let (rearm_units, refill_units) = (eth(2) / unit, deci_eth(1) / unit);
     let until = t0 + rearm_units.div_ceil(refill_units).to::<u64>();
-    let tripped: Vec<_> = r
-        .logs
-        .iter()
-        .filter(|l| l.address == guard && l.topics[0] == IGuardEvents::Tripped::SIGNATURE_HASH)
-        .collect();
-    assert_eq!(tripped.len(), 1);
-    assert_eq!(tripped[0].topics[1], vault.into_word());
-    assert_eq!(U256::from_be_slice(&tripped[0].data), U256::from(until));
+    assert_eq!(trips(&w, vault, &r), vec![until]);
     assert_eq!(
         books(&mut w, vault, USER),
         (eth(9) - available, eth(1) + available, eth(9) - available)
@@ -346,6 +357,130 @@ fn a_rate_limit_on_withdraw_refuses_then_trips() {
     );
     w.chain.warp(until);
     assert!(withdraw(&mut w, vault, USER, U256::from(1)).success);
+}
+
+/// A breaker on withdraw: 3 ETH refilling 0.1 ETH/s, tripping when a withdrawal leaves at most
+/// 1 ETH and re-arming at 2 ETH (10 s of refill above the trip level). USER holds 10 ETH in the
+/// vault and 50 outside, USER2 1 ETH in it, and the bucket is full: the setup's deposits were
+/// credited, but above capacity a credit lapses when its second ends.
+fn breaker_setup() -> (World, Address, ICircuitGuard::RateLimit) {
+    let (mut w, vault) = setup();
+    let guard = w.guard;
+    w.ok(
+        VAULT_ADMIN,
+        guard,
+        &rate_limit(vault, withdraw_sel(), eth(3), deci_eth(1), eth(1), eth(2)),
+    );
+    w.chain.fund(USER, eth(60));
+    deposit(&mut w, vault, USER, eth(10));
+    w.chain.fund(USER2, eth(1));
+    deposit(&mut w, vault, USER2, eth(1));
+    w.warp_by(1);
+    let limit = withdraw_limit(&mut w, vault);
+    assert_eq!(limit.available, limit.capacity);
+    (w, vault, limit)
+}
+
+/// The old griefing loop (withdraw to trip, deposit back, wait, repeat) needed no capital out of
+/// the vault. Now the deposit credits withdraw's bucket, so the pause it bought ends in the
+/// transaction that puts the money back: an honest withdrawal passes in the next transaction,
+/// in the same second, long before refill alone would have re-armed the selector.
+#[test]
+fn a_deposit_back_rearms_withdraw_at_once() {
+    let (mut w, vault, l) = breaker_setup();
+    let t = w.now();
+    let (held_before, eth_before, vault_before) = books(&mut w, vault, USER);
+
+    // Whole units, so the charge and the credit are exact.
+    let amount = l.available - l.tripLevel;
+    let r = withdraw(&mut w, vault, USER, amount);
+    assert!(r.success, "withdraw: 0x{}", hex_string(&r.output));
+    let until = t
+        + (l.rearmLevel - l.tripLevel)
+            .div_ceil(l.refillPerSecond)
+            .to::<u64>();
+    assert_eq!(trips(&w, vault, &r), vec![until]);
+    assert!(until > t + 1, "refill alone re-arms only at {until}");
+    w.reverts(
+        USER2,
+        vault,
+        &IStylusVault::withdrawCall {
+            amount: U256::from(1),
+        },
+        &error_data(ICircuitGuard::SelectorPaused {
+            selector: withdraw_sel(),
+            until,
+        }),
+    );
+
+    let r = deposit(&mut w, vault, USER, amount);
+    let deposited = vault_logs::<IStylusVault::Deposited>(&r, vault);
+    assert_eq!(deposited.len(), 1);
+    assert_eq!((deposited[0].account, deposited[0].amount), (USER, amount));
+    let bucket = withdraw_limit(&mut w, vault);
+    assert_eq!(
+        (bucket.available, bucket.tripped),
+        (l.tripLevel + amount, false),
+        "the deposit refilled the bucket by what came in and re-armed it"
+    );
+
+    let r = withdraw(&mut w, vault, USER2, eth(1));
+    assert!(r.success, "honest withdraw: 0x{}", hex_string(&r.output));
+    assert!(trips(&w, vault, &r).is_empty());
+    assert_eq!(w.now(), t, "no second passed");
+    // What the pause cost the attacker: two transactions and no capital kept out. (The vault is
+    // short only USER2's ether.)
+    assert_eq!(
+        books(&mut w, vault, USER),
+        (held_before, eth_before, vault_before - eth(1))
+    );
+}
+
+/// Deposit X and withdraw X in the same second, as a flash loan would, on a full bucket: the
+/// credit counts in full against that second's withdrawals, so the round trip neither trips
+/// nor spends the limit. The inflow banks nothing: the same withdrawal a second later, or
+/// without the deposit, is far over the limit.
+#[test]
+fn a_flash_round_trip_does_not_trip() {
+    let (mut w, vault, l) = breaker_setup();
+    let loan = eth(20) / l.unit * l.unit;
+    let before = books(&mut w, vault, USER);
+    let over_the_limit = error_data(ICircuitGuard::RateLimited {
+        selector: withdraw_sel(),
+        available: l.capacity,
+        retryAfter: u64::MAX,
+    });
+    let round_trip = |w: &mut World| {
+        let t = w.now();
+        deposit(w, vault, USER, loan);
+        assert_eq!(withdraw_limit(w, vault).available, l.capacity + loan);
+        let r = withdraw(w, vault, USER, loan);
+        assert!(r.success, "withdraw: 0x{}", hex_string(&r.output));
+        assert!(trips(w, vault, &r).is_empty(), "the round trip tripped");
+        assert_eq!(w.now(), t);
+        let bucket = withdraw_limit(w, vault);
+        assert_eq!((bucket.available, bucket.tripped), (l.capacity, false));
+    };
+    round_trip(&mut w);
+    assert_eq!(books(&mut w, vault, USER), before);
+
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall { amount: loan },
+        &over_the_limit,
+    );
+    deposit(&mut w, vault, USER, loan);
+    w.warp_by(1);
+    assert_eq!(withdraw_limit(&mut w, vault).available, l.capacity);
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall { amount: loan },
+        &over_the_limit,
+    );
+    // The round trip works in any second, not only the setup's.
+    round_trip(&mut w);
 }
 
 /// The victim's deposit, the attacker's contract (deployed by ATTACKER) and its 1-ETH stake.
@@ -462,4 +597,58 @@ fn guarded_withdraw_gas() {
         both_cached < guard_cached && guard_cached < uncached,
         "caching a program lowers its entry cost: {uncached} {guard_cached} {both_cached}"
     );
+}
+
+/// Gas of a deposit (one more wei for an account that already has a balance), with and without
+/// a rate limit on withdraw, with the guard out of and in the cache manager, and with the vault
+/// cached too. The deposit tells the guard the inflow (`credit`): with a limit that rewrites
+/// withdraw's policy word, without one the guard only reads it. Printed for `--nocapture`.
+#[test]
+fn deposit_gas() {
+    let (mut w, vault) = setup();
+    w.chain.fund(USER, eth(3));
+    deposit(&mut w, vault, USER, eth(1));
+    let guard = w.guard;
+    let gas = |w: &mut World, guard_cached: bool, vault_cached: bool| {
+        let snap = w.chain.snapshot();
+        w.chain.set_cached(guard, guard_cached).unwrap();
+        w.chain.set_cached(vault, vault_cached).unwrap();
+        let r = deposit(w, vault, USER, eth(1));
+        assert_eq!(books(w, vault, USER), (eth(2), eth(1), eth(2)));
+        w.chain.revert_to(snap).unwrap();
+        r.gas_used
+    };
+    let measure = |w: &mut World| {
+        [
+            gas(w, false, false),
+            gas(w, true, false),
+            gas(w, true, true),
+        ]
+    };
+    let unlimited = measure(&mut w);
+    w.ok(
+        VAULT_ADMIN,
+        guard,
+        &rate_limit(vault, withdraw_sel(), eth(3), deci_eth(1), eth(1), eth(2)),
+    );
+    w.warp_by(1);
+    let limited = measure(&mut w);
+    println!("Stylus vault deposit (credit to withdraw's bucket), total tx gas:");
+    println!("                            no rate limit   rate limit on withdraw");
+    for (i, what) in [
+        "guard and vault uncached",
+        "guard cached",
+        "guard and vault cached",
+    ]
+    .iter()
+    .enumerate()
+    {
+        println!("  {what:<24} {:>15} {:>24}", unlimited[i], limited[i]);
+    }
+    for (free, metered) in unlimited.iter().zip(limited) {
+        assert!(
+            metered > *free,
+            "a credit to a rate-limited selector writes its word: {free} vs {metered}"
+        );
+    }
 }

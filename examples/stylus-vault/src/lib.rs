@@ -48,12 +48,12 @@ sol! {
 /// screening and rate limits for exactly this value.
 pub const WITHDRAW_SELECTOR: [u8; 4] = function_selector!("withdraw", U256);
 
-/// Every revert `withdraw` produces.
+/// Every revert `deposit` and `withdraw` produce.
 #[derive(Debug, PartialEq, Eq)]
 pub enum VaultError {
     InsufficientBalance(InsufficientBalance),
     TransferFailed(TransferFailed),
-    /// The guard said no (or could not be asked): its revert data, unchanged.
+    /// The guard said no, or could not be asked or told: its revert data, unchanged.
     Guard(GuardError),
 }
 
@@ -94,15 +94,23 @@ impl StylusVault {
         Ok(())
     }
 
-    /// Unguarded: money coming in is never the attack.
+    /// Not checked (money coming in is never the attack), but reported: the guard credits it to
+    /// `withdraw`'s rate limit, which then meters net outflow. So a deposit back ends a breaker
+    /// trip at once, holding `withdraw` paused needs capital kept out of the vault, and a deposit
+    /// and a withdrawal in the same second cancel out. The ETH came with the call, so the credit
+    /// is of value already received; like `Guarded.credits`, it goes before the vault's effects.
     #[payable]
-    pub fn deposit(&mut self) {
+    pub fn deposit(&mut self) -> Result<(), VaultError> {
         let account = self.vm().msg_sender();
         let amount = self.vm().msg_value();
+        let guard = GuardClient::new(self.guard.get());
+        let ctx = Call::new_mutating(self);
+        guard.credit(self.vm(), ctx, FixedBytes(WITHDRAW_SELECTOR), amount)?;
         let mut balance = self.balances.setter(account);
         let credited = balance.get() + amount;
         balance.set(credited);
         self.vm().log(Deposited { account, amount });
+        Ok(())
     }
 
     /// Sends `amount` of the caller's balance to the caller, if the guard allows it. The guard is

@@ -20,13 +20,20 @@ fn check_calldata(caller: Address, amount: U256) -> Vec<u8> {
     data
 }
 
+/// `credit(withdraw, amount)` as the guard receives it.
+fn credit_calldata(amount: U256) -> Vec<u8> {
+    let mut data = keccak256("credit(bytes4,uint256)")[..4].to_vec();
+    data.extend((FixedBytes(WITHDRAW_SELECTOR), amount).abi_encode_params());
+    data
+}
+
 /// A vault holding `deposit` for ALICE, with ALICE as the sender of the next call.
 fn vault_with(vm: &TestVM, deposit: U256) -> StylusVault {
     let mut vault = StylusVault::from(vm);
     vault.guard.set(GUARD);
     vm.set_sender(ALICE);
     vm.set_value(deposit);
-    vault.deposit();
+    vault.deposit().expect("the guard takes the credit");
     vm.set_value(U256::ZERO);
     vault
 }
@@ -51,7 +58,7 @@ fn deposits_accumulate_per_account() {
     let vm = TestVM::default();
     let mut vault = vault_with(&vm, U256::from(7u8));
     vm.set_value(U256::from(5u8));
-    vault.deposit();
+    assert_eq!(vault.deposit(), Ok(()));
     assert_eq!(vault.balance_of(ALICE), U256::from(12u8));
     assert_eq!(vault.balance_of(GUARD), U256::ZERO);
     let deposited: Vec<(Address, U256)> = logs_of::<Deposited>(&vm)
@@ -62,6 +69,30 @@ fn deposits_accumulate_per_account() {
         deposited,
         vec![(ALICE, U256::from(7u8)), (ALICE, U256::from(5u8))]
     );
+}
+
+/// The TestVM answers any call nobody mocked with success, so the guard's answer to exactly
+/// `credit(withdraw, msg.value)`, with no value sent, is mocked as a revert: the deposit
+/// failing with it proves that call was made. It comes before the vault's effects, as
+/// `Guarded.credits` does, and its revert data reaches the depositor unchanged.
+#[test]
+fn a_deposit_credits_withdraws_bucket_before_its_effects() {
+    let vm = TestVM::default();
+    let mut vault = vault_with(&vm, U256::from(10u8));
+    let amount = U256::from(7u8);
+    let refusal = vec![0xde, 0xad];
+    vm.mock_call(
+        GUARD,
+        credit_calldata(amount),
+        U256::ZERO,
+        Err(refusal.clone()),
+    );
+    vm.set_value(amount);
+    let err = vault.deposit().unwrap_err();
+    assert_eq!(err, VaultError::Guard(GuardError::Other(refusal.clone())));
+    assert_eq!(Vec::<u8>::from(err), refusal);
+    assert_eq!(vault.balance_of(ALICE), U256::from(10u8));
+    assert_eq!(logs_of::<Deposited>(&vm).len(), 1, "only vault_with's");
 }
 
 #[test]
