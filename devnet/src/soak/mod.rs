@@ -75,6 +75,9 @@ pub struct Summary {
     pub checks: Tally,
     pub flags_created: u32,
     pub reporters_retired: u32,
+    /// Retired reporters still holding something, and flags still unsettled, at the end.
+    pub retirees_left: usize,
+    pub flags_unsettled: usize,
     /// A hash of every operation and its outcome: equal digests, equal runs.
     pub digest: u64,
     pub elapsed: Duration,
@@ -123,6 +126,8 @@ pub fn run(
         checks: soak.checks,
         flags_created: soak.seen.flag_count,
         reporters_retired: soak.cast.reporters.generation.iter().sum(),
+        retirees_left: soak.cast.reporters.retired.len(),
+        flags_unsettled: soak.seen.flags.len(),
         digest: soak.digest,
         elapsed: start.elapsed(),
     })
@@ -364,8 +369,13 @@ impl fmt::Display for Summary {
         }
         writeln!(
             f,
-            "\nflags created: {}; reporters retired (reputation gone): {}; digest {:016x}",
-            self.flags_created, self.reporters_retired, self.digest
+            "\nflags created: {} ({} unsettled at the end); reporters retired (reputation gone): \
+             {} ({} still winding down); digest {:016x}",
+            self.flags_created,
+            self.flags_unsettled,
+            self.reporters_retired,
+            self.retirees_left,
+            self.digest
         )
     }
 }

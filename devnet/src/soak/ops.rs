@@ -428,6 +428,11 @@ pub fn weights() -> Vec<u64> {
 
 /// Draws the next operation from the state last observed.
 pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
+    if rng.percent(8) {
+        if let Some(op) = wind_down(cast, seen) {
+            return op;
+        }
+    }
     let weights = weights();
     let rules = &cast.rules;
     let kind = KINDS[rng.weighted(&weights)].0;
@@ -655,6 +660,25 @@ fn pick_reporter(rng: &mut Rng, cast: &Cast) -> Address {
     }
     cast.reporters
         .current(rng.below(REPORTER_SLOTS as u64) as usize)
+}
+
+/// The next step out of the registry of the oldest retired reporter that can take one: claim
+/// what it is owed, request the unbonding of its free stake, withdraw what has unbonded. Without
+/// it retirees (one per rejected report) would pile up faster than random draws empty them.
+fn wind_down(cast: &Cast, seen: &Observed) -> Option<Op> {
+    cast.reporters.retired.iter().find_map(|&who| {
+        let r = seen.reporter(who);
+        let free = seen.free_stake(who);
+        if !seen.claimable_of(who).is_zero() {
+            Some(Op::Claim { who })
+        } else if !free.is_zero() {
+            Some(Op::RequestUnstake { who, amount: free })
+        } else if !r.unbonding.is_zero() && seen.now >= r.unbond_at {
+            Some(Op::Withdraw { who })
+        } else {
+            None
+        }
+    })
 }
 
 /// A retired reporter winding down (when there is one, half the time), else `other`.
