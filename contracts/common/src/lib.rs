@@ -7,7 +7,7 @@
 //!
 //! And one pattern per concern, so both contracts read alike: [`abi`] (argument readers, return
 //! encoders, the revert encoder), [`log`] (the event emitter), [`router`] (the `router!` table and
-//! `entrypoint!`), [`ownable`] (two-step ownership), [`export`] (the published Solidity interface:
+//! `entrypoint!`), [`ownable`] (two-step ownership), [`timelock`] (delayed owner powers), [`export`] (the published Solidity interface:
 //! events, named errors and NatSpec added to the SDK's export). With the `testing` feature, [`testing`] holds
 //! the twin-router harness the contracts' tests share.
 
@@ -23,6 +23,7 @@ pub mod ownable;
 pub mod router;
 pub mod status;
 pub mod subject;
+pub mod timelock;
 #[cfg(feature = "testing")]
 pub mod testing;
 
