@@ -7,9 +7,10 @@
 //!
 //! And one pattern per concern, so both contracts read alike: [`abi`] (argument readers, return
 //! encoders, the revert encoder), [`log`] (the event emitter), [`router`] (the `router!` table and
-//! `entrypoint!`), [`ownable`] (two-step ownership), [`timelock`] (delayed owner powers), [`export`] (the published Solidity interface:
-//! events, named errors and NatSpec added to the SDK's export). With the `testing` feature, [`testing`] holds
-//! the twin-router harness the contracts' tests share.
+//! `entrypoint!`), [`ownable`] (two-step ownership), [`timelock`] (owner powers behind a delay),
+//! [`export`] (the published Solidity interface: events, named errors and NatSpec added to the
+//! SDK's export). With the `testing` feature, [`testing`] holds the twin-router harness the
+//! contracts' tests share.
 
 #![no_std]
 extern crate alloc;
@@ -23,9 +24,9 @@ pub mod ownable;
 pub mod router;
 pub mod status;
 pub mod subject;
-pub mod timelock;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod timelock;
 
 pub use status::{Level, Status};
 pub use subject::SubjectKind;
