@@ -127,6 +127,12 @@ impl<'a> Args<'a> {
         (0..len).map(|k| items.b256(k)).collect()
     }
 
+    /// An `address[]` whose head is word `i`.
+    pub fn address_array(&self, i: usize) -> Option<Vec<Address>> {
+        let (len, items) = self.tail(i)?;
+        (0..len).map(|k| items.address(k)).collect()
+    }
+
     /// A `bytes` whose head is word `i`.
     pub fn bytes(&self, i: usize) -> Option<Vec<u8>> {
         let (len, body) = self.tail(i)?;
@@ -357,7 +363,8 @@ decode_with!(
     u16 => u16,
     u32 => u32,
     u64 => u64,
-    Vec<B256> => b256_array
+    Vec<B256> => b256_array,
+    Vec<Address> => address_array
 );
 
 impl Decode for stylus_sdk::abi::Bytes {

@@ -49,6 +49,16 @@ pub fn code_hash(code_hash: B256) -> B256 {
     tagged(SubjectKind::CodeHash, code_hash)
 }
 
+/// The code-hash subject that screens an account whose EXTCODEHASH is `hash`, or `None` for an
+/// account without code: zero (no account) and `keccak256("")` (an EOA or an empty account) name
+/// no code, so a flag on the empty code's subject can never reach an EOA.
+pub fn of_runtime_code(hash: B256) -> Option<B256> {
+    // keccak256(""), built from immediates so it does not sit in the data segment.
+    const EMPTY: [u64; 4] = crate::abi::limbs(alloy_primitives::KECCAK256_EMPTY.0);
+    let empty = crate::abi::word_from_limbs(EMPTY[0], EMPTY[1], EMPTY[2], EMPTY[3]);
+    (!hash.is_zero() && hash != empty).then(|| code_hash(hash))
+}
+
 /// The subject of an advisory id (for example the keccak256 of a CVE-style identifier).
 pub fn advisory(id: B256) -> B256 {
     tagged(SubjectKind::Advisory, id)
@@ -91,6 +101,14 @@ mod tests {
         dirty[5] = 1;
         assert_eq!(SubjectKind::of(B256::new(dirty)), None);
         assert_eq!(as_address(code_hash(B256::ZERO)), None);
+    }
+
+    #[test]
+    fn no_code_has_no_code_subject() {
+        assert_eq!(of_runtime_code(B256::ZERO), None);
+        assert_eq!(of_runtime_code(alloy_primitives::KECCAK256_EMPTY), None);
+        let h = alloy_primitives::keccak256([0x60, 0x00]);
+        assert_eq!(of_runtime_code(h), Some(code_hash(h)));
     }
 
     proptest! {
