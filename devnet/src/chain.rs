@@ -1,18 +1,26 @@
 //! The devnet's public API: deploy, call, view, and the cheat controls tests need.
 
-use crate::error::DevnetError;
-use crate::evm::{Ctx, DevnetEvm, Inner};
-use crate::stylus::{activation, gas::ModuleStats, StylusState, TxStylus};
+use crate::error::{DevnetError, ProgramError};
+use crate::evm::{Ctx, DevnetEvm, DevnetPrecompiles, Inner};
+use crate::stylus::arbwasm::{ArbWasm, ARB_WASM};
+use crate::stylus::pricer::DataPricer;
+use crate::stylus::programs::{self, Arbos, Burner, Fail, Params, ProgramRecord, ARBOS_STATE};
+use crate::stylus::{activation, gas::ModuleStats, Program, StylusState, TxStylus};
+use alloy_sol_types::SolCall;
+use revm::bytecode::Bytecode;
 use revm::context::result::{EVMError, ExecutionResult, InvalidTransaction, Output as EvmOutput};
-use revm::context::{BlockEnv, CfgEnv, Context, ContextTr, JournalTr, TxEnv};
+use revm::context::{BlockEnv, CfgEnv, Context, ContextTr, Evm, JournalTr, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::{DatabaseCommit, DatabaseRef};
-use revm::handler::{EthFrame, Handler, MainBuilder, MainContext, MainnetHandler};
+use revm::handler::{
+    instructions::EthInstructions, EthFrame, Handler, MainContext, MainnetHandler,
+};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, TxKind, B256, U256};
 use revm::state::AccountInfo;
 use std::collections::{BTreeMap, HashSet};
 use std::convert::Infallible;
+use std::sync::Arc;
 
 /// Nitro's local dev chain id.
 pub const CHAIN_ID: u64 = 412_346;
@@ -102,11 +110,16 @@ impl Devnet {
             ..BlockEnv::default()
         };
         let ctx: Ctx = Context::mainnet()
-            .with_db(CacheDB::new(EmptyDB::default()))
+            .with_db(genesis())
             .with_cfg(cfg)
             .with_block(block);
+        let spec = SpecId::PRAGUE;
         Self {
-            evm: ctx.build_mainnet(),
+            evm: Evm::new(
+                ctx,
+                EthInstructions::new_mainnet_with_spec(spec),
+                DevnetPrecompiles::new(spec, debug),
+            ),
             stylus: StylusState::new(debug),
             snapshots: BTreeMap::new(),
             next_snapshot: 0,
@@ -223,13 +236,128 @@ impl Devnet {
         Ok(())
     }
 
-    /// Entry-cost inputs of a deployed program (for benchmarks and budgets).
+    /// Entry-cost inputs of a deployed program's code (for benchmarks and budgets), whether or
+    /// not it is activated.
     pub fn program_stats(&mut self, program: Address) -> Result<ModuleStats, DevnetError> {
+        Ok(self.program(program)?.stats)
+    }
+
+    /// The compiled program behind `program`'s code (its entry and compile costs, module hash),
+    /// whether or not it is activated.
+    pub fn program(&self, program: Address) -> Result<Arc<Program>, DevnetError> {
         let code = self.code(program);
         if !activation::is_stylus(&code) {
             return Err(DevnetError::NotAProgram(program));
         }
-        Ok(self.stylus.activate(&code, keccak256(&code))?)
+        Ok(self.stylus.compile(&code, keccak256(&code))?)
+    }
+
+    /// The Stylus parameters ArbWasm reports.
+    pub fn stylus_params(&self) -> Params {
+        Params::read(&mut self.db())
+    }
+
+    /// Simulates an ArbOS upgrade that raises the Stylus version: programs activated under an
+    /// older one stop running (`ProgramNeedsUpgrade`) until activated again. Entry costs and
+    /// every price stay those of version 2.
+    pub fn set_stylus_version(&mut self, version: u16) {
+        let params = Params {
+            version,
+            ..self.stylus_params()
+        };
+        params.save(self.db_mut());
+    }
+
+    /// The record of `program`'s code if it may run now: what ArbWasm's getters and every call
+    /// check (never activated, expired, or activated under an older Stylus version fail).
+    pub fn active_program(&self, program: Address) -> Result<ProgramRecord, DevnetError> {
+        let params = self.stylus_params();
+        let code_hash = keccak256(self.code(program));
+        let record = ProgramRecord::read(&mut self.db(), code_hash);
+        Ok(record.active(&params, self.timestamp())?)
+    }
+
+    /// Seconds until `program` expires (`ArbWasm.programTimeLeft`). Ages count from the hour of
+    /// activation, as Nitro stores it; [`Self::warp`] moves the clock they are measured against.
+    pub fn program_time_left(&self, program: Address) -> Result<u64, DevnetError> {
+        let record = self.active_program(program)?;
+        Ok(record.time_left(&self.stylus_params(), self.timestamp())?)
+    }
+
+    /// The Stylus version `program` was activated under (`ArbWasm.programVersion`).
+    pub fn program_version(&self, program: Address) -> Result<u16, DevnetError> {
+        Ok(self.active_program(program)?.version)
+    }
+
+    /// The data fee `ArbWasm.activateProgram(program)` would charge now.
+    pub fn activation_fee(&self, program: Address) -> Result<U256, DevnetError> {
+        let estimate = self.program(program)?.stats.asm_estimate();
+        Ok(self.data_fee(u32::try_from(estimate).unwrap_or(u32::MAX)))
+    }
+
+    /// The data fee `ArbWasm.codehashKeepalive` would charge now for `program`'s code, or why
+    /// it would refuse.
+    pub fn keepalive_fee(&self, program: Address) -> Result<U256, DevnetError> {
+        let record = self.active_program(program)?;
+        let age = record.age(self.timestamp());
+        if age < self.stylus_params().keepalive_seconds() {
+            return Err(ProgramError::KeepaliveTooSoon { age }.into());
+        }
+        Ok(self.data_fee(record.asm_size()))
+    }
+
+    fn data_fee(&self, bytes: u32) -> U256 {
+        DataPricer::read(&mut self.db()).update(bytes, self.timestamp())
+    }
+
+    /// `ArbWasm.activateProgram(program)` sent from `from` with the predicted data fee as value
+    /// (none when no fee can be predicted, e.g. for code that is not a valid program: the
+    /// receipt then carries ArbWasm's answer). `from` must hold the fee.
+    pub fn activate_program(
+        &mut self,
+        from: Address,
+        program: Address,
+    ) -> Result<Receipt, DevnetError> {
+        let fee = self.activation_fee(program).unwrap_or_default();
+        let call = ArbWasm::activateProgramCall { program };
+        self.call(from, ARB_WASM, call.abi_encode().into(), fee)
+    }
+
+    /// `ArbWasm.codehashKeepalive` for `program`'s code, sent from `from` with the predicted data
+    /// fee as value (none when it would be refused: the receipt carries the refusal).
+    pub fn keepalive(&mut self, from: Address, program: Address) -> Result<Receipt, DevnetError> {
+        let fee = self.keepalive_fee(program).unwrap_or_default();
+        let call = ArbWasm::codehashKeepaliveCall {
+            codehash: keccak256(self.code(program)),
+        };
+        self.call(from, ARB_WASM, call.abi_encode().into(), fee)
+    }
+
+    /// Records an activation of compiled code at the current time, unless its code hash is
+    /// already active and current: the activation `cargo stylus deploy` performs, without
+    /// billing its fee (the pricer still records the demand).
+    fn activate_free(&mut self, code_hash: B256, compiled: &Program) -> Result<(), DevnetError> {
+        let time = self.timestamp();
+        let mut arbos = Arbos {
+            words: self.db_mut(),
+            gas: Burner::system(),
+        };
+        let params = Params::read(&mut arbos.words);
+        match programs::require_outdated(&mut arbos, code_hash, &params, time) {
+            Ok(()) => {
+                programs::record_activation(
+                    &mut arbos,
+                    code_hash,
+                    compiled.module_hash,
+                    &compiled.stats,
+                    &params,
+                    time,
+                )?;
+            }
+            Err(Fail::Program(ProgramError::UpToDate)) => {}
+            Err(fail) => return Err(fail.into()),
+        }
+        Ok(())
     }
 
     /// Deploys EVM init code in a transaction from `from`; returns the new address.
@@ -274,7 +402,9 @@ impl Devnet {
     ) -> Result<Address, DevnetError> {
         // Activation is keyed by code hash, so it can run (and refuse) before anything is deployed.
         let code = activation::compress(wasm)?;
-        self.stylus.activate(&code, keccak256(&code))?;
+        let code_hash = keccak256(&code);
+        let compiled = self.stylus.compile(&code, code_hash)?;
+        self.activate_free(code_hash, &compiled)?;
         let address = self.create(from, Bytes::from(return_code_initcode(&code)), U256::ZERO)?;
         if let Some(args) = constructor_args {
             let mut calldata = keccak256(b"stylus_constructor()")[..4].to_vec();
@@ -366,13 +496,32 @@ impl Devnet {
         >::default()
         .run(&mut evm);
         let console = std::mem::take(&mut evm.tx.console);
+        let unavailable = evm.tx.unavailable.take();
         let state = self.evm.ctx.journal_mut().finalize();
         let result = result.map_err(|e| DevnetError::Transaction(e.to_string()))?;
         if commit {
             self.db_mut().commit(state);
         }
-        Ok(receipt(result, console))
+        let mut receipt = receipt(result, console);
+        // A program that may not run halts its frame; name Nitro's reason, as its node does.
+        if let (Some(error), Some(halt)) = (unavailable, receipt.halt.as_mut()) {
+            *halt = error.to_string();
+        }
+        Ok(receipt)
     }
+}
+
+/// A fresh chain's state: ArbOS state with Nitro's Stylus params and data pricer (the account
+/// has nonce 1 so no state clearing ever deletes it, as in Nitro), and ArbWasm's code `INVALID`,
+/// as Nitro gives its precompiles so that they are not empty accounts.
+fn genesis() -> CacheDB<EmptyDB> {
+    let mut db = CacheDB::new(EmptyDB::default());
+    db.insert_account_info(ARBOS_STATE, AccountInfo::default().with_nonce(1));
+    Params::genesis().save(&mut db);
+    DataPricer::genesis().save(&mut db);
+    let invalid = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
+    db.insert_account_info(ARB_WASM, AccountInfo::from_bytecode(invalid));
+    db
 }
 
 /// Init code that returns `code` as the deployed code.

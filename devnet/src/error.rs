@@ -1,6 +1,7 @@
 //! Typed errors of the devnet.
 
-use revm::primitives::Address;
+use crate::stylus::programs::Fail;
+use revm::primitives::{Address, U256};
 use thiserror::Error;
 
 /// Why a program cannot be deployed: the checks Nitro's activation applies.
@@ -38,6 +39,30 @@ pub enum ActivationError {
     Instrument(String),
     #[error("wasm engine rejected the module: {0}")]
     Compile(String),
+    #[error("entry costs do not fit 16 bits: initCost {init_cost}, cachedCost {cached_cost}")]
+    EntryCostTooHigh { init_cost: u64, cached_cost: u64 },
+}
+
+/// Why ArbWasm refuses a program or a request about one: Nitro's Solidity errors, whose ABI
+/// encoding is the revert data (`stylus::arbwasm` encodes and decodes them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum ProgramError {
+    #[error("ProgramNotWasm()")]
+    NotWasm,
+    #[error("ProgramNotActivated()")]
+    NotActivated,
+    #[error("ProgramNeedsUpgrade({version}, {stylus_version})")]
+    NeedsUpgrade { version: u16, stylus_version: u16 },
+    /// Age in seconds, past `expiryDays`.
+    #[error("ProgramExpired({age})")]
+    Expired { age: u64 },
+    #[error("ProgramUpToDate()")]
+    UpToDate,
+    /// Age in seconds, under `keepaliveDays`.
+    #[error("ProgramKeepaliveTooSoon({age})")]
+    KeepaliveTooSoon { age: u64 },
+    #[error("ProgramInsufficientValue({have}, {want})")]
+    InsufficientValue { have: U256, want: U256 },
 }
 
 /// Errors of the devnet API.
@@ -53,4 +78,15 @@ pub enum DevnetError {
     NotAProgram(Address),
     #[error("deployment reverted or failed: {0}")]
     DeployFailed(String),
+    #[error("ArbWasm: {0}")]
+    Program(#[from] ProgramError),
+}
+
+impl From<Fail> for DevnetError {
+    fn from(fail: Fail) -> Self {
+        match fail {
+            Fail::Program(error) => DevnetError::Program(error),
+            Fail::OutOfGas => DevnetError::Transaction("ArbOS work ran out of gas".into()),
+        }
+    }
 }

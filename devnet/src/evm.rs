@@ -6,25 +6,81 @@
 //! which pushes them on the same frame stack and drives revm's frame loop until exactly that child
 //! returns. Both VMs therefore share one journal: checkpoints, reverts, logs and EIP-2929 warm/cold
 //! sets are revm's own, whichever VM touched them.
+//!
+//! Precompiles are revm's Ethereum set plus Nitro's ArbWasm at 0x71 ([`DevnetPrecompiles`]), so
+//! 0x71 is warm from the start of every transaction and revm moves call value and reverts its
+//! changes as for any precompile.
 
-use crate::stylus::{self, StylusState, TxStylus};
-use revm::context::{ContextTr, Evm, JournalTr};
+use crate::stylus::{self, arbwasm, StylusState, TxStylus};
+use revm::context::{Cfg, ContextTr, Evm, JournalTr};
 use revm::database::{CacheDB, EmptyDB};
 use revm::handler::MainnetContext;
 use revm::handler::{
     evm::{ContextDbError, FrameInitResult, FrameTr},
     instructions::EthInstructions,
     EthFrame, EthPrecompiles, EvmTr, FrameInitOrResult, FrameResult, ItemOrResult,
+    PrecompileProvider,
 };
-use revm::interpreter::{interpreter::EthInterpreter, interpreter_action::FrameInit, FrameInput};
+use revm::interpreter::{
+    interpreter::EthInterpreter, interpreter_action::FrameInit, CallInputs, FrameInput,
+    InterpreterResult,
+};
+use revm::primitives::{hardfork::SpecId, AddressSet};
 
 /// The devnet's database: an in-memory state that snapshots by cloning.
 pub type Db = CacheDB<EmptyDB>;
 /// revm context of the devnet.
 pub type Ctx = MainnetContext<Db>;
-/// revm's mainnet EVM over that context.
+/// revm's mainnet EVM over that context, with the devnet's precompiles.
 pub type Inner =
-    Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, EthPrecompiles, EthFrame<EthInterpreter>>;
+    Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, DevnetPrecompiles, EthFrame<EthInterpreter>>;
+
+/// Ethereum's precompiles and ArbWasm.
+pub struct DevnetPrecompiles {
+    eth: EthPrecompiles,
+    warm: AddressSet,
+    /// Whether activation accepts the debug "console" imports.
+    debug: bool,
+}
+
+impl DevnetPrecompiles {
+    pub fn new(spec: SpecId, debug: bool) -> Self {
+        let eth = EthPrecompiles::new(spec);
+        let warm = Self::warm_set(&eth);
+        DevnetPrecompiles { eth, warm, debug }
+    }
+
+    fn warm_set(eth: &EthPrecompiles) -> AddressSet {
+        let mut warm = eth.warm_addresses().clone();
+        warm.insert(arbwasm::ARB_WASM);
+        warm
+    }
+}
+
+impl PrecompileProvider<Ctx> for DevnetPrecompiles {
+    type Output = InterpreterResult;
+
+    fn set_spec(&mut self, spec: <<Ctx as ContextTr>::Cfg as Cfg>::Spec) -> bool {
+        let changed = <EthPrecompiles as PrecompileProvider<Ctx>>::set_spec(&mut self.eth, spec);
+        self.warm = Self::warm_set(&self.eth);
+        changed
+    }
+
+    fn run(
+        &mut self,
+        context: &mut Ctx,
+        inputs: &CallInputs,
+    ) -> Result<Option<InterpreterResult>, String> {
+        if inputs.bytecode_address == arbwasm::ARB_WASM {
+            return Ok(Some(arbwasm::run(context, inputs, self.debug)));
+        }
+        self.eth.run(context, inputs)
+    }
+
+    fn warm_addresses(&self) -> &AddressSet {
+        &self.warm
+    }
+}
 
 /// The EVM a transaction runs on: revm plus the Stylus runtime and the transaction's Stylus state.
 pub struct DevnetEvm<'a> {
@@ -63,7 +119,7 @@ impl DevnetEvm<'_> {
 impl EvmTr for DevnetEvm<'_> {
     type Context = Ctx;
     type Instructions = EthInstructions<EthInterpreter, Ctx>;
-    type Precompiles = EthPrecompiles;
+    type Precompiles = DevnetPrecompiles;
     type Frame = EthFrame<EthInterpreter>;
 
     fn all(

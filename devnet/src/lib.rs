@@ -15,5 +15,5 @@ pub mod stylus;
 pub mod system;
 
 pub use chain::{Devnet, Output, Receipt};
-pub use error::{ActivationError, DevnetError};
+pub use error::{ActivationError, DevnetError, ProgramError};
 pub use revm::primitives::{keccak256, Address, Bytes, Log, B256, U256};

@@ -2,9 +2,10 @@
 //!
 //! On chain a program is `0xEFF000` + a dictionary byte + Brotli of the wasm. Activation (Nitro's
 //! `ArbWasm.activateProgram`) decompresses it, refuses modules Stylus cannot run, fixes the entry
-//! costs from the module's shape, and compiles it. The devnet does the same once per code hash.
+//! costs from the module's shape, and compiles it. The devnet compiles each code hash once per
+//! process; whether a program is activated, and since when, is chain state (`super::programs`).
 
-use super::gas::{ModuleStats, PAGE_LIMIT};
+use super::gas::{CompileCost, ModuleStats, PAGE_LIMIT};
 use super::hooks::{Hook, Ty};
 use super::meter;
 use crate::error::ActivationError;
@@ -111,6 +112,8 @@ pub struct Activated {
     /// The module rewritten with the ink meter, ready to compile.
     pub instrumented: Vec<u8>,
     pub stats: ModuleStats,
+    /// What activating it costs in compile time, priced as Nitro prices it.
+    pub compile: CompileCost,
     /// The first import of the debug-only "console" module, if any.
     pub console: Option<String>,
 }
@@ -140,6 +143,7 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
         wasm_len: wasm.len() as u64,
         ..ModuleStats::default()
     };
+    let mut elem_bytes = 0u64;
     let mut types = Vec::new();
     let mut func_types: Vec<u32> = Vec::new();
     let mut memory_pages: Option<u64> = None;
@@ -217,7 +221,9 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
             }
             Payload::ElementSection(reader) => {
                 for element in reader {
-                    stats.elem_len += u64::from(match element.map_err(invalid)?.items {
+                    let element = element.map_err(invalid)?;
+                    elem_bytes += element.range.len() as u64;
+                    stats.elem_len += u64::from(match element.items {
                         ElementItems::Functions(items) => items.count(),
                         ElementItems::Expressions(_, items) => items.count(),
                     });
@@ -258,10 +264,42 @@ pub fn activate(wasm: &[u8], debug: bool) -> Result<Activated, ActivationError> 
         });
     }
     stats.footprint = pages as u16;
+    // Nitro stores both costs in 16 bits and refuses a module whose costs do not fit.
+    let (init_cost, cached_cost) = (stats.init_cost(), stats.cached_cost());
+    if init_cost > u64::from(u16::MAX) || cached_cost > u64::from(u16::MAX) {
+        return Err(ActivationError::EntryCostTooHigh {
+            init_cost,
+            cached_cost,
+        });
+    }
     let instrumented = meter::instrument(wasm)?;
+    let compile = CompileCost {
+        wasm_len: stats.wasm_len,
+        funcs: stats.funcs,
+        data_bytes: stats.data_len,
+        elem_bytes,
+        pages,
+        code_ops: count_operators(&instrumented)?,
+    };
     Ok(Activated {
         instrumented,
         stats,
+        compile,
         console,
     })
+}
+
+/// Operators in the function bodies of a module (Nitro prices compilation per instrumented op).
+fn count_operators(wasm: &[u8]) -> Result<u64, ActivationError> {
+    let invalid = |e: wasmparser::BinaryReaderError| ActivationError::Invalid(e.to_string());
+    let mut ops = 0u64;
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::CodeSectionEntry(body) = payload.map_err(invalid)? {
+            for op in body.get_operators_reader().map_err(invalid)? {
+                op.map_err(invalid)?;
+                ops += 1;
+            }
+        }
+    }
+    Ok(ops)
 }

@@ -50,6 +50,8 @@ pub const CACHED_COST_SCALAR: u64 = 50;
 pub const FREE_PAGES: u16 = 2;
 pub const PAGE_GAS: u64 = 1_000;
 pub const PAGE_LIMIT: u16 = 128;
+/// Nitro's `PageRamp`: the float bits behind the exponential page costs of [`page_exp`].
+pub const PAGE_RAMP: u64 = 620_674_314;
 
 /// Ink to copy `bytes` into wasm memory.
 pub fn write_price(bytes: u64) -> u64 {
@@ -124,14 +126,71 @@ impl ModuleStats {
 
     /// Gas charged on every uncached call on top of [`Self::cached_gas`].
     pub fn init_gas(&self) -> u64 {
-        MIN_INIT_GAS * 128 + (self.init_cost() * INIT_COST_SCALAR * 2).div_ceil(100)
+        init_gas(self.init_cost())
     }
 
     /// Gas charged on every call, cached or not.
     pub fn cached_gas(&self) -> u64 {
-        MIN_CACHED_INIT_GAS * 32 + (self.cached_cost() * CACHED_COST_SCALAR * 2).div_ceil(100)
+        cached_gas(self.cached_cost())
+    }
+
+    /// Nitro's prediction of the module's native code size in bytes (`asm_estimate`): the data
+    /// fee of activation and keepalive is priced on it.
+    pub fn asm_estimate(&self) -> u64 {
+        512_000u64
+            .saturating_add(self.funcs.saturating_mul(996_829) / 1_000)
+            .saturating_add(self.type_len.saturating_mul(11_416) / 1_000)
+            .saturating_add(self.wasm_len.saturating_mul(62_628) / 10_000)
     }
 }
+
+/// `initGas` of a program whose activation fixed its `initCost`.
+pub fn init_gas(init_cost: u64) -> u64 {
+    MIN_INIT_GAS * 128 + (init_cost * INIT_COST_SCALAR * 2).div_ceil(100)
+}
+
+/// `cachedGas` of a program whose activation fixed its `cachedCost`.
+pub fn cached_gas(cached_cost: u64) -> u64 {
+    MIN_CACHED_INIT_GAS * 32 + (cached_cost * CACHED_COST_SCALAR * 2).div_ceil(100)
+}
+
+/// What Nitro's activation charges for compiling a module, from its shape: microseconds per item
+/// (`pay!` in Nitro's `ProverProgram::activate`), each term converted at 28 gas per microsecond.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CompileCost {
+    /// Uncompressed wasm bytes.
+    pub wasm_len: u64,
+    /// Locally defined functions.
+    pub funcs: u64,
+    /// Bytes of data segment payloads.
+    pub data_bytes: u64,
+    /// Bytes of element segments as encoded.
+    pub elem_bytes: u64,
+    /// Initial memory pages.
+    pub pages: u64,
+    /// Operators of the instrumented function bodies.
+    pub code_ops: u64,
+}
+
+impl CompileCost {
+    /// Gas of compiling the module.
+    pub fn gas(&self) -> u64 {
+        let micros = [
+            self.wasm_len.saturating_mul(31_733) / 100_000,
+            self.funcs.saturating_mul(17_263) / 100_000,
+            self.data_bytes.saturating_mul(17_376) / 100_000,
+            self.elem_bytes.saturating_mul(17_376) / 100_000,
+            self.pages.saturating_mul(2_217),
+            self.code_ops.saturating_mul(535) / 1_000,
+        ];
+        micros.iter().fold(0u64, |gas, us| {
+            gas.saturating_add(us.saturating_mul(GAS_PER_MICROSECOND))
+        })
+    }
+}
+
+/// Nitro's conversion of activation time to gas (fudge 2 x 7M gas/s, at a 500,000 us sync rate).
+const GAS_PER_MICROSECOND: u64 = 28;
 
 /// Nitro's memory model: the first [`FREE_PAGES`] pages of a transaction are free, then every new
 /// open page costs [`PAGE_GAS`] and the high-water mark pays an exponential ramp.
@@ -253,6 +312,29 @@ mod tests {
         // cachedCost = 13.42 + 0.2225 + 24.4 + 4.884 + 752.44 + 10 = 805.3665 -> 806
         assert_eq!(m.cached_cost(), 806);
         assert_eq!(m.cached_gas(), 352 + 806);
+    }
+
+    #[test]
+    fn asm_estimate_and_compile_cost_follow_nitro() {
+        let m = ModuleStats {
+            funcs: 100,
+            type_len: 250,
+            wasm_len: 20_000,
+            ..ModuleStats::default()
+        };
+        // 512,000 + 99,682 + 2,854 + 125,256
+        assert_eq!(m.asm_estimate(), 739_792);
+        let cost = CompileCost {
+            wasm_len: 20_000,
+            funcs: 100,
+            data_bytes: 1_000,
+            elem_bytes: 50,
+            pages: 2,
+            code_ops: 10_000,
+        };
+        // us: 6,346 + 17 + 173 + 8 + 4,434 + 5,350 = 16,328; each term x 28
+        assert_eq!(cost.gas(), 16_328 * 28);
+        assert_eq!(CompileCost::default().gas(), 0);
     }
 
     #[test]

@@ -1,25 +1,34 @@
-//! Stylus support: activation, metering, prices, and the frame that runs a program.
+//! Stylus support: activation, metering, prices, program lifetime, ArbWasm, and the frame that
+//! runs a program.
 
 pub mod activation;
+pub mod arbwasm;
 pub(crate) mod frame;
 pub mod gas;
 pub mod hooks;
 pub mod meter;
+pub mod pricer;
+pub mod programs;
 
-use crate::error::ActivationError;
+use crate::error::{ActivationError, ProgramError};
 use activation::Activated;
-use gas::ModuleStats;
+use gas::{CompileCost, ModuleStats};
 use hooks::{Hook, Ty};
-use revm::primitives::{Address, B256};
+use revm::primitives::{keccak256, Address, B256};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 use wasmi::{Engine, Error, FuncType, Linker, Module, StoreLimits, ValType};
 
-/// An activated, compiled program.
+/// A compiled program: what activation produces, independent of any chain.
 pub struct Program {
     pub module: Module,
     pub stats: ModuleStats,
+    /// What compiling it costs an activation.
+    pub compile: CompileCost,
+    /// keccak256 of the instrumented module. Nitro's module hash is the hash of its prover
+    /// module, which the devnet does not build; this one only names the compiled module.
+    pub module_hash: B256,
     /// The first import of the debug-only "console" module, if any.
     pub console: Option<String>,
 }
@@ -30,6 +39,7 @@ fn compile(code: &[u8], debug: bool) -> Result<Program, ActivationError> {
     let Activated {
         instrumented,
         stats,
+        compile,
         console,
     } = activation::activate(&wasm, debug)?;
     let module = Module::new(engine(), &instrumented[..])
@@ -37,8 +47,41 @@ fn compile(code: &[u8], debug: bool) -> Result<Program, ActivationError> {
     Ok(Program {
         module,
         stats,
+        compile,
+        module_hash: keccak256(&instrumented),
         console,
     })
+}
+
+/// The compiled program of on-chain `code` under `code_hash`, compiled once per process (tests
+/// create many chains); refuses "console" imports unless `debug`, as a production chain does.
+pub(crate) fn program(
+    code: &[u8],
+    code_hash: B256,
+    debug: bool,
+) -> Result<Arc<Program>, ActivationError> {
+    let known = compiled()
+        .lock()
+        .ok()
+        .and_then(|map| map.get(&code_hash).cloned());
+    let program = match known {
+        Some(program) => program,
+        None => {
+            let program = Arc::new(compile(code, debug)?);
+            if let Ok(mut map) = compiled().lock() {
+                map.insert(code_hash, program.clone());
+            }
+            program
+        }
+    };
+    // A process-wide entry compiled for a debug chain may import "console"; recheck here.
+    if let (false, Some(name)) = (debug, &program.console) {
+        return Err(ActivationError::ForbiddenImport {
+            module: "console".into(),
+            name: name.clone(),
+        });
+    }
+    Ok(program)
 }
 
 /// A hostio call, raised as a host error so the wasm engine suspends and the EVM side answers it
@@ -70,18 +113,16 @@ fn engine() -> &'static Engine {
     ENGINE.get_or_init(Engine::default)
 }
 
-/// Programs compiled in this process, by code hash: activation compiles each module once, and
-/// every chain (tests create many) reuses it.
+/// Programs compiled in this process, by code hash.
 fn compiled() -> &'static Mutex<HashMap<B256, Arc<Program>>> {
     static COMPILED: OnceLock<Mutex<HashMap<B256, Arc<Program>>>> = OnceLock::new();
     COMPILED.get_or_init(Mutex::default)
 }
 
-/// The persistent Stylus side of the chain: the activated programs and which code hashes are in
-/// the cache manager.
+/// The Stylus runtime of a chain and the code hashes in its cache manager. Which programs are
+/// activated, and until when, is chain state (see [`programs`]).
 pub struct StylusState {
     linker: Linker<StoreLimits>,
-    programs: HashMap<B256, Arc<Program>>,
     cached: HashSet<B256>,
     debug: bool,
 }
@@ -110,49 +151,19 @@ impl StylusState {
         }
         Self {
             linker,
-            programs: HashMap::new(),
             cached: HashSet::new(),
             debug,
         }
     }
 
-    /// Activates on-chain `code` (prefix + Brotli) under `code_hash`; a no-op when already active.
-    pub fn activate(
-        &mut self,
-        code: &[u8],
-        code_hash: B256,
-    ) -> Result<ModuleStats, ActivationError> {
-        if let Some(program) = self.programs.get(&code_hash) {
-            return Ok(program.stats);
-        }
-        let cached = compiled()
-            .lock()
-            .ok()
-            .and_then(|map| map.get(&code_hash).cloned());
-        let program = match cached {
-            Some(program) => program,
-            None => {
-                let program = Arc::new(compile(code, self.debug)?);
-                if let Ok(mut map) = compiled().lock() {
-                    map.insert(code_hash, program.clone());
-                }
-                program
-            }
-        };
-        // A process-wide entry compiled for a debug chain may import "console"; recheck here.
-        if let (false, Some(name)) = (self.debug, &program.console) {
-            return Err(ActivationError::ForbiddenImport {
-                module: "console".into(),
-                name: name.clone(),
-            });
-        }
-        let stats = program.stats;
-        self.programs.insert(code_hash, program);
-        Ok(stats)
+    /// Whether programs may import the debug "console" module.
+    pub fn debug(&self) -> bool {
+        self.debug
     }
 
-    pub(crate) fn program(&self, code_hash: &B256) -> Option<Arc<Program>> {
-        self.programs.get(code_hash).cloned()
+    /// Applies activation's checks to on-chain `code` and compiles it (no chain state changes).
+    pub fn compile(&self, code: &[u8], code_hash: B256) -> Result<Arc<Program>, ActivationError> {
+        program(code, code_hash, self.debug)
     }
 
     /// Places or removes a code hash in the cache manager.
@@ -198,4 +209,6 @@ pub struct TxStylus {
     pub active: Vec<Address>,
     /// Lines printed through the debug-only "console" imports.
     pub console: Vec<String>,
+    /// Why the transaction's top frame could not run its program, for the receipt.
+    pub unavailable: Option<ProgramError>,
 }

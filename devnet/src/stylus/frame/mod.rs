@@ -13,7 +13,8 @@ mod hostio;
 mod wasm;
 
 use super::gas::*;
-use super::{Program, Suspend};
+use super::{program, programs, Program, Suspend};
+use crate::error::ProgramError;
 use crate::evm::{Ctx, DevnetEvm};
 use revm::context::{ContextTr, JournalTr};
 use revm::context_interface::context::ContextError;
@@ -79,8 +80,9 @@ enum Kind {
     Failure,
     OutOfGas,
     OutOfStack,
-    /// The code has the Stylus prefix but no activated program (Nitro: ProgramNotActivated).
-    NotActivated,
+    /// The code has the Stylus prefix but no program that may run: never activated, expired, or
+    /// activated under an older Stylus version (Nitro's `getActiveProgram` errors).
+    Unavailable,
 }
 
 struct Exec {
@@ -177,7 +179,7 @@ pub(crate) fn run(
             journal.checkpoint_revert(checkpoint);
             (InstructionResult::CallTooDeep, Bytes::new())
         }
-        Kind::NotActivated => {
+        Kind::Unavailable => {
             journal.checkpoint_revert(checkpoint);
             (InstructionResult::NotActivated, Bytes::new())
         }
@@ -201,23 +203,36 @@ fn execute(
 ) -> Result<Exec, ContextDbError<Ctx>> {
     let limit = inputs.gas_limit;
     let code_hash = inputs.known_bytecode.0;
-    // Code with the Stylus prefix that was never activated cannot run; as any error other than a
-    // revert, it consumes the frame's gas.
-    let Some(program) = evm.stylus.program(&code_hash) else {
-        return Ok(Exec::halt(Kind::NotActivated, 0));
+    let code = inputs.known_bytecode.1.original_byte_slice();
+    // A program that may not run (never activated, expired, outdated) fails as Nitro's
+    // `getActiveProgram` error does: not a revert, so the frame's gas is consumed and no data
+    // returned. Activation compiled it, so the lookup of the module cannot fail after the record.
+    let time = evm.inner.ctx.block.timestamp.saturating_to();
+    let runnable = programs::runnable(&mut evm.inner.ctx, code_hash, time).and_then(|record| {
+        program(code, code_hash, evm.stylus.debug())
+            .map(|program| (record, program))
+            .map_err(|_| ProgramError::NotActivated)
+    });
+    let (record, program) = match runnable {
+        Ok(found) => found,
+        Err(error) => {
+            if depth == 0 {
+                evm.tx.unavailable = Some(error);
+            }
+            return Ok(Exec::halt(Kind::Unavailable, 0));
+        }
     };
-    let stats = program.stats;
     // Recorded before the entry cost is paid, as Nitro inserts into its recent-wasms set first.
     let recent = !evm.tx.recent.insert(code_hash);
     let cached = evm.stylus.is_cached(&code_hash) || recent;
-    let entry = memory_gas(stats.footprint, evm.tx.pages_open, evm.tx.pages_ever)
-        .saturating_add(stats.cached_gas())
-        .saturating_add(if cached { 0 } else { stats.init_gas() });
+    let entry = memory_gas(record.footprint, evm.tx.pages_open, evm.tx.pages_ever)
+        .saturating_add(record.cached_gas())
+        .saturating_add(if cached { 0 } else { record.init_gas() });
     if entry > limit {
         return Ok(Exec::halt(Kind::OutOfGas, 0));
     }
     let pages_open = evm.tx.pages_open;
-    evm.tx.pages_open = pages_open.saturating_add(stats.footprint);
+    evm.tx.pages_open = pages_open.saturating_add(record.footprint);
     evm.tx.pages_ever = evm.tx.pages_ever.max(evm.tx.pages_open);
     // As Nitro's TxProcessor: delegate and callcode frames do not open a span of their acting
     // address; a program is reentrant when another open span has its address.
