@@ -26,10 +26,7 @@ use stylus_sdk::{
     storage::{StorageBool, StorageMap, StorageU64},
 };
 
-use crate::{
-    abi::Out,
-    log, topic0,
-};
+use crate::{abi::Out, log, topic0};
 
 crate::sol_items! {
     /// The three events, for the exported interface.
