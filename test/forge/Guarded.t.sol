@@ -59,6 +59,8 @@ contract GuardedTest is Test {
         );
         assertEq(CircuitGuardDouble.preview.selector, ICircuitGuard.preview.selector, "double: preview");
         assertEq(CircuitGuardDouble.credit.selector, ICircuitGuard.credit.selector, "double: credit");
+        assertEq(CircuitGuardDouble.setAdmin.selector, ICircuitGuard.setAdmin.selector, "double: setAdmin");
+        assertEq(CircuitGuardDouble.protocolInfo.selector, ICircuitGuard.protocolInfo.selector, "double: protocolInfo");
         probe.ping();
         assertEq(guard.checkCount(), 1, "check reached");
         guard.setFlagged(USER, GuardedProbe.pingScreen.selector, 1);

@@ -3,7 +3,7 @@ pragma solidity ^0.8.23;
 
 import {Test} from "./utils/Test.sol";
 import {CircuitGuardDouble} from "./utils/CircuitGuardDouble.sol";
-import {GuardedProbe, NoopGuard} from "./utils/Helpers.sol";
+import {GuardedProbe, ModifierMeter, NoopGuard} from "./utils/Helpers.sol";
 import {GuardedBase} from "../../interfaces/Guarded.sol";
 import {ICircuitGuard} from "../../interfaces/ICircuitGuard.sol";
 
@@ -85,14 +85,14 @@ contract GuardedGasTest is Test {
     CircuitGuardDouble internal guard;
     GuardedProbe internal probe;
     NoopGuard internal noop;
-    GuardedProbe internal noopProbe;
+    ModifierMeter internal meter;
     address internal constant USER = address(0xB0B);
 
     function setUp() public {
         guard = new CircuitGuardDouble();
         probe = new GuardedProbe(ICircuitGuard(address(guard)), address(0xAD));
         noop = new NoopGuard();
-        noopProbe = new GuardedProbe(ICircuitGuard(address(noop)), address(0xAD));
+        meter = new ModifierMeter(ICircuitGuard(address(noop)), address(0xAD));
     }
 
     function test_gasTooLowBeforeCalling() public {
@@ -119,46 +119,37 @@ contract GuardedGasTest is Test {
         assertEq(ret.length, 0, "empty revert data, not GuardGasTooLow");
     }
 
-    /// @dev Logs (forge test -vv) what each modifier adds to a call when the guard does nothing at all
-    /// (NoopGuard: an empty fallback), i.e. the cost of the modifier itself.
+    /// @dev Logs (forge test -vv) what each modifier adds inside a function when the guard does nothing at all
+    /// (NoopGuard: an empty fallback), i.e. the cost of the modifier itself. ModifierMeter measures from
+    /// inside the function, so the dispatcher's cost (which moves with the contract's public functions) is
+    /// left out. Before the outage handling (issue 11): 2,815 cold and 315/318/313/301 warm for guarded,
+    /// guardedAmount, notFlagged and credits; the cap costs 1 gas more (PUSH3 instead of GAS).
     function test_gas_modifierOverhead() public {
-        GuardedProbe p = noopProbe;
-        p.plain(); // warm the probe's account
-        uint256 g = gasleft();
-        p.plain();
-        uint256 base = g - gasleft();
-        g = gasleft();
-        p.ping();
-        uint256 coldGuard = g - gasleft() - base;
-        g = gasleft();
-        p.ping();
-        uint256 warmGuard = g - gasleft() - base;
-        g = gasleft();
-        p.plainAmount(1e18);
-        base = g - gasleft();
-        g = gasleft();
-        p.pingAmount(1e18);
-        uint256 warmAmount = g - gasleft() - base;
-        g = gasleft();
-        p.plainScreen(USER);
-        base = g - gasleft();
-        g = gasleft();
-        p.pingScreen(USER);
-        uint256 warmScreen = g - gasleft() - base;
+        ModifierMeter m = meter;
+        uint256 base = m.plain();
+        uint256 coldGuard = m.ping() - base;
+        uint256 warmGuard = m.ping() - base;
+        uint256 warmAmount = m.pingAmount(1e18) - base;
+        uint256 warmScreen = m.pingScreen(USER) - base;
+        uint256 warmCredit = m.pingCredit(GuardedProbe.pingAmount.selector, 1e18) - base;
         emit log_named_uint("guarded: extra gas, guard account cold (first guarded call in the tx)", coldGuard);
         emit log_named_uint("guarded: extra gas, guard account warm", warmGuard);
         emit log_named_uint("guardedAmount: extra gas, warm", warmAmount);
         emit log_named_uint("notFlagged: extra gas, warm", warmScreen);
-        // The cold account access (2,600) dominates; the rest is a few hundred gas.
-        assertLe(warmGuard, 400, "guarded overhead, warm");
-        assertLe(coldGuard, 2_900, "guarded overhead, cold");
-        assertLe(warmAmount, 400, "guardedAmount overhead, warm");
-        assertLe(warmScreen, 400, "notFlagged overhead, warm");
+        emit log_named_uint("credits: extra gas, warm", warmCredit);
+        // The cold account access (2,600) dominates; the rest is about 300 gas, and the outage handling, off
+        // the hot path, adds 1 gas to each.
+        assertLe(warmGuard, 316, "guarded overhead, warm");
+        assertLe(coldGuard, 2_816, "guarded overhead, cold");
+        assertLe(warmAmount, 319, "guardedAmount overhead, warm");
+        assertLe(warmScreen, 314, "notFlagged overhead, warm");
+        assertLe(warmCredit, 302, "credits overhead, warm");
         // ...and each modifier really calls the guard: a call costs at least the account access (EIP-2929),
         // 2,600 cold and 100 warm, which a modifier that skipped the call would not pay.
         assertGe(coldGuard, 2_600, "guarded calls the guard (cold)");
         assertGe(warmGuard, 100, "guarded calls the guard (warm)");
         assertGe(warmAmount, 100, "guardedAmount calls the guard");
         assertGe(warmScreen, 100, "notFlagged calls the guard");
+        assertGe(warmCredit, 100, "credits calls the guard");
     }
 }

@@ -8,15 +8,9 @@ import {GuardedVault} from "../../../examples/solidity-vault/GuardedVault.sol";
 import {ICircuitGuard} from "../../../interfaces/ICircuitGuard.sol";
 import {BucketVault, FlagReader, IFlagOracle, MappingOracle, PausableVault, SolidityGuard} from "./BenchBaselines.sol";
 
-/// @dev The cheatcode test/forge/utils/Test.sol does not declare.
-interface Warp {
-    function warp(uint256 timestamp) external;
-}
-
 /// @notice The benchmark's baselines must really protect: a baseline that skipped its check would make the
 /// guard look expensive by comparison.
 contract BenchBaselinesTest is Test {
-    Warp internal constant clock = Warp(address(uint160(uint256(keccak256("hevm cheat code")))));
     address internal constant ADMIN = address(0xAD);
     address internal constant ALICE = address(0xA11CE);
     TestToken internal token;
@@ -57,10 +51,10 @@ contract BenchBaselinesTest is Test {
         vault.withdraw(5e18);
         vm.expectRevert(abi.encodeWithSelector(BucketVault.RateLimited.selector, 0, 1));
         vault.withdraw(1);
-        clock.warp(block.timestamp + 2);
+        vm.warp(block.timestamp + 2);
         vault.withdraw(2e18);
         // Refill stops at the capacity.
-        clock.warp(block.timestamp + 1_000);
+        vm.warp(block.timestamp + 1_000);
         vm.expectRevert(abi.encodeWithSelector(BucketVault.RateLimited.selector, 5e18, 5e18 + 1));
         vault.withdraw(5e18 + 1);
         vault.withdraw(5e18);

@@ -34,6 +34,41 @@ contract GuardedProbe is Guarded {
     fallback() external guarded {}
 }
 
+/// @notice Measures what each modifier costs inside the function, after dispatch: `mark` notes gasleft()
+/// before the modifier under test and the body returns what was used since. Comparing a guarded function
+/// with its unguarded twin through the public dispatcher would also count the selector's position in the
+/// dispatch table, which moves whenever a base contract gains a public function.
+contract ModifierMeter is Guarded {
+    uint256 private transient _mark;
+
+    constructor(ICircuitGuard guard_, address admin) Guarded(guard_, admin) {}
+
+    modifier mark() {
+        _mark = gasleft();
+        _;
+    }
+
+    function plain() external mark returns (uint256) {
+        return _mark - gasleft();
+    }
+
+    function ping() external mark guarded returns (uint256) {
+        return _mark - gasleft();
+    }
+
+    function pingAmount(uint256 amount) external mark guardedAmount(amount) returns (uint256) {
+        return _mark - gasleft();
+    }
+
+    function pingScreen(address account) external mark notFlagged(account) returns (uint256) {
+        return _mark - gasleft();
+    }
+
+    function pingCredit(bytes4 outflow, uint256 amount) external mark credits(outflow, amount) returns (uint256) {
+        return _mark - gasleft();
+    }
+}
+
 /// @notice A guard that accepts everything at the lowest possible cost (an empty fallback), to measure what
 /// the modifiers themselves cost.
 contract NoopGuard {

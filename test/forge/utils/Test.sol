@@ -11,6 +11,9 @@ interface Vm {
     function expectRevert(bytes4 revertData) external;
     function expectRevert(bytes calldata revertData) external;
     function expectEmit(address emitter) external;
+    function etch(address target, bytes calldata newRuntimeBytecode) external;
+    function warp(uint256 timestamp) external;
+    function load(address target, bytes32 slot) external view returns (bytes32 data);
     function assume(bool condition) external pure;
     function toString(uint256 value) external pure returns (string memory);
     function toString(address value) external pure returns (string memory);
