@@ -268,6 +268,25 @@ impl Devnet {
         params.save(self.db_mut());
     }
 
+    /// What the chain owner's `ArbOwner.setWasmExpiryDays` does: every program's expiry, past
+    /// and future, is measured against the new figure.
+    pub fn set_expiry_days(&mut self, days: u16) {
+        let params = Params {
+            expiry_days: days,
+            ..self.stylus_params()
+        };
+        params.save(self.db_mut());
+    }
+
+    /// What the chain owner's `ArbOwner.setWasmKeepaliveDays` does.
+    pub fn set_keepalive_days(&mut self, days: u16) {
+        let params = Params {
+            keepalive_days: days,
+            ..self.stylus_params()
+        };
+        params.save(self.db_mut());
+    }
+
     /// The record of `program`'s code if it may run now: what ArbWasm's getters and every call
     /// check (never activated, expired, or activated under an older Stylus version fail).
     pub fn active_program(&self, program: Address) -> Result<ProgramRecord, DevnetError> {

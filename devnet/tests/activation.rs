@@ -215,10 +215,14 @@ fn stylus_code_that_was_never_activated_cannot_run() {
     let mut runtime = vec![0xEF, 0xF0, 0x00, 0x00];
     runtime.extend_from_slice(b"not brotli");
     let address = deploy(&mut chain, &runtime);
+    // As Nitro's ProgramNotActivated: not a revert, so the gas is consumed and nothing returned.
     let receipt = chain
-        .call(ALICE, address, Bytes::new(), U256::ZERO)
+        .call_with_gas(ALICE, address, Bytes::new(), U256::ZERO, 100_000)
         .unwrap();
     assert!(!receipt.success);
+    assert!(receipt.output.is_empty());
+    assert_eq!(receipt.gas_used, 100_000);
+    assert_eq!(receipt.halt.as_deref(), Some("ProgramNotActivated()"));
     assert!(chain.program_stats(address).is_err());
 }
 

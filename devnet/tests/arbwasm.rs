@@ -556,3 +556,25 @@ fn a_stylus_version_upgrade_requires_activation_again() {
             .success
     );
 }
+
+#[test]
+fn the_chain_owner_sets_the_lifetime_every_program_is_measured_against() {
+    let (mut chain, probe) = setup();
+    age_to(&mut chain, 31 * DAY);
+    chain.set_expiry_days(30);
+    assert_eq!(read(&mut chain, &ArbWasm::expiryDaysCall {}), 30);
+    let receipt = chain.call(ALICE, probe, owner_call(), U256::ZERO).unwrap();
+    assert_eq!(receipt.halt.as_deref(), Some("ProgramExpired(2678400)"));
+    // Nitro keeps no expiry date, only the activation hour: a longer lifetime revives it.
+    chain.set_expiry_days(365);
+    assert!(
+        chain
+            .call(ALICE, probe, owner_call(), U256::ZERO)
+            .unwrap()
+            .success
+    );
+    chain.set_keepalive_days(0);
+    assert_eq!(read(&mut chain, &ArbWasm::keepaliveDaysCall {}), 0);
+    assert!(chain.keepalive(BOB, probe).unwrap().success);
+    assert!(chain.keepalive(BOB, probe).unwrap().success);
+}

@@ -277,8 +277,9 @@ impl Packed {
 }
 
 /// Nitro's Stylus parameters (one word, ArbOS 60 layout). The devnet's pricing reads its own
-/// constants, which are these values at genesis; only `version` is ever changed (a simulated
-/// ArbOS upgrade).
+/// constants, which are these values at genesis; only the lifetime fields (`version`,
+/// `expiry_days`, `keepalive_days`) are ever changed, as an ArbOS upgrade or the chain owner
+/// would change them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Params {
     pub version: u16,
