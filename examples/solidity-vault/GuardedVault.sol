@@ -16,6 +16,11 @@ import {IERC20} from "./IERC20.sol";
 /// | `transferBalance` | `guarded` + `notFlagged(to)`       | no tokens leave, but the recipient is screened too (no laundering through a clean-looking sender) |
 /// | `emergencyExit`   | none, deliberately                 | exits must keep working while the protocol is paused or rate limited: it returns the caller's whole balance and nothing else |
 ///
+/// If the guard's program cannot run (expired, or not re-activated after an ArbOS Stylus upgrade), the guarded
+/// functions revert `GuardUnavailable(guard)` and `emergencyExit` keeps paying; the outage functions inherited
+/// from Guarded (`reportGuardDown`, then `bypassGuard` by the admin three days later, `restoreGuard`) are the way
+/// out if nobody re-activates the guard.
+///
 /// Checks-effects-interactions throughout: balances change before any token call. Fee-on-transfer and
 /// rebasing tokens are not supported (the vault credits the amount requested). Tokens that return no bool
 /// (e.g. USDT) are supported.
@@ -86,7 +91,7 @@ contract GuardedVault is Guarded {
     }
 
     /// @notice Returns the caller's whole balance. DELIBERATELY UNGUARDED: it works while the vault is
-    /// paused, rate limited or its guard misbehaves, so users can always leave. It cannot move anyone
+    /// paused, rate limited or its guard misbehaves or cannot run, so users can always leave. It cannot move anyone
     /// else's funds, which is why it is safe to leave open.
     /// @return amount What was sent back.
     function emergencyExit() external returns (uint256 amount) {
