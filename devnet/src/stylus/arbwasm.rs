@@ -461,7 +461,7 @@ impl Request<'_> {
 
 /// An account's code hash and code as the state has them now, without touching the access list:
 /// the transaction's journal if it loaded the account, the committed state otherwise.
-pub(crate) fn account_code(ctx: &Ctx, address: Address) -> (B256, Bytes) {
+fn account_code(ctx: &Ctx, address: Address) -> (B256, Bytes) {
     let journal = ctx.journal_ref();
     let db = journal.db();
     let info = match journal.evm_state().get(&address) {
