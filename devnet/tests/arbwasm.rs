@@ -323,6 +323,12 @@ fn anyone_can_activate_an_expired_program_again() {
     let call = ArbWasm::activateProgramCall { program: probe };
     let data = call.abi_encode();
     let fee = chain.activation_fee(probe).unwrap();
+    // Too late for a keepalive: only activation brings it back.
+    let receipt = chain.keepalive(BOB, probe).unwrap();
+    assert_eq!(
+        ProgramError::abi_decode(&receipt.output),
+        Some(ProgramError::Expired { age: EXPIRY + 1 })
+    );
 
     // Too little value: Nitro's error, the value returned, still expired.
     let bob = chain.balance(BOB);
