@@ -9,7 +9,8 @@ pragma solidity ^0.8.23;
 interface ICircuitGuard {
     /// Called by a protocol (`msg.sender`) at the top of a guarded function. Reverts with the
     /// first verdict that applies: ProtocolNotRegistered, ProtocolPaused, SelectorPaused,
-    /// AdvisoryActive, CallerFlagged, RateLimited. Otherwise charges `amount` to the selector's
+    /// AdvisoryActive, CallerFlagged (the caller, then in code-hash mode CodeFlagged for its
+    /// runtime code, then `tx.origin`), RateLimited. Otherwise charges `amount` to the selector's
     /// rate limit; a charge that leaves the bucket at or below its trip level passes and trips
     /// the selector (event Tripped): SelectorPaused until refill or inflows (`credit`) bring the
     /// bucket back to its re-arm level.
@@ -23,14 +24,16 @@ interface ICircuitGuard {
     function credit(bytes4 selector, uint256 amount) external;
 
     /// Screens a counterparty (a recipient, an `onBehalfOf`) under the calling protocol's
-    /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked.
+    /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked, or in
+    /// code-hash mode CodeFlagged(account, codeHash, level) if its runtime code is.
     function screen(address account, bytes4 selector) external view;
 
     /// `check`'s verdict for `protocol` without its effects: empty if `check` would pass, else
     /// the exact revert data it would produce. `tx.origin` screening uses this call's origin.
     function preview(address protocol, address caller, bytes4 selector, uint256 amount) external view returns (bytes memory);
 
-    /// Registry only: a subject's new status word, stored verbatim for `check` to read.
+    /// Registry only: a subject's status word, stored verbatim for `check` to read. Pushing the
+    /// word already stored changes nothing and logs nothing.
     function onStatusChange(bytes32 subject, uint256 status) external;
 
     /// Registers `msg.sender` as a protocol administered by `admin` (normally from the
@@ -46,7 +49,8 @@ interface ICircuitGuard {
 
     /// Admin only: the screening of selectors without a policy of their own, and the one a
     /// selector starts with when first configured. Modes: 0 confirmed flags, 1 watch and above,
-    /// 2 off; `screenOrigin` screens `tx.origin` too.
+    /// 2 off; add 4 (modes 4 and 5) to also screen the caller's runtime code hash (EXTCODEHASH,
+    /// for callers with code: one more storage read). `screenOrigin` screens `tx.origin` too.
     function setProtocolScreening(address protocol, uint8 mode, bool screenOrigin) external;
 
     /// Admin only: the selector's screening (modes as in `setProtocolScreening`).
@@ -65,8 +69,9 @@ interface ICircuitGuard {
     /// confirmed. Each tag costs two storage reads on every `check`.
     function setAdvisoryTags(address protocol, bytes4 selector, bytes32[] memory tags) external;
 
-    /// Admin only: removes the selector's own policy (screening, rate limit, tags, selector
-    /// pause), so `check` uses the protocol's defaults, and frees its slot.
+    /// Admin only: removes the selector's own policy (screening, rate limit and any trip, tags),
+    /// so `check` uses the protocol's defaults, and frees its slot. A selector pause in force
+    /// stays (a pause is not a policy): `unpauseSelector` lifts it.
     function removePolicy(address protocol, bytes4 selector) external;
 
     /// Pauses the whole protocol for `duration` seconds: the admin for any duration, a guardian
@@ -76,30 +81,51 @@ interface ICircuitGuard {
     /// Admin only: lifts the protocol pause and ends any guardian episode.
     function unpauseProtocol(address protocol) external;
 
-    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol. The admin
-    /// may pause a selector without a policy (configuring it with the protocol's defaults); a
-    /// guardian only one that has a policy (else SelectorNotConfigured).
+    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol. A pause
+    /// changes nothing but the pause: a selector without a policy gets none (the admin may pause
+    /// one; it keeps following the protocol's screening), and a guardian may pause only a
+    /// selector that has a policy (else SelectorNotConfigured).
     function pauseSelector(address protocol, bytes4 selector, uint64 duration) external;
 
     /// Admin only: lifts a selector pause, manual or tripped, and ends any guardian episode.
     function unpauseSelector(address protocol, bytes4 selector) external;
 
-    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
+    /// Timelocked: proposes `newOwner`, who must accept; the zero address cancels a proposal.
     function transferOwnership(address newOwner) external;
 
     /// The proposed owner takes over.
     function acceptOwnership() external;
 
-    /// Owner only: the only account whose `onStatusChange` pushes are accepted. Zero cuts the feed
-    /// off; the statuses already stored stay in force until they expire.
+    /// The only account whose `onStatusChange` pushes are accepted. Zero cuts the feed off; the
+    /// statuses already stored stay in force until they expire. Owner only and immediate for the
+    /// first link of a guard that never had a registry; timelocked for every later change.
     function setRegistry(address registry) external;
 
-    /// Owner only: bounds on guardians, the longest pause (and trip, for new limits) and the wait after
-    /// a pause episode. Zero `maxPauseDuration` disables guardian pauses.
+    /// Timelocked: bounds on guardians, the longest pause (and trip, for new limits) and the wait
+    /// after a pause episode. Zero `maxPauseDuration` disables guardian pauses.
     function setPauseBounds(uint32 maxPauseDuration, uint32 pauseCooldown) external;
 
-    /// The owner, the pending owner, the registry and the guardian bounds.
+    /// Timelocked: the delay of owner calls scheduled from now on, 3,600 to 2,592,000 seconds
+    /// (InvalidDelay).
+    function setDelay(uint64 delay) external;
+
+    /// Owner only: schedules `data`, the calldata of a timelocked method of this contract, to run
+    /// after the current delay; returns its id, `keccak256(data)`. Checked now: only timelocked
+    /// methods (NotTimelockable), well-formed arguments, a delay in range.
+    function schedule(bytes calldata data) external returns (bytes32);
+
+    /// Owner only: drops scheduled call `id`.
+    function cancel(bytes32 id) external;
+
+    /// Owner only: runs scheduled call `data` once due; its own error reverts it (it stays
+    /// scheduled).
+    function execute(bytes calldata data) external;
+
+    /// The owner, the pending owner, the registry, the guardian bounds and the timelock delay.
     function guardConfig() external view returns (GuardConfig memory);
+
+    /// When scheduled call `id` may run (0: not scheduled).
+    function scheduledAt(bytes32 id) external view returns (uint64);
 
     /// A protocol's registration, pause, default screening and guardian episode.
     function protocolInfo(address protocol) external view returns (ProtocolInfo memory);
@@ -172,11 +198,24 @@ interface ICircuitGuard {
     /// The guardian bounds.
     event PauseBoundsSet(uint32 maxPauseDuration, uint32 pauseCooldown);
 
+    /// The owner's timelock delay for calls scheduled from now on.
+    event DelaySet(uint64 delay);
+
     /// `owner` proposed `pendingOwner`; it becomes owner when it calls `acceptOwnership`.
     event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
 
     /// Ownership moved (from the zero address at construction).
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+
+    /// The owner scheduled `data`, a call to this contract; the owner may execute it from `eta`.
+    /// `id` is `keccak256(data)`.
+    event CallScheduled(bytes32 indexed id, uint64 eta, bytes data);
+
+    /// The owner dropped scheduled call `id`.
+    event CallCancelled(bytes32 indexed id);
+
+    /// Scheduled call `id` ran.
+    event CallExecuted(bytes32 indexed id);
 
     /// `protocol` never called `registerProtocol`.
     error ProtocolNotRegistered(address protocol);
@@ -190,6 +229,10 @@ interface ICircuitGuard {
     /// `caller` (or `tx.origin`, or a screened counterparty) is flagged at `level` (2 watch,
     /// 3 confirmed), which the selector's screening blocks.
     error CallerFlagged(address caller, uint8 level);
+
+    /// The runtime code of `caller` (or of a screened counterparty), EXTCODEHASH `codeHash`, is
+    /// flagged at `level`, which the selector's code-hash screening blocks.
+    error CodeFlagged(address caller, bytes32 codeHash, uint8 level);
 
     /// One of the selector's advisory tags, `advisory`, is confirmed.
     error AdvisoryActive(bytes32 advisory);
@@ -213,14 +256,33 @@ interface ICircuitGuard {
     /// Only the registry pushes statuses.
     error NotRegistry(address account);
 
+    /// No call with this id is scheduled (`schedule` it first; an executed call must be scheduled
+    /// again).
+    error CallNotScheduled(bytes32 id);
+
+    /// The scheduled call may run from `eta`.
+    error CallNotReady(bytes32 id, uint64 eta);
+
+    /// The same call is already scheduled; cancel it to restart its delay.
+    error CallAlreadyScheduled(bytes32 id);
+
+    /// This power is timelocked: `schedule` the call, then `execute` it after the delay.
+    error MustBeScheduled();
+
+    /// `schedule` takes only calls to the timelocked methods, with well-formed arguments.
+    error NotTimelockable(bytes4 selector);
+
     /// An owner, admin or guardian cannot be the zero address.
     error ZeroAddress();
 
     /// `protocol` is registered already.
     error AlreadyRegistered(address protocol);
 
-    /// Screening modes are 0, 1 and 2.
+    /// Screening modes are 0, 1 and 2, plus 4 for code-hash screening (4 and 5; not with 2).
     error InvalidScreening(uint8 mode);
+
+    /// The timelock's delay must lie within `[min, max]` seconds.
+    error InvalidDelay(uint64 delay, uint64 min, uint64 max);
 
     /// A rate limit needs a capacity.
     error CapacityZero();
@@ -264,7 +326,7 @@ interface ICircuitGuard {
     /// `status` is not a valid status word.
     error InvalidStatus(bytes32 subject, uint256 status);
 
-    struct GuardConfig {address owner;address pendingOwner;address registry;uint32 maxPauseDuration;uint32 pauseCooldown;}
+    struct GuardConfig {address owner;address pendingOwner;address registry;uint32 maxPauseDuration;uint32 pauseCooldown;uint64 delay;}
 
     struct ProtocolInfo {bool registered;address admin;uint64 pausedUntil;uint8 screening;bool screenOrigin;uint64 guardianPauseEnd;}
 

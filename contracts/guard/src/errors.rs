@@ -5,12 +5,13 @@
 //! by `vigil_common::abi::revert` (selector and words) instead of alloy's encoder, which is generic
 //! over each type and would put ~26 copies of encoding code in the wasm.
 
+use alloc::vec::Vec;
+
 #[cfg(feature = "export-abi")]
 use stylus_sdk::prelude::*;
-use vigil_common::ownable::OwnershipError;
+use vigil_common::{ownable::OwnershipError, timelock::TimelockError};
 #[cfg(not(feature = "export-abi"))]
 use {
-    alloc::vec::Vec,
     alloy_sol_types::SolError,
     vigil_common::abi::{revert, w},
 };
@@ -30,6 +31,9 @@ vigil_common::sol_items! {
     /// `caller` (or `tx.origin`, or a screened counterparty) is flagged at `level` (2 watch,
     /// 3 confirmed), which the selector's screening blocks.
     error CallerFlagged(address caller, uint8 level);
+    /// The runtime code of `caller` (or of a screened counterparty), EXTCODEHASH `codeHash`, is
+    /// flagged at `level`, which the selector's code-hash screening blocks.
+    error CodeFlagged(address caller, bytes32 codeHash, uint8 level);
     /// One of the selector's advisory tags, `advisory`, is confirmed.
     error AdvisoryActive(bytes32 advisory);
     /// The charge does not fit: `available` now, and the first second it fits (`retryAfter`,
@@ -48,6 +52,17 @@ vigil_common::sol_items! {
     error NotAdminOrGuardian(address protocol, address account);
     /// Only the registry pushes statuses.
     error NotRegistry(address account);
+    /// No call with this id is scheduled (`schedule` it first; an executed call must be scheduled
+    /// again).
+    error CallNotScheduled(bytes32 id);
+    /// The scheduled call may run from `eta`.
+    error CallNotReady(bytes32 id, uint64 eta);
+    /// The same call is already scheduled; cancel it to restart its delay.
+    error CallAlreadyScheduled(bytes32 id);
+    /// This power is timelocked: `schedule` the call, then `execute` it after the delay.
+    error MustBeScheduled();
+    /// `schedule` takes only calls to the timelocked methods, with well-formed arguments.
+    error NotTimelockable(bytes4 selector);
 
     // Bad input: nothing was changed.
 
@@ -55,8 +70,10 @@ vigil_common::sol_items! {
     error ZeroAddress();
     /// `protocol` is registered already.
     error AlreadyRegistered(address protocol);
-    /// Screening modes are 0, 1 and 2.
+    /// Screening modes are 0, 1 and 2, plus 4 for code-hash screening (4 and 5; not with 2).
     error InvalidScreening(uint8 mode);
+    /// The timelock's delay must lie within `[min, max]` seconds.
+    error InvalidDelay(uint64 delay, uint64 min, uint64 max);
     /// A rate limit needs a capacity.
     error CapacityZero();
     /// The refill per second exceeds the capacity.
@@ -88,13 +105,14 @@ vigil_common::sol_items! {
     error InvalidStatus(bytes32 subject, uint256 status);
 }
 
-/// Every revert the guard produces. The first six are `check`'s verdicts.
+/// Every revert the guard produces. The first seven are `check`'s verdicts.
 #[cfg_attr(feature = "export-abi", derive(SolidityError))]
 pub enum CircuitGuardError {
     ProtocolNotRegistered(ProtocolNotRegistered),
     ProtocolPaused(ProtocolPaused),
     SelectorPaused(SelectorPaused),
     CallerFlagged(CallerFlagged),
+    CodeFlagged(CodeFlagged),
     AdvisoryActive(AdvisoryActive),
     RateLimited(RateLimited),
     NotOwner(NotOwner),
@@ -102,9 +120,15 @@ pub enum CircuitGuardError {
     NotAdmin(NotAdmin),
     NotAdminOrGuardian(NotAdminOrGuardian),
     NotRegistry(NotRegistry),
+    CallNotScheduled(CallNotScheduled),
+    CallNotReady(CallNotReady),
+    CallAlreadyScheduled(CallAlreadyScheduled),
+    MustBeScheduled(MustBeScheduled),
+    NotTimelockable(NotTimelockable),
     ZeroAddress(ZeroAddress),
     AlreadyRegistered(AlreadyRegistered),
     InvalidScreening(InvalidScreening),
+    InvalidDelay(InvalidDelay),
     CapacityZero(CapacityZero),
     RefillAboveCapacity(RefillAboveCapacity),
     RefillBelowUnit(RefillBelowUnit),
@@ -118,9 +142,42 @@ pub enum CircuitGuardError {
     NotAdvisory(NotAdvisory),
     InvalidSubject(InvalidSubject),
     InvalidStatus(InvalidStatus),
+    /// The revert data of a scheduled call that `execute` ran, passed on unchanged so the caller
+    /// sees the method's own error. Not an interface error of its own, hence absent from the
+    /// export build.
+    #[cfg(not(feature = "export-abi"))]
+    Reverted(Vec<u8>),
 }
 
 pub(crate) type Result<T, E = CircuitGuardError> = core::result::Result<T, E>;
+
+impl CircuitGuardError {
+    /// `execute`'s pass-through of a scheduled call's revert data.
+    pub(crate) fn reverted(data: Vec<u8>) -> Self {
+        #[cfg(not(feature = "export-abi"))]
+        return Self::Reverted(data);
+        // The export build only prints the interface and never runs a call.
+        #[cfg(feature = "export-abi")]
+        {
+            drop(data);
+            Self::MustBeScheduled(MustBeScheduled {})
+        }
+    }
+}
+
+/// The timelock's failures, as the guard's errors.
+impl From<TimelockError> for CircuitGuardError {
+    fn from(e: TimelockError) -> Self {
+        match e {
+            TimelockError::NotScheduled(id) => Self::CallNotScheduled(CallNotScheduled { id }),
+            TimelockError::NotReady(id, eta) => Self::CallNotReady(CallNotReady { id, eta }),
+            TimelockError::AlreadyScheduled(id) => {
+                Self::CallAlreadyScheduled(CallAlreadyScheduled { id })
+            }
+            TimelockError::NotExecuting => Self::MustBeScheduled(MustBeScheduled {}),
+        }
+    }
+}
 
 impl From<OwnershipError> for CircuitGuardError {
     fn from(e: OwnershipError) -> Self {
@@ -146,6 +203,10 @@ impl From<CircuitGuardError> for Vec<u8> {
             E::ProtocolPaused(e) => revert(ProtocolPaused::SELECTOR, &[w(e.until)]),
             E::SelectorPaused(e) => revert(SelectorPaused::SELECTOR, &[w(e.selector), w(e.until)]),
             E::CallerFlagged(e) => revert(CallerFlagged::SELECTOR, &[w(e.caller), w(e.level)]),
+            E::CodeFlagged(e) => revert(
+                CodeFlagged::SELECTOR,
+                &[w(e.caller), e.codeHash, w(e.level)],
+            ),
             E::AdvisoryActive(e) => revert(AdvisoryActive::SELECTOR, &[w(e.advisory)]),
             E::RateLimited(e) => revert(
                 RateLimited::SELECTOR,
@@ -158,9 +219,15 @@ impl From<CircuitGuardError> for Vec<u8> {
                 revert(NotAdminOrGuardian::SELECTOR, &[w(e.protocol), w(e.account)])
             }
             E::NotRegistry(e) => revert(NotRegistry::SELECTOR, &[w(e.account)]),
+            E::CallNotScheduled(e) => revert(CallNotScheduled::SELECTOR, &[e.id]),
+            E::CallNotReady(e) => revert(CallNotReady::SELECTOR, &[e.id, w(e.eta)]),
+            E::CallAlreadyScheduled(e) => revert(CallAlreadyScheduled::SELECTOR, &[e.id]),
+            E::MustBeScheduled(_) => revert(MustBeScheduled::SELECTOR, &[]),
+            E::NotTimelockable(e) => revert(NotTimelockable::SELECTOR, &[w(e.selector)]),
             E::ZeroAddress(_) => revert(ZeroAddress::SELECTOR, &[]),
             E::AlreadyRegistered(e) => revert(AlreadyRegistered::SELECTOR, &[w(e.protocol)]),
             E::InvalidScreening(e) => revert(InvalidScreening::SELECTOR, &[w(e.mode)]),
+            E::InvalidDelay(e) => revert(InvalidDelay::SELECTOR, &[w(e.delay), w(e.min), w(e.max)]),
             E::CapacityZero(_) => revert(CapacityZero::SELECTOR, &[]),
             E::RefillAboveCapacity(e) => revert(
                 RefillAboveCapacity::SELECTOR,
@@ -182,6 +249,7 @@ impl From<CircuitGuardError> for Vec<u8> {
             E::NotAdvisory(e) => revert(NotAdvisory::SELECTOR, &[w(e.tag)]),
             E::InvalidSubject(e) => revert(InvalidSubject::SELECTOR, &[w(e.subject)]),
             E::InvalidStatus(e) => revert(InvalidStatus::SELECTOR, &[w(e.subject), w(e.status)]),
+            E::Reverted(data) => data,
         }
     }
 }
@@ -204,6 +272,7 @@ mod tests {
             E::ProtocolPaused(e) => e.abi_encode(),
             E::SelectorPaused(e) => e.abi_encode(),
             E::CallerFlagged(e) => e.abi_encode(),
+            E::CodeFlagged(e) => e.abi_encode(),
             E::AdvisoryActive(e) => e.abi_encode(),
             E::RateLimited(e) => e.abi_encode(),
             E::NotOwner(e) => e.abi_encode(),
@@ -211,9 +280,15 @@ mod tests {
             E::NotAdmin(e) => e.abi_encode(),
             E::NotAdminOrGuardian(e) => e.abi_encode(),
             E::NotRegistry(e) => e.abi_encode(),
+            E::CallNotScheduled(e) => e.abi_encode(),
+            E::CallNotReady(e) => e.abi_encode(),
+            E::CallAlreadyScheduled(e) => e.abi_encode(),
+            E::MustBeScheduled(e) => e.abi_encode(),
+            E::NotTimelockable(e) => e.abi_encode(),
             E::ZeroAddress(e) => e.abi_encode(),
             E::AlreadyRegistered(e) => e.abi_encode(),
             E::InvalidScreening(e) => e.abi_encode(),
+            E::InvalidDelay(e) => e.abi_encode(),
             E::CapacityZero(e) => e.abi_encode(),
             E::RefillAboveCapacity(e) => e.abi_encode(),
             E::RefillBelowUnit(e) => e.abi_encode(),
@@ -227,6 +302,7 @@ mod tests {
             E::NotAdvisory(e) => e.abi_encode(),
             E::InvalidSubject(e) => e.abi_encode(),
             E::InvalidStatus(e) => e.abi_encode(),
+            E::Reverted(data) => data.clone(),
         }
     }
 
@@ -250,6 +326,11 @@ mod tests {
                 caller: a,
                 level: 255,
             }),
+            E::CodeFlagged(CodeFlagged {
+                caller: b,
+                codeHash: h,
+                level: 255,
+            }),
             E::AdvisoryActive(AdvisoryActive { advisory: h }),
             E::RateLimited(RateLimited {
                 selector: s,
@@ -267,9 +348,22 @@ mod tests {
                 account: b,
             }),
             E::NotRegistry(NotRegistry { account: b }),
+            E::CallNotScheduled(CallNotScheduled { id: h }),
+            E::CallNotReady(CallNotReady {
+                id: h,
+                eta: u64::MAX,
+            }),
+            E::CallAlreadyScheduled(CallAlreadyScheduled { id: h }),
+            E::MustBeScheduled(MustBeScheduled {}),
+            E::NotTimelockable(NotTimelockable { selector: s }),
             E::ZeroAddress(ZeroAddress {}),
             E::AlreadyRegistered(AlreadyRegistered { protocol: b }),
             E::InvalidScreening(InvalidScreening { mode: 200 }),
+            E::InvalidDelay(InvalidDelay {
+                delay: u64::MAX,
+                min: 1,
+                max: 2,
+            }),
             E::CapacityZero(CapacityZero {}),
             E::RefillAboveCapacity(RefillAboveCapacity {
                 refillPerSecond: big,
@@ -298,9 +392,11 @@ mod tests {
                 subject: h,
                 status: big,
             }),
+            // Passed through as it came: a scheduled call's own revert data.
+            E::Reverted(vec![1, 2, 3]),
         ];
         let variants: HashSet<_> = cases.iter().map(std::mem::discriminant).collect();
-        assert_eq!(variants.len(), 27, "one case per variant");
+        assert_eq!(variants.len(), 35, "one case per variant");
         for err in cases {
             let expected = alloy(&err);
             assert_eq!(Vec::<u8>::from(err), expected);

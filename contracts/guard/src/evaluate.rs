@@ -1,12 +1,19 @@
 //! The hot path: `check`, and the two calls that share its decision, `preview` and `screen`.
 //!
 //! `check` on a configured selector reads one policy word (see [`SelectorWord`]), plus the
-//! caller's status word when screening, plus a tag word and a status word per advisory tag, and
-//! writes back at most that policy word. A selector without a policy falls back to the protocol's
-//! word. The verdicts come in a fixed order: protocol paused, selector paused (by hand, or by a
-//! trip until the bucket is back at its re-arm level), advisory active, caller flagged, rate
+//! caller's status word when screening (and its code's status word in code-hash mode), plus a tag
+//! word and a status word per advisory tag, and writes back at most that policy word. A selector
+//! without a policy falls back to the protocol's word. The verdicts come in a fixed order:
+//! protocol paused, selector paused (by hand, or by a trip until the bucket is back at its re-arm
+//! level), advisory active, caller flagged (its address, then its code, then `tx.origin`), rate
 //! limited. The statuses it reads are the registry's pushes ([`on_status_change`]), so `check`
 //! never calls out. [`credit`] is the other side of the bucket: the protocol's inflows.
+//!
+//! Code-hash screening is opt-in because it costs an EXTCODEHASH (100 gas: the caller is warm,
+//! it just called the protocol) and, for a caller with code, one more cold status read. A clone
+//! of a flagged exploit contract has a fresh address but the same runtime code, so only this mode
+//! stops it. An account without code (an EOA, or an address with nothing deployed) has no code
+//! subject and is never looked up.
 
 use alloc::vec::Vec;
 
@@ -18,7 +25,7 @@ use crate::{
     errors::*,
     events::{StatusSynced, Tripped},
     policy_key,
-    word::{Screening, SelectorWord},
+    word::{ProtocolWord, Screening, SelectorWord},
     CircuitGuard,
 };
 
@@ -104,7 +111,15 @@ impl CircuitGuard {
                     until: p.paused_until as u64,
                 }));
             }
-            self.screen_parties(caller, p.screening(), p.screens_origin(), now)?;
+            // A selector without a policy may still carry a pause, and nothing else.
+            if now < w.paused_until as u64 {
+                return Err(CircuitGuardError::SelectorPaused(SelectorPaused {
+                    selector,
+                    until: w.paused_until as u64,
+                }));
+            }
+            let screen = Screen::protocol(&p);
+            self.screen_parties(caller, screen, now)?;
             return Ok(nothing);
         }
         if now < w.protocol_paused_until as u64 {
@@ -141,7 +156,7 @@ impl CircuitGuard {
                 }
             }
         }
-        self.screen_parties(caller, w.screening(), w.screens_origin(), now)?;
+        self.screen_parties(caller, Screen::selector(&w), now)?;
         if !w.rate_limited() || amount.is_zero() {
             return Ok(Pass {
                 charged: rearmed.then_some(w),
@@ -161,27 +176,33 @@ impl CircuitGuard {
         }
     }
 
-    fn screen_parties(
-        &self,
-        caller: Address,
-        mode: Screening,
-        origin: bool,
-        now: u64,
-    ) -> Result<()> {
-        if mode == Screening::Off {
+    /// The caller's address, then its code in code-hash mode, then `tx.origin` when it is
+    /// screened and differs from the caller (an origin is an externally owned account: its code,
+    /// if any, is a delegation, not an exploit's).
+    fn screen_parties(&self, caller: Address, screen: Screen, now: u64) -> Result<()> {
+        if screen.mode == Screening::Off {
             return Ok(());
         }
-        self.screen_account(caller, mode, now)?;
-        if origin {
+        self.screen_account(caller, screen, now)?;
+        if screen.origin {
             let origin = self.vm().tx_origin();
             if origin != caller {
-                self.screen_account(origin, mode, now)?;
+                self.screen_address(origin, screen.mode, now)?;
             }
         }
         Ok(())
     }
 
-    fn screen_account(&self, account: Address, mode: Screening, now: u64) -> Result<()> {
+    /// One account under `screen`: its address, then (code-hash mode) its runtime code.
+    fn screen_account(&self, account: Address, screen: Screen, now: u64) -> Result<()> {
+        self.screen_address(account, screen.mode, now)?;
+        if screen.code {
+            self.screen_code(account, screen.mode, now)?;
+        }
+        Ok(())
+    }
+
+    fn screen_address(&self, account: Address, mode: Screening, now: u64) -> Result<()> {
         if mode == Screening::Off {
             return Ok(());
         }
@@ -189,6 +210,22 @@ impl CircuitGuard {
         if mode.blocks(level) {
             return Err(CircuitGuardError::CallerFlagged(CallerFlagged {
                 caller: account,
+                level: level as u8,
+            }));
+        }
+        Ok(())
+    }
+
+    fn screen_code(&self, account: Address, mode: Screening, now: u64) -> Result<()> {
+        let hash = self.vm().code_hash(account);
+        let Some(code) = subject::of_runtime_code(hash) else {
+            return Ok(());
+        };
+        let level = Status::word_level_at(self.statuses.get(code), now);
+        if mode.blocks(level) {
+            return Err(CircuitGuardError::CodeFlagged(CodeFlagged {
+                caller: account,
+                codeHash: hash,
                 level: level as u8,
             }));
         }
@@ -213,20 +250,24 @@ impl CircuitGuard {
 }
 
 /// Screens a counterparty (a recipient, an `onBehalfOf`) under the screening policy of the calling
-/// protocol's `selector`: reverts `CallerFlagged(account, level)` if it is blocked.
+/// protocol's `selector`, exactly as `check` screens a caller (`tx.origin` aside): reverts
+/// `CallerFlagged(account, level)`, or in code-hash mode `CodeFlagged(account, codeHash, level)`,
+/// if it is blocked.
 pub fn screen(g: &CircuitGuard, account: Address, selector: FixedBytes<4>) -> Result<()> {
     let protocol = g.vm().msg_sender();
     let now = g.vm().block_timestamp();
     let w = SelectorWord::from_word(g.selectors.get(policy_key(protocol, selector)));
-    let mode = if w.configured() {
-        w.screening()
+    let screen = if w.configured() {
+        Screen::selector(&w)
     } else {
-        g.registered(protocol)?.screening()
+        Screen::protocol(&g.registered(protocol)?)
     };
-    g.screen_account(account, mode, now)
+    g.screen_account(account, screen, now)
 }
 
-/// The registry's push of a subject's new status word, stored verbatim for the hot path.
+/// The registry's push of a subject's status word, stored verbatim for the hot path. A push of
+/// the word already stored writes and logs nothing: the registry lets anyone re-push current
+/// statuses to repair a missed push, so a repeat must be cheap and silent.
 pub fn on_status_change(g: &mut CircuitGuard, subject: B256, status: U256) -> Result<()> {
     let sender = g.vm().msg_sender();
     let registry = g.registry.get();
@@ -246,9 +287,39 @@ pub fn on_status_change(g: &mut CircuitGuard, subject: B256, status: U256) -> Re
             status,
         }));
     }
-    g.statuses.setter(subject).set(status);
+    let mut stored = g.statuses.setter(subject);
+    if stored.get() == status {
+        return Ok(());
+    }
+    stored.set(status);
     log::emit(g.vm(), topic0!(StatusSynced), &[subject], &[w(status)]);
     Ok(())
+}
+
+/// What a policy screens: the level mode, `tx.origin`, the caller's code.
+#[derive(Clone, Copy)]
+struct Screen {
+    mode: Screening,
+    origin: bool,
+    code: bool,
+}
+
+impl Screen {
+    fn selector(w: &SelectorWord) -> Self {
+        Self {
+            mode: w.screening(),
+            origin: w.screens_origin(),
+            code: w.screens_code(),
+        }
+    }
+
+    fn protocol(p: &ProtocolWord) -> Self {
+        Self {
+            mode: p.screening(),
+            origin: p.screens_origin(),
+            code: p.screens_code(),
+        }
+    }
 }
 
 #[cfg(test)]

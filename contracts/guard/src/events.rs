@@ -5,8 +5,11 @@
 //! written by `vigil_common::log::emit` from `topic0!` immediates and words, not by alloy's
 //! encoder.
 
-/// Two-step ownership's events, declared once with its logic.
-pub use vigil_common::ownable::{OwnershipTransferStarted, OwnershipTransferred};
+/// Two-step ownership's and the timelock's events, declared once with their logic.
+pub use vigil_common::{
+    ownable::{OwnershipTransferStarted, OwnershipTransferred},
+    timelock::{CallCancelled, CallExecuted, CallScheduled},
+};
 
 vigil_common::sol_items! {
     /// The guard's own events, for the exported interface.
@@ -55,6 +58,8 @@ vigil_common::sol_items! {
     event RegistrySet(address indexed registry);
     /// The guardian bounds.
     event PauseBoundsSet(uint32 maxPauseDuration, uint32 pauseCooldown);
+    /// The owner's timelock delay for calls scheduled from now on.
+    event DelaySet(uint64 delay);
 }
 
 #[cfg(test)]

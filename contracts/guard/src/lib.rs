@@ -13,7 +13,9 @@
 //! - [`evaluate`]: the hot path (`check`, `preview`, `screen`) and the status feed it reads.
 //! - [`policy`]: per-selector screening, rate limits ([`bucket`]) and advisory tags.
 //! - [`pause`]: protocol and selector pauses, guardian bounds.
-//! - [`roles`]: owner, registry link, registration, admins and guardians.
+//! - [`roles`]: owner, registration, admins and guardians.
+//! - [`governance`]: the owner's powers (the registry link, guardian bounds, ownership, the delay)
+//!   behind a public delay.
 //! - [`views`]: read-only answers, as named structs.
 //! - [`errors`] and [`events`]: the ABI's errors and logs; [`word`]: the packed storage words.
 //! - [`router`]: the deployed entrypoint; [`client`]: calling the guard from a Stylus protocol.
@@ -46,6 +48,7 @@ pub mod client;
 pub mod errors;
 pub mod evaluate;
 pub mod events;
+pub mod governance;
 pub mod pause;
 pub mod policy;
 pub mod roles;
@@ -63,17 +66,19 @@ use stylus_sdk::{
     prelude::*,
     storage::{
         StorageAddress, StorageArray, StorageB256, StorageBool, StorageFixedBytes, StorageMap,
-        StorageU256, StorageU32, StorageVec,
+        StorageU256, StorageU32, StorageU64, StorageVec,
     },
 };
 
-use vigil_common::ownable::Ownable2Step;
+use vigil_common::{ownable::Ownable2Step, timelock::Timelock};
 
 pub use errors::*;
 pub use events::*;
+pub use governance::{DEFAULT_DELAY, MAX_DELAY, MIN_DELAY};
 pub use pause::{DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_COOLDOWN};
 pub use policy::MAX_SELECTORS;
 pub use views::{GuardConfig, ProtocolInfo, RateLimit, SelectorPolicy};
+pub use word::SCREEN_CODE;
 
 #[storage]
 pub struct CircuitGuard {
@@ -95,6 +100,11 @@ pub struct CircuitGuard {
     registry: StorageAddress,
     max_pause: StorageU32,
     pause_cooldown: StorageU32,
+    /// The owner's scheduled calls and the flag of an `execute` in progress.
+    timelock: Timelock,
+    /// The timelock's delay and whether a registry was ever linked share one slot.
+    delay: StorageU64,
+    linked: StorageBool,
 }
 
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
@@ -155,7 +165,7 @@ impl CircuitGuard {
         self.verdict(protocol, caller, selector, amount).into()
     }
 
-    /// The registry's push of a subject's new status word.
+    /// The registry's push of a subject's status word (a repeat changes nothing).
     pub fn on_status_change(&mut self, subject: B256, status: U256) -> Result<()> {
         evaluate::on_status_change(self, subject, status)
     }
@@ -273,7 +283,7 @@ impl CircuitGuard {
 
     // ---- guard owner -----------------------------------------------------------------------
 
-    /// Starts a two-step ownership transfer; the zero address cancels a pending one.
+    /// Timelocked: starts a two-step ownership transfer; the zero address cancels a pending one.
     pub fn transfer_ownership(&mut self, newOwner: Address) -> Result<()> {
         roles::transfer_ownership(self, newOwner)
     }
@@ -283,21 +293,47 @@ impl CircuitGuard {
         roles::accept_ownership(self)
     }
 
-    /// The only account whose status pushes are accepted; zero cuts the feed off.
+    /// The only account whose status pushes are accepted; zero cuts the feed off. Timelocked but
+    /// for the first link.
     pub fn set_registry(&mut self, registry: Address) -> Result<()> {
-        roles::set_registry(self, registry)
+        governance::set_registry(self, registry)
     }
 
-    /// Bounds on guardians: the longest pause and the wait after a pause episode.
+    /// Timelocked: bounds on guardians, the longest pause and the wait after a pause episode.
     pub fn set_pause_bounds(&mut self, maxPauseDuration: u32, pauseCooldown: u32) -> Result<()> {
         pause::set_pause_bounds(self, maxPauseDuration, pauseCooldown)
     }
 
+    /// Timelocked: the delay of owner calls scheduled from now on.
+    pub fn set_delay(&mut self, delay: u64) -> Result<()> {
+        governance::set_delay(self, delay)
+    }
+
+    /// Owner only: schedules a timelocked call behind the current delay; returns its id.
+    pub fn schedule(&mut self, data: Bytes) -> Result<B256> {
+        governance::schedule(self, &data)
+    }
+
+    /// Owner only: drops scheduled call `id`.
+    pub fn cancel(&mut self, id: B256) -> Result<()> {
+        governance::cancel(self, id)
+    }
+
+    /// Owner only: runs a scheduled call once due.
+    pub fn execute(&mut self, data: Bytes) -> Result<()> {
+        governance::execute(self, &data)
+    }
+
     // ---- views -----------------------------------------------------------------------------
 
-    /// The owner, the pending owner, the registry and the guardian bounds.
+    /// The owner, the pending owner, the registry, the guardian bounds and the delay.
     pub fn guard_config(&self) -> GuardConfig {
         views::guard_config(self)
+    }
+
+    /// When scheduled call `id` may run (0: not scheduled).
+    pub fn scheduled_at(&self, id: B256) -> u64 {
+        self.timelock.eta(id)
     }
 
     /// A protocol's registration, pause, default screening and guardian episode.

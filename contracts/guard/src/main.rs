@@ -5,7 +5,11 @@
 fn main() {
     vigil_common::export::print::<vigil_guard::CircuitGuard>(
         vigil_guard::router::DOCS,
-        &[vigil_guard::EVENTS, vigil_common::ownable::EVENTS],
+        &[
+            vigil_guard::EVENTS,
+            vigil_common::ownable::EVENTS,
+            vigil_common::timelock::EVENTS,
+        ],
         vigil_guard::ERRORS,
     );
 }

@@ -2,16 +2,18 @@
 //!
 //! Guardian pauses come in episodes: the first pause opens one that ends `duration` later; during
 //! it guardians may pause more (other selectors, the protocol) but never past its end; after it
-//! they must wait `pauseCooldown` (prior art, lesson 10). The owner sets both bounds. A pause never
-//! shortens one already in force, and only the admin unpauses.
+//! they must wait `pauseCooldown` (prior art, lesson 10). The owner sets both bounds, behind its
+//! delay. A pause never shortens one already in force, and only the admin unpauses.
 //!
 //! `check` sees a protocol pause without reading the protocol word because every configured
 //! selector's word carries a copy of it ([`CircuitGuard::sync_protocol_pause`]).
 //!
-//! A guardian's selector pause changes that selector's pause and nothing else: it cannot give a
-//! selector a policy (which would spend one of the admin's [`crate::MAX_SELECTORS`] slots and
-//! freeze a copy of the protocol's screening into it), so it pauses only selectors that have one.
-//! To stop a function without a policy, a guardian pauses the protocol.
+//! A pause is not a policy: a selector pause writes that selector's pause field and nothing else.
+//! A selector without a policy keeps none after a pause (its word holds only the pause, `check`
+//! still decides the rest from the protocol's word and so follows later protocol-wide changes,
+//! and no [`crate::MAX_SELECTORS`] slot is spent). Guardians pause only selectors the admin has
+//! configured (the functions the admin chose to guard by name); to stop any other function a
+//! guardian pauses the protocol.
 
 use alloy_primitives::{Address, FixedBytes};
 use stylus_sdk::prelude::*;
@@ -71,7 +73,7 @@ pub fn unpause_protocol(g: &mut CircuitGuard, protocol: Address) -> Result<()> {
 }
 
 /// Pauses one selector for `duration` seconds, under the same bounds as a protocol pause. The
-/// admin may pause a selector without a policy (configuring it with the protocol's defaults); a
+/// admin may pause a selector without a policy (it gets none: only the pause is stored); a
 /// guardian may not (`SelectorNotConfigured`).
 pub fn pause_selector(
     g: &mut CircuitGuard,
@@ -83,20 +85,20 @@ pub fn pause_selector(
     let by = g.vm().msg_sender();
     let now = g.vm().block_timestamp();
     let end = g.pause_end(protocol, &mut p, by, now, duration)?;
-    let stored = SelectorWord::from_word(g.selectors.get(policy_key(protocol, selector)));
-    if by != p.admin && !stored.configured() {
+    let key = policy_key(protocol, selector);
+    let mut word = SelectorWord::from_word(g.selectors.get(key));
+    if by != p.admin && !word.configured() {
         return Err(CircuitGuardError::SelectorNotConfigured(
             SelectorNotConfigured { selector },
         ));
     }
-    let (mut word, new) = g.policy(protocol, &p, selector)?;
     word.paused_until = if now < word.paused_until as u64 {
         word.paused_until.max(end)
     } else {
         end
     };
     g.set_protocol(protocol, p);
-    g.store_policy(protocol, selector, &word, new);
+    g.selectors.setter(key).set(word.to_word());
     log::emit(
         g.vm(),
         topic0!(SelectorPauseSet),
@@ -106,8 +108,8 @@ pub fn pause_selector(
     Ok(())
 }
 
-/// Admin only: lifts a selector pause, manual or tripped (the bucket stays as it is), and ends any
-/// guardian episode.
+/// Admin only: lifts a selector pause, manual or tripped (the bucket stays as it is), with or
+/// without a policy, and ends any guardian episode.
 pub fn unpause_selector(
     g: &mut CircuitGuard,
     protocol: Address,
@@ -116,10 +118,11 @@ pub fn unpause_selector(
     let mut p = g.only_admin(protocol)?;
     let now = g.vm().block_timestamp();
     let key = policy_key(protocol, selector);
-    let mut word = SelectorWord::from_word(g.selectors.get(key));
-    if word.configured() {
-        word.paused_until = 0;
-        word.set_tripped(false);
+    let stored = SelectorWord::from_word(g.selectors.get(key));
+    let mut word = stored;
+    word.paused_until = 0;
+    word.set_tripped(false);
+    if word != stored {
         g.selectors.setter(key).set(word.to_word());
     }
     p.guardian_pause_end = p.guardian_pause_end.min(word::clamp_time(now));
@@ -134,14 +137,15 @@ pub fn unpause_selector(
     Ok(())
 }
 
-/// Bounds on guardians: the longest pause and the wait after a pause episode. Zero
-/// `max_pause_duration` disables guardian pauses (and trips, for new rate limits).
+/// Timelocked: bounds on guardians, the longest pause and the wait after a pause episode. Zero
+/// `max_pause_duration` disables guardian pauses (and trips, for new rate limits) in every
+/// protocol, which is why it waits the owner's delay.
 pub fn set_pause_bounds(
     g: &mut CircuitGuard,
     max_pause_duration: u32,
     pause_cooldown: u32,
 ) -> Result<()> {
-    g.only_owner()?;
+    g.only_executing()?;
     g.max_pause.set(U32::from(max_pause_duration));
     g.pause_cooldown.set(U32::from(pause_cooldown));
     log::emit(

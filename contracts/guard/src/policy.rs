@@ -3,8 +3,8 @@
 //! [`SelectorWord`]); a protocol may configure up to [`MAX_SELECTORS`].
 //!
 //! Only the admin creates or removes a selector's policy, so the slots are the admin's to spend
-//! and to reclaim (`removePolicy`); a guardian can pause only a selector that has one (see
-//! [`crate::pause`]).
+//! and to reclaim (`removePolicy`). A pause is not a policy: pausing a selector (admin or
+//! guardian, see [`crate::pause`]) never creates, copies or changes one.
 
 use alloc::{vec, vec::Vec};
 
@@ -25,7 +25,8 @@ use crate::{
 pub const MAX_SELECTORS: u32 = 32;
 
 /// Screening for selectors without a policy of their own, and the default a selector starts with
-/// when it is first configured. Modes: 0 confirmed, 1 watch and above, 2 off.
+/// when it is first configured. Modes: 0 confirmed, 1 watch and above, 2 off; plus
+/// [`SCREEN_CODE`](crate::word::SCREEN_CODE) (4) to screen the caller's runtime code hash too.
 pub fn set_protocol_screening(
     g: &mut CircuitGuard,
     protocol: Address,
@@ -33,7 +34,8 @@ pub fn set_protocol_screening(
     screen_origin: bool,
 ) -> Result<()> {
     let mut p = g.only_admin(protocol)?;
-    p.set_screening(screening(mode)?, screen_origin);
+    let (mode_, code) = screening(mode)?;
+    p.set_screening(mode_, screen_origin, code);
     g.set_protocol(protocol, p);
     log::emit(
         g.vm(),
@@ -52,9 +54,9 @@ pub fn set_screening(
     screen_origin: bool,
 ) -> Result<()> {
     let p = g.only_admin(protocol)?;
-    let mode_ = screening(mode)?;
+    let (mode_, code) = screening(mode)?;
     let (mut word, new) = g.policy(protocol, &p, selector)?;
-    word.set_screening(mode_, screen_origin);
+    word.set_screening(mode_, screen_origin, code);
     g.store_policy(protocol, selector, &word, new);
     log::emit(
         g.vm(),
@@ -166,8 +168,9 @@ pub fn set_advisory_tags(
     Ok(())
 }
 
-/// Removes the selector's own policy (screening, rate limit and any trip, tags, and a selector
-/// pause): `check` falls back to the protocol's word and the slot is free again.
+/// Removes the selector's own policy (screening, rate limit and any trip, tags): `check` falls back
+/// to the protocol's word and the slot is free again. A selector pause is not a policy and stays
+/// until it ends or the admin lifts it, so reconfiguring cannot undo a guardian's pause.
 pub fn remove_policy(
     g: &mut CircuitGuard,
     protocol: Address,
@@ -181,7 +184,16 @@ pub fn remove_policy(
             SelectorNotConfigured { selector },
         ));
     }
-    g.selectors.setter(key).set(U256::ZERO);
+    let now = g.vm().block_timestamp();
+    let paused = SelectorWord {
+        paused_until: if now < word.paused_until as u64 {
+            word.paused_until
+        } else {
+            0
+        },
+        ..SelectorWord::default()
+    };
+    g.selectors.setter(key).set(paused.to_word());
     let mut tags = g.tags.setter(key);
     for i in 0..word.tag_count() as usize {
         if let Some(mut slot) = tags.setter(i) {
@@ -209,7 +221,8 @@ pub fn remove_policy(
 
 impl CircuitGuard {
     /// The selector's word, or a fresh one with the protocol's defaults (and `true`) if it has no
-    /// policy yet. Fails if the protocol's list of configured selectors is full. Reads only.
+    /// policy yet, keeping any selector pause it already has. Fails if the protocol's list of
+    /// configured selectors is full. Reads only.
     pub(crate) fn policy(
         &self,
         protocol: Address,
@@ -226,10 +239,11 @@ impl CircuitGuard {
             }));
         }
         let mut fresh = SelectorWord {
+            paused_until: word.paused_until,
             protocol_paused_until: p.paused_until,
             ..SelectorWord::default()
         };
-        fresh.set_screening(p.screening(), p.screens_origin());
+        fresh.set_screening(p.screening(), p.screens_origin(), p.screens_code());
         Ok((fresh, true))
     }
 
@@ -249,8 +263,8 @@ impl CircuitGuard {
     }
 }
 
-fn screening(mode: u8) -> Result<Screening> {
-    Screening::from_u8(mode).ok_or(CircuitGuardError::InvalidScreening(InvalidScreening {
+fn screening(mode: u8) -> Result<(Screening, bool)> {
+    Screening::parse(mode).ok_or(CircuitGuardError::InvalidScreening(InvalidScreening {
         mode,
     }))
 }

@@ -3,15 +3,17 @@
 //!
 //! - The protocol's **admin** configures policies, appoints guardians and unpauses.
 //! - **Guardians** may only pause, within the bounds in [`crate::pause`].
-//! - The guard **owner** sets the registry and the guardian bounds.
+//! - The guard **owner** sets the registry and the guardian bounds, behind the delay of
+//!   [`crate::governance`].
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U64};
 use stylus_sdk::prelude::*;
 use vigil_common::{abi::w, log, topic0};
 
 use crate::{
     errors::*,
-    events::{AdminChanged, GuardianSet, ProtocolRegistered, RegistrySet},
+    events::{AdminChanged, GuardianSet, ProtocolRegistered},
+    governance::DEFAULT_DELAY,
     pause::{DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_COOLDOWN},
     word::ProtocolWord,
     CircuitGuard, U32,
@@ -26,6 +28,7 @@ pub fn constructor(g: &mut CircuitGuard, owner: Address) -> Result<()> {
     g.ownership.init(owner);
     g.max_pause.set(U32::from(DEFAULT_MAX_PAUSE));
     g.pause_cooldown.set(U32::from(DEFAULT_PAUSE_COOLDOWN));
+    g.delay.set(U64::from(DEFAULT_DELAY));
     Ok(())
 }
 
@@ -83,22 +86,14 @@ pub fn set_guardian(
     Ok(())
 }
 
-/// Starts a two-step transfer; the zero address cancels a pending one.
+/// Timelocked: starts a two-step transfer; the zero address cancels a pending one.
 pub fn transfer_ownership(g: &mut CircuitGuard, new_owner: Address) -> Result<()> {
+    g.only_executing()?;
     Ok(g.ownership.transfer_ownership(new_owner)?)
 }
 
 pub fn accept_ownership(g: &mut CircuitGuard) -> Result<()> {
     Ok(g.ownership.accept_ownership()?)
-}
-
-/// The only account whose `onStatusChange` pushes are accepted. Zero cuts the feed off (for a
-/// compromised registry); the statuses already stored stay in force until they expire.
-pub fn set_registry(g: &mut CircuitGuard, registry: Address) -> Result<()> {
-    g.only_owner()?;
-    g.registry.set(registry);
-    log::emit(g.vm(), topic0!(RegistrySet), &[w(registry)], &[]);
-    Ok(())
 }
 
 impl CircuitGuard {

@@ -15,10 +15,13 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{Address, FixedBytes, B256, U256};
-use vigil_common::abi::{Out, Words};
+use alloy_primitives::{Address, Bytes, FixedBytes, B256, U256};
+use vigil_common::abi::{Args, Out, Words};
 
-use crate::{CircuitGuard, GuardConfig, ProtocolInfo, RateLimit, SelectorPolicy};
+use crate::{
+    governance, CircuitGuard, CircuitGuardError, GuardConfig, NotTimelockable, ProtocolInfo,
+    RateLimit, SelectorPolicy,
+};
 
 vigil_common::router! {
     /// Runs one message against the guard exactly as the SDK's router would.
@@ -26,7 +29,8 @@ vigil_common::router! {
     constructor(owner: Address) => g.constructor(owner)?;
     /// Called by a protocol (`msg.sender`) at the top of a guarded function. Reverts with the
     /// first verdict that applies: ProtocolNotRegistered, ProtocolPaused, SelectorPaused,
-    /// AdvisoryActive, CallerFlagged, RateLimited. Otherwise charges `amount` to the selector's
+    /// AdvisoryActive, CallerFlagged (the caller, then in code-hash mode CodeFlagged for its
+    /// runtime code, then `tx.origin`), RateLimited. Otherwise charges `amount` to the selector's
     /// rate limit; a charge that leaves the bucket at or below its trip level passes and trips
     /// the selector (event Tripped): SelectorPaused until refill or inflows (`credit`) bring the
     /// bucket back to its re-arm level.
@@ -39,13 +43,15 @@ vigil_common::router! {
     /// selector without a rate limit ignores it.
     CREDIT = credit(selector: FixedBytes<4>, amount: U256) => g.credit(selector, amount)?;
     /// Screens a counterparty (a recipient, an `onBehalfOf`) under the calling protocol's
-    /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked.
+    /// screening for `selector`: reverts CallerFlagged(account, level) if it is blocked, or in
+    /// code-hash mode CodeFlagged(account, codeHash, level) if its runtime code is.
     SCREEN = screen(account: Address, selector: FixedBytes<4>) => g.screen(account, selector)?;
     /// `check`'s verdict for `protocol` without its effects: empty if `check` would pass, else
     /// the exact revert data it would produce. `tx.origin` screening uses this call's origin.
     PREVIEW = preview(protocol: Address, caller: Address, selector: FixedBytes<4>, amount: U256)
         => g.preview(protocol, caller, selector, amount);
-    /// Registry only: a subject's new status word, stored verbatim for `check` to read.
+    /// Registry only: a subject's status word, stored verbatim for `check` to read. Pushing the
+    /// word already stored changes nothing and logs nothing.
     ON_STATUS_CHANGE = onStatusChange(subject: B256, status: U256)
         => g.on_status_change(subject, status)?;
     /// Registers `msg.sender` as a protocol administered by `admin` (normally from the
@@ -59,7 +65,8 @@ vigil_common::router! {
         => g.set_guardian(protocol, guardian, enabled)?;
     /// Admin only: the screening of selectors without a policy of their own, and the one a
     /// selector starts with when first configured. Modes: 0 confirmed flags, 1 watch and above,
-    /// 2 off; `screenOrigin` screens `tx.origin` too.
+    /// 2 off; add 4 (modes 4 and 5) to also screen the caller's runtime code hash (EXTCODEHASH,
+    /// for callers with code: one more storage read). `screenOrigin` screens `tx.origin` too.
     SET_PROTOCOL_SCREENING = setProtocolScreening(protocol: Address, mode: u8, screen_origin: bool)
         => g.set_protocol_screening(protocol, mode, screen_origin)?;
     /// Admin only: the selector's screening (modes as in `setProtocolScreening`).
@@ -93,8 +100,9 @@ vigil_common::router! {
     /// confirmed. Each tag costs two storage reads on every `check`.
     SET_ADVISORY_TAGS = setAdvisoryTags(protocol: Address, selector: FixedBytes<4>, tags: Vec<B256>)
         => g.set_advisory_tags(protocol, selector, tags)?;
-    /// Admin only: removes the selector's own policy (screening, rate limit, tags, selector
-    /// pause), so `check` uses the protocol's defaults, and frees its slot.
+    /// Admin only: removes the selector's own policy (screening, rate limit and any trip, tags),
+    /// so `check` uses the protocol's defaults, and frees its slot. A selector pause in force
+    /// stays (a pause is not a policy): `unpauseSelector` lifts it.
     REMOVE_POLICY = removePolicy(protocol: Address, selector: FixedBytes<4>)
         => g.remove_policy(protocol, selector)?;
     /// Pauses the whole protocol for `duration` seconds: the admin for any duration, a guardian
@@ -103,26 +111,42 @@ vigil_common::router! {
         => g.pause_protocol(protocol, duration)?;
     /// Admin only: lifts the protocol pause and ends any guardian episode.
     UNPAUSE_PROTOCOL = unpauseProtocol(protocol: Address) => g.unpause_protocol(protocol)?;
-    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol. The admin
-    /// may pause a selector without a policy (configuring it with the protocol's defaults); a
-    /// guardian only one that has a policy (else SelectorNotConfigured).
+    /// Pauses one selector for `duration` seconds, as `pauseProtocol` does the protocol. A pause
+    /// changes nothing but the pause: a selector without a policy gets none (the admin may pause
+    /// one; it keeps following the protocol's screening), and a guardian may pause only a
+    /// selector that has a policy (else SelectorNotConfigured).
     PAUSE_SELECTOR = pauseSelector(protocol: Address, selector: FixedBytes<4>, duration: u64)
         => g.pause_selector(protocol, selector, duration)?;
     /// Admin only: lifts a selector pause, manual or tripped, and ends any guardian episode.
     UNPAUSE_SELECTOR = unpauseSelector(protocol: Address, selector: FixedBytes<4>)
         => g.unpause_selector(protocol, selector)?;
-    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
+    /// Timelocked: proposes `newOwner`, who must accept; the zero address cancels a proposal.
     TRANSFER_OWNERSHIP = transferOwnership(new_owner: Address) => g.transfer_ownership(new_owner)?;
     /// The proposed owner takes over.
     ACCEPT_OWNERSHIP = acceptOwnership() => g.accept_ownership()?;
-    /// Owner only: the only account whose `onStatusChange` pushes are accepted. Zero cuts the feed
-    /// off; the statuses already stored stay in force until they expire.
+    /// The only account whose `onStatusChange` pushes are accepted. Zero cuts the feed off; the
+    /// statuses already stored stay in force until they expire. Owner only and immediate for the
+    /// first link of a guard that never had a registry; timelocked for every later change.
     SET_REGISTRY = setRegistry(registry: Address) => g.set_registry(registry)?;
-    /// Owner only: bounds on guardians, the longest pause (and trip, for new limits) and the wait after
-    /// a pause episode. Zero `maxPauseDuration` disables guardian pauses.
+    /// Timelocked: bounds on guardians, the longest pause (and trip, for new limits) and the wait
+    /// after a pause episode. Zero `maxPauseDuration` disables guardian pauses.
     SET_PAUSE_BOUNDS = setPauseBounds(max_pause_duration: u32, pause_cooldown: u32)
         => g.set_pause_bounds(max_pause_duration, pause_cooldown)?;
-    /// The owner, the pending owner, the registry and the guardian bounds.
+    /// Timelocked: the delay of owner calls scheduled from now on, 3,600 to 2,592,000 seconds
+    /// (InvalidDelay).
+    SET_DELAY = setDelay(delay: u64) => g.set_delay(delay)?;
+    /// Owner only: schedules `data`, the calldata of a timelocked method of this contract, to run
+    /// after the current delay; returns its id, `keccak256(data)`. Checked now: only timelocked
+    /// methods (NotTimelockable), well-formed arguments, a delay in range.
+    SCHEDULE = schedule(data: Bytes) => g.schedule(data)?;
+    /// Owner only: drops scheduled call `id`.
+    CANCEL = cancel(id: B256) => g.cancel(id)?;
+    /// Owner only: runs scheduled call `data` once due; its own error reverts it (it stays
+    /// scheduled).
+    EXECUTE = execute(data: Bytes) => g.execute(data)?;
+    /// When scheduled call `id` may run (0: not scheduled).
+    SCHEDULED_AT = scheduledAt(id: B256) => g.scheduled_at(id);
+    /// The owner, the pending owner, the registry, the guardian bounds and the timelock delay.
     GUARD_CONFIG = guardConfig() => g.guard_config();
     /// A protocol's registration, pause, default screening and guardian episode.
     PROTOCOL_INFO = protocolInfo(protocol: Address) => g.protocol_info(protocol);
@@ -146,14 +170,38 @@ vigil_common::router! {
 #[cfg(feature = "contract")]
 vigil_common::entrypoint!(CircuitGuard, route);
 
+/// What `schedule` accepts: a call to a timelocked method whose arguments decode (and whose delay
+/// is in range), so a bad call fails when it is scheduled, not after the wait.
+pub(crate) fn check_timelocked(data: &[u8]) -> crate::Result<()> {
+    let (selector, rest) = data.split_first_chunk::<4>().unwrap_or((&[0; 4], &[]));
+    let args = Args(rest);
+    let well_formed = match u32::from_be_bytes(*selector) {
+        SET_REGISTRY | TRANSFER_OWNERSHIP => args.address(0).is_some(),
+        SET_PAUSE_BOUNDS => args.u32(0).is_some() && args.u32(1).is_some(),
+        SET_DELAY => match args.u64(0) {
+            Some(delay) => governance::check_delay(delay).map(|()| true)?,
+            None => false,
+        },
+        _ => false,
+    };
+    if well_formed {
+        Ok(())
+    } else {
+        Err(CircuitGuardError::NotTimelockable(NotTimelockable {
+            selector: FixedBytes(*selector),
+        }))
+    }
+}
+
 impl Words for GuardConfig {
-    const WORDS: usize = 5;
+    const WORDS: usize = 6;
     fn write(&self, out: &mut Out) {
         out.address(self.owner)
             .address(self.pendingOwner)
             .address(self.registry)
             .uint(self.maxPauseDuration as u64)
-            .uint(self.pauseCooldown as u64);
+            .uint(self.pauseCooldown as u64)
+            .uint(self.delay);
     }
 }
 
@@ -227,11 +275,33 @@ mod tests {
         ok(t.send(OWNER, constructor((OWNER,))));
         assert!(t.send(OWNER, constructor((ADMIN,))).is_err());
         ok(t.send(OWNER, call("setRegistry(address)", (REGISTRY,))));
+        // The owner's timelocked powers: scheduled, one cancelled, the rest run after the delay.
+        let timelocked = [
+            call("setPauseBounds(uint32,uint32)", (100u32, 200u32)),
+            call("setDelay(uint64)", (3_600u64,)),
+            call("setRegistry(address)", (REGISTRY,)),
+            call("transferOwnership(address)", (ADMIN,)),
+        ];
+        let bytes = |data: &Vec<u8>| (Bytes::from(data.clone()),);
+        for data in &timelocked {
+            ok(t.send(OWNER, call("schedule(bytes)", bytes(data))));
+        }
+        let dropped = call("setDelay(uint64)", (7_200u64,));
+        ok(t.send(OWNER, call("schedule(bytes)", bytes(&dropped))));
+        ok(t.send(OWNER, call("cancel(bytes32)", (keccak256(&dropped),))));
         ok(t.send(
             OWNER,
-            call("setPauseBounds(uint32,uint32)", (100u32, 200u32)),
+            call("scheduledAt(bytes32)", (keccak256(&timelocked[0]),)),
         ));
-        ok(t.send(OWNER, call("transferOwnership(address)", (ADMIN,))));
+        assert!(t
+            .send(OWNER, call("execute(bytes)", bytes(&timelocked[0])))
+            .is_err());
+        for vm in [&t.ours, &t.sdk] {
+            vm.set_block_timestamp(testing::T0 + crate::DEFAULT_DELAY);
+        }
+        for data in &timelocked {
+            ok(t.send(OWNER, call("execute(bytes)", bytes(data))));
+        }
         ok(t.send(ADMIN, call("acceptOwnership()", ())));
         ok(t.send(ADMIN, call("guardConfig()", ())));
         ok(t.send(PROTOCOL, call("registerProtocol(address)", (OWNER,))));
@@ -283,7 +353,9 @@ mod tests {
             ADMIN,
             call("unpauseSelector(address,bytes4)", (PROTOCOL, SEL)),
         ));
-        ok(t.send(ADMIN, call("setRegistry(address)", (REGISTRY,))));
+        assert!(t
+            .send(ADMIN, call("setRegistry(address)", (REGISTRY,)))
+            .is_err());
         let status = (vigil_common::subject::address(OWNER), flagged.to_word());
         ok(t.send(REGISTRY, call("onStatusChange(bytes32,uint256)", status)));
         ok(t.send(

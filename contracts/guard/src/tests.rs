@@ -11,7 +11,7 @@ pub(crate) use alloy_primitives::{address, Address, FixedBytes, B256, U256};
 pub(crate) use alloy_sol_types::{SolError, SolEvent};
 pub(crate) use proptest::prelude::*;
 pub(crate) use stylus_sdk::testing::TestVM;
-pub(crate) use vigil_common::{subject, Level, Status};
+pub(crate) use vigil_common::{subject, testing::call, Level, Status};
 
 pub(crate) use crate::*;
 
@@ -152,6 +152,15 @@ pub(crate) fn limit(
 
 pub(crate) fn advisory(n: u8) -> B256 {
     subject::advisory(B256::repeat_byte(n))
+}
+
+/// Runs `data`, the calldata of a timelocked method, as the owner would: schedule, wait out the
+/// delay (the clock moves to the call's eta), execute. The sender is left at OWNER.
+pub(crate) fn timelocked(vm: &TestVM, g: &mut CircuitGuard, data: Vec<u8>) -> Result<()> {
+    vm.set_sender(OWNER);
+    let id = g.schedule(data.clone().into())?;
+    vm.set_block_timestamp(g.scheduled_at(id));
+    g.execute(data.into())
 }
 
 pub(crate) fn with_guardian() -> (TestVM, CircuitGuard) {

@@ -23,6 +23,8 @@ sol! {
         uint32 maxPauseDuration;
         /// Seconds a guardian waits after a pause episode ends.
         uint32 pauseCooldown;
+        /// Seconds a timelocked owner call waits between `schedule` and `execute`.
+        uint64 delay;
     }
 
     /// A protocol's registration and the defaults for its unconfigured selectors.
@@ -32,7 +34,7 @@ sol! {
         address admin;
         /// Protocol-wide pause end (unix seconds); in force while `block.timestamp` is below it.
         uint64 pausedUntil;
-        /// 0 confirmed, 1 watch and above, 2 off.
+        /// 0 confirmed, 1 watch and above, 2 off; plus 4 when the caller's code hash is screened.
         uint8 screening;
         /// Whether `tx.origin` is screened too.
         bool screenOrigin;
@@ -43,14 +45,15 @@ sol! {
     /// One selector's policy word.
     #[derive(AbiType, Debug, Default, PartialEq, Eq)]
     struct SelectorPolicy {
-        /// False: `check` uses the protocol's defaults and the rest is zero.
+        /// False: `check` uses the protocol's defaults, and the rest is zero but a selector pause
+        /// (a pause is not a policy).
         bool configured;
         /// Selector pause end as `check` reports it: the manual pause while in force, else while
         /// tripped the second refill alone re-arms it (inflows re-arm it sooner).
         uint64 pausedUntil;
         /// The selector's copy of the protocol pause.
         uint64 protocolPausedUntil;
-        /// 0 confirmed, 1 watch and above, 2 off.
+        /// 0 confirmed, 1 watch and above, 2 off; plus 4 when the caller's code hash is screened.
         uint8 screening;
         bool screenOrigin;
         uint8 tagCount;
@@ -82,6 +85,7 @@ pub fn guard_config(g: &CircuitGuard) -> GuardConfig {
         registry: g.registry.get(),
         maxPauseDuration: g.max_pause.get().saturating_to::<u32>(),
         pauseCooldown: g.pause_cooldown.get().saturating_to::<u32>(),
+        delay: g.delay.get().to::<u64>(),
     }
 }
 
@@ -91,7 +95,7 @@ pub fn protocol_info(g: &CircuitGuard, protocol: Address) -> ProtocolInfo {
         registered: p.registered(),
         admin: p.admin,
         pausedUntil: p.paused_until as u64,
-        screening: p.screening() as u8,
+        screening: p.screening().mode(p.screens_code()),
         screenOrigin: p.screens_origin(),
         guardianPauseEnd: p.guardian_pause_end as u64,
     }
@@ -112,7 +116,7 @@ pub fn selector_policy(
         configured: w.configured(),
         pausedUntil: paused_until,
         protocolPausedUntil: w.protocol_paused_until as u64,
-        screening: w.screening() as u8,
+        screening: w.screening().mode(w.screens_code()),
         screenOrigin: w.screens_origin(),
         tagCount: w.tag_count(),
     }

@@ -24,6 +24,12 @@ pub const MAX_TOKENS: u64 = (1 << 36) - 1;
 
 const TOKENS_MASK: u128 = (1 << 36) - 1;
 const LEVEL_MASK: u128 = (1 << 24) - 1;
+/// Bit 244 of the selector word, in its high 128 bits.
+const CODE_BIT: u32 = 244 - 128;
+
+/// The bit of an admin's screening `mode` that also screens the caller's runtime code hash: mode
+/// `0 | SCREEN_CODE` blocks confirmed addresses and confirmed code, `1 | SCREEN_CODE` also watch.
+pub const SCREEN_CODE: u8 = 4;
 
 /// Screening policy for callers (and, optionally, `tx.origin`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,6 +53,23 @@ impl Screening {
             2 => Self::Off,
             _ => return None,
         })
+    }
+
+    /// An admin's `mode`: a mode in bits 0-1, plus [`SCREEN_CODE`] for the caller's code hash;
+    /// `None` for anything else, including code screening with screening off (it would block
+    /// nothing).
+    pub const fn parse(mode: u8) -> Option<(Self, bool)> {
+        let code = mode & SCREEN_CODE != 0;
+        match Self::from_u8(mode & !SCREEN_CODE) {
+            Some(Self::Off) if code => None,
+            Some(m) => Some((m, code)),
+            None => None,
+        }
+    }
+
+    /// The admin's `mode` that [`Screening::parse`] reads as `(self, code)`.
+    pub const fn mode(self, code: bool) -> u8 {
+        self as u8 | if code { SCREEN_CODE } else { 0 }
     }
 
     /// Whether a subject at `level` is blocked under this mode.
@@ -83,9 +106,12 @@ pub const MAX_TAGS: u8 = 4;
 /// | 172..196 | `refill` units per second                                 |
 /// | 196..220 | `trip`: trip level                                        |
 /// | 220..244 | `rearm`: re-arm level (0: never trips)                    |
-/// | 244..256 | zero                                                      |
+/// | 244      | `code`: screening also reads the caller's code-hash status |
+/// | 245..256 | zero                                                      |
 ///
-/// A zero word is an unconfigured selector. The rate limit is on exactly when `capacity` is
+/// A zero word is a selector without a policy. A selector without a policy may still be paused:
+/// its word then holds only `paused_until` (a pause is not a policy, so it takes no slot and the
+/// selector keeps following the protocol's word). The rate limit is on exactly when `capacity` is
 /// non-zero, and the breaker exactly when `rearm` is, so no separate flag can disagree with them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SelectorWord {
@@ -99,6 +125,7 @@ pub struct SelectorWord {
     pub refill: u64,
     pub trip: u64,
     pub rearm: u64,
+    pub code: bool,
 }
 
 impl SelectorWord {
@@ -117,6 +144,7 @@ impl SelectorWord {
             refill: ((hi >> 44) & LEVEL_MASK) as u64,
             trip: ((hi >> 68) & LEVEL_MASK) as u64,
             rearm: ((hi >> 92) & LEVEL_MASK) as u64,
+            code: (hi >> CODE_BIT) & 1 != 0,
         }
     }
 
@@ -134,7 +162,8 @@ impl SelectorWord {
             | (self.capacity as u128 & LEVEL_MASK) << 20
             | (self.refill as u128 & LEVEL_MASK) << 44
             | (self.trip as u128 & LEVEL_MASK) << 68
-            | (self.rearm as u128 & LEVEL_MASK) << 92;
+            | (self.rearm as u128 & LEVEL_MASK) << 92
+            | (self.code as u128) << CODE_BIT;
         U256::from_limbs([lo as u64, (lo >> 64) as u64, hi as u64, (hi >> 64) as u64])
     }
 
@@ -156,12 +185,17 @@ impl SelectorWord {
         self.flags >> TAGS_SHIFT
     }
 
+    pub fn screens_code(&self) -> bool {
+        self.code
+    }
+
     /// Marks the selector configured with the given screening, keeping the tag count.
-    pub fn set_screening(&mut self, mode: Screening, origin: bool) {
+    pub fn set_screening(&mut self, mode: Screening, origin: bool, code: bool) {
         self.flags = CONFIGURED
             | (mode as u8) << MODE_SHIFT
             | if origin { ORIGIN } else { 0 }
             | self.flags & (TRIPPED | 7 << TAGS_SHIFT);
+        self.code = code;
     }
 
     pub fn set_tag_count(&mut self, count: u8) {
@@ -184,6 +218,8 @@ impl SelectorWord {
 }
 
 const REGISTERED: u8 = 1;
+/// The protocol word's code-screening flag (the selector word has no room left in its flags).
+const CODE: u8 = 1 << 4;
 
 /// The cold per-protocol word, read by `check` only for selectors without a [`SelectorWord`].
 ///
@@ -191,7 +227,7 @@ const REGISTERED: u8 = 1;
 /// |----------|----------------------------------------------------------------|
 /// | 0..160   | admin                                                          |
 /// | 160..192 | `paused_until` (protocol-wide pause)                           |
-/// | 192..200 | flags: bit 0 registered, 1-2 default screening, 3 screen origin |
+/// | 192..200 | flags: bit 0 registered, 1-2 default screening, 3 screen origin, 4 screen code |
 /// | 200..232 | `guardian_pause_end`: end of the latest guardian pause episode |
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ProtocolWord {
@@ -240,8 +276,15 @@ impl ProtocolWord {
         self.flags & ORIGIN != 0
     }
 
-    pub fn set_screening(&mut self, mode: Screening, origin: bool) {
-        self.flags = REGISTERED | (mode as u8) << MODE_SHIFT | if origin { ORIGIN } else { 0 };
+    pub fn screens_code(&self) -> bool {
+        self.flags & CODE != 0
+    }
+
+    pub fn set_screening(&mut self, mode: Screening, origin: bool, code: bool) {
+        self.flags = REGISTERED
+            | (mode as u8) << MODE_SHIFT
+            | if origin { ORIGIN } else { 0 }
+            | if code { CODE } else { 0 };
     }
 }
 
@@ -280,11 +323,11 @@ mod tests {
 
     fn selector_word() -> impl Strategy<Value = SelectorWord> {
         (
-            any::<(u32, u32, u32, u8, u8)>(),
+            any::<(u32, u32, u32, u8, u8, bool)>(),
             (0..=MAX_TOKENS, level(), level(), level(), level()),
         )
             .prop_map(
-                |((p, pp, l, flags, shift), (tokens, capacity, refill, trip, rearm))| {
+                |((p, pp, l, flags, shift, code), (tokens, capacity, refill, trip, rearm))| {
                     SelectorWord {
                         paused_until: p,
                         protocol_paused_until: pp,
@@ -296,6 +339,7 @@ mod tests {
                         refill,
                         trip,
                         rearm,
+                        code,
                     }
                 },
             )
@@ -318,7 +362,7 @@ mod tests {
     }
 
     #[test]
-    fn all_ones_fields_fill_exactly_the_low_244_bits() {
+    fn all_ones_fields_fill_exactly_the_low_245_bits() {
         let w = SelectorWord {
             paused_until: u32::MAX,
             protocol_paused_until: u32::MAX,
@@ -330,8 +374,9 @@ mod tests {
             refill: MAX_CAPACITY,
             trip: MAX_CAPACITY,
             rearm: MAX_CAPACITY,
+            code: true,
         };
-        let low = U256::MAX >> 12;
+        let low = U256::MAX >> 11;
         assert_eq!(w.to_word(), low);
         assert_eq!(SelectorWord::from_word(low), w);
         assert_eq!(SelectorWord::from_word(U256::MAX), w);
@@ -341,9 +386,9 @@ mod tests {
     fn the_trip_flag_is_its_own_bit() {
         let mut w = SelectorWord::default();
         w.set_tag_count(3);
-        w.set_screening(Screening::Off, true);
+        w.set_screening(Screening::Off, true, true);
         w.set_tripped(true);
-        w.set_screening(Screening::Confirmed, false);
+        w.set_screening(Screening::Confirmed, false, false);
         assert!(w.tripped() && w.configured());
         assert_eq!(w.tag_count(), 3);
         w.set_tripped(false);
@@ -355,17 +400,22 @@ mod tests {
     fn screening_flags_keep_the_tag_count() {
         let mut w = SelectorWord::default();
         w.set_tag_count(4);
-        w.set_screening(Screening::WatchAndAbove, true);
-        assert!(w.configured() && w.screens_origin());
+        w.set_screening(Screening::WatchAndAbove, true, true);
+        assert!(w.configured() && w.screens_origin() && w.screens_code());
         assert_eq!(
             (w.screening(), w.tag_count()),
             (Screening::WatchAndAbove, 4)
         );
-        w.set_screening(Screening::Off, false);
+        w.set_screening(Screening::Off, false, false);
         w.set_tag_count(0);
         assert_eq!(
-            (w.screening(), w.screens_origin(), w.tag_count()),
-            (Screening::Off, false, 0)
+            (
+                w.screening(),
+                w.screens_origin(),
+                w.screens_code(),
+                w.tag_count()
+            ),
+            (Screening::Off, false, false, 0)
         );
         assert!(w.configured());
     }
@@ -392,6 +442,37 @@ mod tests {
         assert_eq!(Screening::from_u8(3), Option::None);
     }
 
+    #[test]
+    fn admin_modes_add_code_screening_as_a_bit() {
+        for (mode, parsed) in [
+            (0, Some((Screening::Confirmed, false))),
+            (1, Some((Screening::WatchAndAbove, false))),
+            (2, Some((Screening::Off, false))),
+            (SCREEN_CODE, Some((Screening::Confirmed, true))),
+            (SCREEN_CODE | 1, Some((Screening::WatchAndAbove, true))),
+            // Code screening with screening off would read nothing and block nothing.
+            (SCREEN_CODE | 2, Option::None),
+            (3, Option::None),
+            (SCREEN_CODE | 3, Option::None),
+            (8, Option::None),
+            (u8::MAX, Option::None),
+        ] {
+            assert_eq!(Screening::parse(mode), parsed, "mode {mode}");
+            if let Some((m, code)) = parsed {
+                assert_eq!(m.mode(code), mode);
+            }
+        }
+    }
+
+    #[test]
+    fn the_protocol_word_keeps_code_screening_apart() {
+        let mut p = ProtocolWord::registered_to(Address::repeat_byte(1));
+        p.set_screening(Screening::WatchAndAbove, false, true);
+        let p = ProtocolWord::from_word(p.to_word());
+        assert!(p.registered() && p.screens_code() && !p.screens_origin());
+        assert_eq!(p.screening(), Screening::WatchAndAbove);
+    }
+
     proptest! {
         #[test]
         fn selector_word_roundtrips(w in selector_word()) {
@@ -399,7 +480,7 @@ mod tests {
         }
 
         #[test]
-        fn selector_fields_do_not_bleed(w in selector_word(), field in 0usize..10) {
+        fn selector_fields_do_not_bleed(w in selector_word(), field in 0usize..11) {
             // Setting one field to all ones leaves every other field as it was.
             let mut changed = w;
             match field {
@@ -412,7 +493,8 @@ mod tests {
                 6 => changed.capacity = MAX_CAPACITY,
                 7 => changed.refill = MAX_CAPACITY,
                 8 => changed.trip = MAX_CAPACITY,
-                _ => changed.rearm = MAX_CAPACITY,
+                9 => changed.rearm = MAX_CAPACITY,
+                _ => changed.code = true,
             }
             prop_assert_eq!(SelectorWord::from_word(changed.to_word()), changed);
         }

@@ -78,7 +78,9 @@ fn selector_pause_blocks_only_that_selector() {
             until: T0 + 50,
         },
     );
-    assert_eq!(g.configured_selectors(PROTOCOL), vec![SEL]);
+    // A pause is not a policy: no slot, nothing configured.
+    assert!(g.configured_selectors(PROTOCOL).is_empty());
+    assert!(!g.selector_policy(PROTOCOL, SEL).configured);
     rejects(
         &vm,
         SelectorPaused {
@@ -240,6 +242,7 @@ fn an_admin_unpause_ends_the_episode() {
 fn a_pause_never_shortens_one_in_force() {
     let (vm, mut g) = with_guardian();
     as_admin(&vm);
+    ok(g.set_screening(PROTOCOL, SEL, 0, false));
     ok(g.pause_protocol(PROTOCOL, 10 * DAY));
     ok(g.pause_selector(PROTOCOL, SEL, 10 * DAY));
     vm.set_sender(GUARDIAN);
@@ -338,6 +341,253 @@ proptest! {
             prop_assert_eq!(revert(verdict), SelectorPaused { selector: SEL, until: T0 + duration }.abi_encode());
         } else if !limited || amount <= 1 << 40 {
             ok(verdict);
+        }
+    }
+}
+
+/// Issue 11 §3, against every admin setting that can follow a pause: two guards in the same
+/// state, one of them with a guardian's pause of a configured selector (SEL) and an admin's pause
+/// of a selector without a policy (SEL2). The same admin settings then run on both, and every one
+/// must answer, log and leave the policies exactly alike (pause fields aside); once the pauses have
+/// ended (or were lifted) every verdict must be alike too.
+mod a_pause_changes_nothing_but_the_pause {
+    use super::*;
+
+    const CLONE: Address = address!("0x00000000000000000000000000000000000000e2");
+    const CODE: [u8; 4] = [0x60, 0x00, 0x80, 0xfd];
+    const CALLERS: [Address; 4] = [ALICE, MALLORY, CLONE, STRANGER];
+
+    /// An admin setting, drawn with its arguments.
+    #[derive(Clone, Debug)]
+    enum Setting {
+        ProtocolScreening(u8, bool),
+        Screening(usize, u8, bool),
+        RateLimit(usize, bool, u64, u64, u64, u64),
+        AdvisoryTags(usize, Vec<u8>),
+        RemovePolicy(usize),
+        Unpause(usize),
+        UnpauseProtocol,
+        Wait(u64),
+    }
+
+    fn selector(i: usize) -> FixedBytes<4> {
+        [SEL, SEL2][i % 2]
+    }
+
+    fn setting() -> impl Strategy<Value = Setting> {
+        let mode = prop::sample::select(vec![0u8, 1, 2, 3, SCREEN_CODE, SCREEN_CODE | 1]);
+        prop_oneof![
+            (mode.clone(), any::<bool>()).prop_map(|(m, o)| Setting::ProtocolScreening(m, o)),
+            (0usize..2, mode, any::<bool>()).prop_map(|(s, m, o)| Setting::Screening(s, m, o)),
+            (
+                0usize..2,
+                any::<bool>(),
+                0u64..2_000,
+                0u64..50,
+                0u64..500,
+                0u64..1_500
+            )
+                .prop_map(|(s, on, cap, refill, trip, rearm)| Setting::RateLimit(
+                    s, on, cap, refill, trip, rearm
+                )),
+            (0usize..2, prop::collection::vec(1u8..4, 0..5))
+                .prop_map(|(s, tags)| Setting::AdvisoryTags(s, tags)),
+            (0usize..2).prop_map(Setting::RemovePolicy),
+            (0usize..2).prop_map(Setting::Unpause),
+            Just(Setting::UnpauseProtocol),
+            (1u64..200).prop_map(Setting::Wait),
+        ]
+    }
+
+    fn apply(vm: &TestVM, g: &mut CircuitGuard, s: &Setting) -> Result<()> {
+        as_admin(vm);
+        let u = U256::from;
+        match s.clone() {
+            Setting::ProtocolScreening(m, o) => g.set_protocol_screening(PROTOCOL, m, o),
+            Setting::Screening(i, m, o) => g.set_screening(PROTOCOL, selector(i), m, o),
+            Setting::RateLimit(i, on, cap, refill, trip, rearm) => g.set_rate_limit(
+                PROTOCOL,
+                selector(i),
+                on,
+                u(cap),
+                u(refill),
+                u(trip),
+                u(rearm),
+            ),
+            Setting::AdvisoryTags(i, tags) => g.set_advisory_tags(
+                PROTOCOL,
+                selector(i),
+                tags.into_iter().map(advisory).collect(),
+            ),
+            Setting::RemovePolicy(i) => g.remove_policy(PROTOCOL, selector(i)),
+            Setting::Unpause(i) => g.unpause_selector(PROTOCOL, selector(i)),
+            Setting::UnpauseProtocol => g.unpause_protocol(PROTOCOL),
+            Setting::Wait(dt) => {
+                vm.set_block_timestamp(vm.block_timestamp() + dt);
+                Ok(())
+            }
+        }
+    }
+
+    /// Everything a policy is, as the views report it, without the pause fields.
+    fn policies(g: &CircuitGuard) -> impl PartialEq + std::fmt::Debug {
+        let selectors = [SEL, SEL2].map(|s| {
+            let p = g.selector_policy(PROTOCOL, s);
+            let without_pause = SelectorPolicy {
+                pausedUntil: 0,
+                protocolPausedUntil: 0,
+                ..p
+            };
+            (
+                without_pause,
+                g.rate_limit(PROTOCOL, s),
+                g.advisory_tags(PROTOCOL, s),
+            )
+        });
+        // And the stored words themselves, pause fields cleared.
+        let words = [SEL, SEL2].map(|s| word::SelectorWord {
+            paused_until: 0,
+            protocol_paused_until: 0,
+            ..word::SelectorWord::from_word(g.selectors.get(policy_key(PROTOCOL, s)))
+        });
+        let protocol = word::ProtocolWord {
+            paused_until: 0,
+            guardian_pause_end: 0,
+            ..g.protocol(PROTOCOL)
+        };
+        (selectors, words, protocol, g.configured_selectors(PROTOCOL))
+    }
+
+    /// The two guards: flagged accounts, a clone of flagged code, a confirmed advisory, a
+    /// guardian, and SEL configured by the admin with `initial`.
+    fn twins(initial: &[Setting]) -> [(TestVM, CircuitGuard); 2] {
+        [0, 1].map(|_| {
+            let (vm, mut g) = with_guardian();
+            vm.set_code(CLONE, CODE.to_vec());
+            flag(&vm, &mut g, MALLORY, Level::Confirmed);
+            flag(&vm, &mut g, ALICE, Level::Watch);
+            let code = subject::code_hash(alloy_primitives::keccak256(CODE));
+            push_status(&vm, &mut g, code, status(Level::Confirmed, T0 + 30 * DAY));
+            push_status(
+                &vm,
+                &mut g,
+                advisory(2),
+                status(Level::Confirmed, T0 + 30 * DAY),
+            );
+            as_admin(&vm);
+            ok(g.set_screening(PROTOCOL, SEL, 0, false));
+            for s in initial {
+                let _ = apply(&vm, &mut g, s);
+            }
+            // The guardian's target keeps a policy whatever the draw did to it.
+            if !g.selector_policy(PROTOCOL, SEL).configured {
+                as_admin(&vm);
+                ok(g.set_screening(PROTOCOL, SEL, 1, true));
+            }
+            (vm, g)
+        })
+    }
+
+    /// Every caller, selector and amount through `preview`, then through `check` (which charges
+    /// buckets: the same charges on both guards).
+    fn verdicts(vm: &TestVM, g: &mut CircuitGuard) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for caller in CALLERS {
+            for s in [SEL, SEL2] {
+                for amount in [0u64, 1, 700] {
+                    out.push(g.preview(PROTOCOL, caller, s, U256::from(amount)).to_vec());
+                    out.push(
+                        check(vm, g, caller, s, amount)
+                            .err()
+                            .map(Vec::from)
+                            .unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn logs_since(vm: &TestVM, n: usize) -> Vec<(Vec<B256>, Vec<u8>)> {
+        vm.get_emitted_logs()[n..].to_vec()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn every_admin_setting_behaves_as_without_the_pause(
+            initial in prop::collection::vec(setting(), 0..4),
+            duration in 1u64..DAY,
+            protocol_too in any::<bool>(),
+            settings in prop::collection::vec(setting(), 1..12),
+        ) {
+            let [(vm_p, mut paused), (vm_f, mut free)] = twins(&initial);
+            prop_assert_eq!(policies(&paused), policies(&free));
+            let before = (storage(&vm_p).len(), vm_p.get_emitted_logs().len());
+            let ends = vm_p.block_timestamp() + duration;
+            vm_p.set_sender(GUARDIAN);
+            ok(paused.pause_selector(PROTOCOL, SEL, duration));
+            if protocol_too {
+                ok(paused.pause_protocol(PROTOCOL, duration));
+            }
+            as_admin(&vm_p);
+            ok(paused.pause_selector(PROTOCOL, SEL2, duration));
+            prop_assert!(vm_p.get_emitted_logs().len() > before.1);
+            // The pauses wrote pause fields only: the policies read the same.
+            prop_assert_eq!(policies(&paused), policies(&free));
+            prop_assert!(storage(&vm_p).len() <= before.0 + 1, "at most SEL2's pause word is new");
+            for s in &settings {
+                let (np, nf) = (vm_p.get_emitted_logs().len(), vm_f.get_emitted_logs().len());
+                let answers = (
+                    apply(&vm_p, &mut paused, s).map_err(Vec::<u8>::from),
+                    apply(&vm_f, &mut free, s).map_err(Vec::<u8>::from),
+                );
+                prop_assert_eq!(&answers.0, &answers.1, "{:?}", s);
+                let (lp, lf) = (logs_since(&vm_p, np), logs_since(&vm_f, nf));
+                if !matches!(s, Setting::Unpause(_) | Setting::UnpauseProtocol) {
+                    prop_assert_eq!(lp, lf, "{:?} logged differently", s);
+                }
+                prop_assert_eq!(policies(&paused), policies(&free), "after {:?}", s);
+            }
+            // The pauses end (or were lifted): every verdict is alike.
+            for vm in [&vm_p, &vm_f] {
+                vm.set_block_timestamp(vm.block_timestamp().max(ends));
+            }
+            prop_assert_eq!(verdicts(&vm_p, &mut paused), verdicts(&vm_f, &mut free));
+        }
+    }
+
+    /// The lifted pauses, without waiting: alike at once.
+    #[test]
+    fn an_unpause_leaves_no_trace_on_the_policies() {
+        let setup = [
+            Setting::RateLimit(0, true, 1_000, 10, 100, 600),
+            Setting::Screening(0, SCREEN_CODE | 1, true),
+            Setting::AdvisoryTags(0, vec![1, 2]),
+        ];
+        let [(vm_p, mut paused), (vm_f, mut free)] = twins(&setup);
+        vm_p.set_sender(GUARDIAN);
+        ok(paused.pause_selector(PROTOCOL, SEL, DAY));
+        as_admin(&vm_p);
+        ok(paused.pause_selector(PROTOCOL, SEL2, DAY));
+        for s in [Setting::Unpause(0), Setting::Unpause(1)] {
+            ok(apply(&vm_p, &mut paused, &s));
+            ok(apply(&vm_f, &mut free, &s));
+        }
+        assert_eq!(policies(&paused), policies(&free));
+        assert_eq!(verdicts(&vm_p, &mut paused), verdicts(&vm_f, &mut free));
+        // And a later protocol-wide change reaches SEL2 on both.
+        for (vm, g) in [(&vm_p, &mut paused), (&vm_f, &mut free)] {
+            ok(apply(vm, g, &Setting::ProtocolScreening(1, false)));
+            assert_eq!(
+                revert(check(vm, g, ALICE, SEL2, 0)),
+                CallerFlagged {
+                    caller: ALICE,
+                    level: 2
+                }
+                .abi_encode()
+            );
         }
     }
 }

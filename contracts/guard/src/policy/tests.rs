@@ -89,19 +89,67 @@ fn protocol_screening_is_the_default_for_unconfigured_and_new_selectors() {
         },
         || check(&vm, &mut g, ALICE, SEL, 0),
     );
+    // An admin's pause of a selector without a policy stores the pause and nothing else, so the
+    // selector keeps following protocol-wide screening.
     as_admin(&vm);
     ok(g.pause_selector(PROTOCOL, SEL, 1));
     assert_eq!(
         g.selector_policy(PROTOCOL, SEL),
         SelectorPolicy {
-            configured: true,
+            configured: false,
             pausedUntil: T0 + 1,
-            protocolPausedUntil: 0,
-            screening: 1,
-            screenOrigin: true,
-            tagCount: 0,
+            ..SelectorPolicy::default()
         }
     );
+    vm.set_block_timestamp(T0 + 1);
+    rejects(
+        &vm,
+        CallerFlagged {
+            caller: ALICE,
+            level: 2,
+        },
+        || check(&vm, &mut g, ALICE, SEL, 0),
+    );
+    as_admin(&vm);
+    ok(g.set_protocol_screening(PROTOCOL, 0, false));
+    ok(check(&vm, &mut g, ALICE, SEL, 0));
+    // A selector configured later starts from the protocol's screening of that time.
+    as_admin(&vm);
+    ok(g.set_protocol_screening(PROTOCOL, 1, true));
+    limit(&vm, &mut g, 1_000, 1, None);
+    assert_eq!(
+        g.selector_policy(PROTOCOL, SEL),
+        SelectorPolicy {
+            configured: true,
+            pausedUntil: T0 + 1,
+            screening: 1,
+            screenOrigin: true,
+            ..SelectorPolicy::default()
+        }
+    );
+}
+
+#[test]
+fn a_policy_created_on_a_paused_selector_keeps_the_pause() {
+    let (vm, mut g) = deploy();
+    as_admin(&vm);
+    ok(g.pause_selector(PROTOCOL, SEL, 100));
+    ok(g.set_screening(PROTOCOL, SEL, 2, false));
+    assert_eq!(g.configured_selectors(PROTOCOL), vec![SEL]);
+    rejects(
+        &vm,
+        SelectorPaused {
+            selector: SEL,
+            until: T0 + 100,
+        },
+        || check(&vm, &mut g, ALICE, SEL, 0),
+    );
+    // And the protocol pause reaches it through its new word's copy.
+    as_admin(&vm);
+    ok(g.pause_protocol(PROTOCOL, 200));
+    rejects(&vm, ProtocolPaused { until: T0 + 200 }, || {
+        check(&vm, &mut g, ALICE, SEL, 0)
+    });
 }
 
 #[test]
@@ -279,13 +327,21 @@ fn a_protocol_configures_at_most_max_selectors() {
     rejects(&vm, TooManySelectors { max: MAX_SELECTORS }, || {
         g.set_screening(PROTOCOL, SEL, 0, false)
     });
-    rejects(&vm, TooManySelectors { max: MAX_SELECTORS }, || {
-        g.pause_selector(PROTOCOL, SEL, 10)
-    });
+    // A pause takes no slot: a 33rd selector can still be paused.
+    ok(g.pause_selector(PROTOCOL, SEL, 10));
     assert_eq!(
         g.configured_selectors(PROTOCOL).len(),
         MAX_SELECTORS as usize
     );
+    rejects(
+        &vm,
+        SelectorPaused {
+            selector: SEL,
+            until: T0 + 10,
+        },
+        || check(&vm, &mut g, ALICE, SEL, 0),
+    );
+    as_admin(&vm);
     // The protocol pause reaches all of them.
     ok(g.pause_protocol(PROTOCOL, 10));
     for s in g.configured_selectors(PROTOCOL) {
@@ -315,10 +371,14 @@ fn removing_a_policy_frees_its_slot_and_falls_back_to_the_protocol() {
             selector: victim,
         },
     );
-    // Its word, its tags and its list entry are gone (the last entry moved into its place).
+    // Its policy, its tags and its list entry are gone (the last entry moved into its place);
+    // its pause, not a policy, stays.
     assert_eq!(
         g.selector_policy(PROTOCOL, victim),
-        SelectorPolicy::default()
+        SelectorPolicy {
+            pausedUntil: T0 + DAY,
+            ..SelectorPolicy::default()
+        }
     );
     assert!(g.advisory_tags(PROTOCOL, victim).is_empty());
     let listed = g.configured_selectors(PROTOCOL);
@@ -327,10 +387,21 @@ fn removing_a_policy_frees_its_slot_and_falls_back_to_the_protocol() {
     assert_eq!(listed[7], FixedBytes((MAX_SELECTORS - 1).to_be_bytes()));
     assert_eq!(
         storage(&vm).len(),
-        before - 3,
-        "its word and two tags; the list shrank in place"
+        before - 2,
+        "two tags; the word keeps the pause; the list shrank in place"
     );
-    // The selector now follows the protocol (unpaused, default screening), and the slot is free.
+    // The selector now follows the protocol (default screening) once its pause is lifted, and the
+    // slot is free.
+    rejects(
+        &vm,
+        SelectorPaused {
+            selector: victim,
+            until: T0 + DAY,
+        },
+        || check(&vm, &mut g, ALICE, victim, 0),
+    );
+    as_admin(&vm);
+    ok(g.unpause_selector(PROTOCOL, victim));
     ok(check(&vm, &mut g, ALICE, victim, 0));
     as_admin(&vm);
     ok(g.set_screening(PROTOCOL, SEL, 0, false));

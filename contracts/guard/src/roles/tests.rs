@@ -16,6 +16,7 @@ fn constructor_sets_owner_and_default_bounds() {
             registry: Address::ZERO,
             maxPauseDuration: DEFAULT_MAX_PAUSE,
             pauseCooldown: DEFAULT_PAUSE_COOLDOWN,
+            delay: DEFAULT_DELAY,
         }
     );
     assert_logged(
@@ -39,10 +40,13 @@ fn ownership_is_two_step() {
     let (vm, mut g) = deploy();
     vm.set_sender(STRANGER);
     rejects(&vm, NotOwner { account: STRANGER }, || {
-        g.transfer_ownership(STRANGER)
+        g.schedule(call("transferOwnership(address)", (STRANGER,)).into())
     });
-    vm.set_sender(OWNER);
-    ok(g.transfer_ownership(ADMIN));
+    ok(timelocked(
+        &vm,
+        &mut g,
+        call("transferOwnership(address)", (ADMIN,)),
+    ));
     assert_logged(
         &vm,
         OwnershipTransferStarted {
@@ -70,7 +74,9 @@ fn ownership_is_two_step() {
     );
     // The old owner is out; the accepted transfer cannot be replayed.
     vm.set_sender(OWNER);
-    rejects(&vm, NotOwner { account: OWNER }, || g.set_registry(OWNER));
+    rejects(&vm, NotOwner { account: OWNER }, || {
+        g.cancel(B256::repeat_byte(1))
+    });
     rejects(&vm, NotPendingOwner { account: OWNER }, || {
         g.accept_ownership()
     });
@@ -79,9 +85,16 @@ fn ownership_is_two_step() {
 #[test]
 fn a_pending_transfer_can_be_cancelled() {
     let (vm, mut g) = deploy();
-    vm.set_sender(OWNER);
-    ok(g.transfer_ownership(ADMIN));
-    ok(g.transfer_ownership(Address::ZERO));
+    ok(timelocked(
+        &vm,
+        &mut g,
+        call("transferOwnership(address)", (ADMIN,)),
+    ));
+    ok(timelocked(
+        &vm,
+        &mut g,
+        call("transferOwnership(address)", (Address::ZERO,)),
+    ));
     vm.set_sender(ADMIN);
     rejects(&vm, NotPendingOwner { account: ADMIN }, || {
         g.accept_ownership()
@@ -100,18 +113,18 @@ fn a_pending_transfer_can_be_cancelled() {
 #[test]
 fn owner_sets_registry_and_pause_bounds() {
     let (vm, mut g) = deploy();
-    vm.set_sender(STRANGER);
-    rejects(&vm, NotOwner { account: STRANGER }, || {
-        g.set_registry(STRANGER)
-    });
-    rejects(&vm, NotOwner { account: STRANGER }, || {
-        g.set_pause_bounds(1, 1)
-    });
-    vm.set_sender(OWNER);
-    ok(g.set_registry(STRANGER));
+    ok(timelocked(
+        &vm,
+        &mut g,
+        call("setRegistry(address)", (STRANGER,)),
+    ));
     assert_eq!(g.guard_config().registry, STRANGER);
     assert_logged(&vm, RegistrySet { registry: STRANGER });
-    ok(g.set_pause_bounds(3_600, 7_200));
+    ok(timelocked(
+        &vm,
+        &mut g,
+        call("setPauseBounds(uint32,uint32)", (3_600u32, 7_200u32)),
+    ));
     assert_eq!(
         (
             g.guard_config().maxPauseDuration,

@@ -1,0 +1,112 @@
+//! The guard owner's powers behind a public delay ([`vigil_common::timelock`]).
+//!
+//! Every owner power reaches into every protocol at once, so each one waits the delay:
+//! - `setRegistry`: the feed. Whoever it names can push any status word and so block any caller in
+//!   every protocol that screens; the most dangerous power the guard has. The first link is the
+//!   exception (a fresh guard has no feed to protect, and a deployment must link without waiting);
+//!   every later change, including to zero, waits.
+//! - `setPauseBounds`: `maxPauseDuration` 0 disables every protocol's guardians.
+//! - `transferOwnership`: the next owner holds all of the above.
+//! - `setDelay`: the delay itself, so it cannot be shortened faster than it runs.
+//!
+//! The owner schedules the exact calldata, anyone reads it in the `CallScheduled` log during the
+//! delay (protocols can switch screening off, guardians can pause, users can leave), and only then
+//! does `execute` run it. Protocol admins and guardians act at once: they govern only their own
+//! protocol, and a pause is their emergency tool.
+//!
+//! The delay (default [`DEFAULT_DELAY`]) lies within [`MIN_DELAY`]..=[`MAX_DELAY`]: at least an
+//! hour, the least time an on-call responder needs to see a scheduled change and act; at most 30
+//! days, so that replacing a compromised registry (which itself waits the delay) cannot be made
+//! to take longer than a month.
+
+use alloy_primitives::{B256, U64};
+use stylus_sdk::prelude::*;
+use vigil_common::{abi::w, log, topic0};
+
+use crate::{
+    errors::*,
+    events::{DelaySet, RegistrySet},
+    router, CircuitGuard,
+};
+
+/// The delay the constructor starts with.
+pub const DEFAULT_DELAY: u64 = 2 * 86_400;
+/// Shortest delay `setDelay` accepts.
+pub const MIN_DELAY: u64 = 3_600;
+/// Longest delay `setDelay` accepts.
+pub const MAX_DELAY: u64 = 30 * 86_400;
+
+/// Owner only: schedules `data`, the calldata of a timelocked method, to run after the current
+/// delay; returns its id. The data is checked now (a timelocked selector, well-formed arguments,
+/// a delay in range), so a bad call fails here rather than after the wait.
+pub fn schedule(g: &mut CircuitGuard, data: &[u8]) -> Result<B256> {
+    g.only_owner()?;
+    router::check_timelocked(data)?;
+    let delay = g.delay.get().to::<u64>();
+    Ok(g.timelock.schedule(data, delay)?)
+}
+
+/// Owner only: drops scheduled call `id`.
+pub fn cancel(g: &mut CircuitGuard, id: B256) -> Result<()> {
+    g.only_owner()?;
+    Ok(g.timelock.cancel(id)?)
+}
+
+/// Owner only: runs scheduled call `data` once due, through the guard's own router. A failing call
+/// reverts with its own revert data, and the revert undoes `begin`, so it stays scheduled.
+pub fn execute(g: &mut CircuitGuard, data: &[u8]) -> Result<()> {
+    g.only_owner()?;
+    let id = g.timelock.begin(data)?;
+    router::route(g, data).map_err(CircuitGuardError::reverted)?;
+    g.timelock.finish(id);
+    Ok(())
+}
+
+/// Timelocked: the delay of calls scheduled from now on (scheduled calls keep their eta).
+pub fn set_delay(g: &mut CircuitGuard, delay: u64) -> Result<()> {
+    g.only_executing()?;
+    check_delay(delay)?;
+    g.delay.set(U64::from(delay));
+    log::emit(g.vm(), topic0!(DelaySet), &[], &[w(delay)]);
+    Ok(())
+}
+
+/// The only account whose `onStatusChange` pushes are accepted. Immediate for the first link of a
+/// guard that never had a registry; timelocked for every later change, including to zero (which
+/// cuts the feed off; the statuses stored stay in force until they expire).
+pub fn set_registry(g: &mut CircuitGuard, registry: alloy_primitives::Address) -> Result<()> {
+    if g.linked.get() {
+        g.only_executing()?;
+    } else {
+        g.only_owner()?;
+    }
+    g.registry.set(registry);
+    if !registry.is_zero() {
+        g.linked.set(true);
+    }
+    log::emit(g.vm(), topic0!(RegistrySet), &[w(registry)], &[]);
+    Ok(())
+}
+
+/// `setDelay`'s range, also checked when a `setDelay` is scheduled.
+pub(crate) fn check_delay(delay: u64) -> Result<()> {
+    if (MIN_DELAY..=MAX_DELAY).contains(&delay) {
+        return Ok(());
+    }
+    Err(CircuitGuardError::InvalidDelay(InvalidDelay {
+        delay,
+        min: MIN_DELAY,
+        max: MAX_DELAY,
+    }))
+}
+
+impl CircuitGuard {
+    /// Fails unless `execute` is running a scheduled call: the first check of every timelocked
+    /// method. (Only the owner can run `execute`, so this implies the owner.)
+    pub(crate) fn only_executing(&self) -> Result<()> {
+        Ok(self.timelock.only_executing()?)
+    }
+}
+
+#[cfg(test)]
+mod tests;
