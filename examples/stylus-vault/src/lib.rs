@@ -6,6 +6,12 @@
 //! guard's verdict reaches the vault's caller byte for byte, so the errors of
 //! `interfaces/ICircuitGuard.sol` decode from the vault's revert data.
 //!
+//! # A wrong or dead guard
+//! The client fails closed: a guard address without code makes every `deposit` and `withdraw`
+//! revert `GuardNotContract(guard)` (a call to such an address would otherwise "succeed" and pass
+//! every check), and a guard program that cannot run (expired, or not re-activated after a Stylus
+//! upgrade) reverts `GuardUnavailable(guard)` instead of an empty out-of-gas revert.
+//!
 //! # Reentrancy
 //! `withdraw` follows checks-effects-interactions (guard, balance, debit, then the ETH transfer),
 //! and the program is built without the SDK's `reentrant` feature, so its entrypoint refuses any

@@ -27,8 +27,10 @@ fn credit_calldata(amount: U256) -> Vec<u8> {
     data
 }
 
-/// A vault holding `deposit` for ALICE, with ALICE as the sender of the next call.
+/// A vault holding `deposit` for ALICE, with ALICE as the sender of the next call. GUARD has code,
+/// as a deployed guard does: the client fails closed on an address without any.
 fn vault_with(vm: &TestVM, deposit: U256) -> StylusVault {
+    vm.set_code(GUARD, vec![0xef, 0xf0, 0x00]);
     let mut vault = StylusVault::from(vm);
     vault.guard.set(GUARD);
     vm.set_sender(ALICE);
@@ -124,7 +126,8 @@ fn the_guards_verdict_is_rethrown_byte_for_byte_and_nothing_moves() {
             available: U256::from(3u8),
             retry_after: 1_000,
         },
-        // Not a verdict the client knows (an out-of-gas guard, a wrong address): still verbatim.
+        // Not a verdict the client knows (another guard error, a contract that is no guard):
+        // still verbatim.
         GuardError::Other(vec![0xde, 0xad]),
     ];
     for verdict in verdicts {
@@ -170,4 +173,25 @@ fn a_refused_transfer_is_a_typed_error() {
     let mut expected = keccak256("TransferFailed(address,uint256)")[..4].to_vec();
     expected.extend((ALICE, amount).abi_encode_params());
     assert_eq!(Vec::<u8>::from(err), expected);
+}
+
+/// A vault given an address without code (a typo, a guard not deployed yet) must not pass every
+/// check: the call "succeeds" there, and the client turns that into GuardNotContract. Nothing
+/// moves and nothing is logged.
+#[test]
+fn a_guard_address_without_code_refuses_everything() {
+    let vm = TestVM::default();
+    let mut vault = StylusVault::from(&vm);
+    vault.guard.set(GUARD);
+    vm.set_sender(ALICE);
+    let none = || VaultError::Guard(GuardError::GuardNotContract { guard: GUARD });
+    vm.set_value(U256::from(5u8));
+    assert_eq!(vault.deposit(), Err(none()));
+    vm.set_value(U256::ZERO);
+    assert_eq!(vault.withdraw(U256::ZERO), Err(none()));
+    let mut expected = keccak256("GuardNotContract(address)")[..4].to_vec();
+    expected.extend(GUARD.abi_encode());
+    assert_eq!(Vec::<u8>::from(none()), expected);
+    assert_eq!(vault.balance_of(ALICE), U256::ZERO);
+    assert!(vm.get_emitted_logs().is_empty());
 }
