@@ -169,6 +169,8 @@ abstract contract GuardedBase {
     // GuardGasTooLow() and this contract's checkGuardOutage() selectors, shifted likewise.
     uint256 private constant _GAS_TOO_LOW = 0x6354fb46 << 224;
     uint256 private constant _CHECK_OUTAGE_SELECTOR = 0xf053b5c8 << 224;
+    // ICircuitGuard.protocolInfo.selector, shifted likewise.
+    uint256 private constant _PROTOCOL_INFO_SELECTOR = 0xdf26aa33 << 224;
 
     // ArbWasm, Nitro's precompile for Stylus programs; `programVersion(address)`, shifted; its errors when a
     // program cannot run: ProgramNotActivated(), ProgramNeedsUpgrade(uint16,uint16), ProgramExpired(uint64).
@@ -267,7 +269,21 @@ abstract contract GuardedBase {
     /// @notice Copies this protocol's admin from the guard (anyone): after `setAdmin` on the guard, or for a
     /// proxy upgraded from a version without this state. Needs a running guard.
     function syncGuardAdmin() external {
-        address admin = guard.protocolInfo{gas: GUARD_GAS_CAP}(address(this)).admin;
+        address g = address(guard);
+        address admin;
+        assembly ("memory-safe") {
+            mstore(0, _PROTOCOL_INFO_SELECTOR)
+            mstore(4, address())
+            // ProtocolInfo is a tuple of static fields: `admin` is its second word.
+            let ok := staticcall(GUARD_GAS_CAP, g, 0, 36, 0, 64)
+            if iszero(and(ok, gt(returndatasize(), 63))) {
+                let p := mload(0x40)
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+            admin := mload(32)
+            if shr(160, admin) { admin := 0 }
+        }
         if (admin == address(0)) revert GuardZeroAdmin();
         _setGuardAdmin(admin);
     }

@@ -26,6 +26,7 @@ sol! {
         function reportGuardDown() external;
         function bypassGuard() external;
         function restoreGuard() external;
+        function syncGuardAdmin() external;
 
         error GuardGasTooLow();
         error GuardUnavailable(address guard);
@@ -527,6 +528,36 @@ fn a_keepalive_before_the_expiry_keeps_the_guard_running() {
     o.warp_by(EXPIRY - KEEPALIVE);
     let r = o.withdraw(USER, eth(1));
     assert!(r.success, "withdraw after the old expiry: {}", describe(&r));
+}
+
+/// The bypass belongs to the protocol's admin on the guard: after `setAdmin` there, anyone copies the
+/// new admin into the vault (read from the real guard's `protocolInfo`), and the old one loses it.
+#[test]
+fn the_admin_on_record_follows_the_guard() {
+    let mut o = Outage::deploy();
+    let (guard, vault) = (o.guard, o.vault);
+    let next = Address::repeat_byte(0xd2);
+    o.chain.fund(next, eth(1));
+    o.ok(
+        VAULT_ADMIN,
+        guard,
+        &ICircuitGuard::setAdminCall::new((vault, next)),
+    );
+    assert_eq!(o.record().admin, VAULT_ADMIN, "not copied yet");
+    o.ok(ATTACKER, vault, &IGuardedOutage::syncGuardAdminCall {});
+    assert_eq!(o.record().admin, next);
+    o.expire_guard();
+    o.ok(USER, vault, &IGuardedOutage::reportGuardDownCall {});
+    let delay = o.constant(IGuardedOutage::GUARD_OUTAGE_DELAYCall {});
+    o.warp_by(delay);
+    let r = o.send(VAULT_ADMIN, vault, &IGuardedOutage::bypassGuardCall {});
+    assert!(matches!(
+        outage_error(&r, "bypass by the former admin"),
+        OutageError::NotGuardAdmin(e) if e.account == VAULT_ADMIN
+    ));
+    o.ok(next, vault, &IGuardedOutage::bypassGuardCall {});
+    let r = o.withdraw(USER, eth(1));
+    assert!(r.success, "bypassed withdraw: {}", describe(&r));
 }
 
 // ---------------------------------------------------------------------------------------------
