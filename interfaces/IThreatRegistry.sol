@@ -68,33 +68,47 @@ interface IThreatRegistry {
     /// and an open dispute's bond is refunded.
     function emergencyRemove(bytes32 subject, bytes32 rationale) external;
 
-    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
+    /// Timelocked: proposes `newOwner`, who must accept; the zero address cancels a proposal.
     function transferOwnership(address newOwner) external;
 
     /// The proposed owner takes over.
     function acceptOwnership() external;
 
-    /// Owner only: enables or disables a resolver.
+    /// Disabling a resolver: owner, at once. Enabling one: timelocked.
     function setResolver(address account, bool enabled) external;
 
-    /// Owner only: links the guard that receives every status change; zero unlinks it.
+    /// Timelocked: links the guard that receives every status change; zero unlinks it. Repair the
+    /// new guard's copy with `syncGuard`.
     function setGuard(address guard) external;
 
-    /// Owner only: stops or resumes new reports (submit, corroborate); everything else keeps working.
+    /// Pausing new reports (submit, corroborate): owner, at once. Resuming: timelocked. Everything
+    /// else keeps working.
     function setSubmissionsPaused(bool paused) external;
 
-    /// Owner only: schedules new parameters, applicable after the current `paramsDelay`;
-    /// scheduling again replaces them and restarts the delay.
-    function scheduleParams(Params params) external;
+    /// Timelocked: makes `params` the next version; open flags keep theirs.
+    function setParams(Params params) external;
 
-    /// Owner only: drops the scheduled parameters.
-    function cancelParams() external;
-
-    /// Applies the scheduled parameters once due; returns the new version. Anyone may call it.
-    function applyParams() external returns (uint32);
-
-    /// Owner only: sends the slashed funds accrued to the treasury to `to`.
+    /// Timelocked: sends the slashed funds accrued to the treasury to `to`.
     function sweepTreasury(address to) external;
+
+    /// Owner only: schedules `data`, the calldata of a timelocked method of this contract, to run
+    /// after the current `paramsDelay`; returns its id, `keccak256(data)`. Checked now: only
+    /// timelocked methods, well-formed arguments, valid parameters.
+    function schedule(bytes calldata data) external returns (bytes32);
+
+    /// Owner only: drops scheduled call `id`.
+    function cancel(bytes32 id) external;
+
+    /// Owner only: runs scheduled call `data` once due; its own error reverts it (it stays
+    /// scheduled).
+    function execute(bytes calldata data) external;
+
+    /// When scheduled call `id` may run (0: not scheduled).
+    function scheduledAt(bytes32 id) external view returns (uint64);
+
+    /// Anyone: pushes the registry's current status of each subject (at most 32) to the guard, so
+    /// a re-linked guard or a push it missed is repaired in one call. Idempotent.
+    function syncGuard(bytes32[] memory subjects) external;
 
     /// True while `account` has a confirmed, unexpired flag (one storage read).
     function isFlagged(address account) external view returns (bool);
@@ -104,6 +118,13 @@ interface IThreatRegistry {
 
     /// A subject's status; `level` is as of this block (an expired flag reads 5).
     function statusOf(bytes32 subject) external view returns (SubjectStatus memory);
+
+    /// True while the runtime code of `account` has a confirmed, unexpired code-hash flag (never
+    /// for an account without code).
+    function isFlaggedCode(address account) external view returns (bool);
+
+    /// The status of the code-hash subject of `account`'s runtime code (none without code).
+    function statusOfCode(address account) external view returns (SubjectStatus memory);
 
     /// One flag's record.
     function flagInfo(uint32 flagId) external view returns (FlagInfo memory);
@@ -116,9 +137,6 @@ interface IThreatRegistry {
 
     /// The parameters of `version` (a flag's `rulesVersion`); 0 means current.
     function paramsAt(uint32 version) external view returns (Params memory);
-
-    /// The scheduled parameters and when they may apply (eta 0: none).
-    function pendingParams() external view returns (PendingParams memory);
 
     /// Registry-wide settings.
     function config() external view returns (RegistryConfig memory);
@@ -175,21 +193,30 @@ interface IThreatRegistry {
 
     event SubmissionsPausedSet(bool paused);
 
-    /// The whole set, field by field as in `Params` (the same encoding), so logs alone rebuild every version.
-    event ParamsScheduled(uint32 indexed version, uint64 eta, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
-
-    event ParamsCancelled(uint32 indexed version);
-
-    /// The whole set, field by field as in `Params`.
+    /// The whole set, field by field as in `Params`, so logs alone rebuild every version.
     event ParamsApplied(uint32 indexed version, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
 
     event TreasurySwept(address indexed to, uint256 amount);
+
+    /// The guard did not take `status` for `subject` (it refused, or it cannot run): the registry
+    /// went on, and anyone can repair the guard's copy with `syncGuard` once it accepts again.
+    event GuardSyncSkipped(address indexed guard, bytes32 indexed subject, uint256 status);
 
     /// `owner` proposed `pendingOwner`; it becomes owner when it calls `acceptOwnership`.
     event OwnershipTransferStarted(address indexed owner, address indexed pendingOwner);
 
     /// Ownership moved (from the zero address at construction).
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+
+    /// The owner scheduled `data`, a call to this contract; the owner may execute it from `eta`.
+    /// `id` is `keccak256(data)`.
+    event CallScheduled(bytes32 indexed id, uint64 eta, bytes data);
+
+    /// The owner dropped scheduled call `id`.
+    event CallCancelled(bytes32 indexed id);
+
+    /// Scheduled call `id` ran.
+    event CallExecuted(bytes32 indexed id);
 
     error Unauthorized(address account);
 
@@ -261,10 +288,6 @@ interface IThreatRegistry {
 
     error TreasuryEmpty();
 
-    error NoPendingParams();
-
-    error ParamsNotReady(uint64 eta);
-
     error RevealMismatch(bytes32 subject, bytes32 evidence);
 
     /// Every flag id (2^32 - 1) has been used.
@@ -275,7 +298,28 @@ interface IThreatRegistry {
 
     error TransferFailed(address to, uint256 amount);
 
-    error GuardSyncFailed(address guard, bytes32 subject);
+    /// No call with this id is scheduled (`schedule` it first; an executed call must be scheduled
+    /// again).
+    error CallNotScheduled(bytes32 id);
+
+    /// The scheduled call may run from `eta`.
+    error CallNotReady(bytes32 id, uint64 eta);
+
+    /// The same call is already scheduled; cancel it to restart its delay.
+    error CallAlreadyScheduled(bytes32 id);
+
+    /// This power is timelocked: `schedule` the call, then `execute` it after the delay.
+    error MustBeScheduled();
+
+    /// `schedule` takes only calls to the timelocked methods, with well-formed arguments.
+    error NotTimelockable(bytes4 selector);
+
+    /// Less gas is left than the guard's push budget: the transaction would have confirmed
+    /// without protecting. Raise the gas limit.
+    error GuardGasTooLow(uint64 required);
+
+    /// `syncGuard` takes at most `max` subjects.
+    error BatchTooLarge(uint256 count, uint256 max);
 
     struct SubjectStatus {uint8 level;bool disputed;bool finalized;uint8 category;uint8 severity;uint32 flagId;uint64 expiry;uint128 score;}
 
@@ -286,8 +330,6 @@ interface IThreatRegistry {
     struct ReporterInfo {uint256 stake;uint256 locked;uint256 warming;uint64 warmAt;uint256 unbonding;uint64 unbondAt;uint32 reputation;uint256 weight;}
 
     struct Params {uint256 minStake;uint256 stakeCap;uint64 stakeWarmup;uint64 unbondingDelay;uint16 slashBps;uint256 disputeBond;uint256 watchScore;uint256 confirmScore;uint8 minReporters;uint8 maxReporters;uint64 maxTtl;uint16 victimShareBps;uint16 disputerShareBps;uint64 disputeWindow;uint64 disputeDeadline;uint64 paramsDelay;}
-
-    struct PendingParams {Params params;uint64 eta;}
 
     struct RegistryConfig {address owner;address pendingOwner;address guard;bool submissionsPaused;uint32 paramsVersion;uint32 flagCount;}
 

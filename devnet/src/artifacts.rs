@@ -144,6 +144,12 @@ pub fn registry_wasm() -> &'static [u8] {
     WASM.get_or_init(|| built("vigil-registry"))
 }
 
+/// The deployable wasm of `vigil-registry-extension`, the registry's second program.
+pub fn registry_extension_wasm() -> &'static [u8] {
+    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
+    WASM.get_or_init(|| built("vigil-registry-extension"))
+}
+
 /// The deployable wasm of `vigil-guard`.
 pub fn guard_wasm() -> &'static [u8] {
     static WASM: OnceLock<Vec<u8>> = OnceLock::new();

@@ -10,7 +10,9 @@
 // as `FlagSubmitted` carry ten: that is the published ABI, not a function to split.
 #![allow(clippy::too_many_arguments)]
 
-pub use crate::artifacts::{creation_code, guard_wasm, registry_wasm, workspace};
+pub use crate::artifacts::{
+    creation_code, guard_wasm, registry_extension_wasm, registry_wasm, workspace,
+};
 pub use crate::calls::*;
 use crate::{keccak256, Address, Bytes, Devnet, Receipt, B256, U256};
 pub use alloy_primitives::FixedBytes;
@@ -71,6 +73,9 @@ pub const RESOLVER: Address = Address::repeat_byte(0x0c);
 pub const VAULT_ADMIN: Address = Address::repeat_byte(0x0d);
 /// Deploys the token and the vault.
 pub const DEPLOYER: Address = Address::repeat_byte(0x0e);
+/// Pays the keepalives of Vigil's programs ([`World::warp_by`]), so no scenario account's balance
+/// or nonce moves for them.
+pub const KEEPER: Address = Address::repeat_byte(0x0f);
 pub const REPORTERS: [Address; 3] = [
     Address::repeat_byte(0x11),
     Address::repeat_byte(0x12),
@@ -152,29 +157,36 @@ pub fn error_data<E: SolError>(e: E) -> Bytes {
 pub struct World {
     pub chain: Devnet,
     pub registry: Address,
+    /// The registry's second program (`vigil-registry-extension`), reached by DELEGATECALL.
+    pub extension: Address,
     pub guard: Address,
     pub token: Address,
     pub vault: Address,
 }
 
 impl World {
-    /// Deploys the registry (owner, params) and the guard (owner), links them both ways, appoints
-    /// the resolver, deploys TestToken and GuardedVault (which registers itself with the guard),
-    /// and configures confirmed-caller screening on the vault's `withdraw`. Nothing else: no
-    /// stakes, no deposits.
+    /// Deploys the guard (owner), the registry's extension program, and the registry (owner,
+    /// params, extension, the guard, the resolver), links the guard to the registry (its first
+    /// link, immediate), deploys TestToken and GuardedVault (which registers itself with the
+    /// guard), and configures confirmed-caller screening on the vault's `withdraw`. Nothing else:
+    /// no stakes, no deposits.
     pub fn deploy() -> Self {
         let mut chain = Devnet::new();
         for who in [OWNER, GUARD_OWNER, RESOLVER, VAULT_ADMIN, DEPLOYER] {
             chain.fund(who, eth(1));
         }
-        let ctor = (OWNER, params()).abi_encode_params();
-        let registry = chain
-            .deploy_stylus(OWNER, registry_wasm(), Some(&ctor))
-            .expect("deploy registry");
+        chain.fund(KEEPER, eth(1_000));
         let ctor = GUARD_OWNER.abi_encode();
         let guard = chain
             .deploy_stylus(GUARD_OWNER, guard_wasm(), Some(&ctor))
             .expect("deploy guard");
+        let extension = chain
+            .deploy_stylus(OWNER, registry_extension_wasm(), None)
+            .expect("deploy registry extension");
+        let ctor = (OWNER, params(), extension, guard, vec![RESOLVER]).abi_encode_params();
+        let registry = chain
+            .deploy_stylus(OWNER, registry_wasm(), Some(&ctor))
+            .expect("deploy registry");
         let token_code = with_args(
             creation_code("TestToken.sol", "TestToken"),
             &("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
@@ -192,19 +204,11 @@ impl World {
         let mut w = World {
             chain,
             registry,
+            extension,
             guard,
             token,
             vault,
         };
-        w.ok(OWNER, registry, &IThreatRegistry::setGuardCall { guard });
-        w.ok(
-            OWNER,
-            registry,
-            &IThreatRegistry::setResolverCall {
-                account: RESOLVER,
-                enabled: true,
-            },
-        );
         w.ok(
             GUARD_OWNER,
             guard,
@@ -216,6 +220,23 @@ impl World {
             &ICircuitGuard::setScreeningCall::new((vault, withdraw_selector(), 0, false)),
         );
         w
+    }
+
+    /// The owner (`from`) schedules `call` on `target` (the registry or the guard: both take
+    /// `schedule(bytes)` / `execute(bytes)`), the chain waits out the delay, and the owner executes
+    /// it. Returns the execution's receipt.
+    pub fn timelocked<C: SolCall>(&mut self, from: Address, target: Address, call: &C) -> Receipt {
+        let data = Bytes::from(call.abi_encode());
+        self.ok(
+            from,
+            target,
+            &IThreatRegistry::scheduleCall { data: data.clone() },
+        );
+        let id = keccak256(&data);
+        let eta = self.read(target, &IThreatRegistry::scheduledAtCall { id });
+        let now = self.now();
+        self.warp_by(eta.saturating_sub(now));
+        self.send(from, target, &IThreatRegistry::executeCall { data })
     }
 
     /// [`World::deploy`], then each reporter stakes 10 ETH (of 100) and the warm-up passes.
@@ -233,7 +254,20 @@ impl World {
         self.chain.timestamp()
     }
 
+    /// Moves the clock. As the keep-alive runbook says an operator does, the keeper renews any
+    /// of Vigil's programs that the warp would otherwise take within 30 days of its expiry (Nitro
+    /// allows a keepalive once a program is `keepaliveDays` old), so long scenarios never lose the
+    /// registry or the guard to age; a warp of up to about 330 days at once is covered.
     pub fn warp_by(&mut self, seconds: u64) {
+        for program in [self.registry, self.extension, self.guard] {
+            let left = self.chain.program_time_left(program).unwrap_or(u64::MAX);
+            if left <= seconds.saturating_add(30 * DAY) && self.chain.keepalive_fee(program).is_ok()
+            {
+                self.chain
+                    .keepalive(KEEPER, program)
+                    .expect("keepalive of a Vigil program");
+            }
+        }
         let t = self.now() + seconds;
         self.chain.warp(t);
     }

@@ -79,7 +79,7 @@ fn non_payable_method_refuses_value_and_the_value_stays_with_the_sender() {
 fn block_context_follows_warp_and_roll() {
     let mut chain = Devnet::new();
     let probe = deploy_probe(&mut chain);
-    chain.warp(1_800_000_000);
+    chain.warp(1_730_000_000);
     chain.roll(42);
     let out = chain
         .view(ALICE, probe, IProbe::blockCall {}.abi_encode().into())
@@ -89,7 +89,7 @@ fn block_context_follows_warp_and_roll() {
     assert_eq!(block._1, vigil_devnet::chain::COINBASE);
     assert_eq!(block._2, vigil_devnet::chain::BLOCK_GAS_LIMIT);
     assert_eq!(block._3, 42);
-    assert_eq!(block._4, 1_800_000_000);
+    assert_eq!(block._4, 1_730_000_000);
     assert_eq!(block._5, vigil_devnet::chain::CHAIN_ID);
 }
 

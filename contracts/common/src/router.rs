@@ -93,6 +93,37 @@ macro_rules! router {
         $(#[$meta:meta])*
         $vis:vis fn $route:ident($c:ident: &mut $Contract:ty) -> $Error:ty;
         constructor($($carg:ident: $cty:ty),* $(,)?) => $cbody:expr;
+        $($entries:tt)*
+    ) => {
+        $crate::router! {
+            @table [$(#[$meta])*] $vis $route $c $Contract, $Error, args;
+            [
+                $crate::__private::stylus_sdk::abi::CONSTRUCTOR_SELECTOR => {
+                    $c.check_constructor_slot()?;
+                    $crate::__router_args!(args, 0usize; $($carg: $cty,)*);
+                    (|| -> ::core::result::Result<$crate::__private::Vec<u8>, $Error> {
+                        Ok($crate::abi::Encode::encode($cbody))
+                    })()
+                }
+            ]
+            $($entries)*
+        }
+    };
+    // A table without a constructor: an extension program reached by DELEGATECALL, which the
+    // deploying program's constructor initialises.
+    (
+        $(#[$meta:meta])*
+        $vis:vis fn $route:ident($c:ident: &mut $Contract:ty) -> $Error:ty;
+        $($entries:tt)*
+    ) => {
+        $crate::router! {
+            @table [$(#[$meta])*] $vis $route $c $Contract, $Error, args; []
+            $($entries)*
+        }
+    };
+    (
+        @table [$(#[$meta:meta])*] $vis:vis $route:ident $c:ident $Contract:ty, $Error:ty, $args:ident;
+        [$($constructor:tt)*]
         $($(#[doc = $doc:literal])* $NAME:ident = $sol:ident($($arg:ident: $ty:ty),* $(,)?) $($payable:ident)? => $body:expr;)*
     ) => {
         $(const $NAME: u32 = u32::from_be_bytes(
@@ -108,28 +139,29 @@ macro_rules! router {
                 return Err(Vec::new());
             };
             let selector = u32::from_be_bytes(*selector);
-            let args = $crate::abi::Args(rest);
+            let $args = $crate::abi::Args(rest);
             let payable = false $($(|| $crate::__router_payable!($payable, selector == $NAME))?)*;
             if !payable && !$c.vm().msg_value().is_zero() {
                 return Err(Vec::new());
             }
             let result: ::core::result::Result<Vec<u8>, $Error> = match selector {
                 $($NAME => {
-                    $crate::__router_args!(args, 0usize; $($arg: $ty,)*);
+                    $crate::__router_args!($args, 0usize; $($arg: $ty,)*);
                     (|| -> ::core::result::Result<Vec<u8>, $Error> {
                         Ok($crate::abi::Encode::encode($body))
                     })()
                 })*
-                $crate::__private::stylus_sdk::abi::CONSTRUCTOR_SELECTOR => {
-                    $c.check_constructor_slot()?;
-                    $crate::__router_args!(args, 0usize; $($carg: $cty,)*);
-                    (|| -> ::core::result::Result<Vec<u8>, $Error> {
-                        Ok($crate::abi::Encode::encode($cbody))
-                    })()
-                }
+                $($constructor)*
                 _ => return Err(Vec::new()),
             };
             result.map_err(Into::into)
+        }
+
+        /// Whether this table routes `selector` (a constructor aside): how a program tells which
+        /// calls belong to its extension.
+        #[allow(dead_code)]
+        pub fn routes_selector(selector: u32) -> bool {
+            matches!(selector, $($NAME)|*)
         }
 
         /// Each function's NatSpec (the table's doc comments), for the exported interface.

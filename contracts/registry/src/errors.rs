@@ -5,7 +5,6 @@
 //! one-word fields, so [`RegistryError`] is encoded by `vigil_common::abi::revert` instead of
 //! alloy's per-error encoders (~150 bytes of wasm each, paid on every call).
 
-#[cfg(not(feature = "export-abi"))]
 use alloc::vec::Vec;
 
 use alloy_primitives::U256;
@@ -15,7 +14,7 @@ use alloy_sol_types::SolError;
 use stylus_sdk::prelude::*;
 #[cfg(not(feature = "export-abi"))]
 use vigil_common::abi::{revert, w};
-use vigil_common::ownable::OwnershipError;
+use vigil_common::{ownable::OwnershipError, timelock::TimelockError};
 
 vigil_common::sol_items! {
     pub const ERRORS;
@@ -73,9 +72,22 @@ vigil_common::sol_items! {
     error TransferFailed(address to, uint256 amount);
 
     // Governance and the guard link.
-    error NoPendingParams();
-    error ParamsNotReady(uint64 eta);
-    error GuardSyncFailed(address guard, bytes32 subject);
+    /// No call with this id is scheduled (`schedule` it first; an executed call must be scheduled
+    /// again).
+    error CallNotScheduled(bytes32 id);
+    /// The scheduled call may run from `eta`.
+    error CallNotReady(bytes32 id, uint64 eta);
+    /// The same call is already scheduled; cancel it to restart its delay.
+    error CallAlreadyScheduled(bytes32 id);
+    /// This power is timelocked: `schedule` the call, then `execute` it after the delay.
+    error MustBeScheduled();
+    /// `schedule` takes only calls to the timelocked methods, with well-formed arguments.
+    error NotTimelockable(bytes4 selector);
+    /// Less gas is left than the guard's push budget: the transaction would have confirmed
+    /// without protecting. Raise the gas limit.
+    error GuardGasTooLow(uint64 required);
+    /// `syncGuard` takes at most `max` subjects.
+    error BatchTooLarge(uint256 count, uint256 max);
 }
 
 /// Every revert the registry produces, in the order the interface lists them.
@@ -113,13 +125,22 @@ pub enum RegistryError {
     NothingToWithdraw(NothingToWithdraw),
     NothingToClaim(NothingToClaim),
     TreasuryEmpty(TreasuryEmpty),
-    NoPendingParams(NoPendingParams),
-    ParamsNotReady(ParamsNotReady),
     RevealMismatch(RevealMismatch),
     TooManyFlags(TooManyFlags),
     AmountOverflow(AmountOverflow),
     TransferFailed(TransferFailed),
-    GuardSyncFailed(GuardSyncFailed),
+    CallNotScheduled(CallNotScheduled),
+    CallNotReady(CallNotReady),
+    CallAlreadyScheduled(CallAlreadyScheduled),
+    MustBeScheduled(MustBeScheduled),
+    NotTimelockable(NotTimelockable),
+    GuardGasTooLow(GuardGasTooLow),
+    BatchTooLarge(BatchTooLarge),
+    /// The revert data of a scheduled call that `execute` ran, passed on unchanged so the caller
+    /// sees the method's own error. Not an interface error of its own, hence absent from the
+    /// export build.
+    #[cfg(not(feature = "export-abi"))]
+    Reverted(Vec<u8>),
 }
 
 pub type Result<T, E = RegistryError> = core::result::Result<T, E>;
@@ -152,6 +173,38 @@ impl From<OwnershipError> for RegistryError {
             OwnershipError::NotOwner(account) | OwnershipError::NotPendingOwner(account) => {
                 RegistryError::Unauthorized(Unauthorized { account })
             }
+        }
+    }
+}
+
+impl RegistryError {
+    /// `execute`'s pass-through of a scheduled call's revert data.
+    pub(crate) fn reverted(data: Vec<u8>) -> Self {
+        #[cfg(not(feature = "export-abi"))]
+        return RegistryError::Reverted(data);
+        // The export build only prints the interface and never runs a call.
+        #[cfg(feature = "export-abi")]
+        {
+            drop(data);
+            RegistryError::MustBeScheduled(MustBeScheduled {})
+        }
+    }
+}
+
+/// The timelock's failures, as the registry's errors.
+impl From<TimelockError> for RegistryError {
+    fn from(e: TimelockError) -> Self {
+        match e {
+            TimelockError::NotScheduled(id) => {
+                RegistryError::CallNotScheduled(CallNotScheduled { id })
+            }
+            TimelockError::NotReady(id, eta) => {
+                RegistryError::CallNotReady(CallNotReady { id, eta })
+            }
+            TimelockError::AlreadyScheduled(id) => {
+                RegistryError::CallAlreadyScheduled(CallAlreadyScheduled { id })
+            }
+            TimelockError::NotExecuting => RegistryError::MustBeScheduled(MustBeScheduled {}),
         }
     }
 }
@@ -200,13 +253,18 @@ impl From<RegistryError> for Vec<u8> {
             E::NothingToWithdraw(_) => revert(NothingToWithdraw::SELECTOR, &[]),
             E::NothingToClaim(_) => revert(NothingToClaim::SELECTOR, &[]),
             E::TreasuryEmpty(_) => revert(TreasuryEmpty::SELECTOR, &[]),
-            E::NoPendingParams(_) => revert(NoPendingParams::SELECTOR, &[]),
-            E::ParamsNotReady(e) => revert(ParamsNotReady::SELECTOR, &[w(e.eta)]),
             E::RevealMismatch(e) => revert(RevealMismatch::SELECTOR, &[e.subject, e.evidence]),
             E::TooManyFlags(_) => revert(TooManyFlags::SELECTOR, &[]),
             E::AmountOverflow(_) => revert(AmountOverflow::SELECTOR, &[]),
             E::TransferFailed(e) => revert(TransferFailed::SELECTOR, &[w(e.to), w(e.amount)]),
-            E::GuardSyncFailed(e) => revert(GuardSyncFailed::SELECTOR, &[w(e.guard), e.subject]),
+            E::CallNotScheduled(e) => revert(CallNotScheduled::SELECTOR, &[e.id]),
+            E::CallNotReady(e) => revert(CallNotReady::SELECTOR, &[e.id, w(e.eta)]),
+            E::CallAlreadyScheduled(e) => revert(CallAlreadyScheduled::SELECTOR, &[e.id]),
+            E::MustBeScheduled(_) => revert(MustBeScheduled::SELECTOR, &[]),
+            E::NotTimelockable(e) => revert(NotTimelockable::SELECTOR, &[w(e.selector)]),
+            E::GuardGasTooLow(e) => revert(GuardGasTooLow::SELECTOR, &[w(e.required)]),
+            E::BatchTooLarge(e) => revert(BatchTooLarge::SELECTOR, &[w(e.count), w(e.max)]),
+            E::Reverted(data) => data,
         }
     }
 }

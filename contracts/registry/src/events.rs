@@ -34,10 +34,10 @@ vigil_common::sol_items! {
     event ResolverSet(address indexed account, bool enabled);
     event GuardSet(address indexed guard);
     event SubmissionsPausedSet(bool paused);
-    /// The whole set, field by field as in `Params` (the same encoding), so logs alone rebuild every version.
-    event ParamsScheduled(uint32 indexed version, uint64 eta, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
-    event ParamsCancelled(uint32 indexed version);
-    /// The whole set, field by field as in `Params`.
+    /// The whole set, field by field as in `Params`, so logs alone rebuild every version.
     event ParamsApplied(uint32 indexed version, uint256 minStake, uint256 stakeCap, uint64 stakeWarmup, uint64 unbondingDelay, uint16 slashBps, uint256 disputeBond, uint256 watchScore, uint256 confirmScore, uint8 minReporters, uint8 maxReporters, uint64 maxTtl, uint16 victimShareBps, uint16 disputerShareBps, uint64 disputeWindow, uint64 disputeDeadline, uint64 paramsDelay);
     event TreasurySwept(address indexed to, uint256 amount);
+    /// The guard did not take `status` for `subject` (it refused, or it cannot run): the registry
+    /// went on, and anyone can repair the guard's copy with `syncGuard` once it accepts again.
+    event GuardSyncSkipped(address indexed guard, bytes32 indexed subject, uint256 status);
 }

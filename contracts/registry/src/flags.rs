@@ -1,12 +1,13 @@
 //! A flag's life from report to release: submit, corroborate (with displacement of the weakest
 //! reporter of a full flag), renew, reveal, release, and the one place a subject's status word is
-//! written (and pushed to the guard).
+//! written (and pushed to the guard, which `syncGuard` repairs).
 //!
 //! A subject has at most one live flag; reports on it corroborate. Score and level only rise while
 //! the flag lives; `Expired` is derived from the expiry and the block time, so no transaction is
 //! needed when a flag ends. A flag stays disputable for `disputeWindow` after it ends; only then
 //! may anyone `release` it, returning its reporters' locked stake and minting their reputation.
 
+use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{abi::Bytes, prelude::*};
 use vigil_common::{
@@ -19,12 +20,46 @@ use crate::{
     errors::*,
     events::{
         AdvisoryRevealed, BondsReleased, FlagCorroborated, FlagRenewed, FlagSubmitted,
-        ReporterDisplaced, StatusChanged,
+        GuardSyncSkipped, ReporterDisplaced, StatusChanged,
     },
     math,
     storage::FlagTimes,
     IStatusSink, ThreatRegistry, CATEGORY_MAX,
 };
+
+/// Gas each push to the guard receives: its worst case (an uncached program writing a new status
+/// word and its log) with ample margin.
+pub const PUSH_GAS: u64 = 100_000;
+/// Gas that must be left before a push so that the guard receives all of [`PUSH_GAS`]: the budget,
+/// the 1/64 the call keeps back (EIP-150, as Stylus calls do), a cold account access (2,600) and
+/// the encoding in between.
+pub const PUSH_GAS_LEFT: u64 = PUSH_GAS * 64 / 63 + 4_000;
+/// The most subjects one `syncGuard` takes, bounding its gas.
+pub const SYNC_BATCH_MAX: usize = 32;
+
+/// Anyone: pushes the stored status word of each subject to the linked guard, repairing a copy
+/// that missed pushes (a re-link, a push the guard refused). The words are the registry's own, so
+/// a repeat changes nothing.
+pub fn sync_guard(r: &mut ThreatRegistry, subjects: Vec<B256>) -> Result<()> {
+    if subjects.len() > SYNC_BATCH_MAX {
+        return Err(RegistryError::BatchTooLarge(BatchTooLarge {
+            count: U256::from(subjects.len()),
+            max: U256::from(SYNC_BATCH_MAX),
+        }));
+    }
+    let guard = r.settings().guard;
+    if guard.is_zero() {
+        return Err(RegistryError::ZeroAddress(ZeroAddress {}));
+    }
+    for subject in subjects {
+        if SubjectKind::of(subject).is_none() {
+            return Err(RegistryError::InvalidSubject(InvalidSubject { subject }));
+        }
+        let word = r.status.get(subject);
+        r.push(guard, subject, word)?;
+    }
+    Ok(())
+}
 
 /// Opens a flag on `subject`, locking the caller's stake behind it. Fails if the subject already
 /// has a live flag (corroborate it instead). A flag that ended does not block a new one, even
@@ -314,9 +349,8 @@ impl ThreatRegistry {
         }
     }
 
-    /// Stores a subject's new word, logs it and pushes it to the guard in the same transaction. A
-    /// push the guard refuses reverts everything: a confirmation never lands without the
-    /// protection it triggers.
+    /// Stores a subject's new word, logs it and pushes it to the linked guard in the same
+    /// transaction.
     pub(crate) fn write_status(&mut self, subject: B256, status: Status) -> Result<()> {
         let word = status.to_word();
         self.status.insert(subject, word);
@@ -330,10 +364,32 @@ impl ThreatRegistry {
         if guard.is_zero() {
             return Ok(());
         }
-        let call = Call::new_mutating(self);
-        IStatusSink::new(guard)
+        self.push(guard, subject, word)
+    }
+
+    /// Gives the guard `word` with exactly [`PUSH_GAS`]. Too little gas left to give it reverts,
+    /// so nobody can make a confirmation skip the guard by choosing the gas limit; a guard that
+    /// refuses or cannot run with the full budget does not stop the registry (a resolution or a
+    /// removal must always land): the miss is logged for `syncGuard` to repair.
+    fn push(&mut self, guard: Address, subject: B256, word: U256) -> Result<()> {
+        if self.vm().evm_gas_left() < PUSH_GAS_LEFT {
+            return Err(RegistryError::GuardGasTooLow(GuardGasTooLow {
+                required: PUSH_GAS_LEFT,
+            }));
+        }
+        let call = Call::new_mutating(self).gas(PUSH_GAS);
+        if IStatusSink::new(guard)
             .on_status_change(self.vm(), call, subject, word)
-            .map_err(|_| RegistryError::GuardSyncFailed(GuardSyncFailed { guard, subject }))
+            .is_err()
+        {
+            log::emit(
+                self.vm(),
+                topic0!(GuardSyncSkipped),
+                &[w(guard), subject],
+                &[w(word)],
+            );
+        }
+        Ok(())
     }
 
     /// Takes the next flag id; ids never wrap.

@@ -1,13 +1,19 @@
 //! Who runs the registry and how its rules change: the owner (two-step transfer, from
 //! `vigil_common::ownable`), resolvers, the guard link, the submissions pause, versioned parameters
-//! behind a delay, and the treasury.
+//! and the treasury.
+//!
+//! Every owner power that can hurt users waits `paramsDelay` in the timelock
+//! (`vigil_common::timelock`): appointing a resolver (who can slash honest reporters), moving the
+//! guard link (the feed every protocol's protection reads), resuming submissions, new parameters,
+//! the treasury and ownership. Only what makes things safer is immediate: removing a resolver and
+//! pausing submissions; resolvers' emergency actions stay the human fast path.
 //!
 //! Rules are versioned, not copied: a flag stores the parameter version in force at submission and
 //! every later decision about it reads that version, so a parameter change never alters an open
-//! case. New parameters apply no earlier than the current `paramsDelay` after scheduling.
+//! case.
 
 use alloc::vec::Vec;
-use alloy_primitives::{Address, U256, U64};
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::prelude::*;
 use vigil_common::{
     abi::{w, Out, Words},
@@ -16,42 +22,56 @@ use vigil_common::{
 
 use crate::{
     errors::*,
-    events::{
-        GuardSet, ParamsApplied, ParamsCancelled, ParamsScheduled, ResolverSet,
-        SubmissionsPausedSet, TreasurySwept,
-    },
-    params,
+    events::{GuardSet, ParamsApplied, ResolverSet, SubmissionsPausedSet, TreasurySwept},
+    extension, params,
     storage::Settings,
     types::Params,
     ThreatRegistry,
 };
 
-/// Sets the owner (explicit: inside a Stylus constructor the sender is the deployer contract) and
-/// the first parameters, version 1.
-pub fn constructor(r: &mut ThreatRegistry, owner: Address, params: Params) -> Result<()> {
-    if owner.is_zero() {
+/// Sets the owner (explicit: inside a Stylus constructor the sender is the deployer contract), the
+/// first parameters (version 1), the extension program (for good), the guard link and the first
+/// resolvers: what a deployment needs at once, since later changes wait the delay.
+pub fn constructor(
+    r: &mut ThreatRegistry,
+    owner: Address,
+    params: Params,
+    extension: Address,
+    guard: Address,
+    resolvers: Vec<Address>,
+) -> Result<()> {
+    if owner.is_zero() || extension.is_zero() {
         return Err(RegistryError::ZeroAddress(ZeroAddress {}));
     }
     params::validate(&params)?;
     r.ownership.init(owner);
+    r.extension.set(extension);
     r.set_settings(Settings {
         params_version: 1,
+        guard,
         ..r.settings()
     });
+    log::emit(r.vm(), topic0!(GuardSet), &[w(guard)], &[]);
+    for account in resolvers {
+        enable_resolver(r, account, true)?;
+    }
     r.params.setter(1).set_params(&params);
-    log::emit_bytes(
-        r.vm(),
-        topic0!(ParamsApplied),
-        &[w(1u32)],
-        &params_data(None, &params),
-    );
+    applied(r, 1, &params);
     Ok(())
 }
 
-/// Owner only: enables or disables a resolver (a governance multisig that decides disputes and
-/// takes emergency actions).
+/// Removing a resolver is immediate (owner); appointing one is timelocked, since a resolver can
+/// reject true flags and slash their reporters.
 pub fn set_resolver(r: &mut ThreatRegistry, account: Address, enabled: bool) -> Result<()> {
-    r.ownership.only_owner()?;
+    if enabled {
+        r.timelock.only_executing()?;
+    } else {
+        r.ownership.only_owner()?;
+    }
+    enable_resolver(r, account, enabled)
+}
+
+fn enable_resolver(r: &mut ThreatRegistry, account: Address, enabled: bool) -> Result<()> {
     if account.is_zero() {
         return Err(RegistryError::ZeroAddress(ZeroAddress {}));
     }
@@ -60,9 +80,10 @@ pub fn set_resolver(r: &mut ThreatRegistry, account: Address, enabled: bool) -> 
     Ok(())
 }
 
-/// Owner only: links the guard that receives every status change; the zero address unlinks it.
+/// Timelocked: links the guard that receives every status change; zero unlinks it. The new guard's
+/// copy starts from what is pushed from now on: `syncGuard` fills in the rest.
 pub fn set_guard(r: &mut ThreatRegistry, guard: Address) -> Result<()> {
-    r.ownership.only_owner()?;
+    r.timelock.only_executing()?;
     r.set_settings(Settings {
         guard,
         ..r.settings()
@@ -71,10 +92,14 @@ pub fn set_guard(r: &mut ThreatRegistry, guard: Address) -> Result<()> {
     Ok(())
 }
 
-/// Owner only: stops new reports (submit, corroborate). Queries, disputes, resolutions, claims and
-/// withdrawals keep working.
+/// Pausing new reports (submit, corroborate) is immediate (owner); resuming them is timelocked.
+/// Queries, disputes, resolutions, claims and withdrawals keep working throughout.
 pub fn set_submissions_paused(r: &mut ThreatRegistry, paused: bool) -> Result<()> {
-    r.ownership.only_owner()?;
+    if paused {
+        r.ownership.only_owner()?;
+    } else {
+        r.timelock.only_executing()?;
+    }
     r.set_settings(Settings {
         submissions_paused: paused,
         ..r.settings()
@@ -83,48 +108,11 @@ pub fn set_submissions_paused(r: &mut ThreatRegistry, paused: bool) -> Result<()
     Ok(())
 }
 
-/// Owner only: schedules new parameters; they apply no earlier than the current `paramsDelay` from
-/// now. Scheduling again replaces the pending set and restarts the delay.
-pub fn schedule_params(r: &mut ThreatRegistry, params: Params) -> Result<()> {
-    r.ownership.only_owner()?;
+/// Timelocked: makes `params` the next version. Open flags keep the version they were submitted
+/// under.
+pub fn set_params(r: &mut ThreatRegistry, params: Params) -> Result<()> {
+    r.timelock.only_executing()?;
     params::validate(&params)?;
-    let now = r.vm().block_timestamp();
-    let eta = now.saturating_add(r.current_params().bonds_word().params_delay);
-    r.pending_params.set_params(&params);
-    r.pending_eta.set(U64::from(eta));
-    let version = r.settings().params_version + 1;
-    log::emit_bytes(
-        r.vm(),
-        topic0!(ParamsScheduled),
-        &[w(version)],
-        &params_data(Some(eta), &params),
-    );
-    Ok(())
-}
-
-/// Owner only: drops the scheduled parameters.
-pub fn cancel_params(r: &mut ThreatRegistry) -> Result<()> {
-    r.ownership.only_owner()?;
-    if r.pending_eta.get().is_zero() {
-        return Err(RegistryError::NoPendingParams(NoPendingParams {}));
-    }
-    r.pending_eta.set(U64::ZERO);
-    let version = r.settings().params_version + 1;
-    log::emit(r.vm(), topic0!(ParamsCancelled), &[w(version)], &[]);
-    Ok(())
-}
-
-/// Applies scheduled parameters once their delay has passed. Anyone may call it: the delay, not the
-/// caller, is the protection.
-pub fn apply_params(r: &mut ThreatRegistry) -> Result<u32> {
-    let eta = r.pending_eta.get().to::<u64>();
-    if eta == 0 {
-        return Err(RegistryError::NoPendingParams(NoPendingParams {}));
-    }
-    if r.vm().block_timestamp() < eta {
-        return Err(RegistryError::ParamsNotReady(ParamsNotReady { eta }));
-    }
-    let params = r.pending_params.to_params();
     let settings = r.settings();
     let version = settings.params_version + 1;
     r.params.setter(version).set_params(&params);
@@ -132,19 +120,13 @@ pub fn apply_params(r: &mut ThreatRegistry) -> Result<u32> {
         params_version: version,
         ..settings
     });
-    r.pending_eta.set(U64::ZERO);
-    log::emit_bytes(
-        r.vm(),
-        topic0!(ParamsApplied),
-        &[w(version)],
-        &params_data(None, &params),
-    );
-    Ok(version)
+    applied(r, version, &params);
+    Ok(())
 }
 
-/// Owner only: sends the slashed funds accrued to the treasury to `to`.
+/// Timelocked: sends the slashed funds accrued to the treasury to `to`.
 pub fn sweep_treasury(r: &mut ThreatRegistry, to: Address) -> Result<()> {
-    r.ownership.only_owner()?;
+    r.timelock.only_executing()?;
     if to.is_zero() {
         return Err(RegistryError::ZeroAddress(ZeroAddress {}));
     }
@@ -157,15 +139,43 @@ pub fn sweep_treasury(r: &mut ThreatRegistry, to: Address) -> Result<()> {
     r.pay(to, amount)
 }
 
-/// The data of `ParamsScheduled` (with its eta) and `ParamsApplied`: the whole set, so logs alone
-/// rebuild every version.
-fn params_data(eta: Option<u64>, params: &Params) -> Vec<u8> {
-    let mut out = Out::with_capacity(1 + <Params as Words>::WORDS);
-    if let Some(eta) = eta {
-        out.uint(eta);
-    }
+/// Timelocked: proposes `newOwner`, who must then accept.
+pub fn transfer_ownership(r: &mut ThreatRegistry, new_owner: Address) -> Result<()> {
+    r.timelock.only_executing()?;
+    Ok(r.ownership.transfer_ownership(new_owner)?)
+}
+
+/// Owner only: schedules `data`, a call to one of the timelocked methods, to run after the
+/// current `paramsDelay`; returns its id. The data is checked now, so a malformed call or invalid
+/// parameters fail here rather than after the wait.
+pub fn schedule(r: &mut ThreatRegistry, data: &[u8]) -> Result<B256> {
+    r.ownership.only_owner()?;
+    extension::check_timelocked(data)?;
+    let delay = r.current_params().bonds_word().params_delay;
+    Ok(r.timelock.schedule(data, delay)?)
+}
+
+/// Owner only: drops scheduled call `id`.
+pub fn cancel(r: &mut ThreatRegistry, id: B256) -> Result<()> {
+    r.ownership.only_owner()?;
+    Ok(r.timelock.cancel(id)?)
+}
+
+/// Owner only: runs scheduled call `data` once its delay has passed. A failing call reverts with
+/// its own error and stays scheduled.
+pub fn execute(r: &mut ThreatRegistry, data: &[u8]) -> Result<()> {
+    r.ownership.only_owner()?;
+    let id = r.timelock.begin(data)?;
+    extension::route(r, data).map_err(RegistryError::reverted)?;
+    r.timelock.finish(id);
+    Ok(())
+}
+
+/// Logs `ParamsApplied` with the whole set, so logs alone rebuild every version.
+fn applied(r: &ThreatRegistry, version: u32, params: &Params) {
+    let mut out = Out::with_capacity(<Params as Words>::WORDS);
     params.write(&mut out);
-    out.finish()
+    log::emit_bytes(r.vm(), topic0!(ParamsApplied), &[w(version)], &out.finish());
 }
 
 impl ThreatRegistry {

@@ -13,7 +13,8 @@
 //! - [`views`]: read-only answers, as named structs ([`types`]).
 //! - [`errors`] and [`events`]: the ABI's errors and logs; [`storage`]: the layout; [`params`]:
 //!   the packed parameter versions; [`math`]: weight, score and payout arithmetic.
-//! - [`router`]: the deployed entrypoint and its routing table.
+//! - [`router`]: the deployed entrypoint and its routing table; [`extension`]: the second program
+//!   that holds the calls no hot path makes, reached by DELEGATECALL.
 //!
 //! # Design decisions (docs/design.md §5 states the economics with their costs)
 //! - Weight is value at risk: a report locks its free warm stake up to `stakeCap` until the flag
@@ -35,8 +36,11 @@
 //! - Emergency removal releases locks without slashing and refunds an open dispute: it is a safety
 //!   lever, judgment belongs to the dispute path. Emergency confirmation settles like an upheld
 //!   dispute.
-//! - A guard push that fails reverts the whole transaction, so a confirmation never lands without
-//!   the protection it triggers.
+//! - The guard cannot stop the registry: each status change is pushed with a fixed gas budget
+//!   that the transaction must be able to give (else it reverts `GuardGasTooLow`, so a
+//!   confirmation cannot skip the guard by starving the push); a push the guard refuses is logged
+//!   (`GuardSyncSkipped`) and anyone repairs the guard's copy later with `syncGuard`.
+//! - Owner powers that can hurt users are timelocked behind `paramsDelay` (`governance`).
 //!
 //! Parameter names are camelCase here because the SDK's export-abi prints them as written, and
 //! they are the Solidity interface's names.
@@ -48,6 +52,7 @@ extern crate alloc;
 pub mod disputes;
 pub mod errors;
 pub mod events;
+pub mod extension;
 pub mod flags;
 pub mod governance;
 pub mod math;
@@ -88,8 +93,15 @@ impl ThreatRegistry {
     /// Sets the owner (explicit: inside a Stylus constructor the sender is the deployer contract)
     /// and the first parameters.
     #[constructor]
-    pub fn constructor(&mut self, owner: Address, params: Params) -> Result<()> {
-        governance::constructor(self, owner, params)
+    pub fn constructor(
+        &mut self,
+        owner: Address,
+        params: Params,
+        extension: Address,
+        guard: Address,
+        resolvers: Vec<Address>,
+    ) -> Result<()> {
+        governance::constructor(self, owner, params, extension, guard, resolvers)
     }
 
     // ---- staking -------------------------------------------------------------------------
@@ -187,9 +199,9 @@ impl ThreatRegistry {
 
     // ---- governance ----------------------------------------------------------------------
 
-    /// Owner only: proposes `newOwner` (zero cancels a proposal).
+    /// Timelocked: proposes `newOwner` (zero cancels a proposal).
     pub fn transfer_ownership(&mut self, newOwner: Address) -> Result<()> {
-        Ok(self.ownership.transfer_ownership(newOwner)?)
+        governance::transfer_ownership(self, newOwner)
     }
 
     /// The proposed owner takes over.
@@ -197,39 +209,54 @@ impl ThreatRegistry {
         Ok(self.ownership.accept_ownership()?)
     }
 
-    /// Owner only: enables or disables a resolver.
+    /// Disabling a resolver: owner. Enabling one: timelocked.
     pub fn set_resolver(&mut self, account: Address, enabled: bool) -> Result<()> {
         governance::set_resolver(self, account, enabled)
     }
 
-    /// Owner only: links the guard that receives every status change (zero unlinks).
+    /// Timelocked: links the guard that receives every status change (zero unlinks).
     pub fn set_guard(&mut self, guard: Address) -> Result<()> {
         governance::set_guard(self, guard)
     }
 
-    /// Owner only: stops or resumes new reports.
+    /// Pausing new reports: owner. Resuming them: timelocked.
     pub fn set_submissions_paused(&mut self, paused: bool) -> Result<()> {
         governance::set_submissions_paused(self, paused)
     }
 
-    /// Owner only: schedules new parameters behind the current `paramsDelay`.
-    pub fn schedule_params(&mut self, params: Params) -> Result<()> {
-        governance::schedule_params(self, params)
+    /// Timelocked: makes `params` the next version.
+    pub fn set_params(&mut self, params: Params) -> Result<()> {
+        governance::set_params(self, params)
     }
 
-    /// Owner only: drops the scheduled parameters.
-    pub fn cancel_params(&mut self) -> Result<()> {
-        governance::cancel_params(self)
-    }
-
-    /// Applies the scheduled parameters once due (anyone may call it); returns the new version.
-    pub fn apply_params(&mut self) -> Result<u32> {
-        governance::apply_params(self)
-    }
-
-    /// Owner only: sends the treasury's slashed funds to `to`.
+    /// Timelocked: sends the treasury's slashed funds to `to`.
     pub fn sweep_treasury(&mut self, to: Address) -> Result<()> {
         governance::sweep_treasury(self, to)
+    }
+
+    /// Owner only: schedules a timelocked call behind the current `paramsDelay`; returns its id.
+    pub fn schedule(&mut self, data: Bytes) -> Result<B256> {
+        governance::schedule(self, &data)
+    }
+
+    /// Owner only: drops scheduled call `id`.
+    pub fn cancel(&mut self, id: B256) -> Result<()> {
+        governance::cancel(self, id)
+    }
+
+    /// Owner only: runs a scheduled call once due.
+    pub fn execute(&mut self, data: Bytes) -> Result<()> {
+        governance::execute(self, &data)
+    }
+
+    /// When scheduled call `id` may run (0: not scheduled).
+    pub fn scheduled_at(&self, id: B256) -> u64 {
+        self.timelock.eta(id)
+    }
+
+    /// Anyone: re-pushes the current status of up to 32 subjects to the guard.
+    pub fn sync_guard(&mut self, subjects: Vec<B256>) -> Result<()> {
+        flags::sync_guard(self, subjects)
     }
 
     // ---- views ---------------------------------------------------------------------------
@@ -248,6 +275,16 @@ impl ThreatRegistry {
         views::status_of(self, subject)
     }
 
+    /// True while `account`'s runtime code has a confirmed, unexpired code-hash flag.
+    pub fn is_flagged_code(&self, account: Address) -> bool {
+        views::is_flagged_code(self, account)
+    }
+
+    /// The status of `account`'s runtime code's subject.
+    pub fn status_of_code(&self, account: Address) -> SubjectStatus {
+        views::status_of_code(self, account)
+    }
+
     pub fn flag_info(&self, flagId: u32) -> Result<FlagInfo> {
         views::flag_info(self, flagId)
     }
@@ -263,11 +300,6 @@ impl ThreatRegistry {
     /// The parameters of `version`; 0 means current.
     pub fn params_at(&self, version: u32) -> Result<Params> {
         views::params_at(self, version)
-    }
-
-    /// The scheduled parameters and when they may apply (eta 0: none).
-    pub fn pending_params(&self) -> PendingParams {
-        views::pending_params(self)
     }
 
     pub fn config(&self) -> RegistryConfig {

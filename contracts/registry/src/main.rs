@@ -3,9 +3,19 @@
 //! named errors from their declarations.
 
 fn main() {
-    vigil_common::export::print::<vigil_registry::ThreatRegistry>(
+    // The interface is one contract's: both programs' tables document its functions.
+    let docs = [
         vigil_registry::router::DOCS,
-        &[vigil_registry::EVENTS, vigil_common::ownable::EVENTS],
+        vigil_registry::extension::DOCS,
+    ]
+    .concat();
+    vigil_common::export::print::<vigil_registry::ThreatRegistry>(
+        Box::leak(docs.into_boxed_slice()),
+        &[
+            vigil_registry::EVENTS,
+            vigil_common::ownable::EVENTS,
+            vigil_common::timelock::EVENTS,
+        ],
         vigil_registry::ERRORS,
     );
 }

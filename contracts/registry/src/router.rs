@@ -8,14 +8,19 @@
 //! require identical results, storage and logs.
 
 use alloy_primitives::{Address, B256, U256};
-use stylus_sdk::abi::Bytes;
 
-use crate::{Params, ThreatRegistry};
+use crate::{extension, Params, ThreatRegistry};
 
 vigil_common::router! {
-    /// Runs one message against the registry exactly as the SDK's router would.
-    pub fn route(r: &mut ThreatRegistry) -> crate::RegistryError;
-    constructor(owner: Address, params: Params) => r.constructor(owner, params)?;
+    /// The core program's own calls.
+    fn route_core(r: &mut ThreatRegistry) -> crate::RegistryError;
+    constructor(
+        owner: Address,
+        params: Params,
+        extension: Address,
+        guard: Address,
+        resolvers: Vec<Address>,
+    ) => r.constructor(owner, params, extension, guard, resolvers)?;
     /// Adds the sent ETH to the caller's stake. It counts toward weight after `stakeWarmup`; a
     /// top-up restarts the warm-up of stake that has not warmed yet.
     STAKE = stake() payable => r.stake()?;
@@ -40,8 +45,6 @@ vigil_common::router! {
     /// Keeps a live flag in force for at least its time to live from now; never shortens it. Only
     /// its reporters may renew, and not once it is final or settled.
     RENEW = renew(subject: B256) => r.renew(subject)?;
-    /// Publishes the details behind an advisory whose flag committed to `keccak256(details)`.
-    REVEAL = reveal(subject: B256, details: Bytes) => r.reveal(subject, details)?;
     /// Disputes flag `flagId` while it is live or within `disputeWindow` after it ended, posting
     /// exactly its `disputeBond`; the flag keeps its effect until a resolver decides. The victim
     /// (the flagged address) may stand in a dispute someone else opened, sending no value.
@@ -60,58 +63,30 @@ vigil_common::router! {
     /// Ends a dispute no resolver decided within `disputeDeadline`: the bond is refunded to the
     /// disputer and the flag stands. Anyone may call it.
     LAPSE_DISPUTE = lapseDispute(flag_id: u32) => r.lapse_dispute(flag_id)?;
-    /// Resolver only: confirms `subject` at once (a live flag is settled as if upheld, otherwise a
-    /// reporter-less flag is created); returns the flag's id.
-    EMERGENCY_CONFIRM = emergencyConfirm(subject: B256, category: u8, severity: u8, ttl: u64, rationale: B256)
-        => r.emergency_confirm(subject, category, severity, ttl, rationale)?;
-    /// Resolver only: removes the live flag on `subject` at once; locks are released unslashed
-    /// and an open dispute's bond is refunded.
-    EMERGENCY_REMOVE = emergencyRemove(subject: B256, rationale: B256)
-        => r.emergency_remove(subject, rationale)?;
-    /// Owner only: proposes `newOwner`, who must accept; the zero address cancels a proposal.
-    TRANSFER_OWNERSHIP = transferOwnership(new_owner: Address) => r.transfer_ownership(new_owner)?;
-    /// The proposed owner takes over.
-    ACCEPT_OWNERSHIP = acceptOwnership() => r.accept_ownership()?;
-    /// Owner only: enables or disables a resolver.
-    SET_RESOLVER = setResolver(account: Address, enabled: bool) => r.set_resolver(account, enabled)?;
-    /// Owner only: links the guard that receives every status change; zero unlinks it.
-    SET_GUARD = setGuard(guard: Address) => r.set_guard(guard)?;
-    /// Owner only: stops or resumes new reports (submit, corroborate); everything else keeps working.
-    SET_SUBMISSIONS_PAUSED = setSubmissionsPaused(paused: bool) => r.set_submissions_paused(paused)?;
-    /// Owner only: schedules new parameters, applicable after the current `paramsDelay`;
-    /// scheduling again replaces them and restarts the delay.
-    SCHEDULE_PARAMS = scheduleParams(params: Params) => r.schedule_params(params)?;
-    /// Owner only: drops the scheduled parameters.
-    CANCEL_PARAMS = cancelParams() => r.cancel_params()?;
-    /// Applies the scheduled parameters once due; returns the new version. Anyone may call it.
-    APPLY_PARAMS = applyParams() => r.apply_params()?;
-    /// Owner only: sends the slashed funds accrued to the treasury to `to`.
-    SWEEP_TREASURY = sweepTreasury(to: Address) => r.sweep_treasury(to)?;
     /// True while `account` has a confirmed, unexpired flag (one storage read).
     IS_FLAGGED = isFlagged(account: Address) => r.is_flagged(account);
     /// Same as `isFlagged`, for consumers of the Chainalysis sanctions-oracle interface.
     IS_SANCTIONED = isSanctioned(account: Address) => r.is_sanctioned(account);
     /// A subject's status; `level` is as of this block (an expired flag reads 5).
     STATUS_OF = statusOf(subject: B256) => r.status_of(subject);
-    /// One flag's record.
-    FLAG_INFO = flagInfo(flag_id: u32) => r.flag_info(flag_id)?;
-    /// What `reporter` locked in flag `flagId` and the weight it added (zero: no report there).
-    REPORT_OF = reportOf(flag_id: u32, reporter: Address) => r.report_of(flag_id, reporter)?;
-    /// A reporter's stake and standing.
-    REPORTER_INFO = reporterInfo(reporter: Address) => r.reporter_info(reporter);
-    /// The parameters of `version` (a flag's `rulesVersion`); 0 means current.
-    PARAMS_AT = paramsAt(version: u32) => r.params_at(version)?;
-    /// The scheduled parameters and when they may apply (eta 0: none).
-    PENDING_PARAMS = pendingParams() => r.pending_params();
-    /// Registry-wide settings.
-    CONFIG = config() => r.config();
-    IS_RESOLVER = isResolver(account: Address) => r.is_resolver(account);
-    /// ETH credited to `account`, to be claimed.
-    CLAIMABLE = claimable(account: Address) => r.claimable(account);
-    /// The four sums whose total equals the contract's balance.
-    ACCOUNTING = accounting() => r.accounting();
+    /// True while the runtime code of `account` has a confirmed, unexpired code-hash flag (never
+    /// for an account without code).
+    IS_FLAGGED_CODE = isFlaggedCode(account: Address) => r.is_flagged_code(account);
+    /// The status of the code-hash subject of `account`'s runtime code (none without code).
+    STATUS_OF_CODE = statusOfCode(account: Address) => r.status_of_code(account);
 }
 
+/// Runs one message against the registry exactly as the SDK's router would: the core program's
+/// calls here, the extension's by DELEGATECALL (`extension::delegate`).
+pub fn route(r: &mut ThreatRegistry, input: &[u8]) -> stylus_sdk::ArbResult {
+    let selector = input.first_chunk::<4>().map(|s| u32::from_be_bytes(*s));
+    if selector.is_some_and(extension::routes_selector) {
+        return extension::delegate(r, input);
+    }
+    route_core(r, input)
+}
+
+#[cfg(not(feature = "extension"))]
 vigil_common::entrypoint!(ThreatRegistry, route);
 
 #[cfg(test)]
@@ -131,6 +106,7 @@ mod tests {
 
     const OWNER: Address = address!("00000000000000000000000000000000000000a1");
     const RESOLVER: Address = address!("00000000000000000000000000000000000000a2");
+    const EXTENSION: Address = address!("00000000000000000000000000000000000000e7");
     const ALICE: Address = address!("0000000000000000000000000000000000000a11");
     const BOB: Address = address!("0000000000000000000000000000000000000b0b");
     const CAROL: Address = address!("0000000000000000000000000000000000000ca1");
@@ -181,16 +157,31 @@ mod tests {
         }
     }
 
+    /// `schedule(data)` and `execute(data)` calldata.
+    fn schedule(data: &[u8]) -> Vec<u8> {
+        call(
+            "schedule(bytes)",
+            (alloy_primitives::Bytes::from(data.to_vec()),),
+        )
+    }
+
+    fn execute(data: &[u8]) -> Vec<u8> {
+        call(
+            "execute(bytes)",
+            (alloy_primitives::Bytes::from(data.to_vec()),),
+        )
+    }
+
     /// The flagged account behind `attacker()`.
     const BAD: Address = address!("babababababababababababababababababababa");
 
     fn deployed() -> Twin {
         let mut t = Twin::new(route);
-        let ctor = testing::constructor((OWNER, params()));
+        let ctor =
+            testing::constructor((OWNER, params(), EXTENSION, Address::ZERO, vec![RESOLVER]));
         t.ok(OWNER, ctor.clone());
         // A second constructor call is refused.
         assert_eq!(t.send(OWNER, ctor), Err(vec![]));
-        t.ok(OWNER, call("setResolver(address,bool)", (RESOLVER, true)));
         t
     }
 
@@ -229,7 +220,6 @@ mod tests {
         t.ok(DAVE, call("reporterInfo(address)", (ALICE,)));
         t.ok(DAVE, call("paramsAt(uint32)", (0u32,)));
         t.send(DAVE, call("paramsAt(uint32)", (2u32,))).unwrap_err();
-        t.ok(DAVE, bare("pendingParams()"));
         t.ok(DAVE, bare("config()"));
         t.ok(DAVE, call("isResolver(address)", (RESOLVER,)));
         t.ok(DAVE, call("claimable(address)", (ALICE,)));
@@ -292,20 +282,39 @@ mod tests {
         t.ok(ALICE, call("requestUnstake(uint256)", (U256::from(ETH),)));
         t.warp(7 * DAY);
         t.ok(ALICE, bare("withdraw()"));
-        let schedule = format!("scheduleParams({PARAMS_SIG})");
-        t.ok(OWNER, call(&schedule, (params(),)));
-        t.ok(DAVE, bare("pendingParams()"));
-        t.ok(OWNER, bare("cancelParams()"));
-        t.ok(OWNER, call(&schedule, (params(),)));
-        t.warp(2 * DAY);
-        t.ok(DAVE, bare("applyParams()"));
-        t.ok(DAVE, call("paramsAt(uint32)", (2u32,)));
-        t.ok(OWNER, call("sweepTreasury(address)", (OWNER,)));
-        t.send(OWNER, call("sweepTreasury(address)", (OWNER,)))
+        let set_params = call(&format!("setParams({PARAMS_SIG})"), (params(),));
+        let timelocked = [
+            set_params.clone(),
+            call("sweepTreasury(address)", (OWNER,)),
+            call("setGuard(address)", (Address::ZERO,)),
+            call("setResolver(address,bool)", (CAROL, true)),
+            call("setSubmissionsPaused(bool)", (false,)),
+            call("transferOwnership(address)", (BOB,)),
+        ];
+        t.ok(OWNER, schedule(&set_params));
+        t.ok(
+            DAVE,
+            call("scheduledAt(bytes32)", (keccak256(&set_params),)),
+        );
+        t.ok(OWNER, call("cancel(bytes32)", (keccak256(&set_params),)));
+        t.send(OWNER, call("cancel(bytes32)", (keccak256(&set_params),)))
             .unwrap_err();
-        t.ok(OWNER, call("setGuard(address)", (Address::ZERO,)));
+        for data in &timelocked {
+            t.send(OWNER, data.clone()).unwrap_err();
+            t.ok(OWNER, schedule(data));
+        }
+        t.send(OWNER, execute(&set_params)).unwrap_err();
+        t.send(OWNER, schedule(&bare("stake()"))).unwrap_err();
         t.ok(OWNER, call("setSubmissionsPaused(bool)", (true,)));
-        t.ok(OWNER, call("transferOwnership(address)", (BOB,)));
+        t.warp(2 * DAY);
+        for data in &timelocked {
+            t.ok(OWNER, execute(data));
+        }
+        t.ok(DAVE, call("paramsAt(uint32)", (2u32,)));
+        t.ok(OWNER, schedule(&timelocked[1]));
+        t.warp(2 * DAY);
+        t.send(OWNER, execute(&timelocked[1])).unwrap_err();
+        t.ok(OWNER, call("setResolver(address,bool)", (CAROL, false)));
         t.ok(BOB, bare("acceptOwnership()"));
     }
 
@@ -335,15 +344,12 @@ mod tests {
     /// The table routes exactly the functions the `#[public]` impl exports.
     #[test]
     fn every_exported_function_is_routed_and_nothing_else() {
+        let both = [routes(), extension::routes()].concat();
         testing::assert_routes_exactly::<ThreatRegistry>(
-            &routes(),
+            &both,
             include_str!("../../../interfaces/IThreatRegistry.sol"),
         );
-        let payable: Vec<&str> = routes()
-            .iter()
-            .filter(|r| r.payable)
-            .map(|r| r.name)
-            .collect();
+        let payable: Vec<&str> = both.iter().filter(|r| r.payable).map(|r| r.name).collect();
         assert_eq!(payable, ["stake", "dispute"]);
     }
 

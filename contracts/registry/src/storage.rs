@@ -11,11 +11,10 @@ use alloy_primitives::{Address, B256, U256, U8};
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU64, StorageU8,
-        StorageVec,
+        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU8, StorageVec,
     },
 };
-use vigil_common::ownable::Ownable2Step;
+use vigil_common::{ownable::Ownable2Step, timelock::Timelock};
 
 use crate::params::ParamsSlot;
 
@@ -174,8 +173,8 @@ pub struct ThreatRegistry {
     /// [`Settings`]: one word that every report reads whole.
     settings: StorageU256,
     pub(crate) params: StorageMap<u32, ParamsSlot>,
-    pub(crate) pending_params: ParamsSlot,
-    pub(crate) pending_eta: StorageU64,
+    /// Owner calls scheduled behind `paramsDelay`.
+    pub(crate) timelock: Timelock,
     /// One word per subject: the packed `vigil_common::Status`.
     pub(crate) status: StorageMap<B256, StorageU256>,
     pub(crate) flags: StorageMap<u32, Flag>,
@@ -187,6 +186,8 @@ pub struct ThreatRegistry {
     pub(crate) total_dispute_bonds: StorageU256,
     pub(crate) total_claimable: StorageU256,
     pub(crate) treasury: StorageU256,
+    /// The program that runs the calls of `extension::route`, fixed at construction.
+    pub(crate) extension: StorageAddress,
 }
 
 /// The registry-wide settings a report needs, packed low to high: the guard (160 bits), the

@@ -5,7 +5,7 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{address, Address, B256, U256};
-use alloy_sol_types::{sol, SolError, SolEvent};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 use stylus_sdk::testing::TestVM;
 use vigil_common::{
     subject,
@@ -21,6 +21,8 @@ pub(crate) const OWNER: Address = address!("000000000000000000000000000000000000
 pub(crate) const RESOLVER: Address = address!("00000000000000000000000000000000000000a2");
 pub(crate) const GUARD: Address = address!("00000000000000000000000000000000000000a3");
 /// A second resolver, for cases the first may not decide.
+/// The extension program the constructor fixes (natively, its table runs on the same storage).
+pub(crate) const EXTENSION: Address = address!("00000000000000000000000000000000000000e7");
 pub(crate) const RESOLVER2: Address = address!("00000000000000000000000000000000000000a4");
 pub(crate) const ALICE: Address = address!("0000000000000000000000000000000000000a11");
 pub(crate) const BOB: Address = address!("0000000000000000000000000000000000000b0b");
@@ -36,6 +38,18 @@ pub(crate) const DAY: u64 = 86_400;
 sol! {
     /// Encoded independently of the contract's own interface, so the push test checks real calldata.
     function onStatusChange(bytes32 subject, uint256 status);
+    // The timelocked methods, as the owner schedules them.
+    function setGuard(address guard);
+    function setResolver(address account, bool enabled);
+    function setSubmissionsPaused(bool paused);
+    function sweepTreasury(address to);
+    function transferOwnership(address newOwner);
+}
+
+/// `setParams(p)` calldata.
+pub(crate) fn set_params_call(p: &Params) -> Vec<u8> {
+    let selector = stylus_sdk::function_selector!("setParams", Params);
+    [&selector[..], &alloy_sol_types::SolValue::abi_encode(p)].concat()
 }
 
 pub(crate) fn eth(n: u128) -> U256 {
@@ -92,21 +106,48 @@ impl Env {
 
     /// A registry deployed with `p` as version 1, with RESOLVER and RESOLVER2 enabled.
     pub(crate) fn with_params(p: Params) -> Self {
+        Self::deployed(p, Address::ZERO)
+    }
+
+    /// [`Env::with_reporters`] with GUARD linked from the constructor.
+    pub(crate) fn with_guard() -> Self {
+        let mut env = Self::deployed(params(), GUARD);
+        env.stake_warm(&[ALICE, BOB, CAROL], eth(10));
+        env
+    }
+
+    fn deployed(p: Params, guard: Address) -> Self {
         let vm = TestVM::default();
         vm.set_block_timestamp(T0);
         let calls = Recorder::new(vm.clone());
         let mut reg: ThreatRegistry = calls.contract();
-        reg.constructor(OWNER, p).ok().expect("constructor");
-        vm.set_sender(OWNER);
-        for resolver in [RESOLVER, RESOLVER2] {
-            reg.set_resolver(resolver, true).ok().expect("resolver");
-        }
+        reg.constructor(OWNER, p, EXTENSION, guard, vec![RESOLVER, RESOLVER2])
+            .ok()
+            .expect("constructor");
         Self {
             vm,
             calls,
             reg,
             balance: U256::ZERO,
         }
+    }
+
+    /// Schedules `data` as the owner, waits the current `paramsDelay` and executes it. A failed
+    /// execution's writes are undone, as the chain undoes a reverted transaction's (the TestVM
+    /// keeps them), so the schedule stays and no execution is left half-open.
+    pub(crate) fn timelocked(&mut self, data: Vec<u8>) -> Result<()> {
+        self.as_(OWNER).schedule(data.clone().into())?;
+        let delay = self.reg.params_at(0).ok().expect("params").paramsDelay;
+        self.warp(delay);
+        let before = self.vm.snapshot().storage;
+        let r = self.as_(OWNER).execute(data.into());
+        if r.is_err() {
+            self.vm.clear_storage();
+            for (slot, value) in before {
+                self.vm.set_storage(slot, value);
+            }
+        }
+        r
     }
 
     pub(crate) fn as_(&mut self, who: Address) -> &mut ThreatRegistry {
@@ -369,18 +410,28 @@ fn remaining_events_decode_with_their_declarations() {
     let e = &env.logs::<Claimed>()[0];
     assert_eq!((e.account, e.amount), (DAVE, owed));
     let treasury = env.reg.accounting().treasury;
-    env.as_(OWNER).sweep_treasury(CAROL).ok().unwrap();
+    let sweep = sweepTreasuryCall { to: CAROL }.abi_encode();
+    let id = env.as_(OWNER).schedule(sweep.clone().into()).ok().unwrap();
+    let e = &env.logs::<vigil_common::timelock::CallScheduled>()[0];
+    assert_eq!(
+        (e.id, e.eta, e.data.to_vec()),
+        (id, T0 + 2 * DAY + 2 * DAY, sweep.clone())
+    );
+    env.as_(OWNER).cancel(id).ok().unwrap();
+    assert_eq!(
+        env.logs::<vigil_common::timelock::CallCancelled>()[0].id,
+        id
+    );
+    env.timelocked(sweep).ok().unwrap();
+    assert_eq!(env.logs::<vigil_common::timelock::CallExecuted>()[0].id, id);
     assert_eq!(env.transfers(), vec![(CAROL, treasury)]);
     let e = &env.logs::<TreasurySwept>()[0];
     assert_eq!((e.to, e.amount), (CAROL, treasury));
     env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
     assert!(env.logs::<SubmissionsPausedSet>()[0].paused);
-    env.as_(OWNER).schedule_params(params()).ok().unwrap();
-    let e = &env.logs::<ParamsScheduled>()[0];
-    assert_eq!((e.version, e.eta), (2, T0 + 2 * DAY + 2 * DAY));
-    env.as_(OWNER).cancel_params().ok().unwrap();
-    assert_eq!(env.logs::<ParamsCancelled>()[0].version, 2);
-    env.as_(OWNER).transfer_ownership(BOB).ok().unwrap();
+    env.timelocked(transferOwnershipCall { newOwner: BOB }.abi_encode())
+        .ok()
+        .unwrap();
     let e = &env.logs::<OwnershipTransferStarted>()[0];
     assert_eq!((e.owner, e.pendingOwner), (OWNER, BOB));
     env.as_(BOB).accept_ownership().ok().unwrap();

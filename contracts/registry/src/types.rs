@@ -51,16 +51,9 @@ sol! {
         /// Seconds resolvers have to decide a dispute; after it anyone may lapse it (the bond is
         /// refunded and the flag stands).
         uint64 disputeDeadline;
-        /// Seconds between scheduling and applying new parameters.
+        /// Seconds between scheduling a timelocked owner call (new parameters, a resolver, the
+        /// guard link, ownership, the treasury) and executing it.
         uint64 paramsDelay;
-    }
-
-    /// The parameters scheduled by `scheduleParams` and when they may apply.
-    #[derive(AbiType, Debug, PartialEq, Eq)]
-    struct PendingParams {
-        Params params;
-        /// 0: none scheduled.
-        uint64 eta;
     }
 
     /// Registry-wide settings in one call.
@@ -199,14 +192,6 @@ impl Words for Params {
             .uint(self.disputeWindow)
             .uint(self.disputeDeadline)
             .uint(self.paramsDelay);
-    }
-}
-
-impl Words for PendingParams {
-    const WORDS: usize = 17;
-    fn write(&self, out: &mut Out) {
-        self.params.write(out);
-        out.uint(self.eta);
     }
 }
 

@@ -8,10 +8,7 @@ use crate::{
     errors::*,
     flags::unpack_report,
     staking::report_weight,
-    types::{
-        Accounting, FlagInfo, Params, PendingParams, RegistryConfig, Report, ReporterInfo,
-        SubjectStatus,
-    },
+    types::{Accounting, FlagInfo, Params, RegistryConfig, Report, ReporterInfo, SubjectStatus},
     ThreatRegistry,
 };
 
@@ -21,8 +18,30 @@ pub fn is_flagged(r: &ThreatRegistry, account: Address) -> bool {
     Status::word_level_at(word, r.vm().block_timestamp()) == Level::Confirmed
 }
 
+/// True while `account`'s runtime code has a confirmed, unexpired code-hash flag. EXTCODEHASH is
+/// read at call time, so the answer follows the code the account has now.
+pub fn is_flagged_code(r: &ThreatRegistry, account: Address) -> bool {
+    code_subject(r, account).is_some_and(|s| {
+        Status::word_level_at(r.status.get(s), r.vm().block_timestamp()) == Level::Confirmed
+    })
+}
+
+/// The status of `account`'s runtime code's subject; the default (none) for an account without
+/// code.
+pub fn status_of_code(r: &ThreatRegistry, account: Address) -> SubjectStatus {
+    let status = code_subject(r, account).map(|s| r.status_of_subject(s));
+    view(r, status.unwrap_or_default())
+}
+
+fn code_subject(r: &ThreatRegistry, account: Address) -> Option<B256> {
+    subject::of_runtime_code(r.vm().code_hash(account))
+}
+
 pub fn status_of(r: &ThreatRegistry, subject: B256) -> SubjectStatus {
-    let s = r.status_of_subject(subject);
+    view(r, r.status_of_subject(subject))
+}
+
+fn view(r: &ThreatRegistry, s: Status) -> SubjectStatus {
     SubjectStatus {
         level: s.level_at(r.vm().block_timestamp()) as u8,
         disputed: s.disputed,
@@ -95,13 +114,6 @@ pub fn params_at(r: &ThreatRegistry, version: u32) -> Result<Params> {
         return Err(RegistryError::UnknownVersion(UnknownVersion { version }));
     }
     Ok(r.params.get(version).to_params())
-}
-
-pub fn pending_params(r: &ThreatRegistry) -> PendingParams {
-    PendingParams {
-        params: r.pending_params.to_params(),
-        eta: r.pending_eta.get().to::<u64>(),
-    }
 }
 
 pub fn config(r: &ThreatRegistry) -> RegistryConfig {

@@ -158,8 +158,14 @@ pub fn emergency_remove(subject: B256) -> Bytes {
     enc(calls::emergency_remove(subject, "soak: emergency remove"))
 }
 
-pub fn sweep_treasury(to: Address) -> Bytes {
-    enc(IThreatRegistry::sweepTreasuryCall::new((to,)))
+/// The treasury sweep is timelocked: the owner schedules it, then executes it once due.
+pub fn sweep_treasury(to: Address, schedule: bool) -> Bytes {
+    let data = Bytes::from(IThreatRegistry::sweepTreasuryCall::new((to,)).abi_encode());
+    if schedule {
+        enc(IThreatRegistry::scheduleCall { data })
+    } else {
+        enc(IThreatRegistry::executeCall { data })
+    }
 }
 
 pub fn rules(w: &mut World) -> Rules {

@@ -147,7 +147,7 @@ impl Cast {
         let (registry, guard, vault, token) =
             (world.registry, world.guard, world.vault, world.token);
         let subjects = Subjects::new();
-        world.ok(
+        world.timelocked(
             OWNER,
             registry,
             &IThreatRegistry::setResolverCall::new((RESOLVER2, true)),

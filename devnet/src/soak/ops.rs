@@ -83,8 +83,10 @@ pub enum Op {
         who: Address,
         subject: usize,
     },
+    /// Schedules the treasury sweep, or executes it.
     SweepTreasury {
         who: Address,
+        schedule: bool,
     },
     PauseProtocol {
         who: Address,
@@ -208,7 +210,7 @@ impl Op {
             | Op::LapseDispute { who, .. }
             | Op::EmergencyConfirm { who, .. }
             | Op::EmergencyRemove { who, .. }
-            | Op::SweepTreasury { who }
+            | Op::SweepTreasury { who, .. }
             | Op::PauseProtocol { who, .. }
             | Op::UnpauseProtocol { who, .. }
             | Op::PauseSelector { who, .. }
@@ -325,7 +327,9 @@ impl Op {
                 ttl,
             } => reg(who, abi::emergency_confirm(subject(s), 1, severity, ttl)),
             Op::EmergencyRemove { who, subject: s } => reg(who, abi::emergency_remove(subject(s))),
-            Op::SweepTreasury { who } => reg(who, abi::sweep_treasury(TREASURY)),
+            Op::SweepTreasury { who, schedule } => {
+                reg(who, abi::sweep_treasury(TREASURY, schedule))
+            }
             Op::PauseProtocol {
                 who,
                 protocol,
@@ -596,6 +600,7 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
         },
         "sweepTreasury" => Op::SweepTreasury {
             who: if rng.percent(90) { OWNER } else { STRANGER },
+            schedule: rng.percent(50),
         },
         "pauseProtocol" => Op::PauseProtocol {
             who: pauser(rng),
@@ -887,7 +892,10 @@ mod tests {
                 ttl: 1,
             },
             Op::EmergencyRemove { who: a, subject: 0 },
-            Op::SweepTreasury { who: a },
+            Op::SweepTreasury {
+                who: a,
+                schedule: true,
+            },
             Op::PauseProtocol {
                 who: a,
                 protocol: a,

@@ -533,9 +533,7 @@ fn rules_are_snapshotted_per_flag() {
     p.stakeCap = eth(20);
     p.confirmScore = eth(20);
     p.slashBps = 10_000;
-    env.as_(OWNER).schedule_params(p).ok().unwrap();
-    env.warp(2 * DAY);
-    env.as_(OWNER).apply_params().ok().unwrap();
+    env.timelocked(set_params_call(&p)).ok().unwrap();
     // The open flag keeps version 1: a 10 ETH cap, 12 ETH to confirm, half of a lock slashed.
     env.corroborate(DAVE, s).ok().unwrap();
     assert_eq!(env.report(1, DAVE), (eth(10), eth(5)));
@@ -838,9 +836,7 @@ fn a_fresh_address_never_outweighs_an_established_one() {
     let mut p = params();
     p.maxReporters = 3;
     p.confirmScore = eth(14);
-    env.as_(OWNER).schedule_params(p).ok().unwrap();
-    env.warp(2 * DAY);
-    env.as_(OWNER).apply_params().ok().unwrap();
+    env.timelocked(set_params_call(&p)).ok().unwrap();
     let s = victim();
     env.report_all(&[ALICE, BOB, CAROL], s);
     assert_eq!(env.status(s).level, Level::Confirmed as u8);
@@ -852,20 +848,11 @@ fn a_fresh_address_never_outweighs_an_established_one() {
 
 // ----- guard link -----
 
-#[test]
-fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
-    let linked = || {
-        let mut env = Env::with_reporters();
-        reverts(
-            env.as_(ALICE).set_guard(GUARD),
-            Unauthorized { account: ALICE },
-        );
-        env.as_(OWNER).set_guard(GUARD).ok().unwrap();
-        assert_eq!(env.reg.config().guard, GUARD);
-        env
-    };
+/// ALICE's first report on `attacker()` (10 ETH at newcomer reputation: Watch), as the guard
+/// receives it.
+fn first_push() -> (B256, U256, Vec<u8>) {
     let s = attacker();
-    let expected = Status {
+    let word = Status {
         level: Level::Watch,
         category: 1,
         severity: 4,
@@ -873,78 +860,191 @@ fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
         expiry: T0 + 11 * DAY,
         score: 5 * ETH,
         ..Status::default()
-    };
+    }
+    .to_word();
     let calldata = onStatusChangeCall {
         subject: s,
-        status: expected.to_word(),
+        status: word,
     }
     .abi_encode();
-    // A guard that refuses this exact calldata makes the report revert: no confirmation without
-    // protection. Any other calldata would have succeeded (unmocked calls return success).
-    let mut refusing = linked();
-    refusing
-        .vm
-        .mock_call(GUARD, calldata.clone(), U256::ZERO, Err(vec![0xde, 0xad]));
-    reverts(
-        refusing.submit(ALICE, s),
-        GuardSyncFailed {
-            guard: GUARD,
-            subject: s,
-        },
-    );
+    (s, word, calldata)
+}
+
+fn linked() -> Env {
+    let env = Env::with_guard();
+    assert_eq!(env.reg.config().guard, GUARD);
+    env
+}
+
+#[test]
+fn every_status_change_is_pushed_to_the_guard_with_exact_calldata() {
+    let (s, word, calldata) = first_push();
     let mut env = linked();
     env.vm
         .mock_call(GUARD, calldata.clone(), U256::ZERO, Ok(vec![]));
     env.calls.take();
     env.submit(ALICE, s).ok().unwrap();
-    let pushed = env.logs::<StatusChanged>();
-    assert_eq!(pushed.last().map(|e| e.status), Some(expected.to_word()));
+    assert_eq!(
+        env.logs::<StatusChanged>().last().map(|e| e.status),
+        Some(word)
+    );
     // The push itself: one call, to the guard, with exactly this calldata and no value.
     assert_eq!(env.calls.take(), vec![(GUARD, calldata, U256::ZERO)]);
+    assert!(env.logs::<GuardSyncSkipped>().is_empty());
+}
+
+/// A guard that refuses (unlinked on its side, broken, or not running) cannot block the registry:
+/// the report lands, the miss is logged with the word the guard should hold.
+#[test]
+fn a_guard_that_refuses_does_not_stop_the_registry() {
+    let (s, word, calldata) = first_push();
+    let mut env = linked();
+    env.vm
+        .mock_call(GUARD, calldata, U256::ZERO, Err(vec![0xde, 0xad]));
+    env.submit(ALICE, s).ok().unwrap();
+    assert_eq!(env.status(s).level, Level::Watch as u8);
+    let skipped = env.logs::<GuardSyncSkipped>();
+    assert_eq!(
+        skipped
+            .iter()
+            .map(|e| (e.guard, e.subject, e.status))
+            .collect::<Vec<_>>(),
+        vec![(GUARD, s, word)]
+    );
+}
+
+/// The push needs PUSH_GAS_LEFT at the moment it is made: one gas less reverts, so a caller
+/// cannot pick a gas limit that lets the change land while the guard's call runs out of gas.
+#[test]
+fn too_little_gas_for_the_push_reverts_instead_of_skipping_the_guard() {
+    let (s, _, calldata) = first_push();
+    let mut env = linked();
+    env.vm.mock_call(GUARD, calldata, U256::ZERO, Ok(vec![]));
+    env.vm.set_gas_left(flags::PUSH_GAS_LEFT - 1);
+    reverts(
+        env.submit(ALICE, s),
+        GuardGasTooLow {
+            required: flags::PUSH_GAS_LEFT,
+        },
+    );
+    let mut env = linked();
+    env.vm.set_gas_left(flags::PUSH_GAS_LEFT);
+    env.submit(ALICE, s).ok().unwrap();
+    // Unlinked, no push, so no gas floor.
+    let mut env = Env::with_reporters();
+    env.vm.set_gas_left(0);
+    env.submit(ALICE, s).ok().unwrap();
 }
 
 #[test]
 fn unlinking_the_guard_stops_pushes() {
-    let s = attacker();
-    let push = onStatusChangeCall {
-        subject: s,
-        status: Status {
-            level: Level::Watch,
-            category: 1,
-            severity: 4,
-            flag_id: 1,
-            expiry: T0 + 11 * DAY,
-            score: 5 * ETH,
-            ..Status::default()
+    let (s, _, calldata) = first_push();
+    let mut env = linked();
+    env.timelocked(
+        setGuardCall {
+            guard: Address::ZERO,
         }
-        .to_word(),
-    }
-    .abi_encode();
-    let refusing = |env: &mut Env| {
-        env.vm
-            .mock_call(GUARD, push.clone(), U256::ZERO, Err(vec![0xde, 0xad]))
-    };
-    // The mock matches the exact push ALICE's report makes to GUARD: while linked, it fails.
-    let mut linked = Env::with_reporters();
-    linked.as_(OWNER).set_guard(GUARD).ok().unwrap();
-    refusing(&mut linked);
-    reverts(
-        linked.submit(ALICE, s),
-        GuardSyncFailed {
-            guard: GUARD,
-            subject: s,
-        },
-    );
-    // Unlinked, the same report goes through and calls nobody.
-    let mut env = Env::with_reporters();
-    env.as_(OWNER).set_guard(GUARD).ok().unwrap();
-    env.as_(OWNER).set_guard(Address::ZERO).ok().unwrap();
-    refusing(&mut env);
+        .abi_encode(),
+    )
+    .ok()
+    .unwrap();
+    env.vm
+        .mock_call(GUARD, calldata, U256::ZERO, Err(vec![0xde, 0xad]));
     env.calls.take();
     env.submit(ALICE, s).ok().unwrap();
     assert_eq!(env.calls.take(), vec![], "no push without a guard");
+    assert!(env.logs::<GuardSyncSkipped>().is_empty());
     assert_eq!(
         env.logs::<GuardSet>().last().map(|e| e.guard),
         Some(Address::ZERO)
+    );
+}
+
+/// Anyone re-pushes the registry's stored words, in order; a repeat sends the same calls again
+/// (the guard ignores unchanged words); bad batches fail before any push.
+#[test]
+fn sync_guard_repushes_the_stored_words() {
+    let mut env = Env::with_reporters();
+    env.stake_warm(&[DAVE], eth(10));
+    let (a, v) = (attacker(), victim());
+    env.confirm(a);
+    env.submit(DAVE, v).ok().unwrap();
+    let never = subject::advisory(B256::repeat_byte(7));
+    reverts(env.as_(DAVE).sync_guard(vec![a]), ZeroAddress {});
+    env.timelocked(setGuardCall { guard: GUARD }.abi_encode())
+        .ok()
+        .unwrap();
+    let expected: Vec<_> = [a, v, never]
+        .iter()
+        .map(|s| {
+            let status = env.reg.status.get(*s);
+            let data = onStatusChangeCall {
+                subject: *s,
+                status,
+            }
+            .abi_encode();
+            (GUARD, data, U256::ZERO)
+        })
+        .collect();
+    assert_eq!(
+        expected[2].1[36..],
+        [0u8; 32],
+        "a never-flagged subject pushes the empty word"
+    );
+    for _ in 0..2 {
+        env.calls.take();
+        env.as_(DAVE).sync_guard(vec![a, v, never]).ok().unwrap();
+        assert_eq!(env.calls.take(), expected);
+    }
+    let too_many = vec![a; flags::SYNC_BATCH_MAX + 1];
+    reverts_clean(
+        &mut env,
+        |env| env.as_(DAVE).sync_guard(too_many),
+        BatchTooLarge {
+            count: U256::from(33),
+            max: U256::from(32),
+        },
+    );
+    env.calls.take();
+    reverts(
+        env.as_(DAVE).sync_guard(vec![a, B256::ZERO]),
+        InvalidSubject {
+            subject: B256::ZERO,
+        },
+    );
+}
+
+/// The code views read the account's code hash now: a clone of flagged code is flagged, an
+/// account without code never is (not even if someone flagged the empty code's hash).
+#[test]
+fn code_views_follow_the_accounts_runtime_code() {
+    let mut env = Env::with_reporters();
+    let exploit = vec![0x60, 0x00, 0x60, 0x00, 0xfd];
+    let (original, clone, eoa) = (actor(200), actor(201), actor(202));
+    env.vm.set_code(original, exploit.clone());
+    env.vm.set_code(clone, exploit.clone());
+    let code_subject = subject::code_hash(alloy_primitives::keccak256(&exploit));
+    assert!(!env.reg.is_flagged_code(clone));
+    env.confirm(code_subject);
+    assert!(env.reg.is_flagged_code(clone));
+    assert!(env.reg.is_flagged_code(original));
+    assert_eq!(
+        env.reg.status_of_code(clone),
+        env.reg.status_of(code_subject)
+    );
+    assert!(!env.reg.is_flagged_code(eoa));
+    let empty = subject::code_hash(alloy_primitives::KECCAK256_EMPTY);
+    env.stake_warm(&[ALICE, BOB, CAROL], eth(10));
+    env.confirm(empty);
+    env.vm.set_code(eoa, vec![]);
+    assert!(
+        !env.reg.is_flagged_code(eoa),
+        "flagging the empty code reaches no EOA"
+    );
+    assert_eq!(env.reg.status_of_code(eoa).level, 0);
+    env.warp(40 * DAY);
+    assert!(
+        !env.reg.is_flagged_code(clone),
+        "an expired flag no longer screens"
     );
 }

@@ -3,6 +3,7 @@
 use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolCall;
 use stylus_sdk::testing::TestVM;
 
 use crate::{tests::*, *};
@@ -35,10 +36,20 @@ fn constructor_sets_owner_and_first_params() {
 fn constructor_rejects_zero_owner_and_bad_params() {
     let vm = TestVM::default();
     let mut reg = ThreatRegistry::from(&vm);
-    reverts(reg.constructor(Address::ZERO, params()), ZeroAddress {});
+    reverts(
+        reg.constructor(Address::ZERO, params(), EXTENSION, Address::ZERO, vec![]),
+        ZeroAddress {},
+    );
+    reverts(
+        reg.constructor(OWNER, params(), Address::ZERO, Address::ZERO, vec![]),
+        ZeroAddress {},
+    );
     let mut bad = params();
     bad.disputerShareBps = 4_000;
-    reverts(reg.constructor(OWNER, bad), InvalidParams { field: 12 });
+    reverts(
+        reg.constructor(OWNER, bad, EXTENSION, Address::ZERO, vec![]),
+        InvalidParams { field: 12 },
+    );
     assert_eq!(reg.config().paramsVersion, 0);
 }
 
@@ -92,7 +103,7 @@ fn every_params_rule_is_enforced() {
         break_it(&mut p);
         reverts_clean(
             &mut env,
-            |env| env.as_(OWNER).schedule_params(p),
+            |env| env.as_(OWNER).schedule(set_params_call(&p).into()),
             InvalidParams { field },
         );
     }
@@ -112,8 +123,9 @@ fn every_params_rule_is_enforced() {
     for make in accepted {
         let mut p = params();
         make(&mut p);
-        env.as_(OWNER).schedule_params(p.clone()).ok().unwrap();
-        assert_eq!(env.reg.pending_params().params, p);
+        let data = set_params_call(&p);
+        let id = env.as_(OWNER).schedule(data.clone().into()).ok().unwrap();
+        assert_eq!(env.reg.scheduled_at(id), env.now() + 2 * DAY);
     }
 }
 
@@ -122,56 +134,47 @@ fn params_change_waits_for_delay_and_applies_as_new_version() {
     let mut env = Env::new();
     let mut next = params();
     next.confirmScore = eth(15);
+    let data = set_params_call(&next);
+    let id = alloy_primitives::keccak256(&data);
     reverts(
-        env.as_(ALICE).schedule_params(next.clone()),
+        env.as_(ALICE).schedule(data.clone().into()),
         Unauthorized { account: ALICE },
     );
-    reverts(env.as_(ALICE).apply_params(), NoPendingParams {});
-    env.as_(OWNER).schedule_params(next.clone()).ok().unwrap();
-    assert_eq!(
-        env.reg.pending_params(),
-        PendingParams {
-            params: next.clone(),
-            eta: T0 + 2 * DAY
-        }
+    reverts(
+        env.as_(OWNER).execute(data.clone().into()),
+        CallNotScheduled { id },
+    );
+    reverts(env.as_(OWNER).set_params(next.clone()), MustBeScheduled {});
+    assert_eq!(env.as_(OWNER).schedule(data.clone().into()).ok(), Some(id));
+    assert_eq!(env.reg.scheduled_at(id), T0 + 2 * DAY);
+    reverts(
+        env.as_(OWNER).schedule(data.clone().into()),
+        CallAlreadyScheduled { id },
     );
     reverts(
-        env.as_(ALICE).apply_params(),
-        ParamsNotReady { eta: T0 + 2 * DAY },
+        env.as_(OWNER).execute(data.clone().into()),
+        CallNotReady {
+            id,
+            eta: T0 + 2 * DAY,
+        },
     );
     env.warp(2 * DAY);
-    assert_eq!(env.as_(ALICE).apply_params().ok(), Some(2));
+    reverts(
+        env.as_(ALICE).execute(data.clone().into()),
+        Unauthorized { account: ALICE },
+    );
+    env.as_(OWNER).execute(data.clone().into()).ok().unwrap();
+    assert_eq!(env.reg.scheduled_at(id), 0);
     assert_eq!(env.reg.params_at(0).ok(), Some(next.clone()));
     assert_eq!(env.reg.params_at(2).ok(), Some(next));
     assert_eq!(env.reg.params_at(1).ok(), Some(params()));
     reverts(env.reg.params_at(3), UnknownVersion { version: 3 });
-    reverts(env.as_(ALICE).apply_params(), NoPendingParams {});
+    // Executed once: running it again needs a new schedule.
+    reverts(env.as_(OWNER).execute(data.into()), CallNotScheduled { id });
     assert_eq!(
         env.logs::<ParamsApplied>().last().map(|e| e.version),
         Some(2)
     );
-}
-
-/// `ParamsScheduled` from its fields, as a `Params`.
-fn scheduled(e: &ParamsScheduled) -> Params {
-    Params {
-        minStake: e.minStake,
-        stakeCap: e.stakeCap,
-        stakeWarmup: e.stakeWarmup,
-        unbondingDelay: e.unbondingDelay,
-        slashBps: e.slashBps,
-        disputeBond: e.disputeBond,
-        watchScore: e.watchScore,
-        confirmScore: e.confirmScore,
-        minReporters: e.minReporters,
-        maxReporters: e.maxReporters,
-        maxTtl: e.maxTtl,
-        victimShareBps: e.victimShareBps,
-        disputerShareBps: e.disputerShareBps,
-        disputeWindow: e.disputeWindow,
-        disputeDeadline: e.disputeDeadline,
-        paramsDelay: e.paramsDelay,
-    }
 }
 
 /// `ParamsApplied` from its fields, as a `Params`.
@@ -196,8 +199,8 @@ fn applied(e: &ParamsApplied) -> Params {
     }
 }
 
-/// Logs alone rebuild every version: both events carry the whole set, every field distinct
-/// from the defaults.
+/// Logs alone rebuild every version: the schedule carries the exact call, the application the
+/// whole set, every field distinct from the defaults; the next schedule waits the new delay.
 #[test]
 fn params_events_carry_the_whole_set() {
     let mut env = Env::new();
@@ -219,14 +222,12 @@ fn params_events_carry_the_whole_set() {
         disputeDeadline: 10 * DAY,
         paramsDelay: 4 * DAY,
     };
-    env.as_(OWNER).schedule_params(next.clone()).ok().unwrap();
-    let e = &env.logs::<ParamsScheduled>()[0];
-    assert_eq!(
-        (e.version, e.eta, scheduled(e)),
-        (2, T0 + 2 * DAY, next.clone())
-    );
+    let data = set_params_call(&next);
+    env.as_(OWNER).schedule(data.clone().into()).ok().unwrap();
+    let e = &env.logs::<vigil_common::timelock::CallScheduled>()[0];
+    assert_eq!((e.eta, e.data.to_vec()), (T0 + 2 * DAY, data.clone()));
     env.warp(2 * DAY);
-    env.as_(DAVE).apply_params().ok().unwrap();
+    env.as_(OWNER).execute(data.into()).ok().unwrap();
     let all = env.logs::<ParamsApplied>();
     assert_eq!(
         all.iter()
@@ -234,30 +235,128 @@ fn params_events_carry_the_whole_set() {
             .collect::<Vec<_>>(),
         vec![(1, params()), (2, next.clone())]
     );
-    // The next schedule waits for the new version's delay.
-    env.as_(OWNER).schedule_params(params()).ok().unwrap();
-    assert_eq!(env.logs::<ParamsScheduled>()[1].eta, T0 + 6 * DAY);
+    let id = env
+        .as_(OWNER)
+        .schedule(set_params_call(&params()).into())
+        .ok()
+        .unwrap();
+    assert_eq!(env.reg.scheduled_at(id), T0 + 6 * DAY);
 }
 
 #[test]
-fn params_can_be_cancelled() {
+fn scheduled_calls_can_be_cancelled() {
     let mut env = Env::new();
-    reverts(env.as_(OWNER).cancel_params(), NoPendingParams {});
-    env.as_(OWNER).schedule_params(params()).ok().unwrap();
-    reverts(env.as_(BOB).cancel_params(), Unauthorized { account: BOB });
-    env.as_(OWNER).cancel_params().ok().unwrap();
+    let data = set_params_call(&params());
+    let id = alloy_primitives::keccak256(&data);
+    reverts(env.as_(OWNER).cancel(id), CallNotScheduled { id });
+    env.as_(OWNER).schedule(data.clone().into()).ok().unwrap();
+    reverts(env.as_(BOB).cancel(id), Unauthorized { account: BOB });
+    env.as_(OWNER).cancel(id).ok().unwrap();
     env.warp(3 * DAY);
-    reverts(env.as_(OWNER).apply_params(), NoPendingParams {});
+    reverts(env.as_(OWNER).execute(data.into()), CallNotScheduled { id });
 }
 
+/// `schedule` takes the timelocked methods only, with arguments that decode.
 #[test]
-fn ownership_transfer_is_two_step() {
+fn only_timelocked_calls_can_be_scheduled() {
     let mut env = Env::new();
+    let stake = stylus_sdk::function_selector!("stake").to_vec();
+    let schedule = stylus_sdk::function_selector!("schedule", stylus_sdk::abi::Bytes);
+    let mut truncated = setGuardCall { guard: GUARD }.abi_encode();
+    truncated.pop();
+    let mut dirty = setSubmissionsPausedCall { paused: true }.abi_encode();
+    dirty[35] = 2;
+    for (data, selector) in [
+        (stake.clone(), stake[..4].to_vec()),
+        (schedule.to_vec(), schedule.to_vec()),
+        (vec![1, 2], vec![0, 0, 0, 0]),
+        (truncated.clone(), truncated[..4].to_vec()),
+        (dirty.clone(), dirty[..4].to_vec()),
+    ] {
+        reverts_clean(
+            &mut env,
+            |env| env.as_(OWNER).schedule(data.into()),
+            NotTimelockable {
+                selector: alloy_primitives::FixedBytes::from_slice(&selector),
+            },
+        );
+    }
+}
+
+/// Every power that can hurt users refuses a direct call, even from the owner; the safe
+/// directions (removing a resolver, pausing) stay immediate.
+#[test]
+fn harmful_powers_wait_the_delay_and_safe_ones_do_not() {
+    let mut env = Env::with_reporters();
+    reverts(env.as_(OWNER).set_guard(GUARD), MustBeScheduled {});
+    reverts(env.as_(OWNER).set_resolver(BOB, true), MustBeScheduled {});
     reverts(
-        env.as_(ALICE).transfer_ownership(ALICE),
+        env.as_(OWNER).set_submissions_paused(false),
+        MustBeScheduled {},
+    );
+    reverts(env.as_(OWNER).sweep_treasury(OWNER), MustBeScheduled {});
+    reverts(env.as_(OWNER).transfer_ownership(BOB), MustBeScheduled {});
+    reverts(env.as_(OWNER).set_params(params()), MustBeScheduled {});
+    reverts(
+        env.as_(RESOLVER).set_resolver(RESOLVER2, false),
+        Unauthorized { account: RESOLVER },
+    );
+    env.as_(OWNER).set_resolver(RESOLVER2, false).ok().unwrap();
+    assert!(!env.reg.is_resolver(RESOLVER2));
+    reverts(
+        env.as_(ALICE).set_submissions_paused(true),
         Unauthorized { account: ALICE },
     );
-    env.as_(OWNER).transfer_ownership(BOB).ok().unwrap();
+    env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
+    assert!(env.reg.config().submissionsPaused);
+    env.timelocked(setGuardCall { guard: GUARD }.abi_encode())
+        .ok()
+        .unwrap();
+    assert_eq!(env.reg.config().guard, GUARD);
+    env.timelocked(
+        setResolverCall {
+            account: BOB,
+            enabled: true,
+        }
+        .abi_encode(),
+    )
+    .ok()
+    .unwrap();
+    assert!(env.reg.is_resolver(BOB));
+    env.timelocked(setSubmissionsPausedCall { paused: false }.abi_encode())
+        .ok()
+        .unwrap();
+    assert!(!env.reg.config().submissionsPaused);
+}
+
+/// The scheduled call's own error comes back unchanged from `execute`.
+#[test]
+fn a_failing_scheduled_call_reverts_with_its_own_error() {
+    let mut env = Env::new();
+    reverts(
+        env.timelocked(
+            setResolverCall {
+                account: Address::ZERO,
+                enabled: true,
+            }
+            .abi_encode(),
+        ),
+        ZeroAddress {},
+    );
+    let sweep = sweepTreasuryCall { to: OWNER }.abi_encode();
+    reverts(env.timelocked(sweep.clone()), TreasuryEmpty {});
+    // A failed execution consumes nothing: the call stays scheduled and due.
+    let id = alloy_primitives::keccak256(&sweep);
+    assert_eq!(env.reg.scheduled_at(id), env.now());
+    reverts(env.as_(OWNER).set_guard(GUARD), MustBeScheduled {});
+}
+
+#[test]
+fn ownership_transfer_is_timelocked_and_two_step() {
+    let mut env = Env::new();
+    env.timelocked(transferOwnershipCall { newOwner: BOB }.abi_encode())
+        .ok()
+        .unwrap();
     assert_eq!(env.reg.config().pendingOwner, BOB);
     assert_eq!(env.reg.config().owner, OWNER);
     reverts(
@@ -270,7 +369,8 @@ fn ownership_transfer_is_two_step() {
         (BOB, Address::ZERO)
     );
     reverts(
-        env.as_(OWNER).set_guard(GUARD),
+        env.as_(OWNER)
+            .schedule(setGuardCall { guard: GUARD }.abi_encode().into()),
         Unauthorized { account: OWNER },
     );
     // Nobody can accept a cleared pending transfer, not even the zero address.
@@ -283,36 +383,11 @@ fn ownership_transfer_is_two_step() {
 }
 
 #[test]
-fn resolver_management_is_owner_only() {
-    let mut env = Env::new();
-    reverts(
-        env.as_(RESOLVER).set_resolver(BOB, true),
-        Unauthorized { account: RESOLVER },
-    );
-    reverts(
-        env.as_(OWNER).set_resolver(Address::ZERO, true),
-        ZeroAddress {},
-    );
-    env.as_(OWNER).set_resolver(RESOLVER, false).ok().unwrap();
-    assert!(!env.reg.is_resolver(RESOLVER));
-    let set = env.logs::<ResolverSet>();
-    assert_eq!(
-        (set.last().unwrap().account, set.last().unwrap().enabled),
-        (RESOLVER, false)
-    );
-}
-
-#[test]
 fn pause_stops_reports_but_not_exits() {
     let mut env = Env::with_reporters();
     env.stake_warm(&[DAVE], eth(2));
     let id = env.confirm(attacker());
-    reverts(
-        env.as_(ALICE).set_submissions_paused(true),
-        Unauthorized { account: ALICE },
-    );
     env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
-    assert!(env.reg.config().submissionsPaused);
     let other = victim();
     reverts(env.submit(DAVE, other), SubmissionsPaused {});
     reverts(env.corroborate(DAVE, attacker()), SubmissionsPaused {});
@@ -324,7 +399,9 @@ fn pause_stops_reports_but_not_exits() {
     env.withdraw(DAVE).ok().unwrap();
     env.warp(7 * DAY);
     env.as_(DAVE).lapse_dispute(id).ok().unwrap();
-    env.as_(OWNER).set_submissions_paused(false).ok().unwrap();
+    env.timelocked(setSubmissionsPausedCall { paused: false }.abi_encode())
+        .ok()
+        .unwrap();
     env.submit(DAVE, other).ok().unwrap();
     env.assert_balanced();
 }
@@ -332,9 +409,12 @@ fn pause_stops_reports_but_not_exits() {
 // ----- treasury -----
 
 #[test]
-fn treasury_sweep_is_owner_only() {
+fn treasury_sweep_is_timelocked() {
     let mut env = Env::with_reporters();
-    reverts(env.as_(OWNER).sweep_treasury(OWNER), TreasuryEmpty {});
+    reverts(
+        env.timelocked(sweepTreasuryCall { to: OWNER }.abi_encode()),
+        TreasuryEmpty {},
+    );
     let id = env.confirm(attacker());
     env.dispute(DAVE, id, params().disputeBond).ok().unwrap();
     env.as_(RESOLVER)
@@ -344,15 +424,19 @@ fn treasury_sweep_is_owner_only() {
     let amount = env.reg.accounting().treasury;
     // The 20% of a 15 ETH slash left after the victim's and the disputer's shares.
     assert_eq!(amount, eth(3));
+    reverts(env.as_(ALICE).sweep_treasury(ALICE), MustBeScheduled {});
     reverts(
-        env.as_(ALICE).sweep_treasury(ALICE),
-        Unauthorized { account: ALICE },
+        env.timelocked(sweepTreasuryCall { to: Address::ZERO }.abi_encode()),
+        ZeroAddress {},
     );
-    reverts(env.as_(OWNER).sweep_treasury(Address::ZERO), ZeroAddress {});
-    env.as_(OWNER).sweep_treasury(OWNER).ok().unwrap();
+    env.transfers();
+    // The sweep that failed on an empty treasury is still scheduled, and due.
+    env.as_(OWNER)
+        .execute(sweepTreasuryCall { to: OWNER }.abi_encode().into())
+        .ok()
+        .unwrap();
     assert_eq!(env.transfers(), vec![(OWNER, amount)]);
     assert_eq!(env.reg.accounting().treasury, U256::ZERO);
-    reverts(env.as_(OWNER).sweep_treasury(OWNER), TreasuryEmpty {});
     env.assert_balanced();
 }
 
