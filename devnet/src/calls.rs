@@ -13,6 +13,8 @@ use alloy_primitives::FixedBytes;
 pub const SCREEN_CONFIRMED: u8 = 0;
 pub const SCREEN_WATCH: u8 = 1;
 pub const SCREEN_OFF: u8 = 2;
+/// Added to [`SCREEN_CONFIRMED`] or [`SCREEN_WATCH`]: the caller's runtime code hash is screened too.
+pub const SCREEN_CODE: u8 = 4;
 
 /// A flag on `subject`; the evidence is the hash of the text (or bytes) `evidence`.
 pub fn submit(

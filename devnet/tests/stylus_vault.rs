@@ -652,3 +652,92 @@ fn deposit_gas() {
         );
     }
 }
+
+sol! {
+    /// The client's own errors (vigil_guard::client), beside the guard's verdicts.
+    interface IGuardClient {
+        error GuardNotContract(address guard);
+        error GuardUnavailable(address guard);
+    }
+}
+
+/// A vault given a guard address without code must not pass every check. Its constructor's
+/// `registerProtocol` fails closed with GuardNotContract(wrong): on Nitro, where StylusDeployer
+/// deploys, activates and constructs in one transaction, no such vault exists. (The devnet deploys
+/// and constructs in two transactions, which leaves the program behind uninitialised, its guard
+/// slot zero: an address without code, on every call.) Every deposit and withdraw of it is refused
+/// with GuardNotContract, and no ether moves.
+#[test]
+fn a_vault_given_a_guard_address_without_code_fails_closed() {
+    let (mut w, _) = setup();
+    let wrong = Address::repeat_byte(0x77);
+    assert!(w.chain.code(wrong).is_empty());
+    let ctor = (wrong, VAULT_ADMIN).abi_encode_params();
+    let err = w
+        .chain
+        .deploy_stylus(DEPLOYER, vault_wasm(), Some(&ctor))
+        .expect_err("a vault cannot be constructed with a guard address without code");
+    let refusal = error_data(IGuardClient::GuardNotContract { guard: wrong });
+    assert!(
+        err.to_string().contains(&hex_string(&refusal)),
+        "the constructor's revert: {err}"
+    );
+    // The program the devnet left behind: its guard is zero, an address without code.
+    let vault = DEPLOYER.create(w.chain.nonce(DEPLOYER) - 2);
+    assert!(!w.chain.code(vault).is_empty());
+    assert_eq!(w.read(vault, &IStylusVault::guardCall {}), Address::ZERO);
+    let none = error_data(IGuardClient::GuardNotContract {
+        guard: Address::ZERO,
+    });
+    w.chain.fund(USER, eth(2));
+    let r = w.send_value(USER, vault, &IStylusVault::depositCall {}, eth(1));
+    assert_reverted(&r, "deposit", &none);
+    w.reverts(
+        USER,
+        vault,
+        &IStylusVault::withdrawCall { amount: U256::ZERO },
+        &none,
+    );
+    assert_eq!(w.chain.balance(USER), eth(2));
+    assert_eq!(w.chain.balance(vault), U256::ZERO);
+}
+
+/// A guard whose program expired (Nitro's 365 days after activation): the vault's calls name the
+/// outage, GuardUnavailable(guard), instead of an empty out-of-gas revert, and nothing moves; the
+/// guard's re-activation (anyone may) brings the checks back. (The vault was activated a day after
+/// the guard, so it still runs.)
+#[test]
+fn an_expired_guard_is_named_by_the_client() {
+    let (mut w, vault) = setup();
+    let guard = w.guard;
+    w.chain.fund(USER, eth(10));
+    deposit(&mut w, vault, USER, eth(3));
+    let left = w
+        .chain
+        .program_time_left(guard)
+        .expect("the guard is active");
+    w.warp_by(left + 1);
+    assert!(w.chain.program_time_left(guard).is_err(), "expired");
+    assert!(
+        w.chain.program_time_left(vault).is_ok(),
+        "the vault still runs"
+    );
+    let down = error_data(IGuardClient::GuardUnavailable { guard });
+    let before = books(&mut w, vault, USER);
+    let r = withdraw(&mut w, vault, USER, eth(1));
+    assert_reverted(&r, "withdraw while the guard is expired", &down);
+    eprintln!("withdraw against an expired guard: {} gas", r.gas_used);
+    let r = w.send_value(USER, vault, &IStylusVault::depositCall {}, eth(1));
+    assert_reverted(&r, "deposit while the guard is expired", &down);
+    assert_eq!(books(&mut w, vault, USER), before);
+    let keeper = Address::repeat_byte(0x4b);
+    w.chain.fund(keeper, eth(10));
+    let r = w.chain.activate_program(keeper, guard).unwrap();
+    assert!(
+        r.success,
+        "re-activating the guard: 0x{}",
+        hex_string(&r.output)
+    );
+    assert!(withdraw(&mut w, vault, USER, eth(1)).success);
+    assert_eq!(books(&mut w, vault, USER), (eth(2), eth(8), eth(2)));
+}
