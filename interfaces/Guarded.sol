@@ -66,15 +66,16 @@ abstract contract GuardedBase {
 
     /// @notice Gas the guard is guaranteed to receive for each `check`/`screen`/`credit` call.
     /// @dev A Stylus program pays its entry cost (>= 352 gas cached, >= 8,832 uncached, plus size terms), a cold
-    /// SLOAD (2,100) per word it reads (up to eleven), an SSTORE when a rate limit is charged or trips, a log,
-    /// and needs >= 2,300 gas left to flush its storage cache even in a view. 50,000 covers the guard's paths,
-    /// uncached, even the worst (48,557 gas, see GUARD_GAS_CAP); calls forward up to GUARD_GAS_CAP, not just this.
-    uint256 public constant GUARD_GAS_FLOOR = 50_000;
+    /// account access and SLOAD per caller code hash it screens, a cold SLOAD (2,100) per word it reads, an
+    /// SSTORE when a rate limit is charged or trips, a log, and needs >= 2,300 gas left to flush its storage
+    /// cache even in a view. 60,000 covers the guard's paths, uncached, even the worst (53,432 gas, see
+    /// GUARD_GAS_CAP); calls forward up to GUARD_GAS_CAP, not just this.
+    uint256 public constant GUARD_GAS_FLOOR = 60_000;
 
     /// @notice The modifiers revert with `GuardGasTooLow()` when less than this is left before the call.
     /// @dev GUARD_GAS_FLOOR plus the 1/64 that EIP-150 keeps back plus the cold-account access (2,600) and
     /// the call's own setup, so that the guard receives at least GUARD_GAS_FLOOR. Rounded up.
-    uint256 public constant GUARD_MIN_GAS_LEFT = 53_600;
+    uint256 public constant GUARD_MIN_GAS_LEFT = 63_800;
 
     /// @notice The most gas one guard call is given.
     /// @dev Why a cap: a Stylus program that cannot run (expired, or not re-activated after an ArbOS Stylus
@@ -84,9 +85,10 @@ abstract contract GuardedBase {
     /// a bounded amount, and a call with GUARD_GAS_CAP + GUARD_PROBE_GAS_LEFT + 2,000 left at the modifier
     /// can ask ArbWasm afterwards (eth_call and eth_estimateGas always can; with less, an outage reads as
     /// GuardGasTooLow, and a higher gas limit turns it into GuardUnavailable).
-    /// The price: a live guard may not use more. The cap is four times the guard's worst path, 48,557 gas at
-    /// issue 11 (four advisory tags, caller and origin screening, a rate limit that trips, uncached), measured
-    /// on the release wasm by devnet/tests/guard_outage.rs, which fails if the cap falls under three times it.
+    /// The price: a live guard may not use more. The cap is 3.7 times the guard's worst path, 53,432 gas at
+    /// issue 11 (four advisory tags, caller, origin and caller-code screening, a rate limit that trips,
+    /// uncached), measured on the release wasm by devnet/tests/guard_outage.rs, which fails if the cap falls
+    /// under three times it.
     /// Should a repricing ever push a path past the cap, the protocol's admin can drop the costly options
     /// (tags, origin screening) of that selector on the guard.
     uint256 public constant GUARD_GAS_CAP = 200_000;
