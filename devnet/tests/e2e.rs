@@ -209,20 +209,23 @@ fn confirmed_attacker_is_blocked_in_the_confirming_block() {
     assert_eq!(w.read(vault, &IVault::totalDepositsCall {}), eth(980));
 }
 
-/// The other side of "confirmation protects in the same transaction": if the guard refuses the
-/// push (here its owner cut the feed), the confirming report reverts with GuardSyncFailed and the
-/// flag stays where it was, so no confirmation exists that the guard does not enforce.
+/// The other side of "confirmation protects in the same transaction": a guard that refuses the
+/// push (here its owner cut the feed, through the guard's timelock) cannot stop the registry. The
+/// confirming report lands, bonds and all, and the registry logs `GuardSyncSkipped` with the word
+/// the guard missed; the guard's copy stays stale (the attacker still passes the vault) until,
+/// once the feed is back, anyone pushes the registry's word with `syncGuard`.
 #[test]
-fn a_refused_push_reverts_the_confirmation() {
+fn a_refused_push_is_logged_and_repaired_by_anyone() {
     let mut w = World::with_warm_reporters();
     let (registry, guard) = (w.registry, w.guard);
+    w.deposit(ATTACKER, eth(10));
     let subject = address_subject(ATTACKER);
     let submit = IThreatRegistry::submitCall {
         subject,
         category: 1,
         severity: 4,
         evidence: B256::repeat_byte(1),
-        ttl: DAY,
+        ttl: 10 * DAY,
     };
     w.ok(REPORTERS[0], registry, &submit);
     let corroborate = IThreatRegistry::corroborateCall {
@@ -231,40 +234,76 @@ fn a_refused_push_reverts_the_confirmation() {
         evidence: B256::repeat_byte(2),
     };
     w.ok(REPORTERS[1], registry, &corroborate);
-    let before = w.status(subject);
-    w.ok(
+    let watch_word = w.read(guard, &ICircuitGuard::statusWordCall { subject });
+    let cut = w.timelocked(
         GUARD_OWNER,
         guard,
         &ICircuitGuard::setRegistryCall {
             registry: Address::ZERO,
         },
     );
-    let r = w.send(REPORTERS[2], registry, &corroborate);
-    assert_reverted(
-        &r,
-        "confirmation with the feed cut",
-        &error_data(IThreatRegistry::GuardSyncFailed { guard, subject }),
+    assert!(cut.success, "the guard's owner cuts the feed");
+
+    let r = w.ok(REPORTERS[2], registry, &corroborate);
+    let word = pushed_word(&w, &r, subject);
+    let skipped = topic_of("GuardSyncSkipped(address,bytes32,uint256)");
+    let log = r
+        .logs
+        .iter()
+        .find(|l| l.address == registry && l.topics[0] == skipped)
+        .expect("a GuardSyncSkipped log");
+    assert_eq!(
+        (log.topics[1], log.topics[2], U256::from_be_slice(&log.data)),
+        (guard.into_word(), subject, word),
+        "GuardSyncSkipped(guard, subject, the word it missed)"
     );
-    assert_eq!(w.status(subject), before);
-    assert!(!w.read(
-        registry,
-        &IThreatRegistry::isFlaggedCall { account: ATTACKER }
-    ));
+    assert_eq!(synced_word(&w, &r, subject), None, "the guard took nothing");
+    assert_eq!(w.status(subject).level, 3, "confirmed in the registry");
     let info = w.read(
         registry,
         &IThreatRegistry::reporterInfoCall {
             reporter: REPORTERS[2],
         },
     );
-    assert_eq!(info.locked, U256::ZERO, "no bond taken");
-    // Relinked, the same report confirms.
-    w.ok(
+    assert_eq!(info.locked, eth(10), "the report's bond is locked as usual");
+    assert_eq!(
+        w.read(guard, &ICircuitGuard::statusWordCall { subject }),
+        watch_word,
+        "the guard's copy is stale"
+    );
+
+    // Relinked, the guard still holds the old word: the attacker passes.
+    let relink = w.timelocked(
         GUARD_OWNER,
         guard,
         &ICircuitGuard::setRegistryCall { registry },
     );
-    w.ok(REPORTERS[2], registry, &corroborate);
-    assert_eq!(w.status(subject).level, 3);
+    assert!(relink.success);
+    assert!(
+        w.withdraw(ATTACKER, eth(1)).success,
+        "a stale copy lets it out"
+    );
+
+    // One public call repairs it; the vault then refuses the attacker.
+    w.chain.fund(USER2, eth(1));
+    let r = w.ok(
+        USER2,
+        registry,
+        &IThreatRegistry::syncGuardCall {
+            subjects: vec![subject],
+        },
+    );
+    assert_eq!(synced_word(&w, &r, subject), Some(word));
+    assert_eq!(
+        w.read(guard, &ICircuitGuard::statusWordCall { subject }),
+        word
+    );
+    assert_reverted(
+        &w.withdraw(ATTACKER, eth(1)),
+        "attacker withdraw after the repair",
+        &caller_flagged(ATTACKER, 3),
+    );
+    assert_eq!(w.vault_balance(ATTACKER), eth(9));
 }
 
 /// Gas of the confirming corroboration (with its push to the guard) and of a guarded withdraw,
@@ -318,13 +357,14 @@ fn gas_of_confirmation_and_guarded_withdraw() {
             w.chain.set_cached(p, cached).unwrap();
         }
         if !linked {
-            w.ok(
+            let unlink = w.timelocked(
                 OWNER,
                 registry,
                 &IThreatRegistry::setGuardCall {
                     guard: Address::ZERO,
                 },
             );
+            assert!(unlink.success);
         }
         let r = w.ok(REPORTERS[2], registry, &confirm);
         assert_eq!(synced_word(w, &r, subject).is_some(), linked);
@@ -961,11 +1001,12 @@ fn false_flag_dispute_rejected_pays_victim_and_slashes_reporters() {
         w.ok(reporter, registry, &IThreatRegistry::withdrawCall {});
         assert_eq!(w.chain.balance(reporter), eth(95));
     }
-    w.ok(
+    let sweep = w.timelocked(
         OWNER,
         registry,
         &IThreatRegistry::sweepTreasuryCall { to: TREASURY },
     );
+    assert!(sweep.success, "the treasury is swept after the delay");
     assert_eq!(w.chain.balance(TREASURY), eth(3));
     assert_eq!(w.chain.balance(registry), U256::ZERO);
     let acc = w.read(registry, &IThreatRegistry::accountingCall {});
@@ -1042,9 +1083,12 @@ fn fingerprint(w: &mut World) -> Vec<(String, Bytes)> {
             IThreatRegistry::paramsAtCall { version: 0 }.abi_encode(),
         ),
         (
-            "pendingParams",
+            "scheduledAt",
             registry,
-            IThreatRegistry::pendingParamsCall {}.abi_encode(),
+            IThreatRegistry::scheduledAtCall {
+                id: keccak256(dirty_set_guard()),
+            }
+            .abi_encode(),
         ),
         (
             "guardConfig",
@@ -1097,6 +1141,13 @@ fn fingerprint(w: &mut World) -> Vec<(String, Bytes)> {
         ));
     }
     out
+}
+
+/// `setGuard(ATTACKER)` whose address word has a non-zero padding byte.
+fn dirty_set_guard() -> Vec<u8> {
+    let mut data = IThreatRegistry::setGuardCall { guard: ATTACKER }.abi_encode();
+    data[4] = 1;
+    data
 }
 
 /// (what, sender, target, calldata, value, expected revert data)
@@ -1368,9 +1419,58 @@ fn bad_calldata_reverts_cleanly_and_changes_nothing() {
                 d.extend(alloy_sol_types::SolValue::abi_encode_params(&(
                     ATTACKER,
                     params(),
+                    ATTACKER,
+                    ATTACKER,
+                    vec![ATTACKER],
                 )));
                 d
             },
+            U256::ZERO,
+            empty.clone(),
+        ),
+        (
+            "registry: a timelocked power called directly (owner)",
+            OWNER,
+            registry,
+            IThreatRegistry::setGuardCall { guard: ATTACKER }.abi_encode(),
+            U256::ZERO,
+            error_data(IThreatRegistry::MustBeScheduled {}),
+        ),
+        (
+            "registry: schedule, setGuard with a dirty address (owner)",
+            OWNER,
+            registry,
+            IThreatRegistry::scheduleCall {
+                data: dirty_set_guard().into(),
+            }
+            .abi_encode(),
+            U256::ZERO,
+            error_data(IThreatRegistry::NotTimelockable {
+                selector: IThreatRegistry::setGuardCall::SELECTOR.into(),
+            }),
+        ),
+        (
+            "registry: syncGuard, 33 subjects",
+            ATTACKER,
+            registry,
+            IThreatRegistry::syncGuardCall {
+                subjects: vec![subject; 33],
+            }
+            .abi_encode(),
+            U256::ZERO,
+            error_data(IThreatRegistry::BatchTooLarge {
+                count: U256::from(33),
+                max: U256::from(32),
+            }),
+        ),
+        (
+            "registry: syncGuard, array length 2^64",
+            ATTACKER,
+            registry,
+            calldata(
+                &IThreatRegistry::syncGuardCall::SELECTOR,
+                &[word(U256::from(32)), word(big)],
+            ),
             U256::ZERO,
             empty.clone(),
         ),

@@ -16,7 +16,7 @@ use alloy_sol_types::{SolCall, SolEvent};
 use vigil_devnet::report::ether;
 use vigil_devnet::system::IThreatRegistry as R;
 use vigil_devnet::system::*;
-use vigil_devnet::{keccak256, Address, Receipt, B256, U256};
+use vigil_devnet::{keccak256, Address, Bytes, Receipt, B256, U256};
 
 /// The attacker's sybils: warm reporters it controls.
 const SYBILS: [Address; 4] = [
@@ -954,15 +954,28 @@ fn a_party_cannot_resolve_its_own_case() {
     w.flag(victim, 2, 10 * DAY);
     let flag = w.status(victim).flagId;
     dispute_by(&mut w, USER2, flag, p.disputeBond);
-    for party in [REPORTERS[1], USER2, USER] {
-        w.ok(
-            OWNER,
-            registry,
-            &R::setResolverCall {
-                account: party,
+    // Appointing a resolver waits `paramsDelay`: the three are scheduled together and appointed
+    // after one wait, well inside the flag's life and the dispute's deadline.
+    let appointments: Vec<Bytes> = [REPORTERS[1], USER2, USER]
+        .into_iter()
+        .map(|account| {
+            R::setResolverCall {
+                account,
                 enabled: true,
-            },
-        );
+            }
+            .abi_encode()
+            .into()
+        })
+        .collect();
+    for data in &appointments {
+        w.ok(OWNER, registry, &R::scheduleCall { data: data.clone() });
+    }
+    w.warp_by(p.paramsDelay);
+    for data in &appointments {
+        w.ok(OWNER, registry, &R::executeCall { data: data.clone() });
+    }
+    for party in [REPORTERS[1], USER2, USER] {
+        assert!(w.read(registry, &R::isResolverCall { account: party }));
         let conflict = error_data(R::ConflictOfInterest { resolver: party });
         let before = (
             w.status(victim),

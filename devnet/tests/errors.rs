@@ -4,8 +4,10 @@
 //! leave the watched state (views, the programs' scalar slots, ETH balances) exactly as it was.
 //!
 //! Each test ends with a completeness check: the errors declared in the generated interface and in
-//! the contract's own sources, minus the ones listed as unreachable (with the reason), must all have
-//! been produced. A new error without a scenario here fails the test.
+//! the contract's own sources, minus the ones listed as unreachable (with the reason) or as
+//! produced by another test (the guard crate's client errors, raised inside the protocol that
+//! embeds the client), must all have been produced. A new error without a scenario here fails the
+//! test.
 //!
 //! Run: `cargo test -p vigil-devnet --test errors` (`-- --nocapture` prints the counts).
 
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use alloy_sol_types::{SolCall, SolError, SolInterface};
 use vigil_devnet::system::*;
-use vigil_devnet::{keccak256, Address, Bytes, B256, U256};
+use vigil_devnet::{keccak256, Address, Bytes, Receipt, B256, U256};
 
 /// Registry errors no transaction can produce, and why.
 const REGISTRY_UNREACHABLE: &[(&str, &str)] = &[
@@ -34,6 +36,19 @@ const REGISTRY_UNREACHABLE: &[(&str, &str)] = &[
 
 /// Guard errors no transaction can produce, and why: none.
 const GUARD_UNREACHABLE: &[(&str, &str)] = &[];
+
+/// Errors the guard crate declares that the guard program never raises, and the test that
+/// produces them on the release wasm: those of the Rust client (`contracts/guard/src/client.rs`),
+/// which a protocol embeds and which raises them inside the protocol, about its guard.
+const GUARD_CLIENT_ELSEWHERE: &[(&str, &str)] = &[
+    ("GuardNotContract", "stylus_vault.rs"),
+    ("GuardUnavailable", "stylus_vault.rs"),
+];
+
+/// The gas a status change must have left when it pushes to the guard
+/// (`vigil_registry::flags::PUSH_GAS_LEFT`: the 100,000 the guard gets, the 1/64 a call keeps
+/// back, a cold account access and the encoding).
+const PUSH_GAS_LEFT: u64 = 100_000 * 64 / 63 + 4_000;
 
 /// A guarded protocol played by an EOA, so `check` can be called directly with any selector.
 const PROTOCOL: Address = Address::repeat_byte(0x50);
@@ -123,6 +138,33 @@ impl Probe {
         assert_unchanged(&what, &before, &after);
     }
 
+    /// [`Probe::fails`] with an explicit gas limit.
+    fn fails_with_gas<C: SolCall, E: SolError>(
+        &mut self,
+        from: Address,
+        to: Address,
+        call: C,
+        gas_limit: u64,
+        error: E,
+    ) {
+        let expected = error.abi_encode();
+        let before = self.state(from);
+        let r = self
+            .w
+            .chain
+            .call_with_gas(from, to, call.abi_encode().into(), U256::ZERO, gas_limit)
+            .expect("a valid transaction");
+        let what = format!(
+            "{} from {from} with gas limit {gas_limit} (expecting {})",
+            C::SIGNATURE,
+            E::SIGNATURE
+        );
+        assert_reverted(&r, &what, &expected);
+        self.decodes::<E>(&what, &r.output);
+        let after = self.state(from);
+        assert_unchanged(&what, &before, &after);
+    }
+
     /// A read-only call that must revert with exactly `error`.
     fn view_fails<C: SolCall, E: SolError>(&mut self, to: Address, call: C, error: E) {
         let what = format!("view {} (expecting {})", C::SIGNATURE, E::SIGNATURE);
@@ -157,6 +199,47 @@ impl Probe {
     fn now(&self) -> u64 {
         self.w.now()
     }
+}
+
+/// What `call` from `from` does under `gas_limit`; nothing is kept.
+fn try_with_gas(
+    w: &mut World,
+    from: Address,
+    to: Address,
+    data: &Bytes,
+    gas_limit: u64,
+) -> Receipt {
+    let snap = w.chain.snapshot();
+    let r = w
+        .chain
+        .call_with_gas(from, to, data.clone(), U256::ZERO, gas_limit)
+        .expect("a valid transaction");
+    w.chain.revert_to(snap).expect("revert to the snapshot");
+    r
+}
+
+/// A gas limit under which `call` from `from` reaches the push to the guard with less than
+/// [`PUSH_GAS_LEFT`] left: the smallest limit that succeeds is found by binary search, and the
+/// band that starves the push lies below it (right below for a call without storage writes; some
+/// way further down, narrower, or nowhere for one whose revert pays the flush of many writes).
+/// Steps of 2,000 find it.
+fn starving_gas_limit<C: SolCall>(w: &mut World, from: Address, to: Address, call: &C) -> u64 {
+    let data: Bytes = call.abi_encode().into();
+    let (mut fails, mut works) = (21_000u64, 10_000_000u64);
+    assert!(try_with_gas(w, from, to, &data, works).success);
+    while works - fails > 1 {
+        let mid = fails + (works - fails) / 2;
+        if try_with_gas(w, from, to, &data, mid).success {
+            works = mid;
+        } else {
+            fails = mid;
+        }
+    }
+    let too_low = IThreatRegistry::GuardGasTooLow::new((PUSH_GAS_LEFT,)).abi_encode();
+    (1..=100)
+        .map(|k| works - k * 2_000)
+        .find(|&limit| try_with_gas(w, from, to, &data, limit).output[..] == too_low[..])
+        .unwrap_or_else(|| panic!("no limit below {works} starves the push"))
 }
 
 fn word_bytes(v: U256) -> Bytes {
@@ -206,8 +289,9 @@ fn read(path: &Path) -> String {
 }
 
 /// Fails unless every error declared for a contract (in its generated interface, whose `sol!`
-/// binding declares `interface_count` errors, and in its sources) was produced or is listed as
-/// unreachable, and nothing listed as unreachable was produced.
+/// binding declares `interface_count` errors, and in its sources) was produced, is listed as
+/// unreachable, or is listed as produced elsewhere (by the named test in devnet/tests, which must
+/// name it), and nothing listed as unreachable or elsewhere was produced here.
 fn assert_complete(
     contract: &str,
     interface: &str,
@@ -215,6 +299,7 @@ fn assert_complete(
     crate_dir: &str,
     produced: &BTreeSet<String>,
     unreachable: &[(&str, &str)],
+    elsewhere: &[(&str, &str)],
 ) {
     let root = workspace();
     let from_interface = declared_errors(&read(&root.join("interfaces").join(interface)));
@@ -232,7 +317,23 @@ fn assert_complete(
     for file in &sources {
         declared.extend(declared_errors(&read(file)));
     }
-    let unreachable: BTreeSet<String> = unreachable.iter().map(|(n, _)| n.to_string()).collect();
+    for (name, test) in elsewhere {
+        assert!(
+            declared.contains(*name) && !produced.contains(*name),
+            "{contract}: {name} is listed as produced elsewhere but is not declared, or is \
+             produced here"
+        );
+        let text = read(&root.join("devnet").join("tests").join(test));
+        assert!(
+            text.contains(&format!("{name} {{")),
+            "{contract}: {name} is listed as produced by {test}, which does not build it"
+        );
+    }
+    let unreachable: BTreeSet<String> = unreachable
+        .iter()
+        .chain(elsewhere)
+        .map(|(n, _)| n.to_string())
+        .collect();
     for name in &unreachable {
         assert!(
             declared.contains(name),
@@ -257,7 +358,8 @@ fn assert_complete(
         "{contract}: produced errors it does not declare: {undeclared:?}"
     );
     println!(
-        "{contract}: {} of {} declared errors produced; unreachable: {unreachable:?}",
+        "{contract}: {} of {} declared errors produced; unreachable or produced elsewhere: \
+         {unreachable:?}",
         produced.len(),
         declared.len()
     );
@@ -328,7 +430,6 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
     }
     t.watch("config", registry, R::configCall::new(()));
     t.watch("accounting", registry, R::accountingCall::new(()));
-    t.watch("pendingParams", registry, R::pendingParamsCall::new(()));
     t.watch("paramsAt", registry, R::paramsAtCall::new((0,)));
     for who in [RESOLVER, EXTRA[0]] {
         t.watch(
@@ -365,53 +466,142 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
     let corroborate = |subject: B256| R::corroborateCall::new((subject, 0, evidence));
     let dispute = |flag: u32| R::disputeCall::new((flag, evidence));
 
-    // ----- governance -----
+    // ----- governance: timelocked powers, the immediate safe ones, the timelock itself -----
+    let call_id = |data: &Bytes| keccak256(data);
+    let good_params = Bytes::from(R::setParamsCall::new((params(),)).abi_encode());
+    let resume = Bytes::from(R::setSubmissionsPausedCall::new((false,)).abi_encode());
+    let sweep = Bytes::from(R::sweepTreasuryCall::new((TREASURY,)).abi_encode());
+    let appoint = Bytes::from(R::setResolverCall::new((EXTRA[0], true)).abi_encode());
+    for (label, data) in [
+        ("setParams", &good_params),
+        ("resume", &resume),
+        ("sweep", &sweep),
+        ("appoint", &appoint),
+    ] {
+        t.watch(
+            format!("scheduledAt {label}"),
+            registry,
+            R::scheduledAtCall::new((call_id(data),)),
+        );
+    }
+    let schedule = |data: &Bytes| R::scheduleCall::new((data.clone(),));
+    let execute = |data: &Bytes| R::executeCall::new((data.clone(),));
+    // A harmful power called directly, even by the owner, must wait the delay.
+    t.fails(
+        OWNER,
+        registry,
+        R::setGuardCall::new((ATTACKER,)),
+        R::MustBeScheduled::new(()),
+    );
     t.fails(
         ATTACKER,
         registry,
-        R::setGuardCall::new((ATTACKER,)),
+        schedule(&Bytes::from(R::setGuardCall::new((ATTACKER,)).abi_encode())),
+        R::Unauthorized::new((ATTACKER,)),
+    );
+    t.fails(
+        ATTACKER,
+        registry,
+        R::setResolverCall::new((RESOLVER, false)),
         R::Unauthorized::new((ATTACKER,)),
     );
     t.fails(
         OWNER,
         registry,
-        R::setResolverCall::new((Address::ZERO, true)),
+        R::setResolverCall::new((Address::ZERO, false)),
         R::ZeroAddress::new(()),
     );
     t.fails(
         OWNER,
         registry,
-        R::cancelParamsCall::new(()),
-        R::NoPendingParams::new(()),
+        R::cancelCall::new((call_id(&good_params),)),
+        R::CallNotScheduled::new((call_id(&good_params),)),
     );
-    // Field 4, slashBps: a rejected flag must always cost its reporters something.
+    t.fails(
+        OWNER,
+        registry,
+        execute(&good_params),
+        R::CallNotScheduled::new((call_id(&good_params),)),
+    );
+    // Field 4, slashBps: a rejected flag must always cost its reporters something. Checked when
+    // scheduled, not after the wait.
     let mut bad = params();
     bad.slashBps = 0;
     t.fails(
         OWNER,
         registry,
-        R::scheduleParamsCall::new((bad,)),
+        schedule(&Bytes::from(R::setParamsCall::new((bad,)).abi_encode())),
         R::InvalidParams::new((4,)),
     );
+    // Only well-formed calls to the timelocked methods can be scheduled: not a reporter's call,
+    // not `execute` itself (no nesting), not a truncated or dirty argument, not nothing.
+    let mut dirty = R::setGuardCall::new((ATTACKER,)).abi_encode();
+    dirty[4] = 1;
+    let not_timelockable: [(Vec<u8>, [u8; 4]); 5] = [
+        (R::stakeCall::new(()).abi_encode(), R::stakeCall::SELECTOR),
+        (execute(&good_params).abi_encode(), R::executeCall::SELECTOR),
+        (dirty, R::setGuardCall::SELECTOR),
+        (
+            R::setGuardCall::SELECTOR.to_vec(),
+            R::setGuardCall::SELECTOR,
+        ),
+        (Vec::new(), [0; 4]),
+    ];
+    for (data, selector) in not_timelockable {
+        t.fails(
+            OWNER,
+            registry,
+            schedule(&Bytes::from(data)),
+            R::NotTimelockable::new((selector.into(),)),
+        );
+    }
     t.view_fails(
         registry,
         R::paramsAtCall::new((2,)),
         R::UnknownVersion::new((2,)),
     );
-    t.ok(OWNER, registry, R::scheduleParamsCall::new((params(),)));
+    t.ok(OWNER, registry, schedule(&good_params));
     let eta = t.now() + p.paramsDelay;
-    t.fails(
-        USER,
-        registry,
-        R::applyParamsCall::new(()),
-        R::ParamsNotReady::new((eta,)),
-    );
-    t.ok(OWNER, registry, R::cancelParamsCall::new(()));
     t.fails(
         OWNER,
         registry,
-        R::sweepTreasuryCall::new((TREASURY,)),
-        R::TreasuryEmpty::new(()),
+        schedule(&good_params),
+        R::CallAlreadyScheduled::new((call_id(&good_params),)),
+    );
+    t.fails(
+        OWNER,
+        registry,
+        execute(&good_params),
+        R::CallNotReady::new((call_id(&good_params), eta)),
+    );
+    t.ok(
+        OWNER,
+        registry,
+        R::cancelCall::new((call_id(&good_params),)),
+    );
+    // Pausing is immediate; resuming waits the delay. A scheduled sweep of an empty treasury
+    // fails with its own error when executed, and stays scheduled.
+    t.ok(OWNER, registry, R::setSubmissionsPausedCall::new((true,)));
+    t.fails(
+        REPORTERS[0],
+        registry,
+        submit(attacker, 1, 4, DAY),
+        R::SubmissionsPaused::new(()),
+    );
+    for data in [&resume, &sweep, &appoint] {
+        t.ok(OWNER, registry, schedule(data));
+    }
+    t.w.warp_by(p.paramsDelay);
+    t.fails(OWNER, registry, execute(&sweep), R::TreasuryEmpty::new(()));
+    t.ok(OWNER, registry, execute(&resume));
+    t.ok(OWNER, registry, execute(&appoint));
+    // The repair of the guard's copy is bounded.
+    let too_many = vec![attacker; 33];
+    t.fails(
+        USER,
+        registry,
+        R::syncGuardCall::new((too_many,)),
+        R::BatchTooLarge::new((U256::from(33), U256::from(32))),
     );
 
     // ----- stake -----
@@ -475,14 +665,6 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         submit(attacker, 1, 4, p.maxTtl + 1),
         R::InvalidTtl::new((p.maxTtl + 1, p.maxTtl)),
     );
-    t.ok(OWNER, registry, R::setSubmissionsPausedCall::new((true,)));
-    t.fails(
-        r0,
-        registry,
-        submit(attacker, 1, 4, DAY),
-        R::SubmissionsPaused::new(()),
-    );
-    t.ok(OWNER, registry, R::setSubmissionsPausedCall::new((false,)));
     // STAKER's 2 ETH: 1 is unbonding, the other still warming up: nothing it could lock.
     t.fails(
         STAKER,
@@ -490,22 +672,18 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         submit(unstaked, 1, 4, DAY),
         R::InsufficientStake::new((U256::ZERO, p.minStake)),
     );
-    // A refused push to the guard undoes the whole report.
-    t.ok(
-        GUARD_OWNER,
-        guard,
-        ICircuitGuard::setRegistryCall::new((Address::ZERO,)),
-    );
-    t.fails(
-        r0,
+    // A push to the guard with less than its budget left is refused, so no gas limit lands a
+    // status change the guard did not get. Shown on `syncGuard`, whose revert has no storage
+    // writes to pay for: a report starved there still pays the flush of its writes and runs out
+    // of gas instead (registry_powers.rs maps the bands of a confirmation).
+    let repair = R::syncGuardCall::new((vec![unpushed],));
+    let starving = starving_gas_limit(&mut t.w, USER, registry, &repair);
+    t.fails_with_gas(
+        USER,
         registry,
-        submit(unpushed, 1, 4, DAY),
-        R::GuardSyncFailed::new((guard, unpushed)),
-    );
-    t.ok(
-        GUARD_OWNER,
-        guard,
-        ICircuitGuard::setRegistryCall::new((registry,)),
+        repair,
+        starving,
+        R::GuardGasTooLow::new((PUSH_GAS_LEFT,)),
     );
 
     // ----- one flag through its life: flag 1 on the attacker -----
@@ -593,8 +771,8 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         R::lapseDisputeCall::new((1,)),
         R::DisputeOpen::new((1, deadline)),
     );
-    // A resolver that reported the flag may not judge it.
-    t.ok(OWNER, registry, R::setResolverCall::new((EXTRA[0], true)));
+    // A resolver that reported the flag may not judge it (EXTRA[0], appointed through the
+    // timelock above); removing it is immediate.
     t.fails(
         EXTRA[0],
         registry,
@@ -692,10 +870,13 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         treasury,
         "accounting's fourth word is the treasury"
     );
+    let to_refuser = Bytes::from(R::sweepTreasuryCall::new((refuser,)).abi_encode());
+    t.ok(OWNER, registry, schedule(&to_refuser));
+    t.w.warp_by(p.paramsDelay);
     t.fails(
         OWNER,
         registry,
-        R::sweepTreasuryCall::new((refuser,)),
+        execute(&to_refuser),
         R::TransferFailed::new((refuser, treasury)),
     );
 
@@ -706,12 +887,20 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
         "registry",
         &t.produced,
         REGISTRY_UNREACHABLE,
+        &[],
     );
 }
 
 // ---------------------------------------------------------------------------------------------
 // CircuitGuard
 // ---------------------------------------------------------------------------------------------
+
+/// The subject of a code hash (`vigil_common::subject::code_hash`): 0x02 over the hash's top byte.
+fn code_subject(hash: B256) -> B256 {
+    let mut word = hash.0;
+    word[0] = 2;
+    B256::new(word)
+}
 
 fn selector(n: u8) -> FixedBytes<4> {
     FixedBytes([0xa0, 0, 0, n])
@@ -832,14 +1021,65 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
     t.fails(
         USER,
         guard,
+        G::acceptOwnershipCall::new(()),
+        G::NotPendingOwner::new((USER,)),
+    );
+
+    // ----- the owner's powers wait the delay -----
+    let feed_link = Bytes::from(G::setRegistryCall::new((FEED,)).abi_encode());
+    let feed_id = keccak256(&feed_link);
+    t.watch(
+        "scheduledAt feed link",
+        guard,
+        G::scheduledAtCall::new((feed_id,)),
+    );
+    t.fails(
+        GUARD_OWNER,
+        guard,
         G::setRegistryCall::new((USER,)),
-        G::NotOwner::new((USER,)),
+        G::MustBeScheduled::new(()),
     );
     t.fails(
         USER,
         guard,
-        G::acceptOwnershipCall::new(()),
-        G::NotPendingOwner::new((USER,)),
+        G::scheduleCall::new((feed_link.clone(),)),
+        G::NotOwner::new((USER,)),
+    );
+    t.fails(
+        GUARD_OWNER,
+        guard,
+        G::scheduleCall::new((G::registerProtocolCall::new((USER,)).abi_encode().into(),)),
+        G::NotTimelockable::new((G::registerProtocolCall::SELECTOR.into(),)),
+    );
+    t.fails(
+        GUARD_OWNER,
+        guard,
+        G::scheduleCall::new((G::setDelayCall::new((60,)).abi_encode().into(),)),
+        G::InvalidDelay::new((60, 3_600, 30 * 86_400)),
+    );
+    t.fails(
+        GUARD_OWNER,
+        guard,
+        G::cancelCall::new((feed_id,)),
+        G::CallNotScheduled::new((feed_id,)),
+    );
+    t.ok(
+        GUARD_OWNER,
+        guard,
+        G::scheduleCall::new((feed_link.clone(),)),
+    );
+    let eta = t.now() + t.w.read(guard, &G::guardConfigCall::new(())).delay;
+    t.fails(
+        GUARD_OWNER,
+        guard,
+        G::scheduleCall::new((feed_link.clone(),)),
+        G::CallAlreadyScheduled::new((feed_id,)),
+    );
+    t.fails(
+        GUARD_OWNER,
+        guard,
+        G::executeCall::new((feed_link.clone(),)),
+        G::CallNotReady::new((feed_id, eta)),
     );
 
     // ----- status pushes -----
@@ -849,7 +1089,8 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
         G::onStatusChangeCall::new((attacker, U256::ZERO)),
         G::NotRegistry::new((USER,)),
     );
-    t.ok(GUARD_OWNER, guard, G::setRegistryCall::new((FEED,)));
+    t.w.chain.warp(eta);
+    t.ok(GUARD_OWNER, guard, G::executeCall::new((feed_link,)));
     t.fails(
         FEED,
         guard,
@@ -864,7 +1105,9 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
         G::onStatusChangeCall::new((user, U256::from(7))),
         G::InvalidStatus::new((user, U256::from(7))),
     );
-    t.ok(GUARD_OWNER, guard, G::setRegistryCall::new((registry,)));
+    let relinked =
+        t.w.timelocked(GUARD_OWNER, guard, &G::setRegistryCall::new((registry,)));
+    assert!(relinked.success, "the registry is linked again");
 
     // ----- pauses -----
     t.fails(
@@ -1054,6 +1297,26 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
         IVault::withdrawCall::new((eth(1),)),
         G::CallerFlagged::new((ATTACKER, 3)),
     );
+    // Code-hash screening (mode 4) refuses a contract caller whose runtime code is flagged, here
+    // the token's, whatever its address.
+    let token = t.w.token;
+    let code_hash = keccak256(t.w.chain.code(token));
+    t.ok(
+        RESOLVER,
+        registry,
+        IThreatRegistry::emergencyConfirmCall::new((code_subject(code_hash), 1, 4, DAY, rationale)),
+    );
+    t.ok(
+        PROTOCOL_ADMIN,
+        guard,
+        G::setScreeningCall::new((PROTOCOL, selector(6), 4, false)),
+    );
+    t.fails(
+        PROTOCOL,
+        guard,
+        check(token, 6, 0),
+        G::CodeFlagged::new((token, code_hash, 3)),
+    );
 
     // ----- the list of configured selectors is bounded -----
     let configured =
@@ -1080,5 +1343,6 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
         "guard",
         &t.produced,
         GUARD_UNREACHABLE,
+        GUARD_CLIENT_ELSEWHERE,
     );
 }
