@@ -37,6 +37,12 @@ sol! {
         function setFlagged(address account, bool flagged) external;
         function read(address oracle, address account) external view returns (bool flagged, uint256 gasUsed);
     }
+
+    /// test/forge/attack/VaultDrainer.sol: the contract caller of the code-hash rows.
+    interface IDrainer {
+        function fund(address vault, address token, uint256 amount) external;
+        function withdraw(address vault, uint256 amount) external;
+    }
 }
 
 fn main() -> std::process::ExitCode {

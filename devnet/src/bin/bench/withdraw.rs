@@ -8,7 +8,7 @@ use vigil_devnet::report::{signed, thousands, Align, Table};
 use vigil_devnet::system::*;
 use vigil_devnet::{Address, U256};
 
-use crate::{deploy, IBench};
+use crate::{deploy, IBench, IDrainer};
 
 // The physical floor of an external guard check (issue 5; shared/reference/stylus-gas-model.md).
 /// EIP-2929 cold account access: the vault's call into the guard.
@@ -182,6 +182,7 @@ pub fn rows(w: &mut World) -> Result<Vec<Row>, String> {
     let base = withdraw(w, plain, USER);
     let mut rows = solidity_rows(w, base);
     rows.extend(vigil_rows(w, base)?);
+    rows.extend(contract_caller_rows(w, plain)?);
     rows.insert(
         0,
         Row {
@@ -349,6 +350,105 @@ fn vigil_rows(w: &mut World, base: u64) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
+/// The caller of the code-hash rows: an account that controls a contract (test/forge's
+/// VaultDrainer) which holds the vault balance and calls `withdraw` itself.
+const CONTRACT_OWNER: Address = Address::repeat_byte(0xdc);
+
+/// Code-hash screening costs only for callers with code (an EOA is never looked up), so these rows
+/// withdraw through a contract, and their extra gas is against the same contract withdrawing from
+/// the unprotected vault: pause + caller screening, then the same with code-hash screening (mode
+/// 4), one more status word and a warm EXTCODEHASH. Leaves the guard cached and mode 4 set.
+fn contract_caller_rows(w: &mut World, plain: Address) -> Result<Vec<Row>, String> {
+    let (guard, vault, token) = (w.guard, w.vault, w.token);
+    let sel = withdraw_selector();
+    w.chain.fund(CONTRACT_OWNER, eth(1));
+    let drainer = w
+        .chain
+        .deploy_evm(
+            CONTRACT_OWNER,
+            creation_code("VaultDrainer.sol", "VaultDrainer").into(),
+        )
+        .map_err(|e| format!("deploy VaultDrainer: {e}"))?;
+    // The token mints to anyone: the deployer's nonce (and every later address) stays as it was.
+    w.ok(
+        CONTRACT_OWNER,
+        token,
+        &IToken::mintCall {
+            to: drainer,
+            value: eth(2 * DEPOSIT_ETH),
+        },
+    );
+    let through = |w: &mut World, to: Address| {
+        let before = w.read(to, &IVault::balanceOfCall { account: drainer });
+        let r = w.ok(
+            CONTRACT_OWNER,
+            drainer,
+            &IDrainer::withdrawCall {
+                vault: to,
+                amount: eth(WITHDRAW_ETH),
+            },
+        );
+        let after = w.read(to, &IVault::balanceOfCall { account: drainer });
+        assert_eq!(
+            before - after,
+            eth(WITHDRAW_ETH),
+            "withdraw through the drainer"
+        );
+        r.gas_used
+    };
+    for to in [plain, vault] {
+        let fund = IDrainer::fundCall {
+            vault: to,
+            token,
+            amount: eth(DEPOSIT_ETH),
+        };
+        w.ok(CONTRACT_OWNER, drainer, &fund);
+        through(w, to);
+    }
+    let base = through(w, plain);
+    w.ok(VAULT_ADMIN, guard, &rate_limit_off(vault, sel));
+    w.ok(VAULT_ADMIN, guard, &advisory_tags(vault, sel, Vec::new()));
+    let configs: [(&str, u64, u8); 2] = [
+        (
+            "Vigil (contract caller): pause + caller screening",
+            2,
+            SCREEN_CONFIRMED,
+        ),
+        (
+            "Vigil (contract caller): pause + screening + code hash",
+            3,
+            SCREEN_CODE,
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, words, mode) in configs {
+        w.ok(VAULT_ADMIN, guard, &screening(vault, sel, mode));
+        let policy = Policy::new(mode, 0, false);
+        let reported = vigil_policy(w);
+        if reported != policy {
+            return Err(format!(
+                "{name}: the guard reports {reported:?}, expected {policy:?}"
+            ));
+        }
+        through(w, vault);
+        for cached in [true, false] {
+            set_cached(w, guard, cached)?;
+            let gas = through(w, vault);
+            rows.push(Row {
+                name: format!("{name}, {}", if cached { "cached" } else { "uncached" }),
+                cached: Some(cached),
+                words: Some(words),
+                gas,
+                extra: gas as i64 - base as i64,
+                is: None,
+                against: vec![Baseline::ExternalTwoReads],
+            });
+        }
+    }
+    set_cached(w, guard, true)?;
+    Ok(rows)
+}
+
 /// The extra gas of the row that is baseline `b`.
 pub fn baseline_extra(rows: &[Row], b: Baseline) -> i64 {
     rows.iter()
@@ -396,9 +496,13 @@ pub fn table(rows: &[Row]) -> String {
         "### Guarded `withdraw`\n\n{}\nFloor = cold account {} (EIP-2929) + Stylus entry {} cached \
          (+{} uncached; stylus-gas-model.md) + {} per cold storage word the check reads: the \
          selector word (pause copies, flags, bucket); + the caller's status word when screening; + \
-         a tag word and its status word per advisory tag (contracts/guard/src/word.rs and \
-         evaluate.rs). Rate-limited rows also write the selector word back (a warm SSTORE, not in \
-         the floor).\n\n",
+         a tag word and its status word per advisory tag; + the caller's code-hash status word with \
+         code-hash screening (contracts/guard/src/word.rs and evaluate.rs). Rate-limited rows also \
+         write the selector word back (a warm SSTORE, not in the floor). Contract-caller rows \
+         withdraw through a contract (test/forge's VaultDrainer) and are measured against that \
+         contract withdrawing from the unprotected vault; code-hash screening also pays a warm \
+         EXTCODEHASH (100, not in the floor): the caller just called the vault. An externally owned \
+         caller is never looked up.\n\n",
         t.markdown(),
         thousands(COLD_ACCOUNT_GAS),
         thousands(CACHED_ENTRY_GAS),
