@@ -1025,9 +1025,7 @@ fn the_deployment_cannot_be_redone_and_the_extension_is_inert() {
     let mut w = World::with_warm_reporters();
     let (registry, guard) = (w.registry, w.guard);
     w.flag(address_subject(ATTACKER), 1, 10 * DAY);
-    // World::deploy has OWNER create the extension (its first transaction) and then the registry.
-    assert_eq!(OWNER.create(1), registry);
-    let extension = OWNER.create(0);
+    let extension = w.extension;
     let ext_code = w.chain.code(extension);
     assert_eq!(&ext_code[..3], &[0xef, 0xf0, 0x00], "a Stylus program");
     assert_ne!(ext_code, w.chain.code(registry));
