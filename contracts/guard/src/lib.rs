@@ -66,11 +66,11 @@ use stylus_sdk::{
     prelude::*,
     storage::{
         StorageAddress, StorageArray, StorageB256, StorageBool, StorageFixedBytes, StorageMap,
-        StorageU256, StorageU32, StorageVec,
+        StorageU256, StorageU32, StorageU64, StorageVec,
     },
 };
 
-use vigil_common::ownable::Ownable2Step;
+use vigil_common::{ownable::Ownable2Step, timelock::Timelock};
 
 pub use errors::*;
 pub use events::*;
@@ -100,6 +100,11 @@ pub struct CircuitGuard {
     registry: StorageAddress,
     max_pause: StorageU32,
     pause_cooldown: StorageU32,
+    /// The owner's scheduled calls and the flag of an `execute` in progress.
+    timelock: Timelock,
+    /// The timelock's delay and whether a registry was ever linked share one slot.
+    delay: StorageU64,
+    linked: StorageBool,
 }
 
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
@@ -328,7 +333,7 @@ impl CircuitGuard {
 
     /// When scheduled call `id` may run (0: not scheduled).
     pub fn scheduled_at(&self, id: B256) -> u64 {
-        governance::scheduled_at(self, id)
+        self.timelock.eta(id)
     }
 
     /// A protocol's registration, pause, default screening and guardian episode.

@@ -6,13 +6,14 @@
 //! - The guard **owner** sets the registry and the guardian bounds, behind the delay of
 //!   [`crate::governance`].
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U64};
 use stylus_sdk::prelude::*;
 use vigil_common::{abi::w, log, topic0};
 
 use crate::{
     errors::*,
     events::{AdminChanged, GuardianSet, ProtocolRegistered},
+    governance::DEFAULT_DELAY,
     pause::{DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_COOLDOWN},
     word::ProtocolWord,
     CircuitGuard, U32,
@@ -27,7 +28,7 @@ pub fn constructor(g: &mut CircuitGuard, owner: Address) -> Result<()> {
     g.ownership.init(owner);
     g.max_pause.set(U32::from(DEFAULT_MAX_PAUSE));
     g.pause_cooldown.set(U32::from(DEFAULT_PAUSE_COOLDOWN));
-    crate::governance::init(g);
+    g.delay.set(U64::from(DEFAULT_DELAY));
     Ok(())
 }
 
