@@ -164,6 +164,26 @@ pub struct World {
     pub vault: Address,
 }
 
+/// Deploys TestToken and the example GuardedVault on `guard` (the vault registers itself, with
+/// VAULT_ADMIN as its admin), from DEPLOYER; returns (token, vault).
+pub fn deploy_vault(chain: &mut Devnet, guard: Address) -> (Address, Address) {
+    let token_code = with_args(
+        creation_code("TestToken.sol", "TestToken"),
+        &("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
+    );
+    let token = chain
+        .deploy_evm(DEPLOYER, token_code)
+        .expect("deploy token");
+    let vault_code = with_args(
+        creation_code("GuardedVault.sol", "GuardedVault"),
+        &(token, guard, VAULT_ADMIN).abi_encode_params(),
+    );
+    let vault = chain
+        .deploy_evm(DEPLOYER, vault_code)
+        .expect("deploy vault");
+    (token, vault)
+}
+
 impl World {
     /// Deploys the guard (owner), the registry's extension program, and the registry (owner,
     /// params, extension, the guard, the resolver), links the guard to the registry (its first
@@ -187,20 +207,7 @@ impl World {
         let registry = chain
             .deploy_stylus(OWNER, registry_wasm(), Some(&ctor))
             .expect("deploy registry");
-        let token_code = with_args(
-            creation_code("TestToken.sol", "TestToken"),
-            &("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
-        );
-        let token = chain
-            .deploy_evm(DEPLOYER, token_code)
-            .expect("deploy token");
-        let vault_code = with_args(
-            creation_code("GuardedVault.sol", "GuardedVault"),
-            &(token, guard, VAULT_ADMIN).abi_encode_params(),
-        );
-        let vault = chain
-            .deploy_evm(DEPLOYER, vault_code)
-            .expect("deploy vault");
+        let (token, vault) = deploy_vault(&mut chain, guard);
         let mut w = World {
             chain,
             registry,

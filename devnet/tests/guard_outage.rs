@@ -78,20 +78,7 @@ impl Outage {
         let guard = chain
             .deploy_stylus(GUARD_OWNER, guard_wasm(), Some(&GUARD_OWNER.abi_encode()))
             .expect("deploy guard");
-        let token_code = with_args(
-            creation_code("TestToken.sol", "TestToken"),
-            &("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
-        );
-        let token = chain
-            .deploy_evm(DEPLOYER, token_code)
-            .expect("deploy token");
-        let vault_code = with_args(
-            creation_code("GuardedVault.sol", "GuardedVault"),
-            &(token, guard, VAULT_ADMIN).abi_encode_params(),
-        );
-        let vault = chain
-            .deploy_evm(DEPLOYER, vault_code)
-            .expect("deploy vault");
+        let (token, vault) = deploy_vault(&mut chain, guard);
         let mut o = Outage {
             chain,
             guard,
