@@ -66,11 +66,11 @@ use stylus_sdk::{
     prelude::*,
     storage::{
         StorageAddress, StorageArray, StorageB256, StorageBool, StorageFixedBytes, StorageMap,
-        StorageU256, StorageU32, StorageU64, StorageVec,
+        StorageU256, StorageU32, StorageVec,
     },
 };
 
-use vigil_common::{ownable::Ownable2Step, timelock::Timelock};
+use vigil_common::ownable::Ownable2Step;
 
 pub use errors::*;
 pub use events::*;
@@ -100,11 +100,6 @@ pub struct CircuitGuard {
     registry: StorageAddress,
     max_pause: StorageU32,
     pause_cooldown: StorageU32,
-    /// The owner's scheduled calls and the flag of an `execute` in progress.
-    timelock: Timelock,
-    /// The timelock's delay and whether a registry was ever linked share one slot.
-    delay: StorageU64,
-    linked: StorageBool,
 }
 
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
@@ -333,7 +328,7 @@ impl CircuitGuard {
 
     /// When scheduled call `id` may run (0: not scheduled).
     pub fn scheduled_at(&self, id: B256) -> u64 {
-        self.timelock.eta(id)
+        governance::scheduled_at(self, id)
     }
 
     /// A protocol's registration, pause, default screening and guardian episode.

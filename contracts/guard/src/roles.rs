@@ -6,14 +6,13 @@
 //! - The guard **owner** sets the registry and the guardian bounds, behind the delay of
 //!   [`crate::governance`].
 
-use alloy_primitives::{Address, U64};
+use alloy_primitives::Address;
 use stylus_sdk::prelude::*;
 use vigil_common::{abi::w, log, topic0};
 
 use crate::{
     errors::*,
     events::{AdminChanged, GuardianSet, ProtocolRegistered},
-    governance::DEFAULT_DELAY,
     pause::{DEFAULT_MAX_PAUSE, DEFAULT_PAUSE_COOLDOWN},
     word::ProtocolWord,
     CircuitGuard, U32,
@@ -28,7 +27,7 @@ pub fn constructor(g: &mut CircuitGuard, owner: Address) -> Result<()> {
     g.ownership.init(owner);
     g.max_pause.set(U32::from(DEFAULT_MAX_PAUSE));
     g.pause_cooldown.set(U32::from(DEFAULT_PAUSE_COOLDOWN));
-    g.delay.set(U64::from(DEFAULT_DELAY));
+    crate::governance::init(g);
     Ok(())
 }
 

@@ -85,7 +85,7 @@ pub fn guard_config(g: &CircuitGuard) -> GuardConfig {
         registry: g.registry.get(),
         maxPauseDuration: g.max_pause.get().saturating_to::<u32>(),
         pauseCooldown: g.pause_cooldown.get().saturating_to::<u32>(),
-        delay: g.delay.get().to::<u64>(),
+        delay: crate::governance::delay(g),
     }
 }
 

@@ -283,7 +283,8 @@ fn a_failing_scheduled_call_reverts_with_its_own_data() {
     let (vm, mut g) = deploy();
     let data = call("check(address,bytes4,uint256)", (ALICE, SEL, U256::ZERO));
     vm.set_sender(OWNER);
-    ok(g.timelock
+    ok(g.owner_settings()
+        .timelock
         .schedule(&data, DEFAULT_DELAY)
         .map_err(CircuitGuardError::from));
     vm.set_block_timestamp(T0 + DEFAULT_DELAY);
@@ -305,7 +306,8 @@ fn execute_cannot_be_reentered() {
     );
     vm.set_sender(OWNER);
     ok(g.schedule(inner.into()));
-    ok(g.timelock
+    ok(g.owner_settings()
+        .timelock
         .schedule(&outer, DEFAULT_DELAY)
         .map_err(CircuitGuardError::from));
     vm.set_block_timestamp(T0 + DEFAULT_DELAY);
@@ -350,4 +352,39 @@ fn admins_and_guardians_act_at_once() {
     ok(g.set_screening(PROTOCOL, SEL, 1, true));
     ok(g.unpause_protocol(PROTOCOL));
     ok(check(&vm, &mut g, ALICE, SEL, 0));
+}
+
+#[test]
+fn the_owner_settings_root_is_derived_as_erc7201_does() {
+    let id =
+        U256::from_be_bytes(alloy_primitives::keccak256("vigil.guard.owner").0) - U256::from(1u8);
+    let root = U256::from_be_bytes(alloy_primitives::keccak256(id.to_be_bytes::<32>()).0)
+        & !U256::from(0xffu8);
+    let limbs = governance::ROOT;
+    assert_eq!(
+        U256::from_limbs([limbs[3], limbs[2], limbs[1], limbs[0]]),
+        root,
+        "ROOT should be {:#x}",
+        root
+    );
+}
+
+#[test]
+fn the_owner_settings_live_outside_the_struct_every_call_builds() {
+    // The delay (with `linked` packed above it) sits a few slots past ROOT, not among the guard's
+    // own consecutive slots.
+    let (vm, g) = deploy();
+    let limbs = governance::ROOT;
+    let root = U256::from_limbs([limbs[3], limbs[2], limbs[1], limbs[0]]);
+    let low64 = |w: &B256| U256::from_be_bytes(w.0) & U256::from(u64::MAX);
+    let near_root = storage(&vm)
+        .into_iter()
+        .filter(|(slot, word)| {
+            *slot >= root
+                && *slot - root < U256::from(4u8)
+                && low64(word) == U256::from(DEFAULT_DELAY)
+        })
+        .count();
+    assert_eq!(near_root, 1, "the delay is stored just past ROOT");
+    assert_eq!(g.guard_config().delay, DEFAULT_DELAY);
 }
