@@ -22,11 +22,12 @@
 //!
 //! # Gas: configure the selectors you guard
 //! A configured selector is decided from one storage word (see [`word::SelectorWord`]), plus the
-//! caller's status word when screening is on, plus a tag word and a status word per advisory tag.
-//! A selector without a policy falls back to the protocol's word: one more cold read (three with
-//! screening). Any configuration call by the admin (`setScreening`, `setRateLimit`,
-//! `setAdvisoryTags`, `pauseSelector`) puts a selector on the fast path; a protocol may configure
-//! up to [`MAX_SELECTORS`] and frees a slot with `removePolicy`.
+//! caller's status word when screening is on (and its code's status word in code-hash mode), plus
+//! a tag word and a status word per advisory tag. A selector without a policy falls back to the
+//! protocol's word: one more cold read (three with screening). Any configuration call by the admin
+//! (`setScreening`, `setRateLimit`, `setAdvisoryTags`) puts a selector on the fast path; a pause
+//! does not (a pause is not a policy). A protocol may configure up to [`MAX_SELECTORS`] and frees a
+//! slot with `removePolicy`.
 //!
 //! # Program
 //! The deployed entrypoint is `router::user_entrypoint` (wasm32 only): a hand-written ABI router
