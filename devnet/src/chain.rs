@@ -2,12 +2,12 @@
 
 use crate::error::{DevnetError, ProgramError};
 use crate::evm::{Ctx, DevnetEvm, DevnetPrecompiles, Inner};
+use crate::genesis;
 use crate::stylus::arbwasm::{ArbWasm, ARB_WASM};
 use crate::stylus::pricer::DataPricer;
-use crate::stylus::programs::{self, Arbos, Burner, Fail, Params, ProgramRecord, ARBOS_STATE};
+use crate::stylus::programs::{self, Arbos, Burner, Fail, Params, ProgramRecord};
 use crate::stylus::{activation, gas::ModuleStats, Program, StylusState, TxStylus};
 use alloy_sol_types::SolCall;
-use revm::bytecode::Bytecode;
 use revm::context::result::{EVMError, ExecutionResult, InvalidTransaction, Output as EvmOutput};
 use revm::context::{BlockEnv, CfgEnv, Context, ContextTr, Evm, JournalTr, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
@@ -110,7 +110,7 @@ impl Devnet {
             ..BlockEnv::default()
         };
         let ctx: Ctx = Context::mainnet()
-            .with_db(genesis())
+            .with_db(genesis::state())
             .with_cfg(cfg)
             .with_block(block);
         let spec = SpecId::PRAGUE;
@@ -528,19 +528,6 @@ impl Devnet {
         }
         Ok(receipt)
     }
-}
-
-/// A fresh chain's state: ArbOS state with Nitro's Stylus params and data pricer (the account
-/// has nonce 1 so no state clearing ever deletes it, as in Nitro), and ArbWasm's code `INVALID`,
-/// as Nitro gives its precompiles so that they are not empty accounts.
-fn genesis() -> CacheDB<EmptyDB> {
-    let mut db = CacheDB::new(EmptyDB::default());
-    db.insert_account_info(ARBOS_STATE, AccountInfo::default().with_nonce(1));
-    Params::genesis().save(&mut db);
-    DataPricer::genesis().save(&mut db);
-    let invalid = Bytecode::new_raw(Bytes::from_static(&[0xFE]));
-    db.insert_account_info(ARB_WASM, AccountInfo::from_bytecode(invalid));
-    db
 }
 
 /// Init code that returns `code` as the deployed code.

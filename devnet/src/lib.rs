@@ -9,6 +9,7 @@ pub mod calls;
 pub mod chain;
 pub mod error;
 pub mod evm;
+pub mod genesis;
 pub mod report;
 pub mod soak;
 pub mod stylus;
