@@ -1,6 +1,6 @@
 //! The devnet's public API: deploy, call, view, and the cheat controls tests need.
 
-use crate::error::{DevnetError, ProgramError};
+use crate::error::{DevnetError, ProgramError, TxError};
 use crate::evm::{Ctx, DevnetEvm, DevnetPrecompiles, Inner};
 use crate::genesis;
 use crate::stylus::arbwasm::{ArbWasm, ARB_WASM};
@@ -8,8 +8,11 @@ use crate::stylus::pricer::DataPricer;
 use crate::stylus::programs::{self, Arbos, Burner, Fail, Params, ProgramRecord};
 use crate::stylus::{activation, gas::ModuleStats, Program, StylusState, TxStylus};
 use alloy_sol_types::SolCall;
+use revm::bytecode::Bytecode;
 use revm::context::result::{EVMError, ExecutionResult, InvalidTransaction, Output as EvmOutput};
+use revm::context::transaction::AccessList;
 use revm::context::{BlockEnv, CfgEnv, Context, ContextTr, Evm, JournalTr, TxEnv};
+use revm::database::AccountState;
 use revm::database::{CacheDB, EmptyDB};
 use revm::database_interface::{DatabaseCommit, DatabaseRef};
 use revm::handler::{
@@ -18,7 +21,8 @@ use revm::handler::{
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, TxKind, B256, U256};
 use revm::state::AccountInfo;
-use std::collections::{BTreeMap, HashSet};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -66,11 +70,70 @@ pub struct Output {
     pub gas_used: u64,
 }
 
+/// What a transaction pays per gas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fees {
+    /// A legacy (type 0) transaction's gas price.
+    Legacy { gas_price: u128 },
+    /// An EIP-2930 (type 1) transaction's gas price.
+    AccessList { gas_price: u128 },
+    /// An EIP-1559 (type 2) transaction's fee cap and tip. Nitro pays no tips: the price is the
+    /// base fee, the tip is only checked against the cap.
+    Dynamic {
+        max_fee: u128,
+        max_priority_fee: u128,
+    },
+}
+
+/// A transaction described in full, as a node receives it (signature already checked by the
+/// caller: the devnet trusts `caller`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxRequest {
+    pub caller: Address,
+    pub kind: TxKind,
+    pub data: Bytes,
+    pub value: U256,
+    pub gas_limit: u64,
+    pub fees: Fees,
+    /// The nonce the transaction carries; `None` takes the account's (impersonation, calls).
+    pub nonce: Option<u64>,
+    pub access_list: AccessList,
+    /// `None` for pre-EIP-155 legacy transactions, which are valid on any chain.
+    pub chain_id: Option<u64>,
+}
+
+/// The block the next transactions run in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockInfo {
+    pub number: u64,
+    pub timestamp: u64,
+    pub basefee: u64,
+    pub coinbase: Address,
+    pub gas_limit: u64,
+}
+
+/// One account of an exported state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDump {
+    pub balance: U256,
+    pub nonce: u64,
+    pub code: Bytes,
+    pub storage: BTreeMap<U256, U256>,
+}
+
+/// Everything a chain holds, in a form that survives a process (`--state`, `anvil_dumpState`):
+/// every account (ArbOS state, with the programs and their cache flags, included) and the block
+/// the next transactions run in. Snapshots are not part of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainState {
+    pub accounts: BTreeMap<Address, AccountDump>,
+    pub block: BlockInfo,
+}
+
 /// State saved by [`Devnet::snapshot`].
 struct Snapshot {
     db: CacheDB<EmptyDB>,
     block: BlockEnv,
-    cached: HashSet<B256>,
 }
 
 /// The in-process chain.
@@ -200,6 +263,117 @@ impl Devnet {
         self.evm.ctx.block.basefee = basefee;
     }
 
+    /// The block the next transactions run in.
+    pub fn block_info(&self) -> BlockInfo {
+        let block = &self.evm.ctx.block;
+        BlockInfo {
+            number: block.number.saturating_to(),
+            timestamp: block.timestamp.saturating_to(),
+            basefee: block.basefee,
+            coinbase: block.beneficiary,
+            gas_limit: block.gas_limit,
+        }
+    }
+
+    /// Sets the block the next transactions run in (a node opening its next block).
+    pub fn set_block_info(&mut self, info: BlockInfo) {
+        let block = &mut self.evm.ctx.block;
+        block.number = U256::from(info.number);
+        block.timestamp = U256::from(info.timestamp);
+        block.basefee = info.basefee;
+        block.beneficiary = info.coinbase;
+        block.gas_limit = info.gas_limit;
+    }
+
+    /// Sets an account's nonce.
+    pub fn set_nonce(&mut self, address: Address, nonce: u64) {
+        let mut info = self.account(address);
+        info.nonce = nonce;
+        self.db_mut().insert_account_info(address, info);
+    }
+
+    /// Replaces an account's code (empty removes it); its storage and balance stay.
+    pub fn set_code(&mut self, address: Address, code: Bytes) {
+        let mut info = self.account(address);
+        info.code_hash = keccak256(&code);
+        // Taken as plain bytes whatever they start with: no byte string makes this panic.
+        info.code = Some(Bytecode::new_legacy(code));
+        self.db_mut().insert_account_info(address, info);
+    }
+
+    /// Writes one storage word.
+    pub fn set_storage(&mut self, address: Address, slot: U256, value: U256) {
+        match self.db_mut().insert_account_storage(address, slot, value) {
+            Ok(()) => {}
+            Err(never) => match never {},
+        }
+    }
+
+    /// Replaces an account's whole storage: every slot not in `storage` reads zero.
+    pub fn replace_storage(&mut self, address: Address, storage: BTreeMap<U256, U256>) {
+        let storage = storage.into_iter().collect();
+        match self.db_mut().replace_account_storage(address, storage) {
+            Ok(()) => {}
+            Err(never) => match never {},
+        }
+    }
+
+    /// The whole chain state, for saving it.
+    pub fn export_state(&self) -> ChainState {
+        let cache = &self.db().cache;
+        let accounts = cache
+            .accounts
+            .iter()
+            .filter(|(_, account)| !matches!(account.account_state, AccountState::NotExisting))
+            .map(|(address, account)| {
+                let code = match &account.info.code {
+                    Some(code) => code.original_bytes(),
+                    None => cache
+                        .contracts
+                        .get(&account.info.code_hash)
+                        .map(Bytecode::original_bytes)
+                        .unwrap_or_default(),
+                };
+                let storage = account
+                    .storage
+                    .iter()
+                    .filter(|(_, value)| !value.is_zero())
+                    .map(|(slot, value)| (*slot, *value))
+                    .collect();
+                let dump = AccountDump {
+                    balance: account.info.balance,
+                    nonce: account.info.nonce,
+                    code,
+                    storage,
+                };
+                (*address, dump)
+            })
+            .collect();
+        ChainState {
+            accounts,
+            block: self.block_info(),
+        }
+    }
+
+    /// Replaces the whole chain state by a saved one; snapshots are dropped, since they belong
+    /// to the state being replaced.
+    pub fn import_state(&mut self, state: ChainState) {
+        let mut db = CacheDB::new(EmptyDB::default());
+        for (address, account) in state.accounts {
+            let code = Bytecode::new_legacy(account.code);
+            let info = AccountInfo::new(account.balance, account.nonce, code.hash_slow(), code);
+            db.insert_account_info(address, info);
+            let storage = account.storage.into_iter().collect();
+            match db.replace_account_storage(address, storage) {
+                Ok(()) => {}
+                Err(never) => match never {},
+            }
+        }
+        *self.db_mut() = db;
+        self.set_block_info(state.block);
+        self.snapshots.clear();
+    }
+
     /// Saves the whole chain state; returns an id for [`Self::revert_to`].
     pub fn snapshot(&mut self) -> u64 {
         let id = self.next_snapshot;
@@ -207,7 +381,6 @@ impl Devnet {
         let snapshot = Snapshot {
             db: self.db().clone(),
             block: self.evm.ctx.block.clone(),
-            cached: self.stylus.cached_set().clone(),
         };
         self.snapshots.insert(id, snapshot);
         id
@@ -222,17 +395,18 @@ impl Devnet {
         self.snapshots.split_off(&id);
         *self.db_mut() = snapshot.db;
         self.evm.ctx.block = snapshot.block;
-        self.stylus.restore_cached(snapshot.cached);
         Ok(())
     }
 
-    /// Places a program in (or removes it from) the cache manager, making its calls skip `initGas`.
+    /// Places a program in (or removes it from) the cache, making its calls skip `initGas`: the
+    /// flag ArbWasmCache sets, written directly (no manager, no checks; a program not activated
+    /// yet keeps the flag through its activation, as in Nitro).
     pub fn set_cached(&mut self, program: Address, cached: bool) -> Result<(), DevnetError> {
         let code = self.code(program);
         if !activation::is_stylus(&code) {
             return Err(DevnetError::NotAProgram(program));
         }
-        self.stylus.set_cached(keccak256(&code), cached);
+        programs::write_cached(self.db_mut(), keccak256(&code), cached);
         Ok(())
     }
 
@@ -363,7 +537,7 @@ impl Devnet {
         };
         let params = Params::read(&mut arbos.words);
         match programs::require_outdated(&mut arbos, code_hash, &params, time) {
-            Ok(()) => {
+            Ok(cached) => {
                 programs::record_activation(
                     &mut arbos,
                     code_hash,
@@ -371,6 +545,7 @@ impl Devnet {
                     &compiled.stats,
                     &params,
                     time,
+                    cached,
                 )?;
             }
             Err(Fail::Program(ProgramError::UpToDate)) => {}
@@ -482,6 +657,72 @@ impl Devnet {
         })
     }
 
+    /// Runs a transaction as the chain would and commits its effects; `Err` (nothing changes)
+    /// when validation refuses it: nonce, balance for `gas_limit * price + value`, intrinsic
+    /// gas, fees against the base fee, chain id.
+    pub fn execute(&mut self, tx: &TxRequest) -> Result<Receipt, DevnetError> {
+        self.run(tx, false, true)
+    }
+
+    /// Runs a transaction without committing anything, as `eth_call` and `eth_estimateGas` do:
+    /// a zero price passes under any base fee, and without a nonce the account's is used.
+    pub fn simulate(&mut self, tx: &TxRequest) -> Result<Receipt, DevnetError> {
+        self.run(tx, true, false)
+    }
+
+    /// Validates (strictly unless `simulate`) and runs `tx`; commits when `commit`.
+    fn run(
+        &mut self,
+        tx: &TxRequest,
+        simulate: bool,
+        commit: bool,
+    ) -> Result<Receipt, DevnetError> {
+        let (tx_type, gas_price, tip) = match tx.fees {
+            Fees::Legacy { gas_price } => (0, gas_price, None),
+            Fees::AccessList { gas_price } => (1, gas_price, None),
+            Fees::Dynamic {
+                max_fee,
+                max_priority_fee,
+            } => {
+                if max_priority_fee > max_fee {
+                    return Err(TxError::TipAboveFeeCap {
+                        tip: max_priority_fee,
+                        fee: max_fee,
+                    }
+                    .into());
+                }
+                (2, max_fee, Some(0))
+            }
+        };
+        let chain_id = match tx.chain_id {
+            // A call need not name the chain; revm wants one on typed transactions.
+            None if simulate => Some(self.evm.ctx.cfg.chain_id),
+            id => id,
+        };
+        self.evm.ctx.tx = TxEnv {
+            tx_type,
+            caller: tx.caller,
+            gas_limit: tx.gas_limit,
+            gas_price,
+            gas_priority_fee: tip,
+            kind: tx.kind,
+            value: tx.value,
+            data: tx.data.clone(),
+            nonce: tx.nonce.unwrap_or_else(|| self.nonce(tx.caller)),
+            chain_id,
+            access_list: tx.access_list.clone(),
+            ..TxEnv::default()
+        };
+        let cfg = &mut self.evm.ctx.cfg;
+        cfg.disable_base_fee = simulate;
+        cfg.disable_nonce_check = simulate && tx.nonce.is_none();
+        let result = self.transact_env(commit);
+        let cfg = &mut self.evm.ctx.cfg;
+        cfg.disable_base_fee = false;
+        cfg.disable_nonce_check = false;
+        result
+    }
+
     fn transact(
         &mut self,
         from: Address,
@@ -491,18 +732,25 @@ impl Devnet {
         gas_limit: u64,
         commit: bool,
     ) -> Result<Receipt, DevnetError> {
-        let nonce = self.nonce(from);
-        self.evm.ctx.tx = TxEnv {
+        let tx = TxRequest {
             caller: from,
-            gas_limit,
-            gas_price: u128::from(self.evm.ctx.block.basefee),
             kind,
-            value,
             data,
-            nonce,
-            chain_id: Some(CHAIN_ID),
-            ..TxEnv::default()
+            value,
+            gas_limit,
+            fees: Fees::Legacy {
+                gas_price: u128::from(self.evm.ctx.block.basefee),
+            },
+            nonce: None,
+            access_list: AccessList::default(),
+            chain_id: Some(self.evm.ctx.cfg.chain_id),
         };
+        // A view validates like a transaction (and pays the base fee), it just commits nothing.
+        self.run(&tx, false, commit)
+    }
+
+    /// Runs the transaction in `self.evm.ctx.tx`.
+    fn transact_env(&mut self, commit: bool) -> Result<Receipt, DevnetError> {
         let mut evm = DevnetEvm {
             inner: &mut self.evm,
             stylus: &self.stylus,
@@ -517,7 +765,7 @@ impl Devnet {
         let console = std::mem::take(&mut evm.tx.console);
         let unavailable = evm.tx.unavailable.take();
         let state = self.evm.ctx.journal_mut().finalize();
-        let result = result.map_err(|e| DevnetError::Transaction(e.to_string()))?;
+        let result = result.map_err(|error| tx_error(error, &self.evm.ctx))?;
         if commit {
             self.db_mut().commit(state);
         }
@@ -527,6 +775,50 @@ impl Devnet {
             *halt = error.to_string();
         }
         Ok(receipt)
+    }
+}
+
+/// The typed reason validation refused a transaction.
+fn tx_error(error: EVMError<Infallible, InvalidTransaction>, ctx: &Ctx) -> TxError {
+    let invalid = match error {
+        EVMError::Transaction(invalid) => invalid,
+        other => return TxError::Other(other.to_string()),
+    };
+    match invalid {
+        InvalidTransaction::NonceTooLow { tx, state } => TxError::NonceTooLow { tx, state },
+        InvalidTransaction::NonceTooHigh { tx, state } => TxError::NonceTooHigh { tx, state },
+        InvalidTransaction::LackOfFundForMaxFee { fee, balance } => TxError::InsufficientFunds {
+            balance: *balance,
+            cost: *fee,
+        },
+        InvalidTransaction::CallGasCostMoreThanGasLimit {
+            initial_gas,
+            gas_limit,
+        } => TxError::IntrinsicGas {
+            gas_limit,
+            intrinsic: initial_gas,
+        },
+        InvalidTransaction::GasFloorMoreThanGasLimit {
+            gas_floor,
+            gas_limit,
+        } => TxError::IntrinsicGas {
+            gas_limit,
+            intrinsic: gas_floor,
+        },
+        InvalidTransaction::CallerGasLimitMoreThanBlock => TxError::GasLimitAboveBlock {
+            gas_limit: ctx.tx.gas_limit,
+            block: ctx.block.gas_limit,
+        },
+        InvalidTransaction::GasPriceLessThanBasefee => TxError::FeeBelowBaseFee {
+            fee: ctx.tx.gas_price,
+            basefee: ctx.block.basefee,
+        },
+        InvalidTransaction::InvalidChainId => TxError::WrongChainId {
+            tx: ctx.tx.chain_id.unwrap_or_default(),
+            chain: ctx.cfg.chain_id,
+        },
+        InvalidTransaction::RejectCallerWithCode => TxError::SenderHasCode(ctx.tx.caller),
+        other => TxError::Other(other.to_string()),
     }
 }
 

@@ -71,7 +71,7 @@ pub enum DevnetError {
     #[error("activation failed: {0}")]
     Activation(#[from] ActivationError),
     #[error("transaction invalid: {0}")]
-    Transaction(String),
+    Transaction(#[from] TxError),
     #[error("no snapshot {0}")]
     UnknownSnapshot(u64),
     #[error("{0} has no Stylus program")]
@@ -86,7 +86,35 @@ impl From<Fail> for DevnetError {
     fn from(fail: Fail) -> Self {
         match fail {
             Fail::Program(error) => DevnetError::Program(error),
-            Fail::OutOfGas => DevnetError::Transaction("ArbOS work ran out of gas".into()),
+            Fail::OutOfGas => {
+                DevnetError::Transaction(TxError::Other("ArbOS work ran out of gas".into()))
+            }
         }
     }
+}
+
+/// Why a transaction is refused before it runs (nothing changes, no receipt): the checks of
+/// transaction validation, each with the figures a caller needs to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TxError {
+    #[error("nonce too low: transaction has {tx}, account has {state}")]
+    NonceTooLow { tx: u64, state: u64 },
+    #[error("nonce too high: transaction has {tx}, account has {state}")]
+    NonceTooHigh { tx: u64, state: u64 },
+    #[error("insufficient funds for gas * price + value: balance {balance}, cost {cost}")]
+    InsufficientFunds { balance: U256, cost: U256 },
+    #[error("intrinsic gas too low: gas limit {gas_limit}, minimum needed {intrinsic}")]
+    IntrinsicGas { gas_limit: u64, intrinsic: u64 },
+    #[error("gas limit {gas_limit} above the block gas limit {block}")]
+    GasLimitAboveBlock { gas_limit: u64, block: u64 },
+    #[error("max fee per gas less than block base fee: fee {fee}, base fee {basefee}")]
+    FeeBelowBaseFee { fee: u128, basefee: u64 },
+    #[error("max priority fee per gas {tip} higher than max fee per gas {fee}")]
+    TipAboveFeeCap { tip: u128, fee: u128 },
+    #[error("invalid chain id: transaction has {tx}, chain is {chain}")]
+    WrongChainId { tx: u64, chain: u64 },
+    #[error("sender {0} has code: only accounts without code send transactions")]
+    SenderHasCode(Address),
+    #[error("{0}")]
+    Other(String),
 }

@@ -10,11 +10,12 @@ pub mod chain;
 pub mod error;
 pub mod evm;
 pub mod genesis;
+pub mod precompiles;
 pub mod report;
 pub mod soak;
 pub mod stylus;
 pub mod system;
 
-pub use chain::{Devnet, Output, Receipt};
-pub use error::{ActivationError, DevnetError, ProgramError};
-pub use revm::primitives::{keccak256, Address, Bytes, Log, B256, U256};
+pub use chain::{BlockInfo, ChainState, Devnet, Fees, Output, Receipt, TxRequest};
+pub use error::{ActivationError, DevnetError, ProgramError, TxError};
+pub use revm::primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};

@@ -1,0 +1,642 @@
+//! The node's chain: the devnet plus blocks. Transactions run as they arrive in the open block;
+//! a block is sealed after each transaction (instant mining) or on a timer (`--block-time`),
+//! with real header hashes, transaction and receipt roots, blooms and log indexes.
+
+use crate::accounts::{DevAccounts, DEV_BALANCE};
+use crate::clock::Clock;
+use crate::error::RpcError;
+use crate::history::{BlockRecord, History, TxRecord};
+use crate::tx::{call_request, SignedTx};
+use alloy_consensus::proofs::{calculate_receipt_root, calculate_transaction_root};
+use alloy_consensus::transaction::Recovered;
+use alloy_consensus::{
+    Eip658Value, Header as ConsensusHeader, Receipt as ConsensusReceipt, ReceiptEnvelope,
+    ReceiptWithBloom, SignableTransaction, TxEip1559, TxEnvelope, TxLegacy, TxType,
+    EMPTY_OMMER_ROOT_HASH,
+};
+use alloy_eips::{BlockId, BlockNumberOrTag};
+use alloy_network::TxSignerSync;
+use alloy_primitives::{Address, Bloom, Bytes, Log as PrimitiveLog, Signature, TxKind, B256, U256};
+use alloy_rpc_types_eth::state::StateOverride;
+use alloy_rpc_types_eth::{Header, Log, Transaction, TransactionReceipt, TransactionRequest};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::broadcast;
+use vigil_devnet::chain::{BLOCK_GAS_LIMIT, COINBASE};
+use vigil_devnet::{BlockInfo, ChainState, Devnet, Receipt, TxRequest};
+
+/// Nitro's minimum base fee (arbos/l2pricing): 0.1 gwei. Blocks here are never congested, so it
+/// is also the base fee of every block.
+pub const BASE_FEE: u64 = 100_000_000;
+/// Gas limit of calls and estimates that name none: the block gas limit.
+pub const CALL_GAS: u64 = BLOCK_GAS_LIMIT;
+
+/// A sealed block as subscribers see it.
+#[derive(Clone, Debug)]
+pub struct NewBlock {
+    pub header: Header,
+    pub logs: Vec<Log>,
+}
+
+/// A transaction that ran in the open block, waiting for the block to be sealed.
+#[derive(Clone, Debug)]
+struct Executed {
+    tx: TxEnvelope,
+    from: Address,
+    receipt: Receipt,
+}
+
+/// Everything `evm_snapshot` saves besides the devnet's own snapshot.
+struct Snapshot {
+    devnet: u64,
+    history: History,
+    open: Vec<Executed>,
+    clock: Clock,
+}
+
+/// What the state file holds.
+#[derive(Serialize, Deserialize)]
+pub struct SavedChain {
+    pub chain_id: u64,
+    pub state: ChainState,
+    pub history: History,
+    pub clock: Clock,
+}
+
+/// The chain behind the RPC server.
+pub struct Chain {
+    devnet: Devnet,
+    chain_id: u64,
+    accounts: DevAccounts,
+    history: History,
+    open: Vec<Executed>,
+    clock: Clock,
+    /// Seal only on the timer, not after each transaction.
+    interval: bool,
+    impersonated: HashSet<Address>,
+    snapshots: BTreeMap<u64, Snapshot>,
+    next_snapshot: u64,
+    blocks: broadcast::Sender<Arc<NewBlock>>,
+}
+
+impl Chain {
+    /// A chain on `devnet` (a fresh one, or one with contracts already deployed), with the dev
+    /// accounts funded and a genesis block sealed at the current time.
+    pub fn new(mut devnet: Devnet, chain_id: u64, accounts: DevAccounts, interval: bool) -> Self {
+        for address in accounts.addresses() {
+            devnet.fund(address, DEV_BALANCE);
+        }
+        let (blocks, _) = broadcast::channel(256);
+        let mut chain = Self {
+            devnet,
+            chain_id,
+            accounts,
+            history: History::default(),
+            open: Vec::new(),
+            clock: Clock::default(),
+            interval,
+            impersonated: HashSet::new(),
+            snapshots: BTreeMap::new(),
+            next_snapshot: 0,
+            blocks,
+        };
+        chain.mine();
+        chain
+    }
+
+    pub fn chain_id(&self) -> u64 {
+        self.chain_id
+    }
+
+    pub fn accounts(&self) -> &DevAccounts {
+        &self.accounts
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<NewBlock>> {
+        self.blocks.subscribe()
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn latest_number(&self) -> u64 {
+        self.history.latest_number()
+    }
+
+    /// The devnet, for queries of the latest state.
+    pub fn devnet(&self) -> &Devnet {
+        &self.devnet
+    }
+
+    /// The block number a state query names, if this node has that state: only the latest
+    /// (and the open block, which "pending" names and which Nitro reports as latest).
+    pub fn state_at(&self, block: Option<BlockId>) -> Result<(), RpcError> {
+        let latest = self.latest_number();
+        let requested = match block {
+            None => return Ok(()),
+            Some(BlockId::Hash(hash)) => match self.history.block_by_hash(hash.block_hash) {
+                Some(record) => record.header.number,
+                None => {
+                    return Err(RpcError::InvalidParams(format!(
+                        "unknown block hash {}",
+                        hash.block_hash
+                    )))
+                }
+            },
+            Some(BlockId::Number(BlockNumberOrTag::Number(n))) => n,
+            Some(BlockId::Number(BlockNumberOrTag::Earliest)) => 0,
+            Some(BlockId::Number(_)) => latest,
+        };
+        match requested {
+            n if n == latest => Ok(()),
+            n if n > latest => Err(RpcError::FutureBlock(n, latest)),
+            n => Err(RpcError::HistoricState {
+                requested: n,
+                latest,
+            }),
+        }
+    }
+
+    /// The block a block tag names, if it has been mined.
+    pub fn block_number(&self, tag: BlockNumberOrTag) -> Option<u64> {
+        match tag {
+            BlockNumberOrTag::Number(n) => Some(n).filter(|&n| n <= self.latest_number()),
+            BlockNumberOrTag::Earliest => Some(0),
+            _ => Some(self.latest_number()),
+        }
+    }
+
+    /// `eth_sendRawTransaction`.
+    pub fn send_raw(&mut self, raw: &[u8]) -> Result<B256, RpcError> {
+        let signed = SignedTx::decode(raw, self.chain_id)?;
+        self.submit(signed.envelope, signed.from)
+    }
+
+    /// `eth_sendTransaction` from a dev account (signed with its key) or an impersonated one.
+    pub fn send(&mut self, call: &TransactionRequest) -> Result<B256, RpcError> {
+        let from = call
+            .from
+            .ok_or_else(|| RpcError::InvalidParams("\"from\" is required".into()))?;
+        let signer = self.accounts.signer(from).cloned();
+        if signer.is_none() && !self.impersonated.contains(&from) {
+            return Err(RpcError::Locked(from));
+        }
+        let nonce = call.nonce.unwrap_or_else(|| self.devnet.nonce(from));
+        let gas = match call.gas {
+            Some(gas) => gas,
+            None => self.estimate(call, None, None)?,
+        };
+        let data = call.input.input().cloned().unwrap_or_default();
+        let to = call.to.unwrap_or(TxKind::Create);
+        let value = call.value.unwrap_or_default();
+        let envelope = match call.gas_price {
+            Some(gas_price) => {
+                let tx = TxLegacy {
+                    chain_id: Some(self.chain_id),
+                    nonce,
+                    gas_price,
+                    gas_limit: gas,
+                    to,
+                    value,
+                    input: data,
+                };
+                sign(tx, from, signer.as_ref())?
+            }
+            None => {
+                let tx = TxEip1559 {
+                    chain_id: self.chain_id,
+                    nonce,
+                    gas_limit: gas,
+                    max_fee_per_gas: call.max_fee_per_gas.unwrap_or(u128::from(BASE_FEE)),
+                    max_priority_fee_per_gas: call.max_priority_fee_per_gas.unwrap_or_default(),
+                    to,
+                    value,
+                    access_list: call.access_list.clone().unwrap_or_default(),
+                    input: data,
+                };
+                sign(tx, from, signer.as_ref())?
+            }
+        };
+        self.submit(envelope, from)
+    }
+
+    /// Runs a transaction whose sender is known in the open block; seals it unless mining on
+    /// a timer.
+    fn submit(&mut self, envelope: TxEnvelope, from: Address) -> Result<B256, RpcError> {
+        let hash = *envelope.tx_hash();
+        if self.history.tx(hash).is_some() || self.open.iter().any(|e| *e.tx.tx_hash() == hash) {
+            return Err(RpcError::Known(hash));
+        }
+        let request = SignedTx {
+            envelope: envelope.clone(),
+            from,
+        }
+        .request();
+        self.ensure_open();
+        let receipt = self.devnet.execute(&request)?;
+        self.open.push(Executed {
+            tx: envelope,
+            from,
+            receipt,
+        });
+        if !self.interval {
+            self.seal();
+        }
+        Ok(hash)
+    }
+
+    /// `eth_call`: the result, or the revert as geth reports it. Runs on a throwaway copy when
+    /// `overrides` are given.
+    pub fn call(
+        &mut self,
+        call: &TransactionRequest,
+        overrides: Option<&StateOverride>,
+    ) -> Result<Bytes, RpcError> {
+        let request = call_request(call, CALL_GAS)?;
+        let receipt = self.simulate(&request, overrides)?;
+        outcome(receipt).map(|r| r.output)
+    }
+
+    /// `eth_estimateGas`: the smallest gas limit at which the call succeeds, found by binary
+    /// search on real executions as geth does, so it never under-estimates.
+    pub fn estimate(
+        &mut self,
+        call: &TransactionRequest,
+        overrides: Option<&StateOverride>,
+        cap: Option<u64>,
+    ) -> Result<u64, RpcError> {
+        let mut request = call_request(call, cap.unwrap_or(CALL_GAS))?;
+        let mut high = request.gas_limit;
+        let first = outcome(self.simulate(&request, overrides)?).map_err(|e| match e {
+            RpcError::Halted(reason) if reason.starts_with("OutOfGas") => {
+                RpcError::Devnet(format!("gas required exceeds allowance ({high})"))
+            }
+            other => other,
+        })?;
+        let mut low = first.gas_used.saturating_sub(1);
+        // Most calls need little more than what they used; try that first.
+        let guess = (first.gas_used + 2_300) * 64 / 63;
+        if guess < high {
+            request.gas_limit = guess;
+            if self.succeeds(&request, overrides) {
+                high = guess;
+            } else {
+                low = guess;
+            }
+        }
+        while low + 1 < high {
+            let mid = low + (high - low) / 2;
+            request.gas_limit = mid;
+            if self.succeeds(&request, overrides) {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Ok(high)
+    }
+
+    fn succeeds(&mut self, request: &TxRequest, overrides: Option<&StateOverride>) -> bool {
+        matches!(self.simulate(request, overrides), Ok(receipt) if receipt.success)
+    }
+
+    fn simulate(
+        &mut self,
+        request: &TxRequest,
+        overrides: Option<&StateOverride>,
+    ) -> Result<Receipt, RpcError> {
+        if !self.is_open() {
+            let info = self.next_block_info();
+            self.devnet.set_block_info(info);
+        }
+        let Some(overrides) = overrides.filter(|o| !o.is_empty()) else {
+            return Ok(self.devnet.simulate(request)?);
+        };
+        let snapshot = self.devnet.snapshot();
+        apply_overrides(&mut self.devnet, overrides);
+        let result = self.devnet.simulate(request);
+        self.devnet.revert_to(snapshot)?;
+        Ok(result?)
+    }
+
+    fn is_open(&self) -> bool {
+        !self.open.is_empty()
+    }
+
+    /// The block the next transaction would open.
+    fn next_block_info(&self) -> BlockInfo {
+        let last = self.history.latest().map_or(0, |b| b.header.timestamp);
+        BlockInfo {
+            number: self.latest_number() + u64::from(self.history.latest().is_some()),
+            timestamp: self.clock.peek(last),
+            basefee: BASE_FEE,
+            coinbase: COINBASE,
+            gas_limit: BLOCK_GAS_LIMIT,
+        }
+    }
+
+    fn ensure_open(&mut self) {
+        if !self.is_open() {
+            let last = self.history.latest().map_or(0, |b| b.header.timestamp);
+            let info = BlockInfo {
+                timestamp: self.clock.take(last),
+                ..self.next_block_info()
+            };
+            self.devnet.set_block_info(info);
+        }
+    }
+
+    /// `evm_mine` and the interval timer: seals the open block, empty or not.
+    pub fn mine(&mut self) {
+        self.ensure_open();
+        self.seal();
+    }
+
+    /// Seals the open block at the devnet's current block info.
+    fn seal(&mut self) {
+        let info = self.devnet.block_info();
+        let parent = self.history.latest().map_or(B256::ZERO, |b| b.header.hash);
+        let executed = std::mem::take(&mut self.open);
+        let mut cumulative = 0u64;
+        let mut bloom = Bloom::default();
+        let mut envelopes = Vec::with_capacity(executed.len());
+        let mut receipts = Vec::with_capacity(executed.len());
+        for e in &executed {
+            cumulative += e.receipt.gas_used;
+            let logs: Vec<PrimitiveLog> = e
+                .receipt
+                .logs
+                .iter()
+                .map(|log| {
+                    PrimitiveLog::new_unchecked(log.address, log.topics.clone(), log.data.clone())
+                })
+                .collect();
+            let mut tx_bloom = Bloom::default();
+            tx_bloom.accrue_logs(&logs);
+            bloom.accrue_bloom(&tx_bloom);
+            let receipt = ConsensusReceipt {
+                status: Eip658Value::Eip658(e.receipt.success),
+                cumulative_gas_used: cumulative,
+                logs,
+            };
+            let typed = ReceiptWithBloom::new(receipt, tx_bloom);
+            receipts.push(ReceiptEnvelope::from_typed(tx_type(&e.tx), typed));
+            envelopes.push(e.tx.clone());
+        }
+        let header = ConsensusHeader {
+            parent_hash: parent,
+            ommers_hash: EMPTY_OMMER_ROOT_HASH,
+            beneficiary: info.coinbase,
+            transactions_root: calculate_transaction_root(&envelopes),
+            receipts_root: calculate_receipt_root(&receipts),
+            logs_bloom: bloom,
+            difficulty: U256::from(1),
+            number: info.number,
+            gas_limit: info.gas_limit,
+            gas_used: cumulative,
+            timestamp: info.timestamp,
+            base_fee_per_gas: Some(info.basefee),
+            ..ConsensusHeader::default()
+        };
+        let hash = header.hash_slow();
+        let header = Header {
+            hash,
+            inner: header,
+            total_difficulty: Some(U256::from(info.number + 1)),
+            size: None,
+        };
+        let mut log_index = 0u64;
+        let mut block_logs = Vec::new();
+        let mut records = Vec::with_capacity(executed.len());
+        for (index, (e, receipt)) in executed.into_iter().zip(receipts).enumerate() {
+            let index = index as u64;
+            let tx_hash = *e.tx.tx_hash();
+            let rpc_receipt = receipt.map_logs(|inner| {
+                let log = Log {
+                    inner,
+                    block_hash: Some(hash),
+                    block_number: Some(info.number),
+                    block_timestamp: Some(info.timestamp),
+                    transaction_hash: Some(tx_hash),
+                    transaction_index: Some(index),
+                    log_index: Some(log_index),
+                    removed: false,
+                };
+                log_index += 1;
+                block_logs.push(log.clone());
+                log
+            });
+            let price = effective_price(&e.tx, info.basefee);
+            let to = match alloy_consensus::Transaction::kind(&e.tx) {
+                TxKind::Call(to) => Some(to),
+                TxKind::Create => None,
+            };
+            let receipt = TransactionReceipt {
+                inner: rpc_receipt,
+                transaction_hash: tx_hash,
+                transaction_index: Some(index),
+                block_hash: Some(hash),
+                block_number: Some(info.number),
+                gas_used: e.receipt.gas_used,
+                effective_gas_price: price,
+                blob_gas_used: None,
+                blob_gas_price: None,
+                from: e.from,
+                to,
+                contract_address: e.receipt.created,
+            };
+            let tx = Transaction {
+                inner: Recovered::new_unchecked(e.tx, e.from),
+                block_hash: Some(hash),
+                block_number: Some(info.number),
+                transaction_index: Some(index),
+                effective_gas_price: Some(price),
+            };
+            records.push(TxRecord { tx, receipt });
+        }
+        let block = BlockRecord {
+            header: header.clone(),
+            txs: records.iter().map(|r| r.receipt.transaction_hash).collect(),
+        };
+        self.history.push(block, records);
+        let next = BlockInfo {
+            number: info.number + 1,
+            ..info
+        };
+        self.devnet.set_block_info(next);
+        // Nobody listening is not an error.
+        let _ = self.blocks.send(Arc::new(NewBlock {
+            header,
+            logs: block_logs,
+        }));
+    }
+
+    /// `evm_increaseTime`: moves the clock forward; returns the total offset in seconds.
+    pub fn increase_time(&mut self, seconds: u64) -> i64 {
+        self.clock.increase(seconds)
+    }
+
+    /// `evm_setNextBlockTimestamp`.
+    pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<(), RpcError> {
+        let last = self.history.latest().map_or(0, |b| b.header.timestamp);
+        if timestamp <= last {
+            return Err(RpcError::InvalidParams(format!(
+                "timestamp {timestamp} is not after the latest block's {last}: pick a later one"
+            )));
+        }
+        self.clock.set_next(timestamp);
+        Ok(())
+    }
+
+    /// `evm_snapshot`.
+    pub fn snapshot(&mut self) -> u64 {
+        let id = self.next_snapshot;
+        self.next_snapshot += 1;
+        let snapshot = Snapshot {
+            devnet: self.devnet.snapshot(),
+            history: self.history.clone(),
+            open: self.open.clone(),
+            clock: self.clock.clone(),
+        };
+        self.snapshots.insert(id, snapshot);
+        id
+    }
+
+    /// `evm_revert`: false for an unknown (or already used) id, as anvil answers.
+    pub fn revert(&mut self, id: u64) -> Result<bool, RpcError> {
+        let Some(snapshot) = self.snapshots.remove(&id) else {
+            return Ok(false);
+        };
+        self.snapshots.split_off(&id);
+        self.devnet.revert_to(snapshot.devnet)?;
+        self.history = snapshot.history;
+        self.open = snapshot.open;
+        self.clock = snapshot.clock;
+        Ok(true)
+    }
+
+    pub fn set_balance(&mut self, address: Address, balance: U256) {
+        self.devnet.fund(address, balance);
+    }
+
+    pub fn set_code(&mut self, address: Address, code: Bytes) {
+        self.devnet.set_code(address, code);
+    }
+
+    pub fn impersonate(&mut self, address: Address, on: bool) {
+        if on {
+            self.impersonated.insert(address);
+        } else {
+            self.impersonated.remove(&address);
+        }
+    }
+
+    /// The chain as the state file keeps it; the open block is sealed first, so nothing is lost.
+    pub fn save(&mut self) -> SavedChain {
+        if self.is_open() {
+            self.seal();
+        }
+        SavedChain {
+            chain_id: self.chain_id,
+            state: self.devnet.export_state(),
+            history: self.history.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// Replaces the chain by a saved one; snapshots of the replaced chain are dropped.
+    pub fn load(&mut self, mut saved: SavedChain) -> Result<(), RpcError> {
+        if saved.chain_id != self.chain_id {
+            return Err(RpcError::State(format!(
+                "the state is of chain {}, this node runs chain {}: start it with --chain-id {}",
+                saved.chain_id, self.chain_id, saved.chain_id
+            )));
+        }
+        saved.history.reindex();
+        self.devnet.import_state(saved.state);
+        self.history = saved.history;
+        self.clock = saved.clock;
+        self.open.clear();
+        self.snapshots.clear();
+        Ok(())
+    }
+}
+
+/// Signs with the dev key, or gives an impersonated sender's transaction a stand-in signature
+/// that makes its hash unique to the sender.
+fn sign<T>(
+    mut tx: T,
+    from: Address,
+    signer: Option<&alloy_signer_local::PrivateKeySigner>,
+) -> Result<TxEnvelope, RpcError>
+where
+    T: SignableTransaction<Signature>,
+    alloy_consensus::Signed<T>: Into<TxEnvelope>,
+{
+    let signature = match signer {
+        Some(signer) => signer
+            .sign_transaction_sync(&mut tx)
+            .map_err(|e| RpcError::InvalidSignature(e.to_string()))?,
+        None => Signature::new(U256::from_be_slice(from.as_slice()), U256::from(1), false),
+    };
+    Ok(tx.into_signed(signature).into())
+}
+
+fn tx_type(tx: &TxEnvelope) -> TxType {
+    tx.tx_type()
+}
+
+/// What a transaction pays per gas: its gas price, or for EIP-1559 the base fee (Nitro pays
+/// no tips).
+fn effective_price(tx: &TxEnvelope, basefee: u64) -> u128 {
+    match tx {
+        TxEnvelope::Eip1559(_) => u128::from(basefee),
+        other => alloy_consensus::Transaction::max_fee_per_gas(other),
+    }
+}
+
+/// A call's receipt as geth reports it: success, a revert (code 3 with the data), or a halt.
+fn outcome(receipt: Receipt) -> Result<Receipt, RpcError> {
+    if receipt.success {
+        return Ok(receipt);
+    }
+    match receipt.halt {
+        Some(reason) => Err(RpcError::Halted(reason)),
+        None => Err(RpcError::Reverted(receipt.output)),
+    }
+}
+
+/// geth's state overrides: balance, nonce, code, and storage replaced (`state`) or patched
+/// (`stateDiff`).
+fn apply_overrides(devnet: &mut Devnet, overrides: &StateOverride) {
+    for (address, account) in overrides {
+        let address = *address;
+        if let Some(balance) = account.balance {
+            devnet.fund(address, balance);
+        }
+        if let Some(nonce) = account.nonce {
+            devnet.set_nonce(address, nonce);
+        }
+        if let Some(code) = &account.code {
+            devnet.set_code(address, code.clone());
+        }
+        if let Some(state) = &account.state {
+            let storage = state
+                .iter()
+                .map(|(slot, value)| (U256::from_be_bytes(slot.0), U256::from_be_bytes(value.0)))
+                .collect();
+            devnet.replace_storage(address, storage);
+        }
+        if let Some(diff) = &account.state_diff {
+            for (slot, value) in diff {
+                devnet.set_storage(
+                    address,
+                    U256::from_be_bytes(slot.0),
+                    U256::from_be_bytes(value.0),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Starting and stopping the node: HTTP and WebSocket on one port (jsonrpsee serves both), the
+//! request and batch limits, the interval miner, and the final save.
+
+use crate::accounts::DevAccounts;
+use crate::chain::Chain;
+use crate::filters::Filters;
+use crate::node::{Node, NodeHandle};
+use crate::rpc;
+use crate::state::{self, StateError};
+use jsonrpsee::core::RegisterMethodError;
+use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
+use jsonrpsee::types::SubscriptionId;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use thiserror::Error;
+use tokio::task::JoinHandle;
+use vigil_devnet::Devnet;
+
+/// The Nitro dev node's port.
+pub const DEFAULT_PORT: u16 = 8547;
+/// Nitro's local dev chain id.
+pub const DEFAULT_CHAIN_ID: u64 = 412_346;
+
+/// How the node runs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub host: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub chain_id: u64,
+    pub state_file: Option<PathBuf>,
+    /// Seal a block every this many seconds instead of after each transaction.
+    pub block_time: Option<u64>,
+    /// Largest request body accepted, in bytes.
+    pub max_request_bytes: u32,
+    /// Largest batch accepted, in calls.
+    pub max_batch: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: DEFAULT_PORT,
+            chain_id: DEFAULT_CHAIN_ID,
+            state_file: None,
+            block_time: None,
+            // A state for anvil_loadState is the largest thing clients send.
+            max_request_bytes: 64 * 1024 * 1024,
+            max_batch: 1_000,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum StartError {
+    #[error("cannot derive the dev accounts: {0}")]
+    Accounts(#[from] alloy_signer_local::LocalSignerError),
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error("{0}")]
+    Load(String),
+    #[error(
+        "cannot listen on {addr}: {source}; is another node running there? pick another --port"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("method table: {0}")]
+    Methods(#[from] RegisterMethodError),
+    #[error("cannot start the chain thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// Subscription ids as geth writes them: 0x-prefixed hex.
+#[derive(Debug, Default)]
+struct HexIds(AtomicU64);
+
+impl jsonrpsee::core::traits::IdProvider for HexIds {
+    fn next_id(&self) -> SubscriptionId<'static> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        SubscriptionId::Str(format!("{n:#x}").into())
+    }
+}
+
+/// A running node.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub node: NodeHandle,
+    /// The prefunded accounts, for printing.
+    pub accounts: DevAccounts,
+    handle: ServerHandle,
+    miner: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+
+    /// Stops serving and saves the state file.
+    pub async fn stop(self) -> Result<(), crate::error::RpcError> {
+        if let Some(miner) = self.miner {
+            miner.abort();
+        }
+        // Already stopped is fine: the node is going away either way.
+        let _ = self.handle.stop();
+        self.handle.stopped().await;
+        self.node.run(Node::save).await?
+    }
+}
+
+/// Starts a node serving the devnet `devnet` builds (a fresh one, or one with contracts on it;
+/// it is built on the chain thread, since a devnet cannot move between threads). The state
+/// file, if it exists, replaces that devnet's state.
+pub async fn start<D>(config: Config, devnet: D) -> Result<Running, StartError>
+where
+    D: FnOnce() -> Devnet + Send + 'static,
+{
+    let accounts = DevAccounts::derive()?;
+    let (chain_id, interval, state_file) = (
+        config.chain_id,
+        config.block_time.is_some(),
+        config.state_file.clone(),
+    );
+    let dev = accounts.clone();
+    let node = NodeHandle::spawn(move || {
+        let mut chain = Chain::new(devnet(), chain_id, dev, interval);
+        if let Some(path) = &state_file {
+            if let Some(saved) = state::load(path)? {
+                chain
+                    .load(saved)
+                    .map_err(|e| StartError::Load(e.to_string()))?;
+            }
+        }
+        Ok(Node {
+            chain,
+            filters: Filters::default(),
+            state_file,
+        })
+    })?;
+    let server_config = ServerConfig::builder()
+        .max_request_body_size(config.max_request_bytes)
+        .max_response_body_size(u32::MAX)
+        .set_batch_request_config(BatchRequestConfig::Limit(config.max_batch))
+        .set_id_provider(HexIds::default())
+        .build();
+    let addr = SocketAddr::new(config.host, config.port);
+    let server = Server::builder()
+        .set_config(server_config)
+        .build(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let addr = server
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let handle = server.start(rpc::module(node.clone())?);
+    let miner = config.block_time.map(|seconds| {
+        let node = node.clone();
+        tokio::spawn(async move {
+            let mut timer = tokio::time::interval(Duration::from_secs(seconds.max(1)));
+            timer.tick().await;
+            loop {
+                timer.tick().await;
+                if node.run(|node| node.chain.mine()).await.is_err() {
+                    return;
+                }
+            }
+        })
+    });
+    Ok(Running {
+        addr,
+        node,
+        accounts,
+        handle,
+        miner,
+    })
+}
