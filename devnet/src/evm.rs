@@ -7,11 +7,16 @@
 //! returns. Both VMs therefore share one journal: checkpoints, reverts, logs and EIP-2929 warm/cold
 //! sets are revm's own, whichever VM touched them.
 //!
-//! Precompiles are revm's Ethereum set plus Nitro's ArbWasm at 0x71 ([`DevnetPrecompiles`]), so
-//! 0x71 is warm from the start of every transaction and revm moves call value and reverts its
-//! changes as for any precompile.
+//! Precompiles are revm's Ethereum set plus Nitro's ArbSys (0x64), ArbOwnerPublic (0x6b), ArbWasm
+//! (0x71) and ArbWasmCache (0x72) ([`DevnetPrecompiles`]), so they are warm from the start of every
+//! transaction, as Nitro's are, and revm moves call value and reverts their changes as for any
+//! precompile.
 
-use crate::stylus::{self, arbwasm, StylusState, TxStylus};
+use crate::precompiles::{
+    self, arb_owner_public::ArbOwnerPublicPrecompile, arb_sys::ArbSysPrecompile,
+    arb_wasm_cache::ArbWasmCachePrecompile, Precompile,
+};
+use crate::stylus::{self, arbwasm::ArbWasmPrecompile, StylusState, TxStylus};
 use revm::context::{Cfg, ContextTr, Evm, JournalTr};
 use revm::database::{CacheDB, EmptyDB};
 use revm::handler::MainnetContext;
@@ -25,7 +30,7 @@ use revm::interpreter::{
     interpreter::EthInterpreter, interpreter_action::FrameInit, CallInputs, FrameInput,
     InterpreterResult,
 };
-use revm::primitives::{hardfork::SpecId, AddressSet};
+use revm::primitives::{hardfork::SpecId, Address, AddressSet};
 
 /// The devnet's database: an in-memory state that snapshots by cloning.
 pub type Db = CacheDB<EmptyDB>;
@@ -35,7 +40,16 @@ pub type Ctx = MainnetContext<Db>;
 pub type Inner =
     Evm<Ctx, (), EthInstructions<EthInterpreter, Ctx>, DevnetPrecompiles, EthFrame<EthInterpreter>>;
 
-/// Ethereum's precompiles and ArbWasm.
+/// Nitro's precompiles the devnet serves; each account holds the code `INVALID` (see
+/// [`crate::genesis`]).
+pub const ARBITRUM_PRECOMPILES: [Address; 4] = [
+    ArbSysPrecompile::ADDRESS,
+    ArbOwnerPublicPrecompile::ADDRESS,
+    ArbWasmPrecompile::ADDRESS,
+    ArbWasmCachePrecompile::ADDRESS,
+];
+
+/// Ethereum's precompiles and Nitro's.
 pub struct DevnetPrecompiles {
     eth: EthPrecompiles,
     warm: AddressSet,
@@ -52,7 +66,7 @@ impl DevnetPrecompiles {
 
     fn warm_set(eth: &EthPrecompiles) -> AddressSet {
         let mut warm = eth.warm_addresses().clone();
-        warm.insert(arbwasm::ARB_WASM);
+        warm.extend(ARBITRUM_PRECOMPILES);
         warm
     }
 }
@@ -71,10 +85,14 @@ impl PrecompileProvider<Ctx> for DevnetPrecompiles {
         context: &mut Ctx,
         inputs: &CallInputs,
     ) -> Result<Option<InterpreterResult>, String> {
-        if inputs.bytecode_address == arbwasm::ARB_WASM {
-            return Ok(Some(arbwasm::run(context, inputs, self.debug)));
-        }
-        self.eth.run(context, inputs)
+        let run = match inputs.bytecode_address {
+            ArbSysPrecompile::ADDRESS => precompiles::run::<ArbSysPrecompile>,
+            ArbOwnerPublicPrecompile::ADDRESS => precompiles::run::<ArbOwnerPublicPrecompile>,
+            ArbWasmPrecompile::ADDRESS => precompiles::run::<ArbWasmPrecompile>,
+            ArbWasmCachePrecompile::ADDRESS => precompiles::run::<ArbWasmCachePrecompile>,
+            _ => return self.eth.run(context, inputs),
+        };
+        Ok(Some(run(context, inputs, self.debug)))
     }
 
     fn warm_addresses(&self) -> &AddressSet {

@@ -1,24 +1,19 @@
 //! The ArbWasm precompile at 0x71 (Nitro's `precompiles/ArbWasm.go`): activation, keepalive and
 //! the program and parameter getters, with Nitro's ABI, errors, events and gas.
 //!
-//! Gas is what Nitro's precompile wrapper and ArbOS storage charge: 800 to open ArbOS state,
-//! 3 per word of arguments and of results (or error data), 100 for the Stylus params, 800 per
-//! record read, 2,600 per code-hash lookup, 20,000 (5,000 for zero) per write, geth's log price
-//! per event; activation also burns a fixed 1,659,168 and its compile time. How a request ends
-//! follows the wrapper too: a Solidity error reverts with its data and returns the gas left; a
-//! request refused outright (unknown selector, short calldata, value to a view, a write under
-//! STATICCALL, a delegate call) or out of gas reverts with no data and consumes all the gas; a
-//! module that fails validation halts, consuming all the gas.
+//! It runs under Nitro's precompile wrapper ([`crate::precompiles`]: refusals, the 800 to open
+//! ArbOS state, 3 per word of arguments and results). Beyond that, gas is what ArbOS storage
+//! charges: 100 for the Stylus params, 800 per record read, 2,600 per code-hash lookup, 20,000
+//! (5,000 for zero) per write, geth's log price per event; activation also burns a fixed
+//! 1,659,168 and its compile time. A module that fails validation halts, consuming all the gas.
 
-use super::programs::{self, Arbos, Burner, Fail, OutOfGas, Params, ProgramRecord};
+use super::programs::{self, Params, ProgramRecord};
 use super::{activation, gas, program};
 use crate::error::{ActivationError, ProgramError};
-use crate::evm::Ctx;
+use crate::precompiles::{account_code, emit, Call, Failure, Precompile, Purity};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolInterface};
 use revm::context::{ContextTr, JournalTr};
-use revm::database_interface::DatabaseRef;
-use revm::interpreter::{CallInputs, Gas, InstructionResult, InterpreterResult};
-use revm::primitives::{address, Address, Bytes, Log, LogData, B256, U256};
+use revm::primitives::{address, Address, LogData, B256, U256};
 
 sol! {
     /// Nitro's ArbWasm precompile (nitro-precompile-interfaces `ArbWasm.sol`).
@@ -63,12 +58,6 @@ use ArbWasm::{ArbWasmCalls as Calls, ArbWasmErrors as Errors};
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 /// Gas every activation burns before anything else (Nitro's `ArbWasm.ActivateProgram`).
 pub const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
-/// Opening ArbOS state reads its version: one storage read.
-const OPEN_STATE_GAS: u64 = programs::STORAGE_READ_GAS;
-/// Reading an account's code hash (priced as a cold account access, warm or not).
-const CODE_HASH_GAS: u64 = 2_600;
-/// Per word of arguments and of results.
-const COPY_GAS: u64 = 3;
 
 impl ProgramError {
     /// Nitro's revert data for the error.
@@ -121,150 +110,29 @@ impl ProgramError {
     }
 }
 
-/// How a request stops short of returning.
-enum Failure {
-    /// A Solidity error: revert with its data, the gas left returned.
-    Error(ProgramError),
-    /// A plain error: revert with no data, the gas left returned.
-    Revert,
-    /// Out of gas: revert with no data, all gas consumed.
-    OutOfGas,
-    /// Validation or compilation failed: all gas consumed, and not as a revert.
-    Activation,
-}
+pub(crate) struct ArbWasmPrecompile;
 
-impl From<OutOfGas> for Failure {
-    fn from(_: OutOfGas) -> Self {
-        Failure::OutOfGas
-    }
-}
+impl Precompile for ArbWasmPrecompile {
+    const ADDRESS: Address = ARB_WASM;
+    type Calls = Calls;
 
-impl From<ProgramError> for Failure {
-    fn from(error: ProgramError) -> Self {
-        Failure::Error(error)
-    }
-}
-
-impl From<Fail> for Failure {
-    fn from(fail: Fail) -> Self {
-        match fail {
-            Fail::Program(error) => Failure::Error(error),
-            Fail::OutOfGas => Failure::OutOfGas,
+    fn purity(selector: [u8; 4]) -> Purity {
+        if selector == ArbWasm::activateProgramCall::SELECTOR
+            || selector == ArbWasm::codehashKeepaliveCall::SELECTOR
+        {
+            Purity::Payable
+        } else {
+            Purity::View
         }
     }
-}
 
-/// Runs one call to ArbWasm with the frame's gas; revm has already moved the call value to 0x71
-/// and reverts the frame's changes unless this returns successfully.
-pub(crate) fn run(ctx: &mut Ctx, inputs: &CallInputs, debug: bool) -> InterpreterResult {
-    let input = inputs.input.bytes(ctx);
-    let mut gas = Gas::new_with_regular_gas_and_reservoir(inputs.gas_limit, inputs.reservoir);
-    let (result, output) = match answer(ctx, inputs, &input, debug) {
-        // The burner stops at the limit, so the charges below always fit.
-        Reply::Return(output, used) => {
-            let _ = gas.record_regular_cost(used);
-            (InstructionResult::Return, output)
-        }
-        Reply::Revert(output, used) => {
-            let _ = gas.record_regular_cost(used);
-            (InstructionResult::Revert, output)
-        }
-        Reply::RevertAll => {
-            gas.spend_all();
-            (InstructionResult::Revert, Bytes::new())
-        }
-        Reply::Halt(result) => {
-            gas.spend_all();
-            (result, Bytes::new())
-        }
-    };
-    InterpreterResult::new(result, output, gas)
-}
-
-/// How a request ends, as Nitro's precompile wrapper ends it.
-enum Reply {
-    /// Output and gas used.
-    Return(Bytes, u64),
-    /// Revert data (empty for a plain error) and gas used.
-    Revert(Bytes, u64),
-    /// Revert with no data, all gas consumed.
-    RevertAll,
-    /// A failure that is not a revert, all gas consumed.
-    Halt(InstructionResult),
-}
-
-fn answer(ctx: &mut Ctx, inputs: &CallInputs, input: &[u8], debug: bool) -> Reply {
-    let Some(selector) = input.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) else {
-        return Reply::RevertAll;
-    };
-    if !Calls::valid_selector(selector) {
-        return Reply::RevertAll;
-    }
-    let payable = selector == ArbWasm::activateProgramCall::SELECTOR
-        || selector == ArbWasm::codehashKeepaliveCall::SELECTOR;
-    let value = inputs.value.get();
-    let refused = inputs.target_address != ARB_WASM
-        || (payable && inputs.is_static)
-        || (!payable && !value.is_zero());
-    if refused {
-        return Reply::RevertAll;
-    }
-    let mut burner = Burner::metered(inputs.gas_limit);
-    if burner.burn(OPEN_STATE_GAS).is_err() {
-        return Reply::Halt(InstructionResult::PrecompileOOG);
-    }
-    let args = &input[4..];
-    if burner
-        .burn(COPY_GAS * gas::words(args.len() as u64))
-        .is_err()
-    {
-        return Reply::RevertAll;
-    }
-    let Ok(call) = Calls::abi_decode_raw(selector, args) else {
-        return Reply::RevertAll;
-    };
-    let time = ctx.block.timestamp.saturating_to();
-    let mut request = Request {
-        arbos: Arbos {
-            words: ctx,
-            gas: burner,
-        },
-        caller: inputs.caller,
-        value,
-        time,
-        debug,
-    };
-    let outcome = request.dispatch(call);
-    let gas = &mut request.arbos.gas;
-    let (data, success) = match outcome {
-        Ok(output) => (output, true),
-        Err(Failure::Error(error)) => (error.abi_encode(), false),
-        Err(Failure::Revert) => return Reply::Revert(Bytes::new(), gas.used()),
-        Err(Failure::OutOfGas) => return Reply::RevertAll,
-        Err(Failure::Activation) => return Reply::Halt(InstructionResult::PrecompileError),
-    };
-    // Returning data (or error data) costs its words too.
-    if gas.burn(COPY_GAS * gas::words(data.len() as u64)).is_err() {
-        return Reply::RevertAll;
-    }
-    if success {
-        Reply::Return(data.into(), gas.used())
-    } else {
-        Reply::Revert(data.into(), gas.used())
+    fn dispatch(call: &mut Call<'_>, method: Calls) -> Result<Vec<u8>, Failure> {
+        call.arb_wasm(method)
     }
 }
 
-/// One decoded request and what it runs against.
-struct Request<'a> {
-    arbos: Arbos<&'a mut Ctx>,
-    caller: Address,
-    value: U256,
-    time: u64,
-    debug: bool,
-}
-
-impl Request<'_> {
-    fn dispatch(&mut self, call: Calls) -> Result<Vec<u8>, Failure> {
+impl Call<'_> {
+    fn arb_wasm(&mut self, call: Calls) -> Result<Vec<u8>, Failure> {
         use ArbWasm::*;
         let params = |r: &mut Self| Params::load(&mut r.arbos);
         Ok(match call {
@@ -303,22 +171,22 @@ impl Request<'_> {
             }
             Calls::codehashVersion(c) => {
                 let p = params(self)?;
-                let record = self.active(c.codehash, &p)?;
+                let record = self.active_record(c.codehash, &p)?;
                 codehashVersionCall::abi_encode_returns(&record.version)
             }
             Calls::codehashAsmSize(c) => {
                 let p = params(self)?;
-                let record = self.active(c.codehash, &p)?;
+                let record = self.active_record(c.codehash, &p)?;
                 codehashAsmSizeCall::abi_encode_returns(&record.asm_size())
             }
             Calls::programVersion(c) => {
                 let code_hash = self.code_hash(c.program)?;
                 let p = params(self)?;
-                let record = self.active(code_hash, &p)?;
+                let record = self.active_record(code_hash, &p)?;
                 programVersionCall::abi_encode_returns(&record.version)
             }
             Calls::programInitGas(c) => {
-                let (record, _) = self.program(c.program)?;
+                let (record, _) = self.active_program(c.program)?;
                 let cached = record.cached_gas();
                 programInitGasCall::abi_encode_returns(&programInitGasReturn {
                     gas: record.init_gas().saturating_add(cached),
@@ -326,35 +194,32 @@ impl Request<'_> {
                 })
             }
             Calls::programMemoryFootprint(c) => {
-                let (record, _) = self.program(c.program)?;
+                let (record, _) = self.active_program(c.program)?;
                 programMemoryFootprintCall::abi_encode_returns(&record.footprint)
             }
             Calls::programTimeLeft(c) => {
-                let (record, p) = self.program(c.program)?;
+                let (record, p) = self.active_program(c.program)?;
                 programTimeLeftCall::abi_encode_returns(&record.time_left(&p, self.time)?)
             }
         })
     }
 
     /// The active record of `code_hash` (one storage read).
-    fn active(&mut self, code_hash: B256, params: &Params) -> Result<ProgramRecord, Failure> {
+    fn active_record(
+        &mut self,
+        code_hash: B256,
+        params: &Params,
+    ) -> Result<ProgramRecord, Failure> {
         let record = ProgramRecord::load(&mut self.arbos, code_hash)?;
         Ok(record.active(params, self.time)?)
     }
 
     /// The active record of the program at `address` and the params, in Nitro's order for the
     /// address-keyed getters (params, code hash, record).
-    fn program(&mut self, address: Address) -> Result<(ProgramRecord, Params), Failure> {
+    fn active_program(&mut self, address: Address) -> Result<(ProgramRecord, Params), Failure> {
         let params = Params::load(&mut self.arbos)?;
         let code_hash = self.code_hash(address)?;
-        Ok((self.active(code_hash, &params)?, params))
-    }
-
-    /// An account's code hash, priced as Nitro prices it and without warming the account (Nitro
-    /// reads the state directly, outside the access list).
-    fn code_hash(&mut self, address: Address) -> Result<B256, Failure> {
-        self.arbos.gas.burn(CODE_HASH_GAS)?;
-        Ok(account_code(&*self.arbos.words, address).0)
+        Ok((self.active_record(code_hash, &params)?, params))
     }
 
     /// Nitro's `ActivateProgram`.
@@ -364,7 +229,7 @@ impl Request<'_> {
         self.arbos.gas.burn(ACTIVATION_FIXED_GAS)?;
         let (code_hash, code) = account_code(&*self.arbos.words, address);
         let params = Params::load(&mut self.arbos)?;
-        programs::require_outdated(&mut self.arbos, code_hash, &params, self.time)?;
+        let cached = programs::require_outdated(&mut self.arbos, code_hash, &params, self.time)?;
         if code.starts_with(&[0xEF, 0xF0, 0x01]) || code.starts_with(&[0xEF, 0xF0, 0x02]) {
             // A fragment is refused as a plain error; the devnet does not assemble root programs.
             return Err(Failure::Revert);
@@ -392,9 +257,10 @@ impl Request<'_> {
             &compiled.stats,
             &params,
             self.time,
+            cached,
         )?;
         self.pay_data_fee(fee)?;
-        self.emit(
+        self.emit_from_arb_wasm(
             ArbWasm::ProgramActivated {
                 codehash: code_hash,
                 moduleHash: compiled.module_hash,
@@ -417,7 +283,7 @@ impl Request<'_> {
         let params = Params::load(&mut self.arbos)?;
         let fee = programs::keepalive(&mut self.arbos, code_hash, &params, self.time)?;
         self.pay_data_fee(fee)?;
-        self.emit(
+        self.emit_from_arb_wasm(
             ArbWasm::ProgramLifetimeExtended {
                 codehash: code_hash,
                 dataFee: fee,
@@ -447,38 +313,9 @@ impl Request<'_> {
         Ok(())
     }
 
-    /// Emits an event from 0x71 after charging geth's log price for it.
-    fn emit(&mut self, data: LogData) -> Result<(), Failure> {
-        let cost = gas::log_gas(data.topics().len() as u64, data.data.len() as u64);
-        self.arbos.gas.burn(cost)?;
-        self.arbos.words.journal_mut().log(Log {
-            address: ARB_WASM,
-            data,
-        });
-        Ok(())
+    fn emit_from_arb_wasm(&mut self, data: LogData) -> Result<(), Failure> {
+        Ok(emit(&mut self.arbos, ARB_WASM, data)?)
     }
-}
-
-/// An account's code hash and code as the state has them now, without touching the access list:
-/// the transaction's journal if it loaded the account, the committed state otherwise.
-fn account_code(ctx: &Ctx, address: Address) -> (B256, Bytes) {
-    let journal = ctx.journal_ref();
-    let db = journal.db();
-    let info = match journal.evm_state().get(&address) {
-        Some(account) => account.info.clone(),
-        None => match db.basic_ref(address) {
-            Ok(info) => info.unwrap_or_default(),
-            Err(never) => match never {},
-        },
-    };
-    let code = match info.code {
-        Some(code) => code.original_bytes(),
-        None => match db.code_by_hash_ref(info.code_hash) {
-            Ok(code) => code.original_bytes(),
-            Err(never) => match never {},
-        },
-    };
-    (info.code_hash, code)
 }
 
 #[cfg(test)]

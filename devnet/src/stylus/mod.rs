@@ -119,11 +119,10 @@ fn compiled() -> &'static Mutex<HashMap<B256, Arc<Program>>> {
     COMPILED.get_or_init(Mutex::default)
 }
 
-/// The Stylus runtime of a chain and the code hashes in its cache manager. Which programs are
-/// activated, and until when, is chain state (see [`programs`]).
+/// The Stylus runtime of a chain. Which programs are activated, until when, and which are
+/// cached is chain state (see [`programs`]).
 pub struct StylusState {
     linker: Linker<StoreLimits>,
-    cached: HashSet<B256>,
     debug: bool,
 }
 
@@ -149,11 +148,7 @@ impl StylusState {
                 Err(Error::host(Suspend { hook, args }))
             });
         }
-        Self {
-            linker,
-            cached: HashSet::new(),
-            debug,
-        }
+        Self { linker, debug }
     }
 
     /// Whether programs may import the debug "console" module.
@@ -164,27 +159,6 @@ impl StylusState {
     /// Applies activation's checks to on-chain `code` and compiles it (no chain state changes).
     pub fn compile(&self, code: &[u8], code_hash: B256) -> Result<Arc<Program>, ActivationError> {
         program(code, code_hash, self.debug)
-    }
-
-    /// Places or removes a code hash in the cache manager.
-    pub fn set_cached(&mut self, code_hash: B256, cached: bool) {
-        if cached {
-            self.cached.insert(code_hash);
-        } else {
-            self.cached.remove(&code_hash);
-        }
-    }
-
-    pub fn is_cached(&self, code_hash: &B256) -> bool {
-        self.cached.contains(code_hash)
-    }
-
-    pub(crate) fn cached_set(&self) -> &HashSet<B256> {
-        &self.cached
-    }
-
-    pub(crate) fn restore_cached(&mut self, cached: HashSet<B256>) {
-        self.cached = cached;
     }
 
     pub(crate) fn engine(&self) -> &Engine {

@@ -43,16 +43,32 @@ pub(crate) enum Space {
     Programs,
     ModuleHashes,
     Pricer,
+    CacheManagers,
+    CacheManagersByAddress,
     ActivationGas,
+    ChainOwners,
+    ChainOwnersByAddress,
 }
 
 impl Space {
     fn key(self) -> &'static [u8] {
-        static KEYS: OnceLock<[B256; 5]> = OnceLock::new();
+        static KEYS: OnceLock<[B256; 9]> = OnceLock::new();
         let keys = KEYS.get_or_init(|| {
-            let programs = keccak256([8u8]);
-            let sub = |id: u8| keccak256([&programs[..], &[id]].concat());
-            [sub(0), sub(1), sub(2), sub(3), sub(5)]
+            let sub = |parent: &[u8], id: u8| keccak256([parent, &[id]].concat());
+            let programs = sub(&[], 8);
+            let managers = sub(&programs[..], 4);
+            let owners = sub(&[], 4);
+            [
+                sub(&programs[..], 0),
+                sub(&programs[..], 1),
+                sub(&programs[..], 2),
+                sub(&programs[..], 3),
+                managers,
+                sub(&managers[..], 0),
+                sub(&programs[..], 5),
+                owners,
+                sub(&owners[..], 0),
+            ]
         });
         match self {
             Space::Root => &[],
@@ -60,7 +76,11 @@ impl Space {
             Space::Programs => &keys[1][..],
             Space::ModuleHashes => &keys[2][..],
             Space::Pricer => &keys[3][..],
-            Space::ActivationGas => &keys[4][..],
+            Space::CacheManagers => &keys[4][..],
+            Space::CacheManagersByAddress => &keys[5][..],
+            Space::ActivationGas => &keys[6][..],
+            Space::ChainOwners => &keys[7][..],
+            Space::ChainOwnersByAddress => &keys[8][..],
         }
     }
 
@@ -76,8 +96,12 @@ impl Space {
     }
 }
 
-/// Offset of the network fee account in the root space.
+/// Offsets in the root space: ArbOS's version and the network fee account.
+const ARBOS_VERSION_OFFSET: u64 = 0;
 const NETWORK_FEE_ACCOUNT_OFFSET: u64 = 3;
+/// The ArbOS version the devnet models: the one whose Stylus parameters (version 2, the params
+/// word with `maxFragmentCount`, per-transaction recent wasms) [`Params::genesis`] holds.
+pub const ARBOS_VERSION: u64 = 60;
 
 /// Read access to ArbOS state words.
 pub trait Load {
@@ -413,7 +437,8 @@ pub struct ProgramRecord {
     pub activated_at: u32,
     /// Predicted native size, in KiB (24 bits).
     pub asm_estimate_kb: u32,
-    /// Nitro's cache flag; the devnet keeps cache membership in `StylusState`, so this stays false.
+    /// Whether the cache manager holds the program: its calls then skip `initGas`. Kept here,
+    /// as Nitro keeps it, so caching reverts with its frame and travels with the state.
     pub cached: bool,
 }
 
@@ -547,23 +572,25 @@ impl From<ProgramError> for Fail {
 }
 
 /// Refuses to activate a program that is current and unexpired (Nitro's `programExists` check:
-/// a record never activated, or older than `expiryDays`, counts as expired).
+/// a record never activated, or older than `expiryDays`, counts as expired). Returns whether the
+/// code hash is cached, which a new activation keeps.
 pub fn require_outdated<W: Load>(
     arbos: &mut Arbos<W>,
     code_hash: B256,
     params: &Params,
     time: u64,
-) -> Result<(), Fail> {
+) -> Result<bool, Fail> {
     let record = ProgramRecord::load(arbos, code_hash)?;
     let expired = record.activated_at == 0 || record.age(time) > params.expiry_seconds();
     if record.version == params.version && !expired {
         return Err(ProgramError::UpToDate.into());
     }
-    Ok(())
+    Ok(record.cached)
 }
 
 /// Stores a fresh activation of a compiled module (the tail of Nitro's `ActivateProgram`):
-/// module hash, data pricer, record. Returns the data fee.
+/// module hash, data pricer, record (`cached` as [`require_outdated`] found it: Nitro recompiles
+/// a cached program's asm rather than evicting it). Returns the data fee.
 pub fn record_activation<S: Store>(
     arbos: &mut Arbos<S>,
     code_hash: B256,
@@ -571,6 +598,7 @@ pub fn record_activation<S: Store>(
     stats: &ModuleStats,
     params: &Params,
     time: u64,
+    cached: bool,
 ) -> Result<U256, Fail> {
     arbos.set(Space::ModuleHashes.slot(code_hash), module_hash.into())?;
     let estimate = u32::try_from(stats.asm_estimate()).unwrap_or(u32::MAX);
@@ -583,7 +611,8 @@ pub fn record_activation<S: Store>(
         footprint: stats.footprint,
         activated_at: hours_since_arbitrum(time),
         asm_estimate_kb: estimate.div_ceil(1_024).min(0xFF_FFFF),
-        cached: false,
+        // A re-activation keeps the program in the cache, as Nitro recompiles the cached asm.
+        cached,
     };
     record.save(arbos, code_hash)?;
     Ok(fee)
@@ -606,6 +635,65 @@ pub fn keepalive<S: Store>(
     record.activated_at = hours_since_arbitrum(time);
     record.save(arbos, code_hash)?;
     Ok(fee)
+}
+
+/// Nitro's `SetProgramCached`: places an active program in the cache or evicts any program
+/// from it. Caching refuses a program that is outdated (`ProgramNeedsUpgrade`, also for one never
+/// activated: its version is 0) or expired; a request that changes nothing succeeds without
+/// effect. When the flag changes, `announce` runs first (the precompile's event), then Nitro
+/// charges the program's `initCost` as a storage read, reads the module hash and writes the record.
+pub fn set_program_cached<S: Store>(
+    arbos: &mut Arbos<S>,
+    code_hash: B256,
+    cached: bool,
+    params: &Params,
+    time: u64,
+    announce: impl FnOnce(&mut Arbos<S>) -> Result<(), Fail>,
+) -> Result<(), Fail> {
+    let mut record = ProgramRecord::load(arbos, code_hash)?;
+    let age = record.age(time);
+    if cached && record.version != params.version {
+        return Err(ProgramError::NeedsUpgrade {
+            version: record.version,
+            stylus_version: params.version,
+        }
+        .into());
+    }
+    if cached && age > params.expiry_seconds() {
+        return Err(ProgramError::Expired { age }.into());
+    }
+    if record.cached == cached {
+        return Ok(());
+    }
+    announce(arbos)?;
+    arbos.gas.burn(record.init_cost.into())?;
+    arbos.get(Space::ModuleHashes.slot(code_hash))?;
+    record.cached = cached;
+    record.save(arbos, code_hash)?;
+    Ok(())
+}
+
+/// Sets the cache flag of `code_hash` directly in the state, as the chain's own write (no checks,
+/// no gas): what a test's [`crate::Devnet::set_cached`] does.
+pub fn write_cached<S: Store>(words: &mut S, code_hash: B256, cached: bool) {
+    let mut record = ProgramRecord::read(words, code_hash);
+    record.cached = cached;
+    words.store(Space::Programs.slot(code_hash), record.to_word());
+}
+
+/// ArbOS's version, kept at offset 0 of its root space.
+pub fn arbos_version<W: Load>(words: &mut W) -> u64 {
+    words
+        .load(Space::Root.slot_at(ARBOS_VERSION_OFFSET))
+        .saturating_to()
+}
+
+/// Writes ArbOS's version (genesis).
+pub fn save_arbos_version<S: Store>(words: &mut S, version: u64) {
+    words.store(
+        Space::Root.slot_at(ARBOS_VERSION_OFFSET),
+        U256::from(version),
+    );
 }
 
 #[cfg(test)]
@@ -734,7 +822,16 @@ mod tests {
             footprint: 1,
             ..ModuleStats::default()
         };
-        record_activation(&mut arbos, code_hash, B256::ZERO, &stats, &params, start).unwrap();
+        record_activation(
+            &mut arbos,
+            code_hash,
+            B256::ZERO,
+            &stats,
+            &params,
+            start,
+            false,
+        )
+        .unwrap();
         assert_eq!(
             require_outdated(&mut arbos, code_hash, &params, start),
             Err(Fail::Program(ProgramError::UpToDate))
@@ -754,7 +851,7 @@ mod tests {
         let expired = later + 366 * DAY;
         assert_eq!(
             require_outdated(&mut arbos, code_hash, &params, expired),
-            Ok(())
+            Ok(false)
         );
     }
 

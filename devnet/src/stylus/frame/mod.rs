@@ -224,7 +224,7 @@ fn execute(
     };
     // Recorded before the entry cost is paid, as Nitro inserts into its recent-wasms set first.
     let recent = !evm.tx.recent.insert(code_hash);
-    let cached = evm.stylus.is_cached(&code_hash) || recent;
+    let cached = record.cached || recent;
     let entry = memory_gas(record.footprint, evm.tx.pages_open, evm.tx.pages_ever)
         .saturating_add(record.cached_gas())
         .saturating_add(if cached { 0 } else { record.init_gas() });
