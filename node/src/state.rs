@@ -53,15 +53,21 @@ pub fn decode(bytes: &[u8]) -> Result<SavedChain, serde_json::Error> {
     serde_json::from_slice(bytes)
 }
 
+/// Where a save of `path` writes before renaming: beside it (a rename within one directory is
+/// atomic), named after this process so two nodes never share one.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".tmp-{}", std::process::id()));
+    PathBuf::from(temp)
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
     let fail = |source| StateError::Write {
         path: path.into(),
         source,
     };
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(format!(".tmp-{}", std::process::id()));
-    let temp = PathBuf::from(temp);
+    let temp = temp_path(path);
     let result = (|| {
         let mut file = File::create(&temp)?;
         file.write_all(bytes)?;

@@ -1,0 +1,257 @@
+//! The anvil methods scripts use, interval mining, and the state file.
+
+mod common;
+
+use alloy_network::TransactionBuilder;
+use alloy_primitives::{address, Address, Bytes, U256};
+use alloy_provider::Provider;
+use alloy_rpc_types_eth::TransactionRequest;
+use common::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use vigil_node::{Config, Running};
+
+const BOB: Address = address!("00000000000000000000000000000000000000b0");
+const WHALE: Address = address!("00000000000000000000000000000000000000aa");
+
+async fn result(node: &Running, method: &str, params: Value) -> Value {
+    let response = rpc(node, method, params).await;
+    assert!(response.get("error").is_none(), "{method}: {response}");
+    response["result"].clone()
+}
+
+async fn latest_timestamp(node: &Running) -> u64 {
+    let block = result(node, "eth_getBlockByNumber", json!(["latest", false])).await;
+    u64::from_str_radix(
+        block["timestamp"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("0x"),
+        16,
+    )
+    .unwrap()
+}
+
+async fn send(node: &Running, value: u64) {
+    let provider = provider(node, dev_signer());
+    let tx = TransactionRequest::default()
+        .with_to(BOB)
+        .with_value(U256::from(value));
+    provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn snapshot_and_revert_restore_state_and_blocks() {
+    let node = node().await;
+    send(&node, 1).await;
+    let id = result(&node, "evm_snapshot", json!([])).await;
+    send(&node, 2).await;
+    send(&node, 3).await;
+    assert_eq!(result(&node, "eth_blockNumber", json!([])).await, "0x3");
+    assert_eq!(result(&node, "evm_revert", json!([id])).await, true);
+    assert_eq!(result(&node, "eth_blockNumber", json!([])).await, "0x1");
+    let balance = result(&node, "eth_getBalance", json!([BOB, "latest"])).await;
+    assert_eq!(balance, "0x1");
+    // A snapshot is used up by its revert.
+    assert_eq!(result(&node, "evm_revert", json!([id])).await, false);
+    // The chain goes on from the snapshot.
+    send(&node, 4).await;
+    assert_eq!(result(&node, "eth_blockNumber", json!([])).await, "0x2");
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn time_moves_forward_on_request() {
+    let node = node().await;
+    let start = latest_timestamp(&node).await;
+    result(&node, "evm_increaseTime", json!([3_600])).await;
+    result(&node, "evm_mine", json!([])).await;
+    let after = latest_timestamp(&node).await;
+    assert!(after >= start + 3_600, "{after} < {start} + 3600");
+    let next = after + 1_000_000;
+    result(&node, "evm_setNextBlockTimestamp", json!([next])).await;
+    send(&node, 1).await;
+    assert_eq!(latest_timestamp(&node).await, next);
+    send(&node, 1).await;
+    assert!(latest_timestamp(&node).await > next);
+    let past = rpc(&node, "evm_setNextBlockTimestamp", json!([start])).await;
+    assert_eq!(code(&past), Some(-32602), "{past}");
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn impersonation_balance_and_code() {
+    let node = node().await;
+    result(
+        &node,
+        "anvil_setBalance",
+        json!([WHALE, "0xde0b6b3a7640000"]),
+    )
+    .await;
+    let send = json!([{"from": WHALE, "to": BOB, "value": "0x5"}]);
+    let locked = rpc(&node, "eth_sendTransaction", send.clone()).await;
+    assert_eq!(code(&locked), Some(-32000));
+    result(&node, "anvil_impersonateAccount", json!([WHALE])).await;
+    let hash = result(&node, "eth_sendTransaction", send.clone()).await;
+    let receipt = result(&node, "eth_getTransactionReceipt", json!([hash])).await;
+    assert_eq!(receipt["status"], "0x1");
+    assert_eq!(receipt["from"], json!(WHALE));
+    // A second impersonated send has its own hash.
+    let second = result(&node, "eth_sendTransaction", send.clone()).await;
+    assert_ne!(second, hash);
+    result(&node, "anvil_stopImpersonatingAccount", json!([WHALE])).await;
+    assert_eq!(
+        code(&rpc(&node, "eth_sendTransaction", send).await),
+        Some(-32000)
+    );
+    assert_eq!(
+        result(&node, "eth_getBalance", json!([BOB, "latest"])).await,
+        "0xa"
+    );
+
+    result(&node, "anvil_setCode", json!([BOB, logger_runtime()])).await;
+    let code = result(&node, "eth_getCode", json!([BOB, "latest"])).await;
+    assert_eq!(code, json!(logger_runtime()));
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interval_mining_seals_on_the_timer() {
+    let config = Config {
+        block_time: Some(1),
+        ..Config::default()
+    };
+    let node = node_with(config, vigil_devnet::Devnet::new).await;
+    let provider = provider(&node, dev_signer());
+    let tx = TransactionRequest::default()
+        .with_to(BOB)
+        .with_value(U256::from(1));
+    let pending = provider.send_transaction(tx).await.unwrap();
+    let hash = *pending.tx_hash();
+    // Not mined yet: no receipt until the timer seals the block.
+    let receipt = pending.get_receipt().await.unwrap();
+    assert_eq!(receipt.transaction_hash, hash);
+    assert!(receipt.block_number.unwrap() >= 1);
+    node.stop().await.unwrap();
+}
+
+fn temp_file(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vigil-node-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("state.json")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_state_file_round_trips() {
+    let path = temp_file("round-trip");
+    let config = Config {
+        state_file: Some(path.clone()),
+        ..Config::default()
+    };
+    let node = node_with(config.clone(), vigil_devnet::Devnet::new).await;
+    send(&node, 9).await;
+    let provider = provider(&node, dev_signer());
+    let logger = deploy_logger(&provider).await;
+    let block = result(&node, "eth_getBlockByNumber", json!(["latest", false])).await;
+    node.stop().await.unwrap();
+    assert!(path.exists());
+
+    let node = node_with(config, vigil_devnet::Devnet::new).await;
+    assert_eq!(
+        result(&node, "eth_getBalance", json!([BOB, "latest"])).await,
+        "0x9"
+    );
+    let code = result(&node, "eth_getCode", json!([logger, "latest"])).await;
+    assert_eq!(code, json!(logger_runtime()));
+    let again = result(&node, "eth_getBlockByNumber", json!(["latest", false])).await;
+    assert_eq!(again, block, "blocks survive too");
+    // Nonces go on: the dev account can send at once.
+    send(&node, 1).await;
+    assert_eq!(
+        result(&node, "eth_getBalance", json!([BOB, "latest"])).await,
+        "0xa"
+    );
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dump_and_load_state() {
+    let path = temp_file("dump");
+    let config = Config {
+        state_file: Some(path.clone()),
+        ..Config::default()
+    };
+    let node = node_with(config, vigil_devnet::Devnet::new).await;
+    send(&node, 5).await;
+    let dump = result(&node, "anvil_dumpState", json!([])).await;
+    // anvil_dumpState also saves the file.
+    let saved = std::fs::read(&path).unwrap();
+    let hex = dump.as_str().unwrap();
+    assert_eq!(alloy_primitives::hex::decode(hex).unwrap(), saved);
+    send(&node, 5).await;
+    assert_eq!(result(&node, "anvil_loadState", json!([dump])).await, true);
+    assert_eq!(
+        result(&node, "eth_getBalance", json!([BOB, "latest"])).await,
+        "0x5"
+    );
+    let junk = rpc(&node, "anvil_loadState", json!([Bytes::from_static(b"{}")])).await;
+    assert_eq!(code(&junk), Some(-32602), "{junk}");
+    assert_eq!(
+        result(&node, "eth_getBalance", json!([BOB, "latest"])).await,
+        "0x5",
+        "a bad state changes nothing"
+    );
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_save_leaves_the_previous_state() {
+    let path = temp_file("interrupted");
+    let config = Config {
+        state_file: Some(path.clone()),
+        ..Config::default()
+    };
+    let node = node_with(config.clone(), vigil_devnet::Devnet::new).await;
+    send(&node, 3).await;
+    node.stop().await.unwrap();
+    let previous = std::fs::read(&path).unwrap();
+
+    // A save that cannot complete (here: its temporary file cannot be created) fails and
+    // leaves the state file as it was.
+    let temp = vigil_node::state::temp_path(&path);
+    std::fs::create_dir(&temp).unwrap();
+    assert!(vigil_node::state::write_atomic(&path, b"{}").is_err());
+    assert_eq!(std::fs::read(&path).unwrap(), previous);
+    std::fs::remove_dir(&temp).unwrap();
+    // A save killed half-way leaves a partial temporary file: the node starts from the
+    // previous state, and its next save replaces both.
+    std::fs::write(&temp, &previous[..previous.len() / 2]).unwrap();
+    let node = node_with(config, vigil_devnet::Devnet::new).await;
+    assert_eq!(
+        result(&node, "eth_getBalance", json!([BOB, "latest"])).await,
+        "0x3"
+    );
+    send(&node, 1).await;
+    node.stop().await.unwrap();
+    assert!(!temp.exists());
+    let node = node_with(
+        Config {
+            state_file: Some(path),
+            ..Config::default()
+        },
+        vigil_devnet::Devnet::new,
+    )
+    .await;
+    assert_eq!(
+        result(&node, "eth_getBalance", json!([BOB, "latest"])).await,
+        "0x4"
+    );
+    node.stop().await.unwrap();
+}

@@ -1,0 +1,415 @@
+//! The node driven by real clients: an alloy provider with a local signer over HTTP and
+//! WebSocket, and many clients at once.
+
+mod common;
+
+use alloy_consensus::{SignableTransaction, TxEnvelope, TxLegacy};
+use alloy_eips::eip2718::Encodable2718;
+use alloy_eips::BlockNumberOrTag;
+use alloy_network::{TransactionBuilder, TxSignerSync};
+use alloy_primitives::{address, b256, Address, Bytes, TxKind, B256, U256};
+use alloy_provider::Provider;
+use alloy_rpc_types_eth::state::{AccountOverride, StateOverride};
+use alloy_rpc_types_eth::{BlockTransactions, Filter, TransactionRequest};
+use alloy_signer_local::PrivateKeySigner;
+use common::*;
+use futures::StreamExt;
+use vigil_devnet::system::{ICircuitGuard, World};
+use vigil_node::chain::BASE_FEE;
+use vigil_node::Config;
+
+const BOB: Address = address!("00000000000000000000000000000000000000b0");
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chain_id_accounts_and_balances() {
+    let node = node().await;
+    let provider = provider(&node, dev_signer());
+    assert_eq!(provider.get_chain_id().await.unwrap(), 412_346);
+    let accounts = provider.get_accounts().await.unwrap();
+    assert_eq!(accounts.len(), 11);
+    assert_eq!(accounts[0], dev_signer().address());
+    for account in accounts {
+        assert_eq!(provider.get_balance(account).await.unwrap(), ether(10_000));
+    }
+    assert_eq!(provider.get_block_number().await.unwrap(), 0);
+    assert_eq!(
+        provider.get_gas_price().await.unwrap(),
+        u128::from(BASE_FEE)
+    );
+    assert_eq!(provider.get_max_priority_fee_per_gas().await.unwrap(), 0);
+    let version: String = provider
+        .raw_request("web3_clientVersion".into(), ())
+        .await
+        .unwrap();
+    assert!(version.starts_with("vigil-node/"));
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_eip1559_transfer_is_mined_with_a_full_receipt() {
+    let node = node().await;
+    let provider = provider(&node, dev_signer());
+    let me = dev_signer().address();
+    let before = provider.get_balance(me).await.unwrap();
+    let tx = TransactionRequest::default()
+        .with_to(BOB)
+        .with_value(U256::from(1_000));
+    let receipt = provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    assert_eq!(receipt.gas_used, 21_000);
+    assert_eq!(receipt.effective_gas_price, u128::from(BASE_FEE));
+    assert_eq!(receipt.from, me);
+    assert_eq!(receipt.to, Some(BOB));
+    assert_eq!(receipt.block_number, Some(1));
+    assert_eq!(receipt.transaction_index, Some(0));
+    assert_eq!(receipt.inner.cumulative_gas_used(), 21_000);
+    assert_eq!(receipt.inner.tx_type(), alloy_consensus::TxType::Eip1559);
+    assert_eq!(provider.get_balance(BOB).await.unwrap(), U256::from(1_000));
+    let fee = U256::from(21_000u64 * BASE_FEE);
+    assert_eq!(
+        provider.get_balance(me).await.unwrap(),
+        before - fee - U256::from(1_000)
+    );
+
+    let block = provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .full()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(block.header.number, 1);
+    assert_eq!(Some(block.header.hash), receipt.block_hash);
+    assert_eq!(block.header.gas_used, 21_000);
+    assert_eq!(block.header.base_fee_per_gas, Some(BASE_FEE));
+    let genesis = provider
+        .get_block_by_number(BlockNumberOrTag::Earliest)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(block.header.parent_hash, genesis.header.hash);
+    assert!(block.header.timestamp > genesis.header.timestamp);
+    // The hash is the header's: recomputing it from the served fields gives it back.
+    assert_eq!(block.header.inner.hash_slow(), block.header.hash);
+    let BlockTransactions::Full(txs) = &block.transactions else {
+        panic!("full transactions asked for");
+    };
+    assert_eq!(*txs[0].inner.tx_hash(), receipt.transaction_hash);
+    let by_hash = provider
+        .get_block_by_hash(block.header.hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        by_hash.transactions.hashes().collect::<Vec<_>>(),
+        vec![receipt.transaction_hash]
+    );
+    let tx = provider
+        .get_transaction_by_hash(receipt.transaction_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tx.block_number, Some(1));
+    assert_eq!(tx.inner.signer(), me);
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn legacy_transactions_with_and_without_eip155_are_accepted() {
+    let node = node().await;
+    let signer = PrivateKeySigner::random();
+    let provider = provider(&node, dev_signer());
+    let funding = TransactionRequest::default()
+        .with_to(signer.address())
+        .with_value(ether(1));
+    provider
+        .send_transaction(funding)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    for (nonce, chain_id) in [(0, Some(412_346)), (1, None)] {
+        let mut tx = TxLegacy {
+            chain_id,
+            nonce,
+            gas_price: u128::from(BASE_FEE),
+            gas_limit: 21_000,
+            to: TxKind::Call(BOB),
+            value: U256::from(7),
+            input: Bytes::new(),
+        };
+        let signature = signer.sign_transaction_sync(&mut tx).unwrap();
+        let raw = TxEnvelope::from(tx.into_signed(signature)).encoded_2718();
+        let receipt = provider
+            .send_raw_transaction(&raw)
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+        assert!(receipt.status());
+        assert_eq!(receipt.from, signer.address());
+        assert_eq!(receipt.inner.tx_type(), alloy_consensus::TxType::Legacy);
+        assert_eq!(receipt.effective_gas_price, u128::from(BASE_FEE));
+    }
+    assert_eq!(provider.get_balance(BOB).await.unwrap(), U256::from(14));
+    // alloy's own legacy path (gasPrice set) too.
+    let tx = TransactionRequest::default()
+        .with_to(BOB)
+        .with_gas_price(u128::from(BASE_FEE) * 2);
+    let receipt = provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert_eq!(receipt.effective_gas_price, u128::from(BASE_FEE) * 2);
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_blooms_filters_and_indexes() {
+    let node = node().await;
+    let provider = provider(&node, dev_signer());
+    let logger = deploy_logger(&provider).await;
+    let code = provider.get_code_at(logger).await.unwrap();
+    assert_eq!(code, logger_runtime());
+    let block_filter = provider.new_block_filter().await.unwrap();
+    let log_filter_spec = Filter::new().address(logger);
+    let log_filter = provider.new_filter(&log_filter_spec).await.unwrap();
+
+    let topic = b256!("00000000000000000000000000000000000000000000000000000000000000aa");
+    let tx = TransactionRequest::default()
+        .with_to(logger)
+        .with_input(topic.to_vec());
+    let receipt = provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let logs = receipt.inner.logs();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].address(), logger);
+    assert_eq!(logs[0].topics(), &[topic]);
+    assert_eq!(logs[0].log_index, Some(0));
+    assert_eq!(logs[0].transaction_hash, Some(receipt.transaction_hash));
+    let bloom = receipt.inner.logs_bloom();
+    assert!(bloom.contains_input(alloy_primitives::BloomInput::Raw(logger.as_slice())));
+    assert!(bloom.contains_input(alloy_primitives::BloomInput::Raw(topic.as_slice())));
+
+    let found = provider
+        .get_logs(&Filter::new().address(logger).from_block(0))
+        .await
+        .unwrap();
+    assert_eq!(found, logs.to_vec());
+    let other_topic = B256::repeat_byte(1);
+    let none = provider
+        .get_logs(&Filter::new().event_signature(other_topic).from_block(0))
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+
+    let blocks: Vec<B256> = provider.get_filter_changes(block_filter).await.unwrap();
+    assert_eq!(blocks, vec![receipt.block_hash.unwrap()]);
+    let changes: Vec<alloy_rpc_types_eth::Log> =
+        provider.get_filter_changes(log_filter).await.unwrap();
+    assert_eq!(changes, logs.to_vec());
+    let again: Vec<alloy_rpc_types_eth::Log> =
+        provider.get_filter_changes(log_filter).await.unwrap();
+    assert!(again.is_empty(), "a poll reports only what is new");
+    assert!(provider.uninstall_filter(log_filter).await.unwrap());
+    assert!(provider
+        .get_filter_changes::<B256>(log_filter)
+        .await
+        .is_err());
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn calls_estimates_and_overrides() {
+    let node = node().await;
+    let provider = provider(&node, dev_signer());
+    let logger = deploy_logger(&provider).await;
+    let call = TransactionRequest::default()
+        .with_to(logger)
+        .with_input(vec![1u8; 32]);
+    // The logger returns nothing; the estimate is enough to run it and never short.
+    let estimate = provider.estimate_gas(call.clone()).await.unwrap();
+    let receipt = provider
+        .send_transaction(call.clone().with_gas_limit(estimate))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    assert!(receipt.gas_used <= estimate);
+    let short = provider
+        .send_transaction(call.with_gas_limit(receipt.gas_used - 1))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(!short.status(), "one gas less than used must fail");
+
+    // Overrides: code placed on an empty account for one call only.
+    let returner =
+        Bytes::from_static(&[0x60, 0x2a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3]);
+    let overrides = StateOverride::from_iter([(
+        BOB,
+        AccountOverride {
+            code: Some(returner),
+            ..AccountOverride::default()
+        },
+    )]);
+    let out = provider
+        .call(TransactionRequest::default().with_to(BOB))
+        .overrides(overrides)
+        .await
+        .unwrap();
+    assert_eq!(U256::from_be_slice(&out), U256::from(42));
+    assert!(provider.get_code_at(BOB).await.unwrap().is_empty());
+    let no_override = provider
+        .call(TransactionRequest::default().with_to(BOB))
+        .await
+        .unwrap();
+    assert!(no_override.is_empty());
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn historic_state_is_refused_clearly() {
+    let node = node().await;
+    let provider = provider(&node, dev_signer());
+    deploy_logger(&provider).await;
+    let response = rpc(&node, "eth_getBalance", serde_json::json!([BOB, "0x0"])).await;
+    assert_eq!(code(&response), Some(-32000));
+    let message = response["error"]["message"].as_str().unwrap();
+    assert!(message.contains("only the latest state"), "{message}");
+    let latest = rpc(&node, "eth_getBalance", serde_json::json!([BOB, "0x1"])).await;
+    assert_eq!(latest["result"], "0x0");
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vigil_revert_decodes_to_its_custom_error() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let node = node_with(Config::default(), move || {
+        let world = World::deploy();
+        tx.send(world.guard).unwrap();
+        world.chain
+    })
+    .await;
+    let guard = rx.recv().unwrap();
+    let provider = provider(&node, dev_signer());
+    let me = dev_signer().address();
+    let call = ICircuitGuard::setRegistryCall { registry: BOB };
+    let request = TransactionRequest::default()
+        .with_to(guard)
+        .with_call(&call);
+    let error = provider.call(request.clone()).await.unwrap_err();
+    let payload = error.as_error_resp().expect("an error response");
+    assert_eq!(payload.code, 3);
+    assert_eq!(payload.message, "execution reverted");
+    let decoded = payload
+        .as_decoded_interface_error::<ICircuitGuard::ICircuitGuardErrors>()
+        .expect("a CircuitGuard error");
+    assert!(matches!(
+        decoded,
+        ICircuitGuard::ICircuitGuardErrors::NotOwner(ICircuitGuard::NotOwner { account }) if account == me
+    ));
+    // The estimate reports the same revert.
+    let estimate = provider.estimate_gas(request.clone()).await.unwrap_err();
+    assert_eq!(estimate.as_error_resp().unwrap().code, 3);
+    // Sent anyway (with a gas limit), the transaction is mined and fails.
+    let receipt = provider
+        .send_transaction(request.with_gas_limit(1_000_000))
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(!receipt.status());
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn websocket_subscriptions_see_heads_and_logs() {
+    let node = node().await;
+    let ws = ws_provider(&node).await;
+    let heads = ws.subscribe_blocks().await.unwrap();
+    let mut heads = heads.into_stream();
+    let http = provider(&node, dev_signer());
+    let logger = deploy_logger(&http).await;
+    let logs = ws
+        .subscribe_logs(&Filter::new().address(logger))
+        .await
+        .unwrap();
+    let mut logs = logs.into_stream();
+    let head = heads.next().await.unwrap();
+    assert_eq!(head.number, 1);
+    let tx = TransactionRequest::default()
+        .with_to(logger)
+        .with_input(vec![2u8; 32]);
+    let receipt = http
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let head = heads.next().await.unwrap();
+    assert_eq!(head.number, 2);
+    assert_eq!(Some(head.hash), receipt.block_hash);
+    let log = logs.next().await.unwrap();
+    assert_eq!(log.address(), logger);
+    assert_eq!(log.transaction_hash, Some(receipt.transaction_hash));
+    // The same methods answer over WebSocket.
+    assert_eq!(ws.get_block_number().await.unwrap(), 2);
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_clients_at_once() {
+    let node = node().await;
+    let accounts = vigil_node::accounts::DevAccounts::derive().unwrap();
+    let mut tasks = Vec::new();
+    for signer in accounts.signers().iter().take(8).cloned() {
+        let url = node.http_url();
+        tasks.push(tokio::spawn(async move {
+            let provider = alloy_provider::ProviderBuilder::new()
+                .wallet(alloy_network::EthereumWallet::from(signer))
+                .connect_http(url.parse().unwrap());
+            for _ in 0..5 {
+                let tx = TransactionRequest::default()
+                    .with_to(BOB)
+                    .with_value(U256::from(1));
+                let receipt = provider
+                    .send_transaction(tx)
+                    .await
+                    .unwrap()
+                    .get_receipt()
+                    .await
+                    .unwrap();
+                assert!(receipt.status());
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let provider = provider(&node, dev_signer());
+    assert_eq!(provider.get_balance(BOB).await.unwrap(), U256::from(40));
+    assert_eq!(provider.get_block_number().await.unwrap(), 40);
+    node.stop().await.unwrap();
+}
