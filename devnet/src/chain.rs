@@ -6,6 +6,7 @@ use crate::genesis;
 use crate::stylus::arbwasm::{ArbWasm, ARB_WASM};
 use crate::stylus::pricer::DataPricer;
 use crate::stylus::programs::{self, Arbos, Burner, Fail, Params, ProgramRecord};
+use crate::stylus::trace::HostioTrace;
 use crate::stylus::{activation, gas::ModuleStats, Program, StylusState, TxStylus};
 use alloy_sol_types::SolCall;
 use revm::bytecode::Bytecode;
@@ -524,6 +525,26 @@ impl Devnet {
             codehash: keccak256(self.code(program)),
         };
         self.call(from, ARB_WASM, call.abi_encode().into(), fee)
+    }
+
+    /// Runs `tx` with Nitro's `stylusTracer` on and returns its receipt and trace: every hostio
+    /// of every program and every call frame below the transaction's own (see
+    /// [`crate::stylus::trace`]). Without `commit` it runs as [`Self::simulate`] does
+    /// (`debug_traceCall`); with it, as [`Self::execute`] (a transaction replayed on the state
+    /// before it, for `debug_traceTransaction`).
+    pub fn trace(
+        &mut self,
+        tx: &TxRequest,
+        commit: bool,
+    ) -> Result<(Receipt, Vec<HostioTrace>), DevnetError> {
+        self.stylus.start_trace();
+        let receipt = if commit {
+            self.execute(tx)
+        } else {
+            self.simulate(tx)
+        };
+        let trace = self.stylus.finish_trace();
+        Ok((receipt?, trace))
     }
 
     /// Records an activation of compiled code at the current time, unless its code hash is

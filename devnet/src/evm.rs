@@ -16,8 +16,10 @@ use crate::precompiles::{
     self, arb_owner_public::ArbOwnerPublicPrecompile, arb_sys::ArbSysPrecompile,
     arb_wasm_cache::ArbWasmCachePrecompile, Precompile,
 };
+use crate::stylus::trace::FrameKind;
 use crate::stylus::{self, arbwasm::ArbWasmPrecompile, StylusState, TxStylus};
 use revm::context::{Cfg, ContextTr, Evm, JournalTr};
+use revm::context_interface::CreateScheme;
 use revm::database::{CacheDB, EmptyDB};
 use revm::handler::MainnetContext;
 use revm::handler::{
@@ -30,7 +32,7 @@ use revm::interpreter::{
     interpreter::EthInterpreter, interpreter_action::FrameInit, CallInputs, FrameInput,
     InterpreterResult,
 };
-use revm::primitives::{hardfork::SpecId, Address, AddressSet};
+use revm::primitives::{hardfork::SpecId, keccak256, Address, AddressSet};
 
 /// The devnet's database: an in-memory state that snapshots by cloning.
 pub type Db = CacheDB<EmptyDB>;
@@ -112,6 +114,7 @@ impl DevnetEvm<'_> {
     pub fn run_nested(&mut self, init: FrameInit) -> Result<FrameResult, ContextDbError<Ctx>> {
         let child_index = self.inner.frame_stack.index().map_or(0, |i| i + 1);
         if let ItemOrResult::Result(result) = self.frame_init(init)? {
+            self.trace_exit();
             return Ok(result);
         }
         loop {
@@ -125,11 +128,53 @@ impl DevnetEvm<'_> {
             let stack = &mut self.inner.frame_stack;
             if stack.index() == Some(child_index) && stack.get().is_finished() {
                 stack.pop();
+                self.trace_exit();
                 return Ok(result);
             }
             if let Some(result) = self.frame_return_result(result)? {
                 return Ok(result);
             }
+        }
+    }
+}
+
+impl DevnetEvm<'_> {
+    /// Records the start of a frame below the transaction's own, when tracing. Nitro's tracer
+    /// names a create frame after the address it creates (from the caller's nonce before revm
+    /// bumps it, or CREATE2's salt and init code) and a call frame after the code it runs.
+    fn trace_enter(&mut self, init: &FrameInit) {
+        if init.depth == 0 {
+            return;
+        }
+        let Some(mut tracer) = self.stylus.tracer() else {
+            return;
+        };
+        let (kind, to) = match &init.frame_input {
+            FrameInput::Call(inputs) => (FrameKind::Call(inputs.scheme), inputs.bytecode_address),
+            FrameInput::Create(inputs) => {
+                let caller = inputs.caller();
+                match inputs.scheme() {
+                    CreateScheme::Create2 { salt } => (
+                        FrameKind::Create2,
+                        caller.create2(salt.to_be_bytes(), keccak256(inputs.init_code())),
+                    ),
+                    CreateScheme::Create => {
+                        let state = self.inner.ctx.journal_ref().evm_state();
+                        let nonce = state.get(&caller).map_or(0, |a| a.info.nonce);
+                        (FrameKind::Create, caller.create(nonce))
+                    }
+                    CreateScheme::Custom { address } => (FrameKind::Create, address),
+                }
+            }
+            FrameInput::Empty => return,
+        };
+        tracer.enter(kind, to);
+    }
+
+    /// Records the end of the innermost traced frame, when tracing.
+    fn trace_exit(&mut self) {
+        if let Some(mut tracer) = self.stylus.tracer() {
+            tracer.exit();
         }
     }
 }
@@ -179,6 +224,7 @@ impl EvmTr for DevnetEvm<'_> {
             }
             _ => false,
         };
+        self.trace_enter(&frame_input);
         if is_stylus_call {
             return stylus::frame::run(self, frame_input).map(ItemOrResult::Result);
         }
@@ -193,6 +239,7 @@ impl EvmTr for DevnetEvm<'_> {
         &mut self,
         result: <Self::Frame as FrameTr>::FrameResult,
     ) -> Result<Option<<Self::Frame as FrameTr>::FrameResult>, ContextDbError<Ctx>> {
+        self.trace_exit();
         self.inner.frame_return_result(result)
     }
 }

@@ -11,6 +11,7 @@ use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
 use common::*;
 use std::process::Command;
 use vigil_devnet::artifacts::{guard_wasm, workspace};
+use vigil_devnet::chain::{Fees, TxRequest};
 use vigil_devnet::genesis::{
     CACHE_MANAGER, CACHE_SIZE, CREATE2_FACTORY, DEV_ACCOUNT, STYLUS_DEPLOYER,
 };
@@ -19,8 +20,9 @@ use vigil_devnet::precompiles::arb_sys::{ArbSys, ARB_SYS};
 use vigil_devnet::precompiles::arb_wasm_cache::{ArbWasmCache, ARB_WASM_CACHE};
 use vigil_devnet::stylus::activation::compress;
 use vigil_devnet::stylus::arbwasm::{ArbWasm, ARB_WASM};
+use vigil_devnet::stylus::trace::HostioTrace;
 use vigil_devnet::system::ICircuitGuard;
-use vigil_devnet::{keccak256, Address, Bytes, Devnet, ProgramError, Receipt, B256, U256};
+use vigil_devnet::{keccak256, Address, Bytes, Devnet, ProgramError, Receipt, TxKind, B256, U256};
 
 sol! {
     /// The StylusDeployer's ABI as cargo-stylus encodes it (stylus-rpc.md §2).
@@ -871,4 +873,131 @@ fn the_factory_deploys_at_the_create2_address() {
             .unwrap()
             .success
     );
+}
+
+// --- stylusTracer ----------------------------------------------------------------------------
+
+fn request(to: Address, data: Vec<u8>) -> TxRequest {
+    TxRequest {
+        caller: ALICE,
+        kind: TxKind::Call(to),
+        data: data.into(),
+        value: U256::ZERO,
+        gas_limit: 10_000_000,
+        fees: Fees::Legacy { gas_price: 0 },
+        nonce: None,
+        access_list: Default::default(),
+        chain_id: None,
+    }
+}
+
+fn find<'a>(steps: &'a [HostioTrace], name: &str) -> &'a HostioTrace {
+    steps
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no {name} step"))
+}
+
+/// Every step spends ink and the next starts where (or below where) the last ended.
+fn assert_ink_flows(steps: &[HostioTrace]) {
+    for pair in steps.windows(2) {
+        assert!(pair[0].start_ink >= pair[0].end_ink, "{}", pair[0].name);
+        if !pair[1].name.starts_with("evm_") && !pair[0].name.starts_with("evm_") {
+            assert!(
+                pair[1].start_ink <= pair[0].end_ink,
+                "{} after {}",
+                pair[1].name,
+                pair[0].name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_stylus_tracer_records_hostios_with_nitros_operands_and_nested_calls() {
+    let mut chain = funded();
+    let outer = deploy_probe(&mut chain);
+    let inner = deploy_probe(&mut chain);
+    let meter = IProbe::meterCall {}.abi_encode();
+    let gas = 1_000_000u64;
+    let calldata = IProbe::callCall {
+        target: inner,
+        data: meter.clone().into(),
+        value: U256::ZERO,
+        gas,
+    }
+    .abi_encode();
+    let tx = request(outer, calldata.clone());
+    let untraced = chain.simulate(&tx).unwrap();
+    let (receipt, trace) = chain.trace(&tx, false).unwrap();
+    assert!(receipt.success);
+    // Tracing changes nothing the chain charges.
+    assert_eq!(receipt.gas_used, untraced.gas_used);
+    assert_eq!(receipt.output, untraced.output);
+
+    let entry = &trace[0];
+    assert_eq!(entry.name, "user_entrypoint");
+    assert_eq!(entry.args.as_ref(), &(calldata.len() as u32).to_be_bytes());
+    assert_eq!(entry.start_ink, entry.end_ink);
+    assert_eq!(find(&trace, "read_args").outs.as_ref(), &calldata[..]);
+    let returned = trace.last().unwrap();
+    assert_eq!(returned.name, "user_returned");
+    assert_eq!(returned.outs.as_ref(), &[0, 0, 0, 0]);
+    // Nitro traces the return at the ink the program started with.
+    assert_eq!(returned.start_ink, entry.start_ink);
+    assert_ink_flows(&trace[1..trace.len() - 1]);
+
+    // call_contract: address, gas, value, data in; return length and status out; the callee's
+    // steps nested under it.
+    let call = find(&trace, "call_contract");
+    assert_eq!(call.address, Some(inner));
+    let args = call.args.as_ref();
+    assert_eq!(&args[..20], inner.as_slice());
+    assert_eq!(&args[20..28], &gas.to_be_bytes());
+    assert_eq!(&args[28..60], &[0u8; 32]);
+    assert_eq!(&args[60..], &meter[..]);
+    let outs = call.outs.as_ref();
+    assert_eq!(outs.len(), 5);
+    assert_eq!(outs[4], 0, "the call succeeded");
+    let steps = call.steps.as_ref().expect("nested steps");
+    assert_eq!(steps[0].name, "user_entrypoint");
+    assert_eq!(steps[0].args.as_ref(), &4u32.to_be_bytes());
+    assert_eq!(steps.last().unwrap().name, "user_returned");
+    let written = find(steps, "write_result");
+    assert_eq!(
+        u32::from_be_bytes(outs[..4].try_into().unwrap()) as usize,
+        written.args.len()
+    );
+    assert!(call.start_ink > call.end_ink);
+
+    // The JSON is the stylusTracer's.
+    let json = serde_json::to_value(call).unwrap();
+    for key in [
+        "name", "args", "outs", "startInk", "endInk", "address", "steps",
+    ] {
+        assert!(json.get(key).is_some(), "{key} missing from {json}");
+    }
+    assert!(serde_json::to_value(entry).unwrap().get("steps").is_none());
+}
+
+#[test]
+fn evm_frames_are_traced_as_evm_entries_holding_the_programs_steps() {
+    let mut chain = funded();
+    let probe = deploy_probe(&mut chain);
+    let forwarder = deploy(&mut chain, &forwarder(false));
+    let meter = IProbe::meterCall {}.abi_encode();
+    let (receipt, trace) = chain
+        .trace(&request(forwarder, forward(probe, &meter).to_vec()), true)
+        .unwrap();
+    assert!(receipt.success);
+    assert_eq!(trace.len(), 1);
+    let frame = &trace[0];
+    assert_eq!(frame.name, "evm_call_contract");
+    assert_eq!(frame.address, Some(probe));
+    let steps = frame.steps.as_ref().unwrap();
+    assert_eq!(steps.first().unwrap().name, "user_entrypoint");
+    assert_eq!(steps.last().unwrap().name, "user_returned");
+    // A plain EVM transaction has nothing to trace.
+    let (_, trace) = chain.trace(&request(forwarder, Vec::new()), false).unwrap();
+    assert!(trace.is_empty() || trace.iter().all(|s| s.name.starts_with("evm_")));
 }

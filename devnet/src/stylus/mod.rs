@@ -9,15 +9,18 @@ pub mod hooks;
 pub mod meter;
 pub mod pricer;
 pub mod programs;
+pub mod trace;
 
 use crate::error::{ActivationError, ProgramError};
 use activation::Activated;
 use gas::{CompileCost, ModuleStats};
 use hooks::{Hook, Ty};
 use revm::primitives::{keccak256, Address, B256};
+use std::cell::{RefCell, RefMut};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
+use trace::{HostioTrace, Tracer};
 use wasmi::{Engine, Error, FuncType, Linker, Module, StoreLimits, ValType};
 
 /// A compiled program: what activation produces, independent of any chain.
@@ -119,11 +122,13 @@ fn compiled() -> &'static Mutex<HashMap<B256, Arc<Program>>> {
     COMPILED.get_or_init(Mutex::default)
 }
 
-/// The Stylus runtime of a chain. Which programs are activated, until when, and which are
-/// cached is chain state (see [`programs`]).
+/// The Stylus runtime of a chain, and the trace being recorded if one was asked for. Which
+/// programs are activated, until when, and which are cached is chain state (see [`programs`]).
 pub struct StylusState {
     linker: Linker<StoreLimits>,
     debug: bool,
+    /// A cell, because the EVM running a transaction holds the runtime by shared reference.
+    trace: RefCell<Option<Tracer>>,
 }
 
 impl StylusState {
@@ -148,7 +153,11 @@ impl StylusState {
                 Err(Error::host(Suspend { hook, args }))
             });
         }
-        Self { linker, debug }
+        Self {
+            linker,
+            debug,
+            trace: RefCell::new(None),
+        }
     }
 
     /// Whether programs may import the debug "console" module.
@@ -159,6 +168,25 @@ impl StylusState {
     /// Applies activation's checks to on-chain `code` and compiles it (no chain state changes).
     pub fn compile(&self, code: &[u8], code_hash: B256) -> Result<Arc<Program>, ActivationError> {
         program(code, code_hash, self.debug)
+    }
+
+    /// Starts recording a trace of what follows (Nitro's `stylusTracer`), dropping any other.
+    pub fn start_trace(&self) {
+        *self.trace.borrow_mut() = Some(Tracer::default());
+    }
+
+    /// Stops recording and returns the trace (empty when none was started).
+    pub fn finish_trace(&self) -> Vec<HostioTrace> {
+        self.trace
+            .borrow_mut()
+            .take()
+            .map(Tracer::finish)
+            .unwrap_or_default()
+    }
+
+    /// The tracer, while a trace is being recorded.
+    pub(crate) fn tracer(&self) -> Option<RefMut<'_, Tracer>> {
+        RefMut::filter_map(self.trace.borrow_mut(), Option::as_mut).ok()
     }
 
     pub(crate) fn engine(&self) -> &Engine {

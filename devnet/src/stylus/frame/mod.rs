@@ -10,9 +10,11 @@
 
 mod calls;
 mod hostio;
+mod trace;
 mod wasm;
 
 use super::gas::*;
+use super::hooks::Hook;
 use super::{program, programs, Program, Suspend};
 use crate::error::ProgramError;
 use crate::evm::{Ctx, DevnetEvm};
@@ -297,6 +299,18 @@ fn interpret(
         return Ok(Exec::halt(Kind::Failure, gas));
     };
     let args_len = i32::try_from(frame.calldata.len()).unwrap_or(i32::MAX);
+    // Nitro traces the entry and the return at the ink the program starts with.
+    let start_ink = wasm.ink(&store);
+    if let Some(mut tracer) = evm.stylus.tracer() {
+        let len = (args_len as u32).to_be_bytes().to_vec();
+        tracer.hostio(
+            "user_entrypoint",
+            len,
+            Vec::new(),
+            (start_ink, start_ink),
+            None,
+        );
+    }
     let mut call = entrypoint.call_resumable(&mut store, args_len);
     let end = loop {
         match call {
@@ -307,7 +321,18 @@ fn interpret(
                     break Err(Escape::Failure);
                 };
                 let (hook, args) = (*hook, args.clone());
-                match hostio::answer(evm, frame, &wasm, &mut store, hook, &args) {
+                let traced = evm
+                    .stylus
+                    .tracer()
+                    .is_some()
+                    .then(|| (wasm.ink(&store), trace::args(hook, &args, &wasm, &store)));
+                let answer = hostio::answer(evm, frame, &wasm, &mut store, hook, &args);
+                if let Some((ink, operands)) = traced {
+                    record(
+                        evm, frame, &wasm, &store, hook, &args, ink, operands, &answer,
+                    );
+                }
+                match answer {
                     Ok(results) => call = trap.resume(&mut store, &results),
                     Err(escape) => break Err(escape),
                 }
@@ -320,6 +345,17 @@ fn interpret(
             Err(_) => break Err(Escape::Failure),
         }
     };
+    if let (Ok(status) | Err(Escape::Exit(status)), Some(mut tracer)) = (&end, evm.stylus.tracer())
+    {
+        let outs = status.to_be_bytes().to_vec();
+        tracer.hostio(
+            "user_returned",
+            Vec::new(),
+            outs,
+            (start_ink, start_ink),
+            None,
+        );
+    }
     let status = match end {
         Ok(status) | Err(Escape::Exit(status)) => status,
         Err(Escape::OutOfInk) => return Ok(Exec::halt(Kind::OutOfGas, 0)),
@@ -348,6 +384,39 @@ fn interpret(
         gas_left: wasm.gas_left(&store),
         refund: frame.refund,
     })
+}
+
+/// Records a hostio that returned (or exited early) in the trace: its operands, read before it
+/// ran, its results and the ink before and after it.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    evm: &DevnetEvm<'_>,
+    frame: &Frame,
+    wasm: &Wasm,
+    store: &Store<StoreLimits>,
+    hook: Hook,
+    raw: &[u64],
+    start_ink: u64,
+    operands: Vec<u8>,
+    answer: &Result<Vec<wasmi::Val>, Escape>,
+) {
+    let results = match answer {
+        Ok(results) => &results[..],
+        Err(Escape::Exit(_)) => &[],
+        Err(_) => return,
+    };
+    let outs = trace::outs(hook, raw, results, frame, wasm, store);
+    let callee = matches!(
+        hook,
+        Hook::CallContract | Hook::DelegateCallContract | Hook::StaticCallContract
+    )
+    .then(|| operands.get(..20).map(Address::from_slice))
+    .flatten();
+    let end_ink = wasm.ink(store);
+    if let Some(mut tracer) = evm.stylus.tracer() {
+        let name = trace::name(hook);
+        tracer.hostio(name, operands, outs, (start_ink, end_ink), callee);
+    }
 }
 
 /// Writes every dirty cached slot through the journal, charging geth's SSTORE gas.
