@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# setup-forge.sh: make forge, solc and wasm-opt (the npm packages pinned in package.json) ready to use.
+# setup-forge.sh: make forge, cast, anvil, solc and wasm-opt (the npm packages pinned in package.json) ready
+# to use. cast drives vigil-node in its tests, anvil is the baseline of the node's benchmark.
 # Idempotent and quiet on success; the test and demo commands run it first. Prints forge's path on request
 # (--print-forge). wasm-opt (binaryen's JS/wasm build) is what script/build-contracts.sh optimizes the
 # contracts' wasm with.
@@ -26,7 +27,8 @@ if grep -E '"resolved": *"' package-lock.json | grep -vqE '"resolved": *"https:/
 fi
 
 stale=0
-if [ ! -x node_modules/.bin/forge ] || [ ! -f node_modules/solc/package.json ] || [ ! -x node_modules/.bin/wasm-opt ] \
+if [ ! -x node_modules/.bin/forge ] || [ ! -x node_modules/.bin/cast ] || [ ! -x node_modules/.bin/anvil ] \
+    || [ ! -f node_modules/solc/package.json ] || [ ! -x node_modules/.bin/wasm-opt ] \
     || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   stale=1
 fi
@@ -45,6 +47,16 @@ fi
 forge="$root/node_modules/.bin/forge"
 [ -x "$forge" ] || die "forge is missing after npm ci: no @foundry-rs/forge-<platform> package for $(uname -sm) in package.json"
 "$forge" --version >/dev/null 2>&1 || die "\`forge --version\` failed: $("$forge" --version 2>&1 | head -3)"
+
+# cast and anvil come from the same foundry release as forge.
+forge_version="$("$forge" --version | head -1)"
+for tool in cast anvil; do
+  bin="$root/node_modules/.bin/$tool"
+  [ -x "$bin" ] || die "$tool is missing after npm ci: no @foundry-rs/$tool-<platform> package for $(uname -sm) in package.json"
+  version="$("$bin" --version 2>&1 | head -1)" || die "\`$tool --version\` failed: $version"
+  [ "${version#"$tool" }" = "${forge_version#forge }" ] \
+    || die "$tool is '$version' but forge is '$forge_version': pin the same @foundry-rs version for both in package.json"
+done
 
 wasm_opt="$root/node_modules/.bin/wasm-opt"
 [ -x "$wasm_opt" ] || die "wasm-opt is missing after npm ci: package.json must list binaryen"

@@ -83,7 +83,16 @@ pub struct Chain {
 impl Chain {
     /// A chain on `devnet` (a fresh one, or one with contracts already deployed), with the dev
     /// accounts funded and a genesis block sealed at the current time.
-    pub fn new(mut devnet: Devnet, chain_id: u64, accounts: DevAccounts, interval: bool) -> Self {
+    /// `devnet_time` starts the clock at the devnet's own timestamp instead of the wall
+    /// clock: a devnet prepared in-process has its programs activated on its own clock, and
+    /// they would have expired by the wall clock.
+    pub fn new(
+        mut devnet: Devnet,
+        chain_id: u64,
+        accounts: DevAccounts,
+        interval: bool,
+        devnet_time: bool,
+    ) -> Self {
         for address in accounts.addresses() {
             devnet.fund(address, DEV_BALANCE);
         }
@@ -101,6 +110,10 @@ impl Chain {
             next_snapshot: 0,
             blocks,
         };
+        if devnet_time {
+            let now = chain.devnet.timestamp();
+            chain.clock.set_next(now);
+        }
         chain.mine();
         chain
     }

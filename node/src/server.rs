@@ -37,6 +37,9 @@ pub struct Config {
     pub max_request_bytes: u32,
     /// Largest batch accepted, in calls.
     pub max_batch: u32,
+    /// Start the clock at the served devnet's own timestamp rather than the wall clock (for a
+    /// devnet prepared in-process, whose programs were activated on its clock).
+    pub devnet_time: bool,
 }
 
 impl Default for Config {
@@ -50,6 +53,7 @@ impl Default for Config {
             // A state for anvil_loadState is the largest thing clients send.
             max_request_bytes: 64 * 1024 * 1024,
             max_batch: 1_000,
+            devnet_time: false,
         }
     }
 }
@@ -125,14 +129,15 @@ where
     D: FnOnce() -> Devnet + Send + 'static,
 {
     let accounts = DevAccounts::derive()?;
-    let (chain_id, interval, state_file) = (
+    let (chain_id, interval, devnet_time, state_file) = (
         config.chain_id,
         config.block_time.is_some(),
+        config.devnet_time,
         config.state_file.clone(),
     );
     let dev = accounts.clone();
     let node = NodeHandle::spawn(move || {
-        let mut chain = Chain::new(devnet(), chain_id, dev, interval);
+        let mut chain = Chain::new(devnet(), chain_id, dev, interval, devnet_time);
         if let Some(path) = &state_file {
             if let Some(saved) = state::load(path)? {
                 chain

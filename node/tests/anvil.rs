@@ -255,3 +255,50 @@ async fn an_interrupted_save_leaves_the_previous_state() {
     );
     node.stop().await.unwrap();
 }
+
+/// The binary, started as a user would, saves its state on SIGTERM.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_saves_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let path = temp_file("sigterm");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vigil-node"))
+        .args(["--port", "0", "--state"])
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start vigil-node");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("the node prints its address").unwrap();
+        if let Some(rest) = line.strip_prefix("Listening on ") {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    let url = format!("http://{addr}");
+    let body =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "anvil_setBalance", "params": [BOB, "0x7"]});
+    let answer: Value = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer.get("error").is_none(), "{answer}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    let saved = vigil_node::state::load(&path)
+        .unwrap()
+        .expect("a saved state");
+    let account = saved.state.accounts.get(&BOB).expect("BOB saved");
+    assert_eq!(account.balance, U256::from(7));
+}

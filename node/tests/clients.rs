@@ -12,6 +12,7 @@ use alloy_provider::Provider;
 use alloy_rpc_types_eth::state::{AccountOverride, StateOverride};
 use alloy_rpc_types_eth::{BlockTransactions, Filter, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::SolCall;
 use common::*;
 use futures::StreamExt;
 use vigil_devnet::system::{ICircuitGuard, World};
@@ -304,7 +305,11 @@ async fn historic_state_is_refused_clearly() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_vigil_revert_decodes_to_its_custom_error() {
     let (tx, rx) = std::sync::mpsc::channel();
-    let node = node_with(Config::default(), move || {
+    let config = Config {
+        devnet_time: true,
+        ..Config::default()
+    };
+    let node = node_with(config, move || {
         let world = World::deploy();
         tx.send(world.guard).unwrap();
         world.chain
@@ -313,21 +318,29 @@ async fn a_vigil_revert_decodes_to_its_custom_error() {
     let guard = rx.recv().unwrap();
     let provider = provider(&node, dev_signer());
     let me = dev_signer().address();
-    let call = ICircuitGuard::setRegistryCall { registry: BOB };
+    // Only the guard's owner may schedule a timelocked call.
+    let call = ICircuitGuard::scheduleCall {
+        data: ICircuitGuard::setRegistryCall { registry: BOB }
+            .abi_encode()
+            .into(),
+    };
     let request = TransactionRequest::default()
         .with_to(guard)
         .with_call(&call);
     let error = provider.call(request.clone()).await.unwrap_err();
     let payload = error.as_error_resp().expect("an error response");
-    assert_eq!(payload.code, 3);
+    assert_eq!(payload.code, 3, "{payload:?}");
     assert_eq!(payload.message, "execution reverted");
     let decoded = payload
         .as_decoded_interface_error::<ICircuitGuard::ICircuitGuardErrors>()
         .expect("a CircuitGuard error");
-    assert!(matches!(
-        decoded,
-        ICircuitGuard::ICircuitGuardErrors::NotOwner(ICircuitGuard::NotOwner { account }) if account == me
-    ));
+    assert!(
+        matches!(
+            decoded,
+            ICircuitGuard::ICircuitGuardErrors::NotOwner(ICircuitGuard::NotOwner { account }) if account == me
+        ),
+        "{decoded:?}"
+    );
     // The estimate reports the same revert.
     let estimate = provider.estimate_gas(request.clone()).await.unwrap_err();
     assert_eq!(estimate.as_error_resp().unwrap().code, 3);
