@@ -11,8 +11,7 @@ use alloy_consensus::proofs::{calculate_receipt_root, calculate_transaction_root
 use alloy_consensus::transaction::Recovered;
 use alloy_consensus::{
     Eip658Value, Header as ConsensusHeader, Receipt as ConsensusReceipt, ReceiptEnvelope,
-    ReceiptWithBloom, SignableTransaction, TxEip1559, TxEnvelope, TxLegacy, TxType,
-    EMPTY_OMMER_ROOT_HASH,
+    ReceiptWithBloom, SignableTransaction, TxEip1559, TxEnvelope, TxLegacy, EMPTY_OMMER_ROOT_HASH,
 };
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_network::TxSignerSync;
@@ -24,6 +23,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::broadcast;
 use vigil_devnet::chain::{BLOCK_GAS_LIMIT, COINBASE};
+use vigil_devnet::stylus::trace::HostioTrace;
 use vigil_devnet::{BlockInfo, ChainState, Devnet, Receipt, TxRequest};
 
 /// Nitro's minimum base fee (arbos/l2pricing): 0.1 gwei. Blocks here are never congested, so it
@@ -45,6 +45,9 @@ struct Executed {
     tx: TxEnvelope,
     from: Address,
     receipt: Receipt,
+    /// Nitro's `stylusTracer` of the run, kept for `debug_traceTransaction`: this node keeps no
+    /// earlier states to replay a transaction on.
+    trace: Vec<HostioTrace>,
 }
 
 /// Everything `evm_snapshot` saves besides the devnet's own snapshot.
@@ -248,11 +251,12 @@ impl Chain {
         }
         .request();
         self.ensure_open();
-        let receipt = self.devnet.execute(&request)?;
+        let (receipt, trace) = self.devnet.trace(&request, true)?;
         self.open.push(Executed {
             tx: envelope,
             from,
             receipt,
+            trace,
         });
         if !self.interval {
             self.seal();
@@ -270,6 +274,33 @@ impl Chain {
         let request = call_request(call, CALL_GAS)?;
         let receipt = self.simulate(&request, overrides)?;
         outcome(receipt).map(|r| r.output)
+    }
+
+    /// `debug_traceCall` with Nitro's `stylusTracer`: the trace whether the call succeeds or
+    /// not (a refused transaction is an error).
+    pub fn trace_call(&mut self, call: &TransactionRequest) -> Result<serde_json::Value, RpcError> {
+        let request = call_request(call, CALL_GAS)?;
+        if !self.is_open() {
+            let info = self.next_block_info();
+            self.devnet.set_block_info(info);
+        }
+        let (_, trace) = self.devnet.trace(&request, false)?;
+        serde_json::to_value(trace).map_err(|e| RpcError::Internal(e.to_string()))
+    }
+
+    /// `debug_traceTransaction` with Nitro's `stylusTracer`: the trace recorded when the
+    /// transaction ran (also for one in the open block).
+    pub fn trace_transaction(&self, hash: B256) -> Result<serde_json::Value, RpcError> {
+        if let Some(record) = self.history.tx(hash) {
+            return Ok(record.trace.clone());
+        }
+        let open = self.open.iter().find(|e| *e.tx.tx_hash() == hash);
+        match open {
+            Some(e) => {
+                serde_json::to_value(&e.trace).map_err(|e| RpcError::Internal(e.to_string()))
+            }
+            None => Err(RpcError::UnknownTransaction(hash)),
+        }
     }
 
     /// `eth_estimateGas`: the smallest gas limit at which the call succeeds, found by binary
@@ -395,7 +426,7 @@ impl Chain {
                 logs,
             };
             let typed = ReceiptWithBloom::new(receipt, tx_bloom);
-            receipts.push(ReceiptEnvelope::from_typed(tx_type(&e.tx), typed));
+            receipts.push(ReceiptEnvelope::from_typed(e.tx.tx_type(), typed));
             envelopes.push(e.tx.clone());
         }
         let header = ConsensusHeader {
@@ -467,7 +498,8 @@ impl Chain {
                 transaction_index: Some(index),
                 effective_gas_price: Some(price),
             };
-            records.push(TxRecord { tx, receipt });
+            let trace = serde_json::to_value(&e.trace).unwrap_or_default();
+            records.push(TxRecord { tx, receipt, trace });
         }
         let block = BlockRecord {
             header: header.clone(),
@@ -595,10 +627,6 @@ where
         None => Signature::new(U256::from_be_slice(from.as_slice()), U256::from(1), false),
     };
     Ok(tx.into_signed(signature).into())
-}
-
-fn tx_type(tx: &TxEnvelope) -> TxType {
-    tx.tx_type()
 }
 
 /// What a transaction pays per gas: its gas price, or for EIP-1559 the base fee (Nitro pays

@@ -49,6 +49,10 @@ pub enum RpcError {
     Locked(Address),
     #[error("transaction already known: {0}")]
     Known(alloy_primitives::B256),
+    #[error("transaction {0} is not known to this node")]
+    UnknownTransaction(alloy_primitives::B256),
+    #[error("tracer {0} is not supported: this node runs Nitro's native \"stylusTracer\" (and answers cargo stylus's JavaScript query with it)")]
+    UnsupportedTracer(String),
     #[error("filter not found: create a new one with eth_newFilter or eth_newBlockFilter")]
     UnknownFilter,
     #[error("state file: {0}")]
@@ -62,7 +66,9 @@ pub enum RpcError {
 impl RpcError {
     pub fn code(&self) -> i32 {
         match self {
-            RpcError::InvalidParams(_) | RpcError::UnknownFilter => INVALID_PARAMS,
+            RpcError::InvalidParams(_)
+            | RpcError::UnknownFilter
+            | RpcError::UnsupportedTracer(_) => INVALID_PARAMS,
             RpcError::Reverted(_) => REVERTED,
             RpcError::State(_) | RpcError::Internal(_) => INTERNAL,
             _ => SERVER_ERROR,

@@ -21,6 +21,9 @@ pub struct BlockRecord {
 pub struct TxRecord {
     pub tx: Transaction,
     pub receipt: TransactionReceipt,
+    /// Nitro's `stylusTracer` output of the transaction (`debug_traceTransaction`).
+    #[serde(default)]
+    pub trace: serde_json::Value,
 }
 
 /// Every mined block (index = number, block 0 is genesis) and transaction.

@@ -223,6 +223,17 @@ pub fn module(node: NodeHandle) -> std::result::Result<RpcModule<NodeHandle>, Re
         let id: U256 = a.next("filter id")?;
         json(n.filters.uninstall(id))
     })?;
+    method(&mut m, "debug_traceTransaction", |n, mut a| {
+        let hash: B256 = a.next("transaction hash")?;
+        stylus_tracer(a.optional("tracing options")?)?;
+        n.chain.trace_transaction(hash)
+    })?;
+    method(&mut m, "debug_traceCall", |n, mut a| {
+        let call: TransactionRequest = a.next("transaction")?;
+        n.chain.state_at(a.optional("block")?)?;
+        stylus_tracer(a.optional("tracing options")?)?;
+        n.chain.trace_call(&call)
+    })?;
     anvil(&mut m)?;
     m.register_subscription(
         "eth_subscribe",
@@ -293,6 +304,27 @@ fn anvil(m: &mut RpcModule<NodeHandle>) -> std::result::Result<(), RegisterMetho
         json(true)
     })?;
     Ok(())
+}
+
+/// Checks that the tracing options ask for what this node traces: Nitro's `stylusTracer`, or
+/// cargo stylus's JavaScript query (recognised by its `hostio` handler), which builds the same
+/// array from the same hooks and so gets the native tracer's answer.
+fn stylus_tracer(options: Option<Value>) -> Result<()> {
+    let tracer = options
+        .as_ref()
+        .and_then(|o| o.get("tracer"))
+        .and_then(Value::as_str);
+    match tracer {
+        Some("stylusTracer") => Ok(()),
+        Some(js) if js.contains("\"hostio\"") && js.contains("\"enter\"") => Ok(()),
+        Some(other) => {
+            let name: String = other.chars().take(40).collect();
+            Err(RpcError::UnsupportedTracer(format!("{name:?}")))
+        }
+        None => Err(RpcError::UnsupportedTracer(
+            "(none: geth's struct logger)".into(),
+        )),
+    }
 }
 
 /// `eth_feeHistory`: every block's base fee (one more than blocks, for the next), zero rewards

@@ -5,16 +5,14 @@
 mod common;
 
 use alloy_primitives::{address, hex, Address};
-use alloy_sol_types::SolValue;
 use common::*;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
 use vigil_node::accounts::NITRO_DEV_KEY;
-use vigil_node::{Config, Running};
+use vigil_node::Running;
 
 const BOB: Address = address!("00000000000000000000000000000000000000b0");
-const GUARD_OWNER: Address = address!("000000000000000000000000000000000000000b");
 
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -143,25 +141,8 @@ async fn cast_reads_sends_and_scripts_the_node() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cast_names_a_vigil_custom_error() {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let config = Config {
-        devnet_time: true,
-        ..Config::default()
-    };
-    let node = node_with(config, move || {
-        let mut chain = vigil_devnet::Devnet::new();
-        let guard = chain
-            .deploy_stylus(
-                GUARD_OWNER,
-                vigil_devnet::system::guard_wasm(),
-                Some(&GUARD_OWNER.abi_encode()),
-            )
-            .expect("deploy the guard");
-        tx.send(guard).unwrap();
-        chain
-    })
-    .await;
-    let guard = rx.recv().unwrap().to_string();
+    let (node, guard) = guard_node().await;
+    let guard = guard.to_string();
     // What a developer does once: put the project's selectors in foundry's local cache.
     let home = home("errors");
     let cached = Command::new(tool("forge"))

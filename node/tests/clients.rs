@@ -15,9 +15,8 @@ use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolCall;
 use common::*;
 use futures::StreamExt;
-use vigil_devnet::system::{ICircuitGuard, World};
+use vigil_devnet::system::ICircuitGuard;
 use vigil_node::chain::BASE_FEE;
-use vigil_node::Config;
 
 const BOB: Address = address!("00000000000000000000000000000000000000b0");
 
@@ -303,19 +302,8 @@ async fn historic_state_is_refused_clearly() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_vigil_revert_decodes_to_its_custom_error() {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let config = Config {
-        devnet_time: true,
-        ..Config::default()
-    };
-    let node = node_with(config, move || {
-        let world = World::deploy();
-        tx.send(world.guard).unwrap();
-        world.chain
-    })
-    .await;
-    let guard = rx.recv().unwrap();
+async fn a_vigil_revert_decodes_to_its_custom_error_and_is_traced() {
+    let (node, guard) = guard_node().await;
     let provider = provider(&node, dev_signer());
     let me = dev_signer().address();
     // Only the guard's owner may schedule a timelocked call.
@@ -353,6 +341,52 @@ async fn a_vigil_revert_decodes_to_its_custom_error() {
         .await
         .unwrap();
     assert!(!receipt.status());
+
+    // Its trace is Nitro's stylusTracer shape: the program's entry, its hostios, its return.
+    let options = serde_json::json!({"tracer": "stylusTracer"});
+    let trace: serde_json::Value = provider
+        .raw_request(
+            "debug_traceTransaction".into(),
+            (receipt.transaction_hash, options.clone()),
+        )
+        .await
+        .unwrap();
+    let steps = trace.as_array().expect("an array of hostios");
+    let names: Vec<&str> = steps.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names.first(), Some(&"user_entrypoint"), "{names:?}");
+    assert_eq!(names.last(), Some(&"user_returned"), "{names:?}");
+    assert!(names.contains(&"read_args"), "{names:?}");
+    assert!(names.contains(&"write_result"), "{names:?}");
+    for step in steps {
+        let start = step["startInk"].as_u64().unwrap();
+        let end = step["endInk"].as_u64().unwrap();
+        assert!(end <= start, "{step}");
+        assert!(step["args"].as_str().unwrap().starts_with("0x"));
+    }
+    // debug_traceCall of the same call gives the same hostios.
+    let call = TransactionRequest::default()
+        .with_from(me)
+        .with_to(guard)
+        .with_call(&call);
+    let simulated: serde_json::Value = provider
+        .raw_request("debug_traceCall".into(), (call, "latest", options))
+        .await
+        .unwrap();
+    let simulated_names: Vec<&str> = simulated
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(simulated_names, names);
+    // Other tracers are refused by name.
+    let refused = rpc(
+        &node,
+        "debug_traceTransaction",
+        serde_json::json!([receipt.transaction_hash, {"tracer": "callTracer"}]),
+    )
+    .await;
+    assert_eq!(code(&refused), Some(-32602), "{refused}");
     node.stop().await.unwrap();
 }
 

@@ -12,6 +12,35 @@ use vigil_devnet::Devnet;
 use vigil_node::accounts::NITRO_DEV_KEY;
 use vigil_node::{Config, Running};
 
+/// The owner the guard of [`guard_node`] is deployed with.
+pub const GUARD_OWNER: Address = Address::repeat_byte(0x0b);
+
+/// A node serving a devnet with Vigil's CircuitGuard (release wasm) deployed, owned by
+/// [`GUARD_OWNER`]; returns the node and the guard's address.
+pub async fn guard_node() -> (Running, Address) {
+    use alloy_sol_types::SolValue;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let config = Config {
+        devnet_time: true,
+        ..Config::default()
+    };
+    let node = node_with(config, move || {
+        let mut chain = Devnet::new();
+        let guard = chain
+            .deploy_stylus(
+                GUARD_OWNER,
+                vigil_devnet::system::guard_wasm(),
+                Some(&GUARD_OWNER.abi_encode()),
+            )
+            .expect("deploy the guard");
+        let _ = tx.send(guard);
+        chain
+    })
+    .await;
+    let guard = rx.recv().expect("the guard's address");
+    (node, guard)
+}
+
 /// A node on a free port of 127.0.0.1 serving a fresh devnet.
 pub async fn node() -> Running {
     node_with(Config::default(), Devnet::new).await
