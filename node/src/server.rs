@@ -7,12 +7,19 @@ use crate::filters::Filters;
 use crate::node::{Node, NodeHandle};
 use crate::rpc;
 use crate::state::{self, StateError};
+use jsonrpsee::core::middleware::{Batch, Notification, Request, RpcServiceBuilder, RpcServiceT};
 use jsonrpsee::core::RegisterMethodError;
 use jsonrpsee::server::{BatchRequestConfig, Server, ServerConfig, ServerHandle};
+use jsonrpsee::types::error::METHOD_NOT_FOUND_CODE;
+use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::types::SubscriptionId;
+use jsonrpsee::MethodResponse;
+use std::collections::HashSet;
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
 use tokio::task::JoinHandle;
@@ -90,6 +97,58 @@ impl jsonrpsee::core::traits::IdProvider for HexIds {
     }
 }
 
+/// Answers a call to a method the node does not serve with a message that says where the served
+/// ones are listed (batch entries keep jsonrpsee's plain "Method not found").
+#[derive(Clone)]
+struct NamedMethods<S> {
+    inner: S,
+    known: Arc<HashSet<&'static str>>,
+}
+
+impl<S> RpcServiceT for NamedMethods<S>
+where
+    S: RpcServiceT<
+            MethodResponse = MethodResponse,
+            BatchResponse = MethodResponse,
+            NotificationResponse = MethodResponse,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    type MethodResponse = MethodResponse;
+    type NotificationResponse = MethodResponse;
+    type BatchResponse = MethodResponse;
+
+    fn call<'a>(&self, request: Request<'a>) -> impl Future<Output = MethodResponse> + Send + 'a {
+        let known = self.known.contains(request.method_name());
+        let inner = self.inner.clone();
+        async move {
+            if known {
+                return inner.call(request).await;
+            }
+            let message = format!(
+                "the method {} does not exist on vigil-node: it serves the eth_, net_, web3_, \
+                 debug_trace, evm_ and anvil_ methods listed in devnet/README.md",
+                request.method_name()
+            );
+            let error = ErrorObjectOwned::owned(METHOD_NOT_FOUND_CODE, message, None::<()>);
+            MethodResponse::error(request.id, error)
+        }
+    }
+
+    fn batch<'a>(&self, requests: Batch<'a>) -> impl Future<Output = MethodResponse> + Send + 'a {
+        self.inner.batch(requests)
+    }
+
+    fn notification<'a>(
+        &self,
+        notification: Notification<'a>,
+    ) -> impl Future<Output = MethodResponse> + Send + 'a {
+        self.inner.notification(notification)
+    }
+}
+
 /// A running node.
 pub struct Running {
     pub addr: SocketAddr,
@@ -158,15 +217,22 @@ where
         .set_id_provider(HexIds::default())
         .build();
     let addr = SocketAddr::new(config.host, config.port);
+    let module = rpc::module(node.clone())?;
+    let known: Arc<HashSet<&'static str>> = Arc::new(module.method_names().collect());
+    let middleware = RpcServiceBuilder::new().layer_fn(move |inner| NamedMethods {
+        inner,
+        known: known.clone(),
+    });
     let server = Server::builder()
         .set_config(server_config)
+        .set_rpc_middleware(middleware)
         .build(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     let addr = server
         .local_addr()
         .map_err(|source| StartError::Bind { addr, source })?;
-    let handle = server.start(rpc::module(node.clone())?);
+    let handle = server.start(module);
     let miner = config.block_time.map(|seconds| {
         let node = node.clone();
         tokio::spawn(async move {

@@ -73,6 +73,9 @@ async fn unknown_methods_and_bad_params_are_named() {
     let node = node().await;
     let response = rpc(&node, "eth_getAccountInfo", json!([BOB, "latest"])).await;
     assert_eq!(code(&response), Some(-32601), "{response}");
+    let message = response["error"]["message"].as_str().unwrap();
+    assert!(message.contains("eth_getAccountInfo"), "{message}");
+    assert!(message.contains("devnet/README.md"), "{message}");
     let response = rpc(&node, "eth_getBalance", json!(["0x1234"])).await;
     assert_eq!(code(&response), Some(-32602), "{response}");
     assert!(response["error"]["message"]
