@@ -737,6 +737,12 @@ fn the_cache_flag_is_chain_state_that_snapshots_carry() {
         config_gas(&mut chain, guard),
         uncached - cache_saving(&mut chain, guard)
     );
+    // A state dump carries it to another chain.
+    let mut copy = Devnet::new();
+    copy.import_state(chain.export_state());
+    assert!(is_cached(&mut copy, guard));
+    chain.set_cached(guard, false).unwrap();
+    assert!(is_cached(&mut copy, guard) && !is_cached(&mut chain, guard));
 }
 
 // --- ArbSys, ArbOwnerPublic, the factory -----------------------------------------------------
