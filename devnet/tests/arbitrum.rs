@@ -1007,3 +1007,170 @@ fn evm_frames_are_traced_as_evm_entries_holding_the_programs_steps() {
     let (_, trace) = chain.trace(&request(forwarder, Vec::new()), false).unwrap();
     assert!(trace.is_empty() || trace.iter().all(|s| s.name.starts_with("evm_")));
 }
+
+/// A field of a traced operand string as cargo-stylus reads it: a fixed size, or the rest.
+#[derive(Clone, Copy)]
+enum Field {
+    Bytes(usize),
+    Rest,
+}
+
+use Field::{Bytes as B, Rest};
+
+/// cargo-stylus's `core/tracing/frame.rs` layouts: args, outs, and whether a frame is nested.
+fn layout(name: &str) -> (Vec<Field>, Vec<Field>, bool) {
+    match name {
+        "user_entrypoint" => (vec![B(4)], vec![], false),
+        "user_returned" => (vec![], vec![B(4)], false),
+        "read_args" => (vec![], vec![Rest], false),
+        "write_result" => (vec![Rest], vec![], false),
+        "exit_early" => (vec![B(4)], vec![], false),
+        "storage_load_bytes32" => (vec![B(32)], vec![B(32)], false),
+        "storage_cache_bytes32" => (vec![B(32), B(32)], vec![], false),
+        "storage_flush_cache" => (vec![B(1)], vec![], false),
+        "account_balance" | "account_codehash" => (vec![B(20)], vec![B(32)], false),
+        "account_code" => (vec![B(20), B(4), B(4)], vec![Rest], false),
+        "account_code_size" => (vec![B(20)], vec![B(4)], false),
+        "block_basefee" | "msg_value" | "tx_gas_price" => (vec![], vec![B(32)], false),
+        "block_coinbase" | "contract_address" | "msg_sender" | "tx_origin" => {
+            (vec![], vec![B(20)], false)
+        }
+        "block_gas_limit" | "block_number" | "block_timestamp" | "chainid" | "evm_gas_left"
+        | "evm_ink_left" => (vec![], vec![B(8)], false),
+        "msg_reentrant" | "tx_ink_price" | "return_data_size" => (vec![], vec![B(4)], false),
+        "native_keccak256" => (vec![Rest], vec![B(32)], false),
+        "pay_for_memory_grow" => (vec![B(2)], vec![], false),
+        "call_contract" => (vec![B(20), B(8), B(32), Rest], vec![B(4), B(1)], true),
+        "delegate_call_contract" | "static_call_contract" => {
+            (vec![B(20), B(8), Rest], vec![B(4), B(1)], true)
+        }
+        "create1" => (vec![B(32), Rest], vec![B(20), B(4)], false),
+        "create2" => (vec![B(32), B(32), Rest], vec![B(20), B(4)], false),
+        "emit_log" => (vec![B(4), Rest], vec![], false),
+        "read_return_data" => (vec![B(4), B(4)], vec![Rest], false),
+        evm if evm.starts_with("evm_") => (vec![], vec![], true),
+        other => panic!("cargo-stylus cannot decode a {other} step"),
+    }
+}
+
+/// Whether `data` is exactly `fields` (cargo-stylus asserts nothing is left over).
+fn consumed(data: &[u8], fields: &[Field]) -> bool {
+    let mut left = data.len();
+    for field in fields {
+        match field {
+            B(n) if *n <= left => left -= n,
+            B(_) => return false,
+            Rest => left = 0,
+        }
+    }
+    left == 0
+}
+
+fn assert_decodes(steps: &[HostioTrace], seen: &mut std::collections::BTreeSet<String>) {
+    for step in steps {
+        let (args, outs, nested) = layout(&step.name);
+        assert!(
+            consumed(&step.args, &args),
+            "{} args 0x{}",
+            step.name,
+            hex(&step.args)
+        );
+        assert!(
+            consumed(&step.outs, &outs),
+            "{} outs 0x{}",
+            step.name,
+            hex(&step.outs)
+        );
+        assert_eq!(step.address.is_some(), nested, "{}", step.name);
+        assert_eq!(step.steps.is_some(), nested, "{}", step.name);
+        if let Some(inner) = &step.steps {
+            assert_decodes(inner, seen);
+        }
+        seen.insert(step.name.clone());
+    }
+}
+
+#[test]
+fn every_traced_step_decodes_as_cargo_stylus_reads_it() {
+    let mut chain = funded();
+    let probe = deploy_probe(&mut chain);
+    let other = deploy_probe(&mut chain);
+    let plain = deploy(&mut chain, RETURN_42);
+    let meter = IProbe::meterCall {}.abi_encode();
+    let calls: Vec<Vec<u8>> = vec![
+        IProbe::contextCall {}.abi_encode(),
+        IProbe::blockCall {}.abi_encode(),
+        meter.clone(),
+        IProbe::accountCall { target: plain }.abi_encode(),
+        IProbe::keccakCall {
+            data: vec![7u8; 40].into(),
+        }
+        .abi_encode(),
+        IProbe::logCall {
+            topics: vec![word(1), word(2)],
+            data: vec![9u8; 5].into(),
+        }
+        .abi_encode(),
+        IProbe::storeCall {
+            key: word(3),
+            value: word(4),
+        }
+        .abi_encode(),
+        IProbe::loadCall { key: word(3) }.abi_encode(),
+        IProbe::callCall {
+            target: other,
+            data: meter.clone().into(),
+            value: U256::ZERO,
+            gas: 500_000,
+        }
+        .abi_encode(),
+        IProbe::staticCallCall {
+            target: plain,
+            data: Bytes::new(),
+        }
+        .abi_encode(),
+        IProbe::delegateCallCall {
+            target: other,
+            data: meter.clone().into(),
+        }
+        .abi_encode(),
+        IProbe::createCall {
+            code: initcode(RETURN_42),
+            endowment: U256::ZERO,
+            salt: vec![],
+        }
+        .abi_encode(),
+        IProbe::createCall {
+            code: initcode(RETURN_42),
+            endowment: U256::ZERO,
+            salt: vec![word(5)],
+        }
+        .abi_encode(),
+        IProbe::growCall { pages: 1 }.abi_encode(),
+        IProbe::burnCall { rounds: 3 }.abi_encode(),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for data in calls {
+        let (receipt, trace) = chain.trace(&request(probe, data), true).unwrap();
+        assert!(receipt.success, "probe call failed: {:?}", receipt.halt);
+        assert_decodes(&trace, &mut seen);
+    }
+    for name in [
+        "call_contract",
+        "static_call_contract",
+        "delegate_call_contract",
+        "create1",
+        "create2",
+        "evm_create1",
+        "evm_create2",
+        "emit_log",
+        "storage_load_bytes32",
+        "storage_cache_bytes32",
+        "storage_flush_cache",
+        "native_keccak256",
+        "account_balance",
+        "read_return_data",
+    ] {
+        assert!(seen.contains(name), "no {name} step among {seen:?}");
+    }
+}
