@@ -3,27 +3,22 @@
 //! with real header hashes, transaction and receipt roots, blooms and log indexes.
 
 use crate::accounts::{DevAccounts, DEV_BALANCE};
+use crate::block::{self, Executed};
 use crate::clock::Clock;
 use crate::error::RpcError;
-use crate::history::{BlockRecord, History, TxRecord};
+use crate::history::History;
 use crate::tx::{call_request, SignedTx};
-use alloy_consensus::proofs::{calculate_receipt_root, calculate_transaction_root};
-use alloy_consensus::transaction::Recovered;
-use alloy_consensus::{
-    Eip658Value, Header as ConsensusHeader, Receipt as ConsensusReceipt, ReceiptEnvelope,
-    ReceiptWithBloom, SignableTransaction, TxEip1559, TxEnvelope, TxLegacy, EMPTY_OMMER_ROOT_HASH,
-};
+use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope, TxLegacy};
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_network::TxSignerSync;
-use alloy_primitives::{Address, Bloom, Bytes, Log as PrimitiveLog, Signature, TxKind, B256, U256};
+use alloy_primitives::{Address, Bytes, Signature, TxKind, B256, U256};
 use alloy_rpc_types_eth::state::StateOverride;
-use alloy_rpc_types_eth::{Header, Log, Transaction, TransactionReceipt, TransactionRequest};
+use alloy_rpc_types_eth::{Header, Log, TransactionRequest};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::broadcast;
 use vigil_devnet::chain::{BLOCK_GAS_LIMIT, COINBASE};
-use vigil_devnet::stylus::trace::HostioTrace;
 use vigil_devnet::{BlockInfo, ChainState, Devnet, Receipt, TxRequest};
 
 /// Nitro's minimum base fee (arbos/l2pricing): 0.1 gwei. Blocks here are never congested, so it
@@ -37,17 +32,6 @@ pub const CALL_GAS: u64 = BLOCK_GAS_LIMIT;
 pub struct NewBlock {
     pub header: Header,
     pub logs: Vec<Log>,
-}
-
-/// A transaction that ran in the open block, waiting for the block to be sealed.
-#[derive(Clone, Debug)]
-struct Executed {
-    tx: TxEnvelope,
-    from: Address,
-    receipt: Receipt,
-    /// Nitro's `stylusTracer` of the run, kept for `debug_traceTransaction`: this node keeps no
-    /// earlier states to replay a transaction on.
-    trace: Vec<HostioTrace>,
 }
 
 /// Everything `evm_snapshot` saves besides the devnet's own snapshot.
@@ -403,108 +387,8 @@ impl Chain {
         let info = self.devnet.block_info();
         let parent = self.history.latest().map_or(B256::ZERO, |b| b.header.hash);
         let executed = std::mem::take(&mut self.open);
-        let mut cumulative = 0u64;
-        let mut bloom = Bloom::default();
-        let mut envelopes = Vec::with_capacity(executed.len());
-        let mut receipts = Vec::with_capacity(executed.len());
-        for e in &executed {
-            cumulative += e.receipt.gas_used;
-            let logs: Vec<PrimitiveLog> = e
-                .receipt
-                .logs
-                .iter()
-                .map(|log| {
-                    PrimitiveLog::new_unchecked(log.address, log.topics.clone(), log.data.clone())
-                })
-                .collect();
-            let mut tx_bloom = Bloom::default();
-            tx_bloom.accrue_logs(&logs);
-            bloom.accrue_bloom(&tx_bloom);
-            let receipt = ConsensusReceipt {
-                status: Eip658Value::Eip658(e.receipt.success),
-                cumulative_gas_used: cumulative,
-                logs,
-            };
-            let typed = ReceiptWithBloom::new(receipt, tx_bloom);
-            receipts.push(ReceiptEnvelope::from_typed(e.tx.tx_type(), typed));
-            envelopes.push(e.tx.clone());
-        }
-        let header = ConsensusHeader {
-            parent_hash: parent,
-            ommers_hash: EMPTY_OMMER_ROOT_HASH,
-            beneficiary: info.coinbase,
-            transactions_root: calculate_transaction_root(&envelopes),
-            receipts_root: calculate_receipt_root(&receipts),
-            logs_bloom: bloom,
-            difficulty: U256::from(1),
-            number: info.number,
-            gas_limit: info.gas_limit,
-            gas_used: cumulative,
-            timestamp: info.timestamp,
-            base_fee_per_gas: Some(info.basefee),
-            ..ConsensusHeader::default()
-        };
-        let hash = header.hash_slow();
-        let header = Header {
-            hash,
-            inner: header,
-            total_difficulty: Some(U256::from(info.number + 1)),
-            size: None,
-        };
-        let mut log_index = 0u64;
-        let mut block_logs = Vec::new();
-        let mut records = Vec::with_capacity(executed.len());
-        for (index, (e, receipt)) in executed.into_iter().zip(receipts).enumerate() {
-            let index = index as u64;
-            let tx_hash = *e.tx.tx_hash();
-            let rpc_receipt = receipt.map_logs(|inner| {
-                let log = Log {
-                    inner,
-                    block_hash: Some(hash),
-                    block_number: Some(info.number),
-                    block_timestamp: Some(info.timestamp),
-                    transaction_hash: Some(tx_hash),
-                    transaction_index: Some(index),
-                    log_index: Some(log_index),
-                    removed: false,
-                };
-                log_index += 1;
-                block_logs.push(log.clone());
-                log
-            });
-            let price = effective_price(&e.tx, info.basefee);
-            let to = match alloy_consensus::Transaction::kind(&e.tx) {
-                TxKind::Call(to) => Some(to),
-                TxKind::Create => None,
-            };
-            let receipt = TransactionReceipt {
-                inner: rpc_receipt,
-                transaction_hash: tx_hash,
-                transaction_index: Some(index),
-                block_hash: Some(hash),
-                block_number: Some(info.number),
-                gas_used: e.receipt.gas_used,
-                effective_gas_price: price,
-                blob_gas_used: None,
-                blob_gas_price: None,
-                from: e.from,
-                to,
-                contract_address: e.receipt.created,
-            };
-            let tx = Transaction {
-                inner: Recovered::new_unchecked(e.tx, e.from),
-                block_hash: Some(hash),
-                block_number: Some(info.number),
-                transaction_index: Some(index),
-                effective_gas_price: Some(price),
-            };
-            let trace = serde_json::to_value(&e.trace).unwrap_or_default();
-            records.push(TxRecord { tx, receipt, trace });
-        }
-        let block = BlockRecord {
-            header: header.clone(),
-            txs: records.iter().map(|r| r.receipt.transaction_hash).collect(),
-        };
+        let (block, records, logs) = block::assemble(parent, &info, executed);
+        let header = block.header.clone();
         self.history.push(block, records);
         let next = BlockInfo {
             number: info.number + 1,
@@ -512,10 +396,7 @@ impl Chain {
         };
         self.devnet.set_block_info(next);
         // Nobody listening is not an error.
-        let _ = self.blocks.send(Arc::new(NewBlock {
-            header,
-            logs: block_logs,
-        }));
+        let _ = self.blocks.send(Arc::new(NewBlock { header, logs }));
     }
 
     /// `evm_increaseTime`: moves the clock forward; returns the total offset in seconds.
@@ -627,15 +508,6 @@ where
         None => Signature::new(U256::from_be_slice(from.as_slice()), U256::from(1), false),
     };
     Ok(tx.into_signed(signature).into())
-}
-
-/// What a transaction pays per gas: its gas price, or for EIP-1559 the base fee (Nitro pays
-/// no tips).
-fn effective_price(tx: &TxEnvelope, basefee: u64) -> u128 {
-    match tx {
-        TxEnvelope::Eip1559(_) => u128::from(basefee),
-        other => alloy_consensus::Transaction::max_fee_per_gas(other),
-    }
 }
 
 /// A call's receipt as geth reports it: success, a revert (code 3 with the data), or a halt.

@@ -49,8 +49,12 @@ impl<'a> Args<'a> {
 }
 
 fn invalid(what: &str, e: ErrorObjectOwned) -> RpcError {
-    let detail = e.data().map(|d| d.get().to_string()).unwrap_or_default();
-    RpcError::InvalidParams(format!("{what}: expected {detail}"))
+    // jsonrpsee puts serde's reason in `data` as a JSON string.
+    let reason = e
+        .data()
+        .and_then(|d| serde_json::from_str::<String>(d.get()).ok())
+        .unwrap_or_else(|| e.message().to_string());
+    RpcError::InvalidParams(format!("{what}: {reason}"))
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value> {
