@@ -686,7 +686,8 @@ impl Devnet {
     }
 
     /// Runs a transaction without committing anything, as `eth_call` and `eth_estimateGas` do:
-    /// a zero price passes under any base fee, and without a nonce the account's is used.
+    /// a zero price passes under any base fee, without a nonce the account's is used, and the
+    /// sender may be a contract (geth skips the EIP-3607 check for calls).
     pub fn simulate(&mut self, tx: &TxRequest) -> Result<Receipt, DevnetError> {
         self.run(tx, true, false)
     }
@@ -737,10 +738,12 @@ impl Devnet {
         let cfg = &mut self.evm.ctx.cfg;
         cfg.disable_base_fee = simulate;
         cfg.disable_nonce_check = simulate && tx.nonce.is_none();
+        cfg.disable_eip3607 = simulate;
         let result = self.transact_env(commit);
         let cfg = &mut self.evm.ctx.cfg;
         cfg.disable_base_fee = false;
         cfg.disable_nonce_check = false;
+        cfg.disable_eip3607 = false;
         result
     }
 

@@ -146,6 +146,19 @@ fn a_simulation_needs_no_price_or_nonce_and_commits_nothing() {
 }
 
 #[test]
+fn a_contract_may_be_the_sender_of_a_call_not_of_a_transaction() {
+    let mut chain = node_chain();
+    chain.set_code(ALICE, Bytes::from_static(&[0x00]));
+    let refused = refusal(&mut chain, &transfer(0, U256::ZERO));
+    assert_eq!(refused, TxError::SenderHasCode(ALICE));
+    let call = TxRequest {
+        nonce: None,
+        ..transfer(0, U256::ZERO)
+    };
+    assert!(chain.simulate(&call).unwrap().success);
+}
+
+#[test]
 fn the_state_survives_export_and_import() {
     let mut chain = node_chain();
     let probe = deploy_probe(&mut chain);
