@@ -1174,3 +1174,20 @@ fn every_traced_step_decodes_as_cargo_stylus_reads_it() {
         assert!(seen.contains(name), "no {name} step among {seen:?}");
     }
 }
+
+#[test]
+fn nitros_precompiles_are_warm_from_the_start() {
+    let mut chain = funded();
+    // PUSH1 a BALANCE POP STOP, for a served precompile and for an address nothing touched.
+    let mut gas = |address: u8| {
+        let code = deploy(&mut chain, &[0x60, address, 0x31, 0x50, 0x00]);
+        chain
+            .call(ALICE, code, Bytes::new(), U256::ZERO)
+            .unwrap()
+            .gas_used
+    };
+    let cold = gas(0x65);
+    for precompile in [0x64, 0x6b, 0x71, 0x72] {
+        assert_eq!(gas(precompile) + 2_500, cold, "0x{precompile:x}");
+    }
+}
