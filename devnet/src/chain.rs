@@ -286,6 +286,16 @@ impl Devnet {
         block.gas_limit = info.gas_limit;
     }
 
+    pub fn chain_id(&self) -> u64 {
+        self.evm.ctx.cfg.chain_id
+    }
+
+    /// Sets the chain id transactions must carry and CHAINID reports (a node started with
+    /// another id than Nitro's dev chain).
+    pub fn set_chain_id(&mut self, chain_id: u64) {
+        self.evm.ctx.cfg.chain_id = chain_id;
+    }
+
     /// Sets an account's nonce.
     pub fn set_nonce(&mut self, address: Address, nonce: u64) {
         let mut info = self.account(address);

@@ -50,7 +50,7 @@ async fn sign_batch(
         client,
         url,
         "eth_getTransactionCount",
-        json!([signer.address(), "latest"]),
+        json!([signer.address(), "pending"]),
     )
     .await;
     let nonce = quantity(&nonce) as u64;
@@ -90,7 +90,8 @@ async fn run(url: &str, batches: Vec<Vec<String>>) -> f64 {
                 .await
                 .is_null()
             {
-                tokio::task::yield_now().await;
+                // Polling without a pause would compete with the node for the CPU.
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
         }));
     }

@@ -80,6 +80,7 @@ impl Chain {
         interval: bool,
         devnet_time: bool,
     ) -> Self {
+        devnet.set_chain_id(chain_id);
         for address in accounts.addresses() {
             devnet.fund(address, DEV_BALANCE);
         }

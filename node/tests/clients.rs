@@ -46,6 +46,44 @@ async fn chain_id_accounts_and_balances() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn another_chain_id_is_honoured_by_transactions_and_chainid() {
+    let config = vigil_node::Config {
+        chain_id: 1_337,
+        ..vigil_node::Config::default()
+    };
+    let node = node_with(config, vigil_devnet::Devnet::new).await;
+    let provider = provider(&node, dev_signer());
+    assert_eq!(provider.get_chain_id().await.unwrap(), 1_337);
+    // Runtime `CHAINID PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN`, placed by a state override.
+    let code = Bytes::from_static(&[0x46, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3]);
+    let overrides = StateOverride::from_iter([(
+        BOB,
+        AccountOverride {
+            code: Some(code),
+            ..AccountOverride::default()
+        },
+    )]);
+    let out = provider
+        .call(TransactionRequest::default().with_to(BOB))
+        .overrides(overrides)
+        .await
+        .unwrap();
+    assert_eq!(U256::from_be_slice(&out), U256::from(1_337));
+    let tx = TransactionRequest::default()
+        .with_to(BOB)
+        .with_value(U256::from(1));
+    let receipt = provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_eip1559_transfer_is_mined_with_a_full_receipt() {
     let node = node().await;
     let provider = provider(&node, dev_signer());
