@@ -4,7 +4,11 @@
 #
 #   script/build-contracts.sh [PACKAGE...]   default: every contract crate under contracts/
 #
-# Output: $CARGO_TARGET_DIR (default target/)/wasm32-unknown-unknown/release/<crate>.wasm
+# Output: $CARGO_TARGET_DIR (default target/)/wasm/wasm32-unknown-unknown/release/<crate>.wasm
+#
+# Every wasm build of the project goes to that one target dir, target/wasm: the test command's wasm step
+# builds it once and the devnet's end-to-end tests, the demo and the bench reuse it. It is a directory of
+# its own so that a build started from inside `cargo test` never waits on the lock of the cargo running it.
 #
 # Every wasm byte costs entry gas on every call and counts against the 24 KiB deployable limit, so
 # std is rebuilt with the immediate-abort panic strategy and without panic locations or Debug
@@ -37,6 +41,8 @@ if [ "${#packages[@]}" -eq 0 ]; then
   done
 fi
 
+wasm_target="${CARGO_TARGET_DIR:-$root/target}/wasm"
+export CARGO_TARGET_DIR="$wasm_target"
 export RUSTC_BOOTSTRAP=1
 export CARGO_ENCODED_RUSTFLAGS="-Zunstable-options"$'\x1f'"-Cpanic=immediate-abort"$'\x1f'"-Zlocation-detail=none"$'\x1f'"-Zfmt-debug=none"
 unset RUSTFLAGS
@@ -46,7 +52,7 @@ for p in "${packages[@]}"; do
     -Zbuild-std=std,panic_abort -p "$p"
 done
 
-out_dir="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release"
+out_dir="$wasm_target/wasm32-unknown-unknown/release"
 if [ "${VIGIL_WASM_OPT:-1}" = 0 ]; then
   for p in "${packages[@]}"; do
     wasm="$out_dir/${p//-/_}.wasm"
