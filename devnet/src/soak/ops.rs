@@ -639,27 +639,24 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
             protocol: protocol(rng, cast),
             selector: *rng.pick(&pause_selectors()),
         },
-        // Only policies without a limit or screening the checks rely on: `deposit` and the
-        // selector nobody has. A pause gives no selector a policy; the admin's screening of one
-        // (the default mode, so verdicts do not change) does, and `removePolicy` frees it again.
-        "setScreening" => Op::SetScreening {
-            who: if rng.percent(85) {
-                VAULT_ADMIN
-            } else {
-                GUARDIAN
-            },
-            protocol: protocol(rng, cast),
-            selector: pause_selectors()[*rng.pick(&[1, 3])],
-        },
-        "removePolicy" => Op::RemovePolicy {
-            who: if rng.percent(85) {
-                VAULT_ADMIN
-            } else {
-                GUARDIAN
-            },
-            protocol: protocol(rng, cast),
-            selector: pause_selectors()[*rng.pick(&[1, 3])],
-        },
+        // A pause gives no selector a policy; the admin's screening of one (the default mode, so
+        // verdicts do not change) does, and `removePolicy` frees it again.
+        "setScreening" => {
+            let (who, protocol, selector) = policy_target(rng, cast);
+            Op::SetScreening {
+                who,
+                protocol,
+                selector,
+            }
+        }
+        "removePolicy" => {
+            let (who, protocol, selector) = policy_target(rng, cast);
+            Op::RemovePolicy {
+                who,
+                protocol,
+                selector,
+            }
+        }
         "guard.credit" => Op::GuardCredit {
             amount: amount_eth(rng),
         },
@@ -818,6 +815,18 @@ fn labels(rng: &mut Rng) -> (u8, u8) {
 
 fn protocol(rng: &mut Rng, cast: &Cast) -> Address {
     *rng.pick(&[cast.world.vault, PROBE])
+}
+
+/// Who sets or removes a selector's own policy (mostly its admin; a guardian, who may not), on which
+/// protocol and selector: only `deposit` and the selector nobody has, whose policies no check relies on.
+fn policy_target(rng: &mut Rng, cast: &Cast) -> (Address, Address, FixedBytes<4>) {
+    let who = if rng.percent(85) {
+        VAULT_ADMIN
+    } else {
+        GUARDIAN
+    };
+    let protocol = protocol(rng, cast);
+    (who, protocol, pause_selectors()[*rng.pick(&[1, 3])])
 }
 
 fn pauser(rng: &mut Rng) -> Address {
