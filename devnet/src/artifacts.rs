@@ -4,7 +4,7 @@
 //!
 //! Both builds go through the project's scripts (`script/build-contracts.sh`,
 //! `script/forge-build.sh`), so tests and binaries run the same bytes the size report measures and
-//! users deploy. The script puts every wasm build in one directory, `<target>/wasm`, so the test
+//! users deploy. The script puts every wasm build below one directory, `<target>/wasm`, so the test
 //! command's wasm step and these builds share their output and a build started from inside
 //! `cargo test` never waits on the lock of the cargo running it.
 
@@ -79,8 +79,6 @@ pub fn build_wasm(workspace: &Path, package: &str) -> Result<Vec<u8>, BuildError
     }
     let path = target_dir
         .join("wasm")
-        .join("wasm32-unknown-unknown")
-        .join("release")
         .join(format!("{}.wasm", package.replace('-', "_")));
     std::fs::read(&path).map_err(|source| BuildError::Read { path, source })
 }
