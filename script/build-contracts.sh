@@ -4,7 +4,15 @@
 #
 #   script/build-contracts.sh [PACKAGE...]   default: every contract crate under contracts/
 #
-# Output: $CARGO_TARGET_DIR (default target/)/wasm32-unknown-unknown/release/<crate>.wasm
+# Output: $CARGO_TARGET_DIR (default target/)/wasm/<crate>.wasm, the optimized deployable wasm.
+#
+# Every wasm build of the project goes below target/wasm, one cargo target dir per program
+# (target/wasm/build/<package>): the test command's wasm step builds each program once and the devnet's
+# end-to-end tests, the demo and the bench reuse it. Programs that share a crate with other features (the
+# registry and its extension, the guard and the Stylus example vault) would otherwise rebuild each other:
+# a crate with a cdylib target gets no feature hash in its cargo fingerprint. The price is std built once
+# per program (-Zbuild-std). Being apart from target/, a build started from inside `cargo test` never
+# waits on the lock of the cargo running it.
 #
 # Every wasm byte costs entry gas on every call and counts against the 24 KiB deployable limit, so
 # std is rebuilt with the immediate-abort panic strategy and without panic locations or Debug
@@ -17,8 +25,8 @@
 # fewer functions, which is also less entry gas on every call. Its feature set is exactly what Stylus
 # activation accepts and rustc emits here: MVP + mutable globals + sign-ext + memory.copy/fill
 # (bulk-memory-opt, so no passive segments or memory.init); never multi-value, SIMD, floats conversions
-# or reference types. Cargo re-links the unoptimized file on every build, so the optimized one is kept
-# beside it (<crate>.wasm.opt, with the input's hash) and reused while the input is unchanged.
+# or reference types. The output keeps a stamp (<crate>.wasm.stamp: the input's hash, wasm-opt's version and
+# flags) so an unchanged input is not optimized again.
 # VIGIL_WASM_OPT=0 leaves cargo's output as it is (for before/after measurements only).
 set -euo pipefail
 
@@ -37,49 +45,46 @@ if [ "${#packages[@]}" -eq 0 ]; then
   done
 fi
 
+wasm_root="${CARGO_TARGET_DIR:-$root/target}/wasm"
 export RUSTC_BOOTSTRAP=1
 export CARGO_ENCODED_RUSTFLAGS="-Zunstable-options"$'\x1f'"-Cpanic=immediate-abort"$'\x1f'"-Zlocation-detail=none"$'\x1f'"-Zfmt-debug=none"
 unset RUSTFLAGS
-# One cargo invocation per contract, so features never unify across contracts.
-for p in "${packages[@]}"; do
-  cargo build --quiet --release --locked --target wasm32-unknown-unknown \
-    -Zbuild-std=std,panic_abort -p "$p"
-done
 
-out_dir="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release"
-if [ "${VIGIL_WASM_OPT:-1}" = 0 ]; then
-  for p in "${packages[@]}"; do
-    wasm="$out_dir/${p//-/_}.wasm"
-    cp "$out_dir/deps/${p//-/_}.wasm" "$wasm.tmp.$$" && mv -f "$wasm.tmp.$$" "$wasm"
-  done
-  exit 0
-fi
-
-wasm_opt="$root/node_modules/.bin/wasm-opt"
-if [ ! -x "$wasm_opt" ]; then
-  bash script/setup-forge.sh >&2 || { echo "build-contracts: wasm-opt is missing (script/setup-forge.sh failed)" >&2; exit 1; }
-fi
 opt_flags=(--mvp-features --enable-mutable-globals --enable-sign-ext --enable-bulk-memory-opt
   -Oz --converge --strip-debug --strip-producers --strip-target-features)
-opt_version="$("$wasm_opt" --version)"
-hash() { sha256sum "$1" | cut -d' ' -f1; }
-for p in "${packages[@]}"; do
-  wasm="$out_dir/${p//-/_}.wasm"
-  [ -f "$wasm" ] || { echo "build-contracts: $wasm was not built" >&2; exit 1; }
-  stamp="$(hash "$wasm") $opt_version ${opt_flags[*]}"
-  # Already optimized (cargo left the file alone), or optimized before from the same input: reuse.
-  if [ -f "$wasm.opt" ] && [ -f "$wasm.opt.stamp" ]; then
-    if [ "$(hash "$wasm")" = "$(hash "$wasm.opt")" ]; then continue; fi
-    if [ "$(cat "$wasm.opt.stamp")" = "$stamp" ]; then
-      cp "$wasm.opt" "$wasm.tmp.$$" && mv -f "$wasm.tmp.$$" "$wasm"
-      continue
-    fi
+if [ "${VIGIL_WASM_OPT:-1}" != 0 ]; then
+  wasm_opt="$root/node_modules/.bin/wasm-opt"
+  if [ ! -x "$wasm_opt" ]; then
+    bash script/setup-forge.sh >&2 || { echo "build-contracts: wasm-opt is missing (script/setup-forge.sh failed)" >&2; exit 1; }
   fi
-  # Temporary names and renames: concurrent builds of the same crate (parallel tests) stay safe, and
-  # the rename breaks cargo's hard link instead of rewriting its deps/ copy.
-  "$wasm_opt" "$wasm" "${opt_flags[@]}" -o "$wasm.opt.tmp.$$"
-  cp "$wasm.opt.tmp.$$" "$wasm.tmp.$$"
-  mv -f "$wasm.opt.tmp.$$" "$wasm.opt"
-  echo "$stamp" >"$wasm.opt.stamp.tmp.$$" && mv -f "$wasm.opt.stamp.tmp.$$" "$wasm.opt.stamp"
+  opt_version="$("$wasm_opt" --version)"
+fi
+hash() { sha256sum "$1" | cut -d' ' -f1; }
+
+for p in "${packages[@]}"; do
+  crate="${p//-/_}"
+  # One cargo invocation and one target dir per program: features never unify across programs, and a
+  # crate built with other features for another program (the registry for its extension, the guard for
+  # the Stylus example vault) never overwrites this one's build.
+  build_dir="$wasm_root/build/$p"
+  CARGO_TARGET_DIR="$build_dir" cargo build --quiet --release --locked --target wasm32-unknown-unknown \
+    -Zbuild-std=std,panic_abort -p "$p"
+  input="$build_dir/wasm32-unknown-unknown/release/$crate.wasm"
+  [ -f "$input" ] || { echo "build-contracts: $input was not built" >&2; exit 1; }
+  wasm="$wasm_root/$crate.wasm"
+  # Temporary names and renames: concurrent builds of the same program (parallel tests) stay safe.
+  if [ "${VIGIL_WASM_OPT:-1}" = 0 ]; then
+    cp "$input" "$wasm.tmp.$$" && mv -f "$wasm.tmp.$$" "$wasm"
+    rm -f "$wasm.stamp"
+    continue
+  fi
+  # Optimized before from the same input with the same wasm-opt: reuse.
+  stamp="$(hash "$input") $opt_version ${opt_flags[*]}"
+  if [ -f "$wasm" ] && [ -f "$wasm.stamp" ] && [ "$(cat "$wasm.stamp")" = "$stamp" ]; then
+    continue
+  fi
+  "$wasm_opt" "$input" "${opt_flags[@]}" -o "$wasm.tmp.$$"
+  echo "$stamp" >"$wasm.stamp.tmp.$$"
   mv -f "$wasm.tmp.$$" "$wasm"
+  mv -f "$wasm.stamp.tmp.$$" "$wasm.stamp"
 done

@@ -26,6 +26,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
+# A fresh clone (CI) builds every crate once, so incremental caches (over 1 GB there) would be written and
+# never read. Re-running locally after small edits, CARGO_INCREMENTAL=1 keeps them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 all_steps=(fmt clippy wasm report test interfaces forge)
 if [ "$#" -gt 0 ]; then
   for s in "$@"; do

@@ -4,7 +4,8 @@
 //!
 //! Both builds go through the project's scripts (`script/build-contracts.sh`,
 //! `script/forge-build.sh`), so tests and binaries run the same bytes the size report measures and
-//! users deploy. The wasm build uses its own target directory so a build started from inside
+//! users deploy. The script puts every wasm build below one directory, `<target>/wasm`, so the test
+//! command's wasm step and these builds share their output and a build started from inside
 //! `cargo test` never waits on the lock of the cargo running it.
 
 use std::path::{Path, PathBuf};
@@ -52,16 +53,11 @@ pub fn target_dir() -> PathBuf {
         })
 }
 
-/// Target directory used for wasm builds, under the workspace's `target/`.
-pub fn wasm_target_dir(workspace: &Path) -> PathBuf {
-    workspace.join("target").join("fixtures")
-}
-
 /// Builds `package` (a cdylib crate of the workspace at `workspace`) with
 /// `script/build-contracts.sh`, the one way the project builds deployable wasm, and returns the
 /// bytes of `<crate_name>.wasm`.
 pub fn build_wasm(workspace: &Path, package: &str) -> Result<Vec<u8>, BuildError> {
-    let target_dir = wasm_target_dir(workspace);
+    let target_dir = target_dir();
     let status = Command::new("bash")
         .current_dir(workspace)
         .arg(workspace.join("script").join("build-contracts.sh"))
@@ -82,8 +78,7 @@ pub fn build_wasm(workspace: &Path, package: &str) -> Result<Vec<u8>, BuildError
         });
     }
     let path = target_dir
-        .join("wasm32-unknown-unknown")
-        .join("release")
+        .join("wasm")
         .join(format!("{}.wasm", package.replace('-', "_")));
     std::fs::read(&path).map_err(|source| BuildError::Read { path, source })
 }

@@ -69,7 +69,7 @@ pub fn first_stake(slot: usize) -> U256 {
 
 /// The selectors the pause operations aim at, on either protocol: the guarded `withdraw` and
 /// `deposit`, the probe's function, and one nobody has (only the admin may pause a selector
-/// without a policy, which gives it one; `removePolicy` frees it again).
+/// without a policy, and the pause gives it none; the admin's `setScreening` does).
 pub fn pause_selectors() -> [FixedBytes<4>; 4] {
     [
         withdraw_selector(),

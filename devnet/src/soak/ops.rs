@@ -15,7 +15,7 @@ use super::rng::Rng;
 use crate::system::{
     eth, withdraw_selector, ICircuitGuard, IVault, DAY, OWNER, RESOLVER, TREASURY, VAULT_ADMIN,
 };
-use crate::{Address, Bytes, U256};
+use crate::{calls, Address, Bytes, U256};
 use alloy_primitives::FixedBytes;
 use alloy_sol_types::SolCall;
 
@@ -108,6 +108,11 @@ pub enum Op {
         protocol: Address,
         selector: FixedBytes<4>,
     },
+    SetScreening {
+        who: Address,
+        protocol: Address,
+        selector: FixedBytes<4>,
+    },
     RemovePolicy {
         who: Address,
         protocol: Address,
@@ -134,7 +139,7 @@ pub enum Op {
 }
 
 /// The operation kinds in the order the summary lists them, with the weight each is drawn with.
-pub const KINDS: [(&str, u64); 25] = [
+pub const KINDS: [(&str, u64); 26] = [
     ("stake", 5),
     ("requestUnstake", 3),
     ("withdraw", 2),
@@ -154,6 +159,7 @@ pub const KINDS: [(&str, u64); 25] = [
     ("unpauseProtocol", 1),
     ("pauseSelector", 2),
     ("unpauseSelector", 1),
+    ("setScreening", 1),
     ("removePolicy", 1),
     ("vault.deposit", 3),
     ("vault.withdraw", 8),
@@ -185,6 +191,7 @@ impl Op {
             Op::UnpauseProtocol { .. } => "unpauseProtocol",
             Op::PauseSelector { .. } => "pauseSelector",
             Op::UnpauseSelector { .. } => "unpauseSelector",
+            Op::SetScreening { .. } => "setScreening",
             Op::RemovePolicy { .. } => "removePolicy",
             Op::Deposit { .. } => "vault.deposit",
             Op::VaultWithdraw { .. } => "vault.withdraw",
@@ -215,6 +222,7 @@ impl Op {
             | Op::UnpauseProtocol { who, .. }
             | Op::PauseSelector { who, .. }
             | Op::UnpauseSelector { who, .. }
+            | Op::SetScreening { who, .. }
             | Op::RemovePolicy { who, .. }
             | Op::Deposit { who, .. }
             | Op::VaultWithdraw { who, .. } => who,
@@ -257,6 +265,7 @@ impl Op {
             | Op::UnpauseProtocol { protocol, .. }
             | Op::PauseSelector { protocol, .. }
             | Op::UnpauseSelector { protocol, .. }
+            | Op::SetScreening { protocol, .. }
             | Op::RemovePolicy { protocol, .. } => vec![protocol],
             Op::Deposit { .. } | Op::VaultWithdraw { .. } => vec![vault],
             Op::GuardCheck { .. } | Op::GuardCredit { .. } => vec![PROBE],
@@ -371,6 +380,14 @@ impl Op {
                 IVault::withdrawCall::new((amount,)).abi_encode().into(),
                 U256::ZERO,
             )),
+            Op::SetScreening {
+                who,
+                protocol,
+                selector,
+            } => guard(
+                who,
+                calls::screening(protocol, selector, calls::SCREEN_CONFIRMED).abi_encode(),
+            ),
             Op::RemovePolicy {
                 who,
                 protocol,
@@ -622,17 +639,24 @@ pub fn draw(rng: &mut Rng, cast: &Cast, seen: &Observed) -> Op {
             protocol: protocol(rng, cast),
             selector: *rng.pick(&pause_selectors()),
         },
-        // Only policies without a limit or screening the checks rely on: `deposit` and the
-        // selector nobody has.
-        "removePolicy" => Op::RemovePolicy {
-            who: if rng.percent(85) {
-                VAULT_ADMIN
-            } else {
-                GUARDIAN
-            },
-            protocol: protocol(rng, cast),
-            selector: pause_selectors()[*rng.pick(&[1, 3])],
-        },
+        // A pause gives no selector a policy; the admin's screening of one (the default mode, so
+        // verdicts do not change) does, and `removePolicy` frees it again.
+        "setScreening" => {
+            let (who, protocol, selector) = policy_target(rng, cast);
+            Op::SetScreening {
+                who,
+                protocol,
+                selector,
+            }
+        }
+        "removePolicy" => {
+            let (who, protocol, selector) = policy_target(rng, cast);
+            Op::RemovePolicy {
+                who,
+                protocol,
+                selector,
+            }
+        }
         "guard.credit" => Op::GuardCredit {
             amount: amount_eth(rng),
         },
@@ -793,6 +817,18 @@ fn protocol(rng: &mut Rng, cast: &Cast) -> Address {
     *rng.pick(&[cast.world.vault, PROBE])
 }
 
+/// Who sets or removes a selector's own policy (mostly its admin; a guardian, who may not), on which
+/// protocol and selector: only `deposit` and the selector nobody has, whose policies no check relies on.
+fn policy_target(rng: &mut Rng, cast: &Cast) -> (Address, Address, FixedBytes<4>) {
+    let who = if rng.percent(85) {
+        VAULT_ADMIN
+    } else {
+        GUARDIAN
+    };
+    let protocol = protocol(rng, cast);
+    (who, protocol, pause_selectors()[*rng.pick(&[1, 3])])
+}
+
 fn pauser(rng: &mut Rng) -> Address {
     *rng.pick(&[VAULT_ADMIN, VAULT_ADMIN, GUARDIAN, GUARDIAN, STRANGER])
 }
@@ -912,6 +948,11 @@ mod tests {
                 duration: 1,
             },
             Op::UnpauseSelector {
+                who: a,
+                protocol: a,
+                selector: s,
+            },
+            Op::SetScreening {
                 who: a,
                 protocol: a,
                 selector: s,

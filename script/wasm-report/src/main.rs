@@ -1,7 +1,8 @@
 //! `vigil-wasm-report`: measures the release `.wasm` of every Vigil Stylus contract and fails above the
 //! chain limits.
 //!
-//! For each contract it reads `<target>/wasm32-unknown-unknown/release/<crate_with_underscores>.wasm`
+//! For each contract it reads `<target>/wasm/<crate_with_underscores>.wasm`
+//! (where `script/build-contracts.sh` puts it)
 //! and reports:
 //! - raw bytes (Stylus `MaxWasmSize`: at most 128 KiB = 131,072 bytes uncompressed);
 //! - deployable bytes: the on-chain form, the `0xEFF00000` prefix followed by the Brotli
@@ -80,7 +81,7 @@ fn run() -> Result<bool, (u8, String)> {
         .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
         .map(|d| if d.is_absolute() { d } else { cwd.join(d) })
         .unwrap_or_else(|| root.join("target"));
-    let release = target.join("wasm32-unknown-unknown").join("release");
+    let release = target.join("wasm");
 
     let mut rows = Vec::new();
     for name in contracts {
@@ -89,7 +90,7 @@ fn run() -> Result<bool, (u8, String)> {
             (
                 1,
                 format!(
-                    "cannot read {} ({e}); build it first: cargo build --release --locked --target wasm32-unknown-unknown -p {}",
+                    "cannot read {} ({e}); build it first: script/build-contracts.sh {}",
                     path.display(),
                     name
                 ),
