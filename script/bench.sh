@@ -4,11 +4,33 @@
 # script/test.sh builds them) and the forge bytecode of the example vault and the Solidity baselines
 # (test/forge/bench/). Prints Markdown tables and writes the same data to target/bench.json.
 #
+# Then the node's rows (issue 12): node/examples/node_bench starts vigil-node in process and anvil
+# (node_modules/.bin/anvil) in the same run and measures signed guarded withdraws per second through
+# eth_sendRawTransaction, one client and eight, on the Solidity-only workload (both nodes, the ratio to
+# anvil) and the Stylus one (vigil-node). Built with the `native` profile, the node binary's.
+#
 # A report, not a test: it exits 0 when a budget is missed (the table says MISS and by how much) and
 # non-zero only when something fails to build or run. Not part of script/test.sh.
 #
-# Usage: script/bench.sh [--calls N]   (N guarded withdraws for the throughput line, default 5,000)
+# Usage: script/bench.sh [--calls N] [--node-count M] [--no-node]
+#   --calls N       guarded withdraws for the devnet throughput line (default 5,000)
+#   --node-count M  signed withdraws per run of the node rows (default 2,000)
+#   --no-node       skip the node rows
 set -euo pipefail
+
+devnet_args=()
+node_args=()
+node=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --calls) [ $# -ge 2 ] || { echo "bench.sh: --calls needs a count" >&2; exit 2; }
+      devnet_args+=(--calls "$2"); shift 2 ;;
+    --node-count) [ $# -ge 2 ] || { echo "bench.sh: --node-count needs a count" >&2; exit 2; }
+      node_args+=(--count "$2"); shift 2 ;;
+    --no-node) node=0; shift ;;
+    *) echo "usage: script/bench.sh [--calls N] [--node-count M] [--no-node]" >&2; exit 2 ;;
+  esac
+done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,4 +40,8 @@ cd "$root"
 ./script/test.sh wasm report
 echo
 echo "==> cargo run --release --locked -p vigil-devnet --bin bench"
-exec cargo run --release --quiet --locked -p vigil-devnet --bin bench -- "$@"
+cargo run --release --quiet --locked -p vigil-devnet --bin bench -- ${devnet_args[@]+"${devnet_args[@]}"}
+[ "$node" = 1 ] || exit 0
+echo
+echo "==> cargo run --profile native --locked -p vigil-node --example node_bench"
+exec cargo run --profile native --quiet --locked -p vigil-node --example node_bench -- ${node_args[@]+"${node_args[@]}"}
