@@ -39,4 +39,3 @@ cargo clippy --version >/dev/null 2>&1 || quiet rustup component add clippy
 if [ -f script/setup-forge.sh ]; then
   bash script/setup-forge.sh || die "script/setup-forge.sh failed (see above)"
 fi
-bash script/setup-stylus.sh || die "script/setup-stylus.sh failed (see above)"

@@ -10,7 +10,8 @@
 #               building a cdylib), the bytes each contract deploys
 #   report      script/wasm-report: sizes table, target/wasm-report.json; fails above the chain limits
 #   test        cargo test --workspace (native unit and property tests; devnet end-to-end tests, which
-#               run the release .wasm built above)
+#               run the release .wasm built above; the node's tests, which drive vigil-node with cast, forge
+#               and the pinned cargo-stylus of script/setup-stylus.sh)
 #   interfaces  script/check-interfaces.sh: interfaces/*.sol == what export-abi prints
 #   forge       script/forge-test.sh (Solidity tests), when that script exists
 #
@@ -49,6 +50,7 @@ done_steps=()
 
 finish() {
   local rc=$?
+  if [ -n "${stylus_pid:-}" ]; then kill -- "-$stylus_pid" 2>/dev/null || true; fi
   if [ "$rc" -ne 0 ]; then
     echo
     echo "==> test.sh: FAILED at step '$current' (exit $rc) after $((SECONDS - start))s; passed before it: ${done_steps[*]:-none}"
@@ -71,6 +73,16 @@ contracts() {
 
 step setup "script/setup.sh"
 ./script/setup.sh
+# Only the node's tests need cargo-stylus, and its first install compiles it (about 15 minutes on 2
+# cores): it starts now, in its own process group, beside the steps before `test`, which leave cores
+# idle while they link, and `test` waits for it. The demo never pays for it.
+stylus_pid=
+if [[ " ${steps[*]} " == *" test "* ]]; then
+  stylus_log="$(mktemp)"
+  setsid bash script/setup-stylus.sh >"$stylus_log" 2>&1 &
+  stylus_pid=$!
+  echo "script/setup-stylus.sh started in the background (the pinned cargo-stylus; the test step waits for it)"
+fi
 done_steps+=(setup)
 
 for s in "${steps[@]}"; do
@@ -100,6 +112,17 @@ for s in "${steps[@]}"; do
       ;;
     test)
       step test "cargo test --workspace --locked"
+      if [ -n "$stylus_pid" ]; then
+        echo "waiting for script/setup-stylus.sh"
+        if ! wait "$stylus_pid"; then
+          stylus_pid=
+          cat "$stylus_log" >&2
+          echo "script/setup-stylus.sh failed (see above)" >&2
+          exit 1
+        fi
+        stylus_pid=
+        rm -f "$stylus_log"
+      fi
       cargo test --workspace --locked
       ;;
     interfaces)
