@@ -286,6 +286,18 @@ impl Devnet {
         block.gas_limit = info.gas_limit;
     }
 
+    /// Makes `BLOCKHASH` (and `ArbSys.arbBlockHash`) of block `number` answer `hash`. Without it
+    /// they answer revm's stand-in (the keccak of the number); a node that seals real headers
+    /// records each one's hash so that contracts see the hashes its clients see.
+    pub fn record_block_hash(&mut self, number: u64, hash: B256) {
+        let hashes = &mut self.db_mut().cache.block_hashes;
+        hashes.insert(U256::from(number), hash);
+        // BLOCKHASH reaches back 256 blocks: an older entry is never read again.
+        if let Some(stale) = number.checked_sub(256) {
+            hashes.remove(&U256::from(stale));
+        }
+    }
+
     pub fn chain_id(&self) -> u64 {
         self.evm.ctx.cfg.chain_id
     }

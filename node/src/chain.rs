@@ -390,6 +390,7 @@ impl Chain {
         let executed = std::mem::take(&mut self.open);
         let (block, records, logs) = block::assemble(parent, &info, executed);
         let header = block.header.clone();
+        self.devnet.record_block_hash(info.number, header.hash);
         self.history.push(block, records);
         let next = BlockInfo {
             number: info.number + 1,
@@ -483,6 +484,12 @@ impl Chain {
         }
         saved.history.reindex();
         self.devnet.import_state(saved.state);
+        let latest = saved.history.latest_number();
+        for number in latest.saturating_sub(255)..=latest {
+            if let Some(block) = saved.history.block(number) {
+                self.devnet.record_block_hash(number, block.header.hash);
+            }
+        }
         self.history = saved.history;
         self.clock = saved.clock;
         self.open.clear();

@@ -498,3 +498,44 @@ async fn many_clients_at_once() {
     assert_eq!(provider.get_block_number().await.unwrap(), 40);
     node.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn blockhash_and_arb_block_hash_answer_the_served_headers() {
+    let node = node().await;
+    for _ in 0..3 {
+        assert_eq!(
+            rpc(&node, "evm_mine", serde_json::json!([])).await["result"],
+            "0x0"
+        );
+    }
+    let block = rpc(
+        &node,
+        "eth_getBlockByNumber",
+        serde_json::json!(["0x2", false]),
+    )
+    .await;
+    let hash = block["result"]["hash"]
+        .as_str()
+        .expect("block 2's hash")
+        .to_string();
+    // Init code `mstore(0, blockhash(2)); return(0, 32)`, run by eth_call without a recipient.
+    let evm = rpc(
+        &node,
+        "eth_call",
+        serde_json::json!([{"input": "0x6002405f5260205ff3"}, "latest"]),
+    )
+    .await;
+    assert_eq!(evm["result"], hash.as_str(), "{evm}");
+    // ArbSys.arbBlockHash(2).
+    let arb_sys = rpc(
+        &node,
+        "eth_call",
+        serde_json::json!([{
+            "to": "0x0000000000000000000000000000000000000064",
+            "input": format!("0x2b407a82{:064x}", 2),
+        }, "latest"]),
+    )
+    .await;
+    assert_eq!(arb_sys["result"], hash.as_str(), "{arb_sys}");
+    node.stop().await.unwrap();
+}
