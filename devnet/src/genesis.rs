@@ -51,8 +51,8 @@ pub fn state() -> CacheDB<EmptyDB> {
         (CREATE2_FACTORY, CREATE2_FACTORY_HEX),
         (CACHE_MANAGER, CACHE_MANAGER_HEX),
     ] {
-        // The files are checked by devnet/tests/predeploys.rs; every chain of every test builds
-        // on them, so a corrupt one cannot go unnoticed.
+        // The files are checked by script/predeploys.sh (devnet/tests/arbitrum.rs runs it); every
+        // chain of every test builds on them, so a corrupt one cannot go unnoticed.
         let code = hex::decode(runtime.trim()).expect("committed predeploy hex");
         let code = Bytecode::new_raw(code.into());
         // A deployed contract's nonce is 1 (EIP-161).
