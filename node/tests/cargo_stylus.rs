@@ -47,10 +47,6 @@ const ARB_WASM_CACHE: Address = address!("00000000000000000000000000000000000000
 const CONTRACT_DEPLOYED: &str =
     "0x8ffcdc15a283d706d38281f500270d8b5a656918f555de0913d7455e3e6bc1bf";
 
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// The tools of one test: the pinned cargo-stylus, foundry's cast and forge, and the directories
 /// they run in.
 struct Tools {
@@ -81,15 +77,6 @@ impl Tools {
             "{} is missing: run script/setup-stylus.sh",
             cargo_stylus.display()
         );
-        let npm_tool = |name: &str| {
-            let path = workspace().join("node_modules/.bin").join(name);
-            assert!(
-                path.exists(),
-                "{} is missing: run script/setup-forge.sh",
-                path.display()
-            );
-            path
-        };
         let scratch =
             std::env::temp_dir().join(format!("vigil-node-cargo-stylus-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&scratch);

@@ -14,24 +14,10 @@ use vigil_node::Running;
 
 const BOB: Address = address!("00000000000000000000000000000000000000b0");
 
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn tool(name: &str) -> PathBuf {
-    let path = workspace().join("node_modules/.bin").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run script/setup-forge.sh",
-        path.display()
-    );
-    path
-}
-
 /// Runs `cast args... --rpc-url <node>` with `home` as HOME (foundry's signature cache lives
 /// there); returns stdout, or panics with stderr unless `fails`, then returns stderr.
 async fn cast(node: &Running, home: &PathBuf, args: &[&str], fails: bool) -> String {
-    let mut command = Command::new(tool("cast"));
+    let mut command = Command::new(npm_tool("cast"));
     // Right after the subcommand: `--create CODE [ARGS]...` takes everything after it.
     command
         .arg(args[0])
@@ -145,7 +131,7 @@ async fn cast_names_a_vigil_custom_error() {
     let guard = guard.to_string();
     // What a developer does once: put the project's selectors in foundry's local cache.
     let home = home("errors");
-    let cached = Command::new(tool("forge"))
+    let cached = Command::new(npm_tool("forge"))
         .args(["selectors", "cache", "--root"])
         .arg(workspace())
         .current_dir(workspace())

@@ -11,7 +11,7 @@ use alloy_sol_types::{sol, SolCall};
 use common::*;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use vigil_node::accounts::NITRO_DEV_KEY;
 use vigil_node::Running;
@@ -29,24 +29,10 @@ sol! {
 const MINTED: u128 = 1_000 * 10u128.pow(18);
 const DEPOSITED: u128 = 100 * 10u128.pow(18);
 
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn forge_binary() -> PathBuf {
-    let path = workspace().join("node_modules/.bin/forge");
-    assert!(
-        path.exists(),
-        "{} is missing: run script/setup-forge.sh",
-        path.display()
-    );
-    path
-}
-
 /// Runs the deploy script against `node`, signed with the Nitro dev key, with every file forge
 /// writes under `dir`; panics with forge's output if it fails.
 async fn forge_script(node: &Running, dir: &Path) {
-    let mut command = Command::new(forge_binary());
+    let mut command = Command::new(npm_tool("forge"));
     command
         .args(["script", "test/forge/script/DeployVault.s.sol:DeployVault"])
         .arg("--root")

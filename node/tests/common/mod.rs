@@ -8,6 +8,8 @@ use alloy_provider::{Provider, ProviderBuilder, WsConnect};
 use alloy_rpc_types_eth::TransactionRequest;
 use alloy_signer_local::PrivateKeySigner;
 use serde_json::{json, Value};
+use std::path::PathBuf;
+pub use vigil_devnet::artifacts::workspace;
 use vigil_devnet::Devnet;
 use vigil_node::accounts::NITRO_DEV_KEY;
 use vigil_node::{Config, Running};
@@ -137,4 +139,15 @@ pub async fn deploy_logger(provider: &impl Provider) -> Address {
 
 pub fn ether(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+/// A tool script/setup-forge.sh installs from npm (forge, cast, anvil) under node_modules/.bin.
+pub fn npm_tool(name: &str) -> PathBuf {
+    let path = workspace().join("node_modules/.bin").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run script/setup-forge.sh",
+        path.display()
+    );
+    path
 }
