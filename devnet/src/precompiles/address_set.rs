@@ -71,24 +71,8 @@ impl AddressSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stylus::programs::Burner;
+    use crate::stylus::programs::{Burner, Words};
     use revm::primitives::keccak256;
-    use std::collections::HashMap;
-
-    #[derive(Default)]
-    struct Words(HashMap<U256, U256>);
-
-    impl Load for Words {
-        fn load(&mut self, slot: U256) -> U256 {
-            self.0.get(&slot).copied().unwrap_or_default()
-        }
-    }
-
-    impl Store for Words {
-        fn store(&mut self, slot: U256, value: U256) {
-            self.0.insert(slot, value);
-        }
-    }
 
     #[test]
     fn members_are_listed_in_order_and_looked_up_by_address() {

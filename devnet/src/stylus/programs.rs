@@ -696,25 +696,28 @@ pub fn save_arbos_version<S: Store>(words: &mut S, version: u64) {
     );
 }
 
+/// ArbOS words in a map: the state the unit tests of code over [`Load`] and [`Store`] run on.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Words(std::collections::HashMap<U256, U256>);
+
+#[cfg(test)]
+impl Load for Words {
+    fn load(&mut self, slot: U256) -> U256 {
+        self.0.get(&slot).copied().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+impl Store for Words {
+    fn store(&mut self, slot: U256, value: U256) {
+        self.0.insert(slot, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    #[derive(Default)]
-    struct Words(HashMap<U256, U256>);
-
-    impl Load for Words {
-        fn load(&mut self, slot: U256) -> U256 {
-            self.0.get(&slot).copied().unwrap_or_default()
-        }
-    }
-
-    impl Store for Words {
-        fn store(&mut self, slot: U256, value: U256) {
-            self.0.insert(slot, value);
-        }
-    }
 
     #[test]
     fn slots_follow_nitros_storage_mapping() {
