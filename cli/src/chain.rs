@@ -1,0 +1,303 @@
+//! The JSON-RPC side of a deployment: reads, estimates, and transactions signed here and sent
+//! raw, so each one's hash is known (and recorded) before it is sent.
+
+use crate::abi::{ArbWasm, ICircuitGuard, IThreatRegistry, StylusDeployer, ARB_WASM};
+use crate::DeployError;
+use alloy_consensus::TxEnvelope;
+use alloy_network::{EthereumWallet, TransactionBuilder};
+use alloy_primitives::{address, Address, Bytes, B256, U256};
+use alloy_provider::{DynProvider, Provider, ProviderBuilder};
+use alloy_rpc_types_eth::state::StateOverridesBuilder;
+use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
+use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::{SolCall, SolInterface};
+use alloy_transport::TransportError;
+use std::time::Duration;
+
+/// A made-up account and program for the activation fee's simulation (as `cargo stylus check`
+/// does): the code is placed at the program's address by a state override, and the caller's
+/// balance is overridden to pay any fee.
+const FEE_PROBE_CALLER: Address = address!("00000000000000000000000000000000000f11e5");
+const FEE_PROBE_PROGRAM: Address = address!("00000000000000000000000000000000000c0de5");
+
+/// Receipts are polled this often.
+const POLL: Duration = Duration::from_millis(250);
+
+/// What a signed transaction costs at most, and what it is.
+pub struct Prepared {
+    pub request: TransactionRequest,
+    pub gas: u64,
+    pub max_fee_per_gas: u128,
+}
+
+pub struct Chain {
+    provider: DynProvider,
+    wallet: EthereumWallet,
+    pub url: String,
+    pub from: Address,
+}
+
+impl Chain {
+    /// Builds the client; nothing is sent until the first call.
+    pub async fn connect(url: &str, signer: PrivateKeySigner) -> Result<Self, DeployError> {
+        let provider = ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .connect(url)
+            .await
+            .map_err(|e| DeployError::Unreachable {
+                url: url.to_owned(),
+                message: e.to_string(),
+            })?
+            .erased();
+        Ok(Chain {
+            provider,
+            from: signer.address(),
+            wallet: EthereumWallet::from(signer),
+            url: url.to_owned(),
+        })
+    }
+
+    /// A failed request: the node unreachable, or a refusal worth naming.
+    fn fail(&self, what: &str, e: TransportError) -> DeployError {
+        if e.is_transport_error() {
+            DeployError::Unreachable {
+                url: self.url.clone(),
+                message: e.to_string(),
+            }
+        } else {
+            DeployError::Rpc {
+                what: what.to_owned(),
+                message: explain(&e),
+            }
+        }
+    }
+
+    pub async fn chain_id(&self) -> Result<u64, DeployError> {
+        self.provider
+            .get_chain_id()
+            .await
+            .map_err(|e| self.fail("eth_chainId", e))
+    }
+
+    pub async fn code(&self, at: Address) -> Result<Bytes, DeployError> {
+        self.provider
+            .get_code_at(at)
+            .await
+            .map_err(|e| self.fail("eth_getCode", e))
+    }
+
+    pub async fn balance(&self, of: Address) -> Result<U256, DeployError> {
+        self.provider
+            .get_balance(of)
+            .await
+            .map_err(|e| self.fail("eth_getBalance", e))
+    }
+
+    pub async fn nonce(&self, of: Address) -> Result<u64, DeployError> {
+        self.provider
+            .get_transaction_count(of)
+            .await
+            .map_err(|e| self.fail("eth_getTransactionCount", e))
+    }
+
+    /// The latest block's timestamp: the clock the timelocks read.
+    pub async fn now(&self) -> Result<u64, DeployError> {
+        let block = self
+            .provider
+            .get_block_by_number(Default::default())
+            .await
+            .map_err(|e| self.fail("eth_getBlockByNumber", e))?;
+        block
+            .map(|b| b.header.timestamp)
+            .ok_or_else(|| DeployError::Rpc {
+                what: "eth_getBlockByNumber".into(),
+                message: "no latest block".into(),
+            })
+    }
+
+    /// `eth_call` of `call` on `to`, decoded; a revert is an error that names it.
+    pub async fn read<C: SolCall>(&self, to: Address, call: C) -> Result<C::Return, DeployError> {
+        let request = TransactionRequest::default()
+            .with_to(to)
+            .with_input(call.abi_encode());
+        let out = self
+            .provider
+            .call(request)
+            .await
+            .map_err(|e| self.fail(C::SIGNATURE, e))?;
+        C::abi_decode_returns(&out).map_err(|e| DeployError::Rpc {
+            what: C::SIGNATURE.to_owned(),
+            message: format!("undecodable answer 0x{out:x}: {e}"),
+        })
+    }
+
+    /// The data fee the activation of `code` costs now: 0 if a program with this codehash is
+    /// already active at the current Stylus version (the StylusDeployer then skips activation),
+    /// else ArbWasm's own answer to a simulated `activateProgram`.
+    pub async fn activation_fee(&self, codehash: B256, code: Bytes) -> Result<U256, DeployError> {
+        let current = self.read(ARB_WASM, ArbWasm::stylusVersionCall {}).await?;
+        let active = self
+            .read(ARB_WASM, ArbWasm::codehashVersionCall { codehash })
+            .await;
+        if matches!(active, Ok(version) if version == current) {
+            return Ok(U256::ZERO);
+        }
+        let request = TransactionRequest::default()
+            .with_from(FEE_PROBE_CALLER)
+            .with_to(ARB_WASM)
+            .with_value(U256::from(10u64).pow(U256::from(18)))
+            .with_input(
+                ArbWasm::activateProgramCall {
+                    program: FEE_PROBE_PROGRAM,
+                }
+                .abi_encode(),
+            );
+        let overrides = StateOverridesBuilder::default()
+            .with_code(FEE_PROBE_PROGRAM, code)
+            .with_balance(FEE_PROBE_CALLER, U256::MAX)
+            .build();
+        let out = self
+            .provider
+            .call(request)
+            .overrides(overrides)
+            .await
+            .map_err(|e| self.fail("the activation's simulation (ArbWasm.activateProgram)", e))?;
+        let answer = ArbWasm::activateProgramCall::abi_decode_returns(&out).map_err(|e| {
+            DeployError::Rpc {
+                what: "ArbWasm.activateProgram".into(),
+                message: format!("undecodable answer: {e}"),
+            }
+        })?;
+        Ok(answer.dataFee)
+    }
+
+    /// A transaction from the deployer with its gas estimated (with a margin: the estimate is
+    /// the least that succeeds now, and a public chain moves between estimate and inclusion)
+    /// and EIP-1559 fees; a revert in the estimate is the step's error, named.
+    pub async fn prepare(
+        &self,
+        step: &'static str,
+        to: Address,
+        input: Bytes,
+        value: U256,
+    ) -> Result<Prepared, DeployError> {
+        let request = TransactionRequest::default()
+            .with_from(self.from)
+            .with_to(to)
+            .with_input(input)
+            .with_value(value);
+        let estimate = self
+            .provider
+            .estimate_gas(request.clone())
+            .await
+            .map_err(|e| match self.fail(step, e) {
+                DeployError::Rpc { message, .. } => DeployError::WouldFail { step, message },
+                other => other,
+            })?;
+        let gas = estimate + estimate / 5;
+        let fees = self
+            .provider
+            .estimate_eip1559_fees()
+            .await
+            .map_err(|e| self.fail("the fee estimate (eth_feeHistory)", e))?;
+        Ok(Prepared {
+            request: request
+                .with_gas_limit(gas)
+                .with_max_fee_per_gas(fees.max_fee_per_gas)
+                .with_max_priority_fee_per_gas(fees.max_priority_fee_per_gas),
+            gas,
+            max_fee_per_gas: fees.max_fee_per_gas,
+        })
+    }
+
+    /// Signs `prepared` at the account's next nonce; returns the raw transaction and its hash.
+    pub async fn sign(
+        &self,
+        prepared: Prepared,
+        chain_id: u64,
+    ) -> Result<(TxEnvelope, B256), DeployError> {
+        let nonce = self.nonce(self.from).await?;
+        let envelope = prepared
+            .request
+            .with_nonce(nonce)
+            .with_chain_id(chain_id)
+            .build::<EthereumWallet>(&self.wallet)
+            .await
+            .map_err(|e| DeployError::Rpc {
+                what: "signing".into(),
+                message: e.to_string(),
+            })?;
+        let hash = *envelope.tx_hash();
+        Ok((envelope, hash))
+    }
+
+    pub async fn send(&self, envelope: TxEnvelope) -> Result<(), DeployError> {
+        self.provider
+            .send_tx_envelope(envelope)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.fail("eth_sendRawTransaction", e))
+    }
+
+    pub async fn receipt(&self, tx: B256) -> Result<Option<TransactionReceipt>, DeployError> {
+        self.provider
+            .get_transaction_receipt(tx)
+            .await
+            .map_err(|e| self.fail("eth_getTransactionReceipt", e))
+    }
+
+    /// Whether the node knows `tx` at all (mined or waiting).
+    pub async fn known(&self, tx: B256) -> Result<bool, DeployError> {
+        self.provider
+            .get_transaction_by_hash(tx)
+            .await
+            .map(|t| t.is_some())
+            .map_err(|e| self.fail("eth_getTransactionByHash", e))
+    }
+
+    /// Waits for `tx`'s receipt, however long the chain takes.
+    pub async fn wait(&self, tx: B256) -> Result<TransactionReceipt, DeployError> {
+        loop {
+            if let Some(receipt) = self.receipt(tx).await? {
+                return Ok(receipt);
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+/// The node's message, with the revert decoded when it is one of the errors Vigil or the
+/// StylusDeployer define.
+fn explain(e: &TransportError) -> String {
+    let Some(payload) = e.as_error_resp() else {
+        return e.to_string();
+    };
+    match payload.as_revert_data() {
+        Some(data) => format!("{} ({})", payload.message, decode_revert(&data)),
+        None => payload.message.to_string(),
+    }
+}
+
+/// A revert's name and arguments, looking inside the StylusDeployer's wrapper of a constructor's
+/// revert.
+pub fn decode_revert(data: &[u8]) -> String {
+    if let Ok(e) = StylusDeployer::StylusDeployerErrors::abi_decode(data) {
+        if let StylusDeployer::StylusDeployerErrors::ContractInitializationError(inner) = &e {
+            return format!(
+                "the constructor reverted: {}",
+                decode_revert(&inner.revertData)
+            );
+        }
+        return format!("{e:?}");
+    }
+    if let Ok(e) = IThreatRegistry::IThreatRegistryErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = ICircuitGuard::ICircuitGuardErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    if let Ok(e) = ArbWasm::ArbWasmErrors::abi_decode(data) {
+        return format!("{e:?}");
+    }
+    format!("revert data 0x{}", alloy_primitives::hex::encode(data))
+}

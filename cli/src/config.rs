@@ -1,0 +1,134 @@
+//! The deployment's config file (TOML): who governs, who resolves disputes, and the registry's
+//! first parameters. Every parameter is spelled out: a deployment's rules are chosen, never
+//! inherited from a default that may change. `cli/deploy.example.toml` is the devnet's set.
+//!
+//! Amounts (`minStake`, `stakeCap`, `disputeBond`, `watchScore`, `confirmScore`) are wei: an
+//! integer, a decimal string, or a string with a unit (`"1.5 ether"`, `"3 gwei"`); durations
+//! are seconds. The record stores the same structure with amounts as decimal wei strings.
+
+use crate::abi::IThreatRegistry::Params;
+use crate::DeployError;
+use alloy_primitives::{utils::parse_units, Address, U256};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::path::Path;
+
+/// An amount in wei, written as a decimal string (JSON and TOML integers cannot hold 10^19).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wei(pub U256);
+
+impl Serialize for Wei {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Wei {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Integer(u64),
+            Text(String),
+        }
+        match Written::deserialize(d)? {
+            Written::Integer(n) => Ok(Wei(U256::from(n))),
+            Written::Text(text) => parse_wei(&text).map(Wei).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// `"123"` (wei), `"1.5 ether"`, `"3 gwei"`.
+fn parse_wei(text: &str) -> Result<U256, String> {
+    let mut words = text.split_whitespace();
+    let (number, unit) = (words.next().unwrap_or(""), words.next().unwrap_or("wei"));
+    if words.next().is_some() {
+        return Err(format!("`{text}` is not an amount: write `<number> [wei|gwei|ether]`"));
+    }
+    parse_units(number, unit)
+        .map(Into::into)
+        .map_err(|e| format!("`{text}` is not an amount ({e}): write `<number> [wei|gwei|ether]`"))
+}
+
+/// The registry's `Params` as the config file and the record write them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ParamsFile {
+    pub min_stake: Wei,
+    pub stake_cap: Wei,
+    pub stake_warmup: u64,
+    pub unbonding_delay: u64,
+    pub slash_bps: u16,
+    pub dispute_bond: Wei,
+    pub watch_score: Wei,
+    pub confirm_score: Wei,
+    pub min_reporters: u8,
+    pub max_reporters: u8,
+    pub max_ttl: u64,
+    pub victim_share_bps: u16,
+    pub disputer_share_bps: u16,
+    pub dispute_window: u64,
+    pub dispute_deadline: u64,
+    pub params_delay: u64,
+}
+
+impl ParamsFile {
+    pub fn to_abi(&self) -> Params {
+        Params {
+            minStake: self.min_stake.0,
+            stakeCap: self.stake_cap.0,
+            stakeWarmup: self.stake_warmup,
+            unbondingDelay: self.unbonding_delay,
+            slashBps: self.slash_bps,
+            disputeBond: self.dispute_bond.0,
+            watchScore: self.watch_score.0,
+            confirmScore: self.confirm_score.0,
+            minReporters: self.min_reporters,
+            maxReporters: self.max_reporters,
+            maxTtl: self.max_ttl,
+            victimShareBps: self.victim_share_bps,
+            disputerShareBps: self.disputer_share_bps,
+            disputeWindow: self.dispute_window,
+            disputeDeadline: self.dispute_deadline,
+            paramsDelay: self.params_delay,
+        }
+    }
+}
+
+/// The whole config file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeployConfig {
+    /// Owner of both contracts once the handover is accepted (a Safe): it owns the registry from
+    /// its constructor and is proposed as the guard's owner.
+    pub governance: Address,
+    /// The registry's first dispute resolvers.
+    pub resolvers: Vec<Address>,
+    pub params: ParamsFile,
+}
+
+impl DeployConfig {
+    pub fn load(path: &Path) -> Result<Self, DeployError> {
+        let text = std::fs::read_to_string(path).map_err(|source| DeployError::ReadConfig {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| DeployError::BadConfig {
+            path: path.to_owned(),
+            message,
+        })
+    }
+
+    /// The parameters' own rules are the registry's: its constructor refuses invalid ones, which
+    /// the deployment's gas estimate reports before anything is sent. Here only what the
+    /// contracts cannot catch: a zero governance would leave the system without an owner.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        if config.governance.is_zero() {
+            return Err("governance is the zero address: name the Safe that will own Vigil".into());
+        }
+        if config.resolvers.iter().any(|a| a.is_zero()) {
+            return Err("a resolver is the zero address".into());
+        }
+        Ok(config)
+    }
+}

@@ -1,0 +1,491 @@
+//! `vigil deploy`: runs the plan against a chain, resuming from `deployments/<chainId>.json`
+//! and from what the chain shows.
+//!
+//! Everything that can be checked without sending is checked first (key, config, wasm, chain
+//! id, the record against the chain), so bad input changes nothing. Each transaction is signed
+//! here, its hash written to the record as pending, then sent; its result is written as soon as
+//! it is mined. A second run therefore never sends a step twice: a mined step is verified on
+//! chain and skipped, a pending one is waited for (and re-sent only if the node has never seen
+//! it).
+
+use crate::abi::{
+    ArbWasm, ICircuitGuard, IThreatRegistry, StylusDeployer, ARB_WASM, STYLUS_DEPLOYER,
+};
+use crate::chain::Chain;
+use crate::config::{DeployConfig, Wei};
+use crate::plan::{self, Step};
+use crate::record::{Program, Record, StepStatus};
+use crate::wasm::{ProgramKind, Wasm};
+use crate::DeployError;
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy_rpc_types_eth::TransactionReceipt;
+use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::{SolCall, SolEvent};
+use std::path::{Path, PathBuf};
+
+/// The environment variable that holds the deployer's key.
+pub const KEY_VAR: &str = "VIGIL_PRIVATE_KEY";
+
+pub struct Options {
+    pub rpc_url: String,
+    pub config: PathBuf,
+    /// Where `vigil_guard.wasm`, `vigil_registry.wasm` and `vigil_registry_extension.wasm` are.
+    pub wasm_dir: PathBuf,
+    /// Where `<chainId>.json` is read and written.
+    pub deployments: PathBuf,
+    pub dry_run: bool,
+    /// Stop once this many steps are mined: an interrupted deployment on purpose (tests, or an
+    /// operator who wants to inspect each program before linking).
+    pub stop_after: Option<usize>,
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Every step mined; governance has only to accept the guard's ownership.
+    Done(Record),
+    /// Everything before the guard's handover is mined; its timelock ends at `due`.
+    Waiting { record: Record, due: u64 },
+    /// Stopped by `stop_after`.
+    Stopped(Record),
+    /// `--dry-run`: the steps left and what they would cost; nothing sent.
+    Planned(Vec<Planned>),
+}
+
+/// One step of a dry run.
+#[derive(Debug)]
+pub struct Planned {
+    pub step: Step,
+    /// None when the step calls a contract an earlier step deploys (or waits for the handover's
+    /// timelock): the chain cannot simulate it yet.
+    pub gas: Option<u64>,
+    pub max_fee_per_gas: u128,
+    pub data_fee: U256,
+}
+
+/// The key in `KEY_VAR`.
+pub fn signer_from_env() -> Result<PrivateKeySigner, DeployError> {
+    let key = std::env::var(KEY_VAR).map_err(|_| DeployError::MissingKey(KEY_VAR))?;
+    parse_key(&key)
+}
+
+/// `0x` and 64 hex digits (the prefix optional); the value never appears in an error.
+pub fn parse_key(key: &str) -> Result<PrivateKeySigner, DeployError> {
+    let digits = key.trim();
+    let digits = digits.strip_prefix("0x").unwrap_or(digits);
+    if digits.len() != 64 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(DeployError::BadKey(KEY_VAR));
+    }
+    digits
+        .parse::<PrivateKeySigner>()
+        .map_err(|_| DeployError::BadKey(KEY_VAR))
+}
+
+/// Runs (or with `dry_run`, plans) the deployment; `progress` receives a line per event.
+pub async fn deploy(
+    options: &Options,
+    signer: PrivateKeySigner,
+    progress: &mut dyn FnMut(String),
+) -> Result<Outcome, DeployError> {
+    let config = DeployConfig::load(&options.config)?;
+    let wasms = ProgramKind::ALL
+        .iter()
+        .map(|&kind| Wasm::load(&options.wasm_dir, kind))
+        .collect::<Result<Vec<_>, _>>()?;
+    let chain = Chain::connect(&options.rpc_url, signer).await?;
+    let chain_id = chain.chain_id().await?;
+    let path = Record::path(&options.deployments, chain_id);
+    let record = match Record::load(&path)? {
+        Some(record) => {
+            check_record(&record, &path, chain_id, chain.from, &config, &options.rpc_url)?;
+            record
+        }
+        None => Record::new(chain_id, chain.from, STYLUS_DEPLOYER, config),
+    };
+    if chain.code(STYLUS_DEPLOYER).await?.is_empty() {
+        return Err(DeployError::NoStylusDeployer(STYLUS_DEPLOYER));
+    }
+    let mut run = Run {
+        chain,
+        wasms,
+        record,
+        path,
+    };
+    run.verify().await?;
+    if options.dry_run {
+        return run.plan().await.map(Outcome::Planned);
+    }
+    for step in Step::ALL {
+        if run.mined(step) {
+            continue;
+        }
+        let mined = run.record.steps.iter().filter(|s| s.status == StepStatus::Mined);
+        if options.stop_after.is_some_and(|n| mined.count() >= n) {
+            return Ok(Outcome::Stopped(run.record));
+        }
+        if let Some(due) = run.step(step, progress).await? {
+            return Ok(Outcome::Waiting {
+                record: run.record,
+                due,
+            });
+        }
+    }
+    Ok(Outcome::Done(run.record))
+}
+
+/// The record must be this chain's, this deployer's and this config's: resuming anything else
+/// would mix two deployments.
+fn check_record(
+    record: &Record,
+    path: &Path,
+    chain_id: u64,
+    deployer: Address,
+    config: &DeployConfig,
+    url: &str,
+) -> Result<(), DeployError> {
+    if record.chain_id != chain_id {
+        return Err(DeployError::WrongChain {
+            path: path.to_owned(),
+            recorded: record.chain_id,
+            actual: chain_id,
+            url: url.to_owned(),
+        });
+    }
+    if record.deployer != deployer {
+        return Err(DeployError::WrongDeployer {
+            path: path.to_owned(),
+            recorded: record.deployer,
+            actual: deployer,
+        });
+    }
+    let changed = |field| DeployError::ConfigChanged {
+        path: path.to_owned(),
+        field,
+    };
+    if record.config.governance != config.governance {
+        return Err(changed("governance"));
+    }
+    if record.config.resolvers != config.resolvers {
+        return Err(changed("resolvers"));
+    }
+    if record.config.params != config.params {
+        return Err(changed("params"));
+    }
+    Ok(())
+}
+
+struct Run {
+    chain: Chain,
+    wasms: Vec<Wasm>,
+    record: Record,
+    path: PathBuf,
+}
+
+impl Run {
+    fn mined(&self, step: Step) -> bool {
+        self.record
+            .step(step.name())
+            .is_some_and(|s| s.status == StepStatus::Mined)
+    }
+
+    fn wasm(&self, kind: ProgramKind) -> &Wasm {
+        &self.wasms[ProgramKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)]
+    }
+
+    fn address(&self, kind: ProgramKind) -> Option<Address> {
+        self.record.program(kind).map(|p| p.address)
+    }
+
+    fn disagrees(&self, what: String, problem: String) -> DeployError {
+        DeployError::ChainDisagrees {
+            path: self.path.clone(),
+            what,
+            problem,
+        }
+    }
+
+    /// Checks every mined step against the chain: each program's code, codehash and activation,
+    /// and each link and handover.
+    async fn verify(&self) -> Result<(), DeployError> {
+        let governance = self.record.config.governance;
+        for kind in ProgramKind::ALL {
+            let Some(program) = self.record.program(kind) else {
+                continue;
+            };
+            let what = format!("the {} is at {}", kind.name(), program.address);
+            let code = self.chain.code(program.address).await?;
+            if code.is_empty() {
+                return Err(self.disagrees(what, "no code there".into()));
+            }
+            if keccak256(&code) != program.codehash {
+                return Err(self.disagrees(what, "its codehash differs".into()));
+            }
+            let local = self.wasm(kind).codehash;
+            if local != program.codehash {
+                return Err(DeployError::WasmChanged {
+                    program: kind.name(),
+                    recorded: program.codehash,
+                    local,
+                });
+            }
+            let version = self
+                .chain
+                .read(
+                    ARB_WASM,
+                    ArbWasm::programVersionCall {
+                        program: program.address,
+                    },
+                )
+                .await
+                .map_err(|e| self.disagrees(what.clone(), format!("not active: {e}")))?;
+            if version != program.stylus_version {
+                return Err(self.disagrees(
+                    what,
+                    format!(
+                        "active at Stylus version {version}, recorded {}",
+                        program.stylus_version
+                    ),
+                ));
+            }
+        }
+        if let (Some(registry), Some(guard)) = (
+            self.address(ProgramKind::Registry),
+            self.address(ProgramKind::Guard),
+        ) {
+            // config() is served by the extension program: an answer proves the link too.
+            let config = self
+                .chain
+                .read(registry, IThreatRegistry::configCall {})
+                .await?;
+            if config.guard != guard || config.owner != governance {
+                return Err(self.disagrees(
+                    format!("the registry at {registry} is governance's, linked to {guard}"),
+                    format!("owner {}, guard {}", config.owner, config.guard),
+                ));
+            }
+        }
+        let Some(guard) = self.address(ProgramKind::Guard) else {
+            return Ok(());
+        };
+        let config = self
+            .chain
+            .read(guard, ICircuitGuard::guardConfigCall {})
+            .await?;
+        if self.mined(Step::LinkGuard) && Some(config.registry) != self.address(ProgramKind::Registry)
+        {
+            return Err(self.disagrees(
+                format!("the guard at {guard} is linked to the registry"),
+                format!("its registry is {}", config.registry),
+            ));
+        }
+        let handed = config.pendingOwner == governance || config.owner == governance;
+        if self.mined(Step::Handover) && !handed {
+            return Err(self.disagrees(
+                format!("the guard at {guard} was handed to {governance}"),
+                format!("owner {}, pending owner {}", config.owner, config.pendingOwner),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The programs' addresses as the record has them.
+    fn addresses(&self) -> [Address; 3] {
+        ProgramKind::ALL.map(|kind| self.address(kind).unwrap_or_default())
+    }
+
+    /// The call a step sends, given the programs' addresses (extension, guard, registry):
+    /// (to, input, value).
+    async fn call(
+        &self,
+        step: Step,
+        [extension, guard, registry]: [Address; 3],
+    ) -> Result<(Address, Bytes, U256), DeployError> {
+        let governance = self.record.config.governance;
+        Ok(match step {
+            Step::Deploy(kind) => {
+                let wasm = self.wasm(kind);
+                let init = plan::constructor_data(
+                    kind,
+                    &self.record.config,
+                    self.chain.from,
+                    extension,
+                    guard,
+                );
+                let fee = self
+                    .chain
+                    .activation_fee(wasm.codehash, wasm.code.clone())
+                    .await?;
+                let input = StylusDeployer::deployCall {
+                    bytecode: wasm.initcode.clone().into(),
+                    initData: init,
+                    initValue: U256::ZERO,
+                    salt: B256::ZERO,
+                };
+                // A fifth more than the simulated fee, as cargo-stylus bumps it: the fee may rise
+                // before inclusion, and the StylusDeployer refunds what is left.
+                (STYLUS_DEPLOYER, input.abi_encode().into(), fee + fee / U256::from(5))
+            }
+            Step::LinkGuard => (guard, plan::link_call(registry), U256::ZERO),
+            Step::ScheduleHandover => (guard, plan::schedule_call(governance), U256::ZERO),
+            Step::Handover => (guard, plan::execute_call(governance), U256::ZERO),
+        })
+    }
+
+    /// Runs one step to its mined receipt; returns the handover's due time instead when its
+    /// timelock has not ended.
+    async fn step(
+        &mut self,
+        step: Step,
+        progress: &mut dyn FnMut(String),
+    ) -> Result<Option<u64>, DeployError> {
+        let name = step.name();
+        if let Some(pending) = self.record.step(name).map(|s| s.transaction) {
+            if self.chain.known(pending).await? {
+                progress(format!("{name}: waiting for {pending}, sent by an earlier run"));
+                let receipt = self.chain.wait(pending).await?;
+                return self.mined_receipt(step, receipt).await.map(|()| None);
+            }
+            progress(format!("{name}: {pending} never reached the node; sending again"));
+        }
+        if step == Step::Handover {
+            let due = self.record.handover_due.unwrap_or_default();
+            if self.chain.now().await? < due {
+                return Ok(Some(due));
+            }
+        }
+        let (to, input, value) = self.call(step, self.addresses()).await?;
+        let prepared = self.chain.prepare(name, to, input, value).await?;
+        let (envelope, hash) = self.chain.sign(prepared, self.record.chain_id).await?;
+        self.record.set_pending(name, hash);
+        self.record.save(&self.path)?;
+        progress(format!("{name}: {}; sent {hash}, waiting", step.describe()));
+        self.chain.send(envelope).await?;
+        let receipt = self.chain.wait(hash).await?;
+        self.mined_receipt(step, receipt).await.map(|()| None)
+    }
+
+    /// Records a mined step; a reverted one is dropped from the record (a rerun retries it) and
+    /// reported.
+    async fn mined_receipt(
+        &mut self,
+        step: Step,
+        receipt: TransactionReceipt,
+    ) -> Result<(), DeployError> {
+        let name = step.name();
+        let tx = receipt.transaction_hash;
+        if !receipt.status() {
+            self.record.steps.retain(|s| s.step != name);
+            self.record.save(&self.path)?;
+            return Err(DeployError::Reverted { step: name, tx });
+        }
+        let block = receipt.block_number.unwrap_or_default();
+        match step {
+            Step::Deploy(kind) => {
+                let program = self.deployed(kind, &receipt).await?;
+                self.record.set_program(kind, program);
+            }
+            Step::ScheduleHandover => {
+                let guard = self.address(ProgramKind::Guard).unwrap_or_default();
+                let id = plan::handover_id(self.record.config.governance);
+                let due = self
+                    .chain
+                    .read(guard, ICircuitGuard::scheduledAtCall { id })
+                    .await?;
+                self.record.handover_due = Some(due);
+            }
+            Step::LinkGuard | Step::Handover => {}
+        }
+        self.record.set_mined(name, tx, block, receipt.gas_used);
+        self.record.save(&self.path)
+    }
+
+    /// The program a StylusDeployer receipt deployed: its address from `ContractDeployed`, its
+    /// data fee and version from ArbWasm's `ProgramActivated` (absent when the same code was
+    /// already active: no fee, and the version is asked).
+    async fn deployed(
+        &self,
+        kind: ProgramKind,
+        receipt: &TransactionReceipt,
+    ) -> Result<Program, DeployError> {
+        let name = kind.name();
+        let tx = receipt.transaction_hash;
+        let logs = receipt.inner.logs();
+        let address = logs
+            .iter()
+            .filter(|l| l.address() == STYLUS_DEPLOYER)
+            .find_map(|l| StylusDeployer::ContractDeployed::decode_log_data(l.data()).ok())
+            .map(|e| e.deployedContract)
+            .ok_or(DeployError::MissingLog {
+                step: name,
+                tx,
+                what: "StylusDeployer.ContractDeployed",
+            })?;
+        let activated = logs
+            .iter()
+            .filter(|l| l.address() == ARB_WASM)
+            .filter_map(|l| ArbWasm::ProgramActivated::decode_log_data(l.data()).ok())
+            .find(|e| e.program == address);
+        let (fee, version) = match activated {
+            Some(e) => (e.dataFee, e.version),
+            None => {
+                let version = self
+                    .chain
+                    .read(ARB_WASM, ArbWasm::programVersionCall { program: address })
+                    .await?;
+                (U256::ZERO, version)
+            }
+        };
+        let wasm = self.wasm(kind);
+        Ok(Program {
+            address,
+            codehash: wasm.codehash,
+            wasm_sha256: wasm.sha256,
+            wasm_size: wasm.size,
+            stylus_version: version,
+            activation_data_fee: Wei(fee),
+            transaction: tx,
+            block: receipt.block_number.unwrap_or_default(),
+        })
+    }
+
+    /// The steps left, each estimated through the chain's own simulation when it can be: the
+    /// program deployments (through the StylusDeployer, with the activation's data fee from
+    /// ArbWasm's simulation; the registry's constructor is given the addresses the
+    /// StylusDeployer will create), and the guard's calls once the guard exists.
+    async fn plan(&self) -> Result<Vec<Planned>, DeployError> {
+        let mut next = self.chain.nonce(STYLUS_DEPLOYER).await?;
+        let mut addresses = self.addresses();
+        let guard_exists = self.record.program(ProgramKind::Guard).is_some();
+        let mut planned = Vec::new();
+        for step in Step::ALL {
+            if self.mined(step) {
+                continue;
+            }
+            let estimable = match step {
+                Step::Deploy(_) => true,
+                Step::LinkGuard | Step::ScheduleHandover => guard_exists,
+                Step::Handover => false,
+            };
+            let mut entry = Planned {
+                step,
+                gas: None,
+                max_fee_per_gas: 0,
+                data_fee: U256::ZERO,
+            };
+            if estimable {
+                let (to, input, value) = self.call(step, addresses).await?;
+                let prepared = self.chain.prepare(step.name(), to, input, value).await?;
+                entry.gas = Some(prepared.gas);
+                entry.max_fee_per_gas = prepared.max_fee_per_gas;
+                entry.data_fee = value;
+            }
+            if let Step::Deploy(kind) = step {
+                let slot = ProgramKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+                addresses[slot] = STYLUS_DEPLOYER.create(next);
+                next += 1;
+            }
+            planned.push(entry);
+        }
+        Ok(planned)
+    }
+}

@@ -1,0 +1,438 @@
+//! `vigil deploy` against a vigil-node started in this process: the binary run as a process for
+//! the whole deployment, a dry run and bad input; the library for an interrupted deployment; the
+//! record checked against its documented schema (deployments/README.md) and every claim of it
+//! checked on chain.
+
+use alloy_primitives::{hex, Address, U256};
+use alloy_provider::{Provider, ProviderBuilder};
+use alloy_sol_types::SolValue;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use vigil_cli::abi::{ArbWasm, ICircuitGuard, IThreatRegistry, ARB_WASM, STYLUS_DEPLOYER};
+use vigil_cli::chain::Chain;
+use vigil_cli::config::DeployConfig;
+use vigil_cli::deploy::{self, Options, Outcome, KEY_VAR};
+use vigil_cli::record::{Record, StepStatus};
+use vigil_devnet::artifacts::{target_dir, workspace};
+use vigil_devnet::Devnet;
+use vigil_node::accounts::NITRO_DEV_KEY;
+use vigil_node::{Config, Running};
+
+const GOVERNANCE: Address = Address::repeat_byte(0x5a);
+const RESOLVER: Address = Address::repeat_byte(0x0c);
+/// The guard's timelock (contracts/guard: DEFAULT_DELAY).
+const GUARD_DELAY: u64 = 2 * 86_400;
+
+/// A scratch directory per test, removed at the end.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("vigil-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// The example config with this test's governance and resolver.
+    fn config(&self) -> PathBuf {
+        let example = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
+        let dev = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
+        let text = example
+            .replacen(&format!("governance = \"{dev}\""), &format!("governance = \"{GOVERNANCE}\""), 1)
+            .replacen(&format!("resolvers = [\"{dev}\"]"), &format!("resolvers = [\"{RESOLVER}\"]"), 1);
+        let path = self.0.join("deploy.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn deployments(&self) -> PathBuf {
+        self.0.join("deployments")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The three programs built by script/build-contracts.sh; returns their directory.
+fn wasm_dir() -> PathBuf {
+    vigil_devnet::system::guard_wasm();
+    vigil_devnet::system::registry_wasm();
+    vigil_devnet::system::registry_extension_wasm();
+    target_dir().join("wasm")
+}
+
+async fn node() -> Running {
+    let config = Config {
+        port: 0,
+        ..Config::default()
+    };
+    vigil_node::start(config, Devnet::new).await.expect("start node")
+}
+
+fn dev_key() -> String {
+    hex::encode_prefixed(NITRO_DEV_KEY)
+}
+
+async fn chain(node: &Running) -> Chain {
+    Chain::connect(&node.http_url(), deploy::parse_key(&dev_key()).unwrap())
+        .await
+        .unwrap()
+}
+
+/// `vigil deploy --rpc-url <url> --config <config> --deployments <dir> --wasm-dir <wasm> <extra>`
+/// with `key` in VIGIL_PRIVATE_KEY (unset when None).
+fn vigil(url: &str, config: &Path, deployments: &Path, wasm: &Path, key: Option<&str>, extra: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    command
+        .args(["deploy", "--rpc-url", url, "--config"])
+        .arg(config)
+        .arg("--deployments")
+        .arg(deployments)
+        .arg("--wasm-dir")
+        .arg(wasm)
+        .args(extra)
+        .env_remove(KEY_VAR);
+    if let Some(key) = key {
+        command.env(KEY_VAR, key);
+    }
+    command.output().expect("run vigil")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+async fn warp(node: &Running, seconds: u64) {
+    let provider = ProviderBuilder::new().connect_http(node.http_url().parse().unwrap());
+    let _: Value = provider
+        .raw_request("evm_increaseTime".into(), [seconds])
+        .await
+        .unwrap();
+    let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+}
+
+fn load(deployments: &Path) -> Record {
+    Record::load(&Record::path(deployments, vigil_node::server::DEFAULT_CHAIN_ID))
+        .unwrap()
+        .expect("a record")
+}
+
+/// Everything the record claims, checked on chain: code, codehash and version of each program,
+/// the registry (governance's, linked to the guard, with the resolver and the config's
+/// parameters) and the guard (linked to the registry, governance its pending owner).
+async fn check_on_chain(chain: &Chain, record: &Record) {
+    let stylus = chain.read(ARB_WASM, ArbWasm::stylusVersionCall {}).await.unwrap();
+    let programs = &record.programs;
+    let (extension, guard, registry) = (
+        programs.extension.as_ref().unwrap(),
+        programs.guard.as_ref().unwrap(),
+        programs.registry.as_ref().unwrap(),
+    );
+    for program in [extension, guard, registry] {
+        let code = chain.code(program.address).await.unwrap();
+        assert_eq!(alloy_primitives::keccak256(&code), program.codehash);
+        let version = chain
+            .read(ARB_WASM, ArbWasm::programVersionCall { program: program.address })
+            .await
+            .unwrap();
+        assert_eq!((version, program.stylus_version), (stylus, stylus));
+        assert!(program.activation_data_fee.0 > U256::ZERO, "a fresh chain charges a data fee");
+    }
+    // config() is the extension's: its answer shows the registry reaches it.
+    let config = chain.read(registry.address, IThreatRegistry::configCall {}).await.unwrap();
+    assert_eq!(config.owner, GOVERNANCE);
+    assert_eq!(config.pendingOwner, Address::ZERO);
+    assert_eq!(config.guard, guard.address);
+    assert!(chain
+        .read(registry.address, IThreatRegistry::isResolverCall { account: RESOLVER })
+        .await
+        .unwrap());
+    let params = chain
+        .read(registry.address, IThreatRegistry::paramsAtCall { version: 1 })
+        .await
+        .unwrap();
+    assert_eq!(params, record.config.params.to_abi());
+    let guard_config = chain.read(guard.address, ICircuitGuard::guardConfigCall {}).await.unwrap();
+    assert_eq!(guard_config.registry, registry.address);
+    assert_eq!(guard_config.owner, record.deployer);
+    assert_eq!(guard_config.pendingOwner, GOVERNANCE);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
+    let wasm = wasm_dir();
+    let node = node().await;
+    let scratch = Scratch::new("deploy");
+    let (config, deployments) = (scratch.config(), scratch.deployments());
+    let url = node.http_url();
+    let chain = chain(&node).await;
+    let nonce = chain.nonce(chain.from).await.unwrap();
+
+    // Everything up to the guard's handover, whose timelock then runs.
+    let first = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("run this command again after"), "{}", text(&first));
+    let record = load(&deployments);
+    assert_eq!(record.steps.len(), 5);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
+    let due = record.handover_due.expect("the handover is scheduled");
+    assert_eq!(due, chain.now().await.unwrap() + GUARD_DELAY);
+
+    // Run again before the delay: nothing is sent.
+    let early = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    assert!(early.status.success(), "{}", text(&early));
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
+
+    // A minute more: the node stamps each block at least a second after the one before, so five
+    // quick blocks run ahead of the wall clock that evm_increaseTime offsets.
+    warp(&node, GUARD_DELAY + 60).await;
+    let last = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    assert!(last.status.success(), "{}", text(&last));
+    assert!(text(&last).contains("acceptOwnership"), "{}", text(&last));
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
+    let record = load(&deployments);
+    assert_eq!(record.steps.len(), 6);
+    assert!(record.steps.iter().all(|s| s.status == StepStatus::Mined && s.block.is_some()));
+    assert_eq!(record.config, DeployConfig::load(&config).unwrap());
+    assert_eq!(record.stylus_deployer, STYLUS_DEPLOYER);
+    check_on_chain(&chain, &record).await;
+
+    let file = Record::path(&deployments, record.chain_id);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    check_schema(&json);
+
+    // A finished deployment run again verifies and sends nothing.
+    let again = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
+    assert_eq!(load(&deployments), record);
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_deployment_resumes_without_deploying_twice() {
+    let wasm = wasm_dir();
+    let node = node().await;
+    let scratch = Scratch::new("resume");
+    let chain = chain(&node).await;
+    let nonce = chain.nonce(chain.from).await.unwrap();
+    let options = |stop_after| Options {
+        rpc_url: node.http_url(),
+        config: scratch.config(),
+        wasm_dir: wasm.clone(),
+        deployments: scratch.deployments(),
+        dry_run: false,
+        stop_after,
+    };
+    let signer = || deploy::parse_key(&dev_key()).unwrap();
+    let mut lines = Vec::new();
+
+    let stopped = deploy::deploy(&options(Some(2)), signer(), &mut |l| lines.push(l))
+        .await
+        .unwrap();
+    let Outcome::Stopped(half) = stopped else {
+        panic!("expected a stop after 2 steps: {stopped:?}")
+    };
+    assert_eq!(half.steps.len(), 2);
+    assert!(half.programs.registry.is_none());
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
+    assert_eq!(load(&scratch.deployments()), half);
+
+    let resumed = deploy::deploy(&options(None), signer(), &mut |l| lines.push(l))
+        .await
+        .unwrap();
+    let Outcome::Waiting { record, .. } = resumed else {
+        panic!("expected the handover's wait: {resumed:?}")
+    };
+    // The two programs of the first run are the ones the registry was built on; only the three
+    // steps left were sent.
+    assert_eq!(record.programs.extension, half.programs.extension);
+    assert_eq!(record.programs.guard, half.programs.guard);
+    assert_eq!(record.steps[..2], half.steps[..]);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
+    let registry = record.programs.registry.as_ref().unwrap().address;
+    let config = chain.read(registry, IThreatRegistry::configCall {}).await.unwrap();
+    assert_eq!(config.guard, half.programs.guard.as_ref().unwrap().address);
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
+    let wasm = wasm_dir();
+    let node = node().await;
+    let scratch = Scratch::new("dry-run");
+    let chain = chain(&node).await;
+    let nonce = chain.nonce(chain.from).await.unwrap();
+    let output = vigil(
+        &node.http_url(),
+        &scratch.config(),
+        &scratch.deployments(),
+        &wasm,
+        Some(&dev_key()),
+        &["--dry-run"],
+    );
+    let out = text(&output);
+    assert!(output.status.success(), "{out}");
+    for step in ["extension", "guard", "registry"] {
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(step) && l.contains(" gas "))
+            .unwrap_or_else(|| panic!("no estimate for {step}: {out}"));
+        assert!(!line.contains("data fee 0 wei"), "{line}");
+    }
+    assert!(out.contains("handover"), "{out}");
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce);
+    assert!(!scratch.deployments().exists(), "a dry run writes no record");
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
+    let wasm = wasm_dir();
+    let node = node().await;
+    let scratch = Scratch::new("bad-input");
+    let (config, deployments) = (scratch.config(), scratch.deployments());
+    let url = node.http_url();
+    let chain = chain(&node).await;
+    let nonce = chain.nonce(chain.from).await.unwrap();
+    let empty = scratch.0.join("no-wasm");
+    std::fs::create_dir_all(&empty).unwrap();
+    let secret = "0x1234deadbeef";
+
+    let refused = |output: Output, expected: &str| {
+        let out = text(&output);
+        assert_eq!(output.status.code(), Some(1), "{out}");
+        assert!(out.contains(expected), "expected {expected:?} in: {out}");
+        assert!(!out.contains(&dev_key()[2..]) && !out.contains(secret), "a key leaked: {out}");
+    };
+    refused(vigil(&url, &config, &deployments, &wasm, None, &[]), "VIGIL_PRIVATE_KEY is not set");
+    refused(
+        vigil(&url, &config, &deployments, &wasm, Some(secret), &[]),
+        "VIGIL_PRIVATE_KEY is not a private key",
+    );
+    refused(
+        vigil(&url, &config, &deployments, &empty, Some(&dev_key()), &[]),
+        "the wasm of extension is missing",
+    );
+    refused(
+        vigil("http://127.0.0.1:1", &config, &deployments, &wasm, Some(&dev_key()), &[]),
+        "cannot reach the RPC at http://127.0.0.1:1",
+    );
+    let bad_config = scratch.0.join("bad.toml");
+    std::fs::write(&bad_config, "governance = \"0x0000000000000000000000000000000000000000\"\nresolvers = []\n").unwrap();
+    refused(
+        vigil(&url, &bad_config, &deployments, &wasm, Some(&dev_key()), &[]),
+        "is invalid",
+    );
+
+    // A record of another chain under this chain's name.
+    let chain_id = chain.chain_id().await.unwrap();
+    let foreign = Record::new(1, chain.from, STYLUS_DEPLOYER, DeployConfig::load(&config).unwrap());
+    foreign.save(&Record::path(&deployments, chain_id)).unwrap();
+    refused(
+        vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]),
+        "records chain 1 but the RPC",
+    );
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce);
+    node.stop().await.unwrap();
+}
+
+#[test]
+fn the_local_config_holds_the_devnet_parameters() {
+    let config = DeployConfig::load(&workspace().join("cli/deploy.local.toml")).unwrap();
+    // Two bindings of the same ABI struct: compared by their encoding.
+    assert_eq!(
+        config.params.to_abi().abi_encode(),
+        vigil_devnet::system::params().abi_encode()
+    );
+}
+
+/// The schema table of deployments/README.md: field path -> (type, required).
+fn schema() -> BTreeMap<String, (String, bool)> {
+    let readme = std::fs::read_to_string(workspace().join("deployments/README.md")).unwrap();
+    let table = readme.split("## Schema").nth(1).expect("a schema section");
+    table
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let path = cells[1].trim_matches('`').to_owned();
+            (path, (cells[2].to_owned(), cells[3] == "yes"))
+        })
+        .collect()
+}
+
+/// Every field of `json` is in the schema with its type; every required field of each object
+/// present is there.
+fn check_schema(json: &Value) {
+    let schema = schema();
+    assert!(schema.len() > 30, "the schema table was not found");
+    let mut seen = Vec::new();
+    walk(json, "", &schema, &mut seen);
+    for (path, (_, required)) in &schema {
+        let parent = path.rsplit_once(['.']).map_or("", |(p, _)| p);
+        let parent = parent.trim_end_matches("[]");
+        let parent_seen = parent.is_empty() || seen.iter().any(|s: &String| s == parent);
+        if *required && parent_seen {
+            assert!(seen.contains(path), "required field {path} is missing");
+        }
+    }
+}
+
+/// Records the schema path of every field (array elements as `[]`, programs as `programs.*`),
+/// checking each leaf's type.
+fn walk(value: &Value, path: &str, schema: &BTreeMap<String, (String, bool)>, seen: &mut Vec<String>) {
+    match value {
+        Value::Object(fields) => {
+            if !path.is_empty() {
+                seen.push(path.to_owned());
+            }
+            for (key, field) in fields {
+                let child = match path {
+                    "" => key.clone(),
+                    "programs" => "programs.*".to_owned(),
+                    _ => format!("{path}.{key}"),
+                };
+                walk(field, &child, schema, seen);
+            }
+        }
+        Value::Array(items) => {
+            seen.push(path.to_owned());
+            for item in items {
+                walk(item, &format!("{path}[]"), schema, seen);
+            }
+        }
+        leaf => {
+            let (kind, _) = schema
+                .get(path)
+                .unwrap_or_else(|| panic!("{path} is not in deployments/README.md's schema"));
+            let hex_of = |digits: usize| {
+                leaf.as_str().is_some_and(|s| {
+                    s.len() == digits + 2 && s.starts_with("0x") && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
+                })
+            };
+            let ok = match kind.as_str() {
+                "integer" => leaf.as_u64().is_some(),
+                "string" => leaf.is_string(),
+                "address" => hex_of(40),
+                "bytes32" => hex_of(64),
+                "wei" => leaf.as_str().is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+                "status" => matches!(leaf.as_str(), Some("pending" | "mined")),
+                other => panic!("unknown schema type {other} for {path}"),
+            };
+            assert!(ok, "{path} = {leaf} is not a {kind}");
+            seen.push(path.to_owned());
+        }
+    }
+}
