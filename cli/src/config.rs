@@ -42,7 +42,9 @@ fn parse_wei(text: &str) -> Result<U256, String> {
     let mut words = text.split_whitespace();
     let (number, unit) = (words.next().unwrap_or(""), words.next().unwrap_or("wei"));
     if words.next().is_some() {
-        return Err(format!("`{text}` is not an amount: write `<number> [wei|gwei|ether]`"));
+        return Err(format!(
+            "`{text}` is not an amount: write `<number> [wei|gwei|ether]`"
+        ));
     }
     parse_units(number, unit)
         .map(Into::into)

@@ -97,7 +97,14 @@ pub async fn deploy(
     let path = Record::path(&options.deployments, chain_id);
     let record = match Record::load(&path)? {
         Some(record) => {
-            check_record(&record, &path, chain_id, chain.from, &config, &options.rpc_url)?;
+            check_record(
+                &record,
+                &path,
+                chain_id,
+                chain.from,
+                &config,
+                &options.rpc_url,
+            )?;
             record
         }
         None => Record::new(chain_id, chain.from, STYLUS_DEPLOYER, config),
@@ -119,7 +126,11 @@ pub async fn deploy(
         if run.mined(step) {
             continue;
         }
-        let mined = run.record.steps.iter().filter(|s| s.status == StepStatus::Mined);
+        let mined = run
+            .record
+            .steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Mined);
         if options.stop_after.is_some_and(|n| mined.count() >= n) {
             return Ok(Outcome::Stopped(run.record));
         }
@@ -189,7 +200,10 @@ impl Run {
     }
 
     fn wasm(&self, kind: ProgramKind) -> &Wasm {
-        &self.wasms[ProgramKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)]
+        &self.wasms[ProgramKind::ALL
+            .iter()
+            .position(|&k| k == kind)
+            .unwrap_or(0)]
     }
 
     fn address(&self, kind: ProgramKind) -> Option<Address> {
@@ -271,7 +285,8 @@ impl Run {
             .chain
             .read(guard, ICircuitGuard::guardConfigCall {})
             .await?;
-        if self.mined(Step::LinkGuard) && Some(config.registry) != self.address(ProgramKind::Registry)
+        if self.mined(Step::LinkGuard)
+            && Some(config.registry) != self.address(ProgramKind::Registry)
         {
             return Err(self.disagrees(
                 format!("the guard at {guard} is linked to the registry"),
@@ -282,7 +297,10 @@ impl Run {
         if self.mined(Step::Handover) && !handed {
             return Err(self.disagrees(
                 format!("the guard at {guard} was handed to {governance}"),
-                format!("owner {}, pending owner {}", config.owner, config.pendingOwner),
+                format!(
+                    "owner {}, pending owner {}",
+                    config.owner, config.pendingOwner
+                ),
             ));
         }
         Ok(())
@@ -323,7 +341,11 @@ impl Run {
                 };
                 // A fifth more than the simulated fee, as cargo-stylus bumps it: the fee may rise
                 // before inclusion, and the StylusDeployer refunds what is left.
-                (STYLUS_DEPLOYER, input.abi_encode().into(), fee + fee / U256::from(5))
+                (
+                    STYLUS_DEPLOYER,
+                    input.abi_encode().into(),
+                    fee + fee / U256::from(5),
+                )
             }
             Step::LinkGuard => (guard, plan::link_call(registry), U256::ZERO),
             Step::ScheduleHandover => (guard, plan::schedule_call(governance), U256::ZERO),
@@ -341,11 +363,15 @@ impl Run {
         let name = step.name();
         if let Some(pending) = self.record.step(name).map(|s| s.transaction) {
             if self.chain.known(pending).await? {
-                progress(format!("{name}: waiting for {pending}, sent by an earlier run"));
+                progress(format!(
+                    "{name}: waiting for {pending}, sent by an earlier run"
+                ));
                 let receipt = self.chain.wait(pending).await?;
                 return self.mined_receipt(step, receipt).await.map(|()| None);
             }
-            progress(format!("{name}: {pending} never reached the node; sending again"));
+            progress(format!(
+                "{name}: {pending} never reached the node; sending again"
+            ));
         }
         if step == Step::Handover {
             let due = self.record.handover_due.unwrap_or_default();
@@ -480,7 +506,10 @@ impl Run {
                 entry.data_fee = value;
             }
             if let Step::Deploy(kind) = step {
-                let slot = ProgramKind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+                let slot = ProgramKind::ALL
+                    .iter()
+                    .position(|&k| k == kind)
+                    .unwrap_or(0);
                 addresses[slot] = STYLUS_DEPLOYER.create(next);
                 next += 1;
             }

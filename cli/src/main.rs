@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use vigil_cli::deploy::{self, Options, Outcome, Planned, KEY_VAR};
 
 #[derive(Parser)]
-#[command(name = "vigil", version, about = "Deploy and operate Vigil on an Arbitrum chain")]
+#[command(
+    name = "vigil",
+    version,
+    about = "Deploy and operate Vigil on an Arbitrum chain"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

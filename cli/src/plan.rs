@@ -105,7 +105,9 @@ pub fn handover_id(governance: Address) -> B256 {
 }
 
 pub fn link_call(registry: Address) -> Bytes {
-    ICircuitGuard::setRegistryCall { registry }.abi_encode().into()
+    ICircuitGuard::setRegistryCall { registry }
+        .abi_encode()
+        .into()
 }
 
 pub fn schedule_call(governance: Address) -> Bytes {

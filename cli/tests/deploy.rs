@@ -41,8 +41,16 @@ impl Scratch {
         let example = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
         let dev = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
         let text = example
-            .replacen(&format!("governance = \"{dev}\""), &format!("governance = \"{GOVERNANCE}\""), 1)
-            .replacen(&format!("resolvers = [\"{dev}\"]"), &format!("resolvers = [\"{RESOLVER}\"]"), 1);
+            .replacen(
+                &format!("governance = \"{dev}\""),
+                &format!("governance = \"{GOVERNANCE}\""),
+                1,
+            )
+            .replacen(
+                &format!("resolvers = [\"{dev}\"]"),
+                &format!("resolvers = [\"{RESOLVER}\"]"),
+                1,
+            );
         let path = self.0.join("deploy.toml");
         std::fs::write(&path, text).unwrap();
         path
@@ -72,7 +80,9 @@ async fn node() -> Running {
         port: 0,
         ..Config::default()
     };
-    vigil_node::start(config, Devnet::new).await.expect("start node")
+    vigil_node::start(config, Devnet::new)
+        .await
+        .expect("start node")
 }
 
 fn dev_key() -> String {
@@ -87,7 +97,14 @@ async fn chain(node: &Running) -> Chain {
 
 /// `vigil deploy --rpc-url <url> --config <config> --deployments <dir> --wasm-dir <wasm> <extra>`
 /// with `key` in VIGIL_PRIVATE_KEY (unset when None).
-fn vigil(url: &str, config: &Path, deployments: &Path, wasm: &Path, key: Option<&str>, extra: &[&str]) -> Output {
+fn vigil(
+    url: &str,
+    config: &Path,
+    deployments: &Path,
+    wasm: &Path,
+    key: Option<&str>,
+    extra: &[&str],
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
     command
         .args(["deploy", "--rpc-url", url, "--config"])
@@ -123,16 +140,22 @@ async fn warp(node: &Running, seconds: u64) {
 }
 
 fn load(deployments: &Path) -> Record {
-    Record::load(&Record::path(deployments, vigil_node::server::DEFAULT_CHAIN_ID))
-        .unwrap()
-        .expect("a record")
+    Record::load(&Record::path(
+        deployments,
+        vigil_node::server::DEFAULT_CHAIN_ID,
+    ))
+    .unwrap()
+    .expect("a record")
 }
 
 /// Everything the record claims, checked on chain: code, codehash and version of each program,
 /// the registry (governance's, linked to the guard, with the resolver and the config's
 /// parameters) and the guard (linked to the registry, governance its pending owner).
 async fn check_on_chain(chain: &Chain, record: &Record) {
-    let stylus = chain.read(ARB_WASM, ArbWasm::stylusVersionCall {}).await.unwrap();
+    let stylus = chain
+        .read(ARB_WASM, ArbWasm::stylusVersionCall {})
+        .await
+        .unwrap();
     let programs = &record.programs;
     let (extension, guard, registry) = (
         programs.extension.as_ref().unwrap(),
@@ -143,27 +166,47 @@ async fn check_on_chain(chain: &Chain, record: &Record) {
         let code = chain.code(program.address).await.unwrap();
         assert_eq!(alloy_primitives::keccak256(&code), program.codehash);
         let version = chain
-            .read(ARB_WASM, ArbWasm::programVersionCall { program: program.address })
+            .read(
+                ARB_WASM,
+                ArbWasm::programVersionCall {
+                    program: program.address,
+                },
+            )
             .await
             .unwrap();
         assert_eq!((version, program.stylus_version), (stylus, stylus));
-        assert!(program.activation_data_fee.0 > U256::ZERO, "a fresh chain charges a data fee");
+        assert!(
+            program.activation_data_fee.0 > U256::ZERO,
+            "a fresh chain charges a data fee"
+        );
     }
     // config() is the extension's: its answer shows the registry reaches it.
-    let config = chain.read(registry.address, IThreatRegistry::configCall {}).await.unwrap();
+    let config = chain
+        .read(registry.address, IThreatRegistry::configCall {})
+        .await
+        .unwrap();
     assert_eq!(config.owner, GOVERNANCE);
     assert_eq!(config.pendingOwner, Address::ZERO);
     assert_eq!(config.guard, guard.address);
     assert!(chain
-        .read(registry.address, IThreatRegistry::isResolverCall { account: RESOLVER })
+        .read(
+            registry.address,
+            IThreatRegistry::isResolverCall { account: RESOLVER }
+        )
         .await
         .unwrap());
     let params = chain
-        .read(registry.address, IThreatRegistry::paramsAtCall { version: 1 })
+        .read(
+            registry.address,
+            IThreatRegistry::paramsAtCall { version: 1 },
+        )
         .await
         .unwrap();
     assert_eq!(params, record.config.params.to_abi());
-    let guard_config = chain.read(guard.address, ICircuitGuard::guardConfigCall {}).await.unwrap();
+    let guard_config = chain
+        .read(guard.address, ICircuitGuard::guardConfigCall {})
+        .await
+        .unwrap();
     assert_eq!(guard_config.registry, registry.address);
     assert_eq!(guard_config.owner, record.deployer);
     assert_eq!(guard_config.pendingOwner, GOVERNANCE);
@@ -182,7 +225,11 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
     // Everything up to the guard's handover, whose timelock then runs.
     let first = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(first.status.success(), "{}", text(&first));
-    assert!(text(&first).contains("run this command again after"), "{}", text(&first));
+    assert!(
+        text(&first).contains("run this command again after"),
+        "{}",
+        text(&first)
+    );
     let record = load(&deployments);
     assert_eq!(record.steps.len(), 5);
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
@@ -203,7 +250,10 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
     let record = load(&deployments);
     assert_eq!(record.steps.len(), 6);
-    assert!(record.steps.iter().all(|s| s.status == StepStatus::Mined && s.block.is_some()));
+    assert!(record
+        .steps
+        .iter()
+        .all(|s| s.status == StepStatus::Mined && s.block.is_some()));
     assert_eq!(record.config, DeployConfig::load(&config).unwrap());
     assert_eq!(record.stylus_deployer, STYLUS_DEPLOYER);
     check_on_chain(&chain, &record).await;
@@ -262,7 +312,10 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     assert_eq!(record.steps[..2], half.steps[..]);
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
     let registry = record.programs.registry.as_ref().unwrap().address;
-    let config = chain.read(registry, IThreatRegistry::configCall {}).await.unwrap();
+    let config = chain
+        .read(registry, IThreatRegistry::configCall {})
+        .await
+        .unwrap();
     assert_eq!(config.guard, half.programs.guard.as_ref().unwrap().address);
     node.stop().await.unwrap();
 }
@@ -293,7 +346,10 @@ async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
     }
     assert!(out.contains("handover"), "{out}");
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce);
-    assert!(!scratch.deployments().exists(), "a dry run writes no record");
+    assert!(
+        !scratch.deployments().exists(),
+        "a dry run writes no record"
+    );
     node.stop().await.unwrap();
 }
 
@@ -314,9 +370,15 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
         let out = text(&output);
         assert_eq!(output.status.code(), Some(1), "{out}");
         assert!(out.contains(expected), "expected {expected:?} in: {out}");
-        assert!(!out.contains(&dev_key()[2..]) && !out.contains(secret), "a key leaked: {out}");
+        assert!(
+            !out.contains(&dev_key()[2..]) && !out.contains(secret),
+            "a key leaked: {out}"
+        );
     };
-    refused(vigil(&url, &config, &deployments, &wasm, None, &[]), "VIGIL_PRIVATE_KEY is not set");
+    refused(
+        vigil(&url, &config, &deployments, &wasm, None, &[]),
+        "VIGIL_PRIVATE_KEY is not set",
+    );
     refused(
         vigil(&url, &config, &deployments, &wasm, Some(secret), &[]),
         "VIGIL_PRIVATE_KEY is not a private key",
@@ -326,19 +388,42 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
         "the wasm of extension is missing",
     );
     refused(
-        vigil("http://127.0.0.1:1", &config, &deployments, &wasm, Some(&dev_key()), &[]),
+        vigil(
+            "http://127.0.0.1:1",
+            &config,
+            &deployments,
+            &wasm,
+            Some(&dev_key()),
+            &[],
+        ),
         "cannot reach the RPC at http://127.0.0.1:1",
     );
     let bad_config = scratch.0.join("bad.toml");
-    std::fs::write(&bad_config, "governance = \"0x0000000000000000000000000000000000000000\"\nresolvers = []\n").unwrap();
+    std::fs::write(
+        &bad_config,
+        "governance = \"0x0000000000000000000000000000000000000000\"\nresolvers = []\n",
+    )
+    .unwrap();
     refused(
-        vigil(&url, &bad_config, &deployments, &wasm, Some(&dev_key()), &[]),
+        vigil(
+            &url,
+            &bad_config,
+            &deployments,
+            &wasm,
+            Some(&dev_key()),
+            &[],
+        ),
         "is invalid",
     );
 
     // A record of another chain under this chain's name.
     let chain_id = chain.chain_id().await.unwrap();
-    let foreign = Record::new(1, chain.from, STYLUS_DEPLOYER, DeployConfig::load(&config).unwrap());
+    let foreign = Record::new(
+        1,
+        chain.from,
+        STYLUS_DEPLOYER,
+        DeployConfig::load(&config).unwrap(),
+    );
     foreign.save(&Record::path(&deployments, chain_id)).unwrap();
     refused(
         vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]),
@@ -392,7 +477,12 @@ fn check_schema(json: &Value) {
 
 /// Records the schema path of every field (array elements as `[]`, programs as `programs.*`),
 /// checking each leaf's type.
-fn walk(value: &Value, path: &str, schema: &BTreeMap<String, (String, bool)>, seen: &mut Vec<String>) {
+fn walk(
+    value: &Value,
+    path: &str,
+    schema: &BTreeMap<String, (String, bool)>,
+    seen: &mut Vec<String>,
+) {
     match value {
         Value::Object(fields) => {
             if !path.is_empty() {
@@ -419,7 +509,9 @@ fn walk(value: &Value, path: &str, schema: &BTreeMap<String, (String, bool)>, se
                 .unwrap_or_else(|| panic!("{path} is not in deployments/README.md's schema"));
             let hex_of = |digits: usize| {
                 leaf.as_str().is_some_and(|s| {
-                    s.len() == digits + 2 && s.starts_with("0x") && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
+                    s.len() == digits + 2
+                        && s.starts_with("0x")
+                        && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
                 })
             };
             let ok = match kind.as_str() {
@@ -427,7 +519,9 @@ fn walk(value: &Value, path: &str, schema: &BTreeMap<String, (String, bool)>, se
                 "string" => leaf.is_string(),
                 "address" => hex_of(40),
                 "bytes32" => hex_of(64),
-                "wei" => leaf.as_str().is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+                "wei" => leaf
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
                 "status" => matches!(leaf.as_str(), Some("pending" | "mined")),
                 other => panic!("unknown schema type {other} for {path}"),
             };
