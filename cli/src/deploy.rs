@@ -200,10 +200,7 @@ impl Run {
     }
 
     fn wasm(&self, kind: ProgramKind) -> &Wasm {
-        &self.wasms[ProgramKind::ALL
-            .iter()
-            .position(|&k| k == kind)
-            .unwrap_or(0)]
+        &self.wasms[kind.index()]
     }
 
     fn address(&self, kind: ProgramKind) -> Option<Address> {
@@ -506,11 +503,7 @@ impl Run {
                 entry.data_fee = value;
             }
             if let Step::Deploy(kind) = step {
-                let slot = ProgramKind::ALL
-                    .iter()
-                    .position(|&k| k == kind)
-                    .unwrap_or(0);
-                addresses[slot] = STYLUS_DEPLOYER.create(next);
+                addresses[kind.index()] = STYLUS_DEPLOYER.create(next);
                 next += 1;
             }
             planned.push(entry);

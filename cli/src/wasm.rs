@@ -25,6 +25,11 @@ pub enum ProgramKind {
 impl ProgramKind {
     pub const ALL: [ProgramKind; 3] = [Self::Extension, Self::Guard, Self::Registry];
 
+    /// The position in [`ProgramKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The name in the record and in messages.
     pub fn name(self) -> &'static str {
         match self {

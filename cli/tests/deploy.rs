@@ -3,7 +3,7 @@
 //! record checked against its documented schema (deployments/README.md) and every claim of it
 //! checked on chain.
 
-use alloy_primitives::{hex, Address, U256};
+use alloy_primitives::{hex, Address, B256, U256};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_sol_types::SolValue;
 use serde_json::Value;
@@ -298,6 +298,13 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     assert!(half.programs.registry.is_none());
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
     assert_eq!(load(&scratch.deployments()), half);
+    // The registry's transaction signed and recorded, then lost before it reached the node (the
+    // process died between the two): the next run finds the node never saw it and sends the step
+    // afresh.
+    let mut lost = half.clone();
+    lost.set_pending("registry", B256::repeat_byte(0x77));
+    lost.save(&Record::path(&scratch.deployments(), half.chain_id))
+        .unwrap();
 
     let resumed = deploy::deploy(&options(None), signer(), &mut |l| lines.push(l))
         .await
@@ -311,6 +318,10 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     assert_eq!(record.programs.guard, half.programs.guard);
     assert_eq!(record.steps[..2], half.steps[..]);
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
+    assert!(
+        lines.iter().any(|l| l.contains("never reached the node")),
+        "{lines:?}"
+    );
     let registry = record.programs.registry.as_ref().unwrap().address;
     let config = chain
         .read(registry, IThreatRegistry::configCall {})
