@@ -44,8 +44,9 @@ pub struct Options {
 pub enum Outcome {
     /// Every step mined; governance has only to accept the guard's ownership.
     Done(Record),
-    /// Everything before the guard's handover is mined; its timelock ends at `due`.
-    Waiting { record: Record, due: u64 },
+    /// Everything before the guard's handover is mined; its timelock ends at `due` (unix
+    /// seconds), `left` seconds after the latest block.
+    Waiting { record: Record, due: u64, left: u64 },
     /// Stopped by `stop_after`.
     Stopped(Record),
     /// `--dry-run`: the steps left and what they would cost; nothing sent.
@@ -134,10 +135,11 @@ pub async fn deploy(
         if options.stop_after.is_some_and(|n| mined.count() >= n) {
             return Ok(Outcome::Stopped(run.record));
         }
-        if let Some(due) = run.step(step, progress).await? {
+        if let Some((due, left)) = run.step(step, progress).await? {
             return Ok(Outcome::Waiting {
                 record: run.record,
                 due,
+                left,
             });
         }
     }
@@ -350,13 +352,13 @@ impl Run {
         })
     }
 
-    /// Runs one step to its mined receipt; returns the handover's due time instead when its
-    /// timelock has not ended.
+    /// Runs one step to its mined receipt; returns the handover's due time and the seconds left
+    /// instead when its timelock has not ended.
     async fn step(
         &mut self,
         step: Step,
         progress: &mut dyn FnMut(String),
-    ) -> Result<Option<u64>, DeployError> {
+    ) -> Result<Option<(u64, u64)>, DeployError> {
         let name = step.name();
         if let Some(pending) = self.record.step(name).map(|s| s.transaction) {
             if self.chain.known(pending).await? {
@@ -372,8 +374,9 @@ impl Run {
         }
         if step == Step::Handover {
             let due = self.record.handover_due.unwrap_or_default();
-            if self.chain.now().await? < due {
-                return Ok(Some(due));
+            let now = self.chain.now().await?;
+            if now < due {
+                return Ok(Some((due, due - now)));
             }
         }
         let (to, input, value) = self.call(step, self.addresses()).await?;

@@ -83,11 +83,13 @@ async fn run(options: &Options) -> Result<(), vigil_cli::DeployError> {
                 record.config.governance
             );
         }
-        Outcome::Waiting { record, due } => {
+        Outcome::Waiting { record, due, left } => {
             print_programs(&record);
             println!(
                 "the guard's handover to governance is scheduled: run this command again after \
-                 {due} (unix time) to execute it"
+                 {due} (unix time, in {}h{:02}m) to execute it",
+                left / 3600,
+                left % 3600 / 60
             );
         }
         Outcome::Stopped(record) => {
@@ -122,10 +124,9 @@ fn print_plan(steps: &[Planned]) {
                 let cost = u128::from(gas) * p.max_fee_per_gas + data_fee;
                 total = total.saturating_add(cost);
                 println!(
-                    "  {:<17} gas {gas:>10}  at most {} wei (data fee {} wei)  {}",
+                    "  {:<17} gas {gas:>10}  at most {cost} wei, of which {data_fee} wei for the \
+                     activation (its data fee + 20%, the excess refunded)  {}",
                     p.step.name(),
-                    cost,
-                    data_fee,
                     p.step.describe()
                 );
             }

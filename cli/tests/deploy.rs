@@ -15,6 +15,7 @@ use vigil_cli::chain::Chain;
 use vigil_cli::config::DeployConfig;
 use vigil_cli::deploy::{self, Options, Outcome, KEY_VAR};
 use vigil_cli::record::{Record, StepStatus};
+use vigil_cli::DeployError;
 use vigil_devnet::artifacts::{target_dir, workspace};
 use vigil_devnet::Devnet;
 use vigil_node::accounts::NITRO_DEV_KEY;
@@ -75,7 +76,7 @@ fn wasm_dir() -> PathBuf {
     target_dir().join("wasm")
 }
 
-async fn node() -> Running {
+async fn start_node() -> Running {
     let config = Config {
         port: 0,
         ..Config::default()
@@ -215,7 +216,7 @@ async fn check_on_chain(chain: &Chain, record: &Record) {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
     let wasm = wasm_dir();
-    let node = node().await;
+    let node = start_node().await;
     let scratch = Scratch::new("deploy");
     let (config, deployments) = (scratch.config(), scratch.deployments());
     let url = node.http_url();
@@ -273,12 +274,13 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     let wasm = wasm_dir();
-    let node = node().await;
+    let node = start_node().await;
     let scratch = Scratch::new("resume");
     let chain = chain(&node).await;
     let nonce = chain.nonce(chain.from).await.unwrap();
+    let url = node.http_url();
     let options = |stop_after| Options {
-        rpc_url: node.http_url(),
+        rpc_url: url.clone(),
         config: scratch.config(),
         wasm_dir: wasm.clone(),
         deployments: scratch.deployments(),
@@ -329,12 +331,28 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
         .unwrap();
     assert_eq!(config.guard, half.programs.guard.as_ref().unwrap().address);
     node.stop().await.unwrap();
+
+    // The same record against a fresh chain of the same id (a restarted node): refused, nothing
+    // sent.
+    let fresh = start_node().await;
+    let options = Options {
+        rpc_url: fresh.http_url(),
+        ..options(None)
+    };
+    let refused = deploy::deploy(&options, signer(), &mut |l| lines.push(l)).await;
+    assert!(
+        matches!(&refused, Err(DeployError::ChainDisagrees { problem, .. }) if problem == "no code there"),
+        "{refused:?}"
+    );
+    let fresh_chain = Chain::connect(&fresh.http_url(), signer()).await.unwrap();
+    assert_eq!(fresh_chain.nonce(fresh_chain.from).await.unwrap(), 0);
+    fresh.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
     let wasm = wasm_dir();
-    let node = node().await;
+    let node = start_node().await;
     let scratch = Scratch::new("dry-run");
     let chain = chain(&node).await;
     let nonce = chain.nonce(chain.from).await.unwrap();
@@ -353,7 +371,7 @@ async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
             .lines()
             .find(|l| l.trim_start().starts_with(step) && l.contains(" gas "))
             .unwrap_or_else(|| panic!("no estimate for {step}: {out}"));
-        assert!(!line.contains("data fee 0 wei"), "{line}");
+        assert!(!line.contains("of which 0 wei"), "{line}");
     }
     assert!(out.contains("handover"), "{out}");
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce);
@@ -367,7 +385,7 @@ async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
     let wasm = wasm_dir();
-    let node = node().await;
+    let node = start_node().await;
     let scratch = Scratch::new("bad-input");
     let (config, deployments) = (scratch.config(), scratch.deployments());
     let url = node.http_url();
