@@ -8,7 +8,8 @@
 
 use crate::abi::IThreatRegistry::Params;
 use crate::DeployError;
-use alloy_primitives::{utils::parse_units, Address, U256};
+use alloy_primitives::utils::{parse_units, ParseUnits};
+use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
@@ -46,9 +47,14 @@ fn parse_wei(text: &str) -> Result<U256, String> {
             "`{text}` is not an amount: write `<number> [wei|gwei|ether]`"
         ));
     }
-    parse_units(number, unit)
-        .map(Into::into)
-        .map_err(|e| format!("`{text}` is not an amount ({e}): write `<number> [wei|gwei|ether]`"))
+    match parse_units(number, unit) {
+        Ok(ParseUnits::U256(wei)) => Ok(wei),
+        // A signed result converts to U256 as its two's complement: refused, not wrapped.
+        Ok(ParseUnits::I256(_)) => Err(format!("`{text}` is negative")),
+        Err(e) => Err(format!(
+            "`{text}` is not an amount ({e}): write `<number> [wei|gwei|ether]`"
+        )),
+    }
 }
 
 /// The registry's `Params` as the config file and the record write them.
@@ -132,5 +138,55 @@ impl DeployConfig {
             return Err("a resolver is the zero address".into());
         }
         Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCAL: &str = include_str!("../deploy.local.toml");
+
+    #[test]
+    fn amounts_take_wei_or_a_unit() {
+        let ether = U256::from(10u64).pow(U256::from(18));
+        assert_eq!(parse_wei("12"), Ok(U256::from(12)));
+        assert_eq!(parse_wei("3 gwei"), Ok(U256::from(3_000_000_000u64)));
+        assert_eq!(
+            parse_wei("1.5 ether"),
+            Ok(ether * U256::from(3) / U256::from(2))
+        );
+        for bad in ["1 banana", "abc", "1 ether extra", "-1"] {
+            assert!(parse_wei(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_local_config_parses() {
+        let config = DeployConfig::parse(LOCAL).unwrap();
+        assert_eq!(config.resolvers, vec![config.governance]);
+        assert_eq!(config.params.min_reporters, 2);
+    }
+
+    #[test]
+    fn a_misspelt_or_missing_parameter_is_named() {
+        let misspelt = LOCAL.replace("minStake =", "minStak =");
+        let message = DeployConfig::parse(&misspelt).unwrap_err();
+        assert!(message.contains("minStak"), "{message}");
+        let missing = LOCAL.replace("paramsDelay = 172800", "");
+        let message = DeployConfig::parse(&missing).unwrap_err();
+        assert!(message.contains("paramsDelay"), "{message}");
+    }
+
+    #[test]
+    fn governance_must_be_named() {
+        let zero = LOCAL.replacen(
+            "governance = \"0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E\"",
+            "governance = \"0x0000000000000000000000000000000000000000\"",
+            1,
+        );
+        assert!(DeployConfig::parse(&zero)
+            .unwrap_err()
+            .contains("governance is the zero address"));
     }
 }

@@ -559,3 +559,20 @@ fn walk(
         }
     }
 }
+
+#[test]
+#[should_panic(expected = "programs.*.owner is not in deployments/README.md's schema")]
+fn the_schema_check_refuses_an_undocumented_field() {
+    walk(
+        &serde_json::json!({"programs": {"guard": {"owner": "0x00"}}}),
+        "",
+        &schema(),
+        &mut Vec::new(),
+    );
+}
+
+#[test]
+#[should_panic(expected = "required field deployer is missing")]
+fn the_schema_check_refuses_a_missing_field() {
+    check_schema(&serde_json::json!({"schemaVersion": 1, "chainId": 1}));
+}
