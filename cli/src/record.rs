@@ -137,14 +137,15 @@ impl Record {
     /// Writes the whole file to a temporary sibling and renames it over the old one, so a crash
     /// leaves either the previous record or the new one, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), DeployError> {
-        let fail = |source| DeployError::WriteRecord {
+        let fail = |source: std::io::Error| DeployError::WriteRecord {
             path: path.to_owned(),
             source,
         };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }
-        let mut text = serde_json::to_string_pretty(self).expect("a record serialises");
+        let mut text =
+            serde_json::to_string_pretty(self).map_err(|e| fail(std::io::Error::other(e)))?;
         text.push('\n');
         let temporary = path.with_extension("json.tmp");
         std::fs::write(&temporary, text).map_err(fail)?;
