@@ -300,6 +300,71 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     assert!(half.programs.registry.is_none());
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
     assert_eq!(load(&scratch.deployments()), half);
+    // A dry run of the rest: the registry estimated through the StylusDeployer, the guard's
+    // calls now that the guard exists; nothing sent or written.
+    let planned = deploy::deploy(
+        &Options {
+            dry_run: true,
+            ..options(None)
+        },
+        signer(),
+        &mut |l| lines.push(l),
+    )
+    .await
+    .unwrap();
+    let Outcome::Planned(plan) = planned else {
+        panic!("expected a plan: {planned:?}")
+    };
+    let estimated: Vec<(&str, bool)> = plan
+        .iter()
+        .map(|p| (p.step.name(), p.gas.is_some()))
+        .collect();
+    assert_eq!(
+        estimated,
+        [
+            ("registry", true),
+            ("linkGuard", true),
+            ("scheduleHandover", true),
+            ("handover", false)
+        ]
+    );
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
+    assert_eq!(load(&scratch.deployments()), half);
+
+    // Other wasm under the guard's name: the deployed guard is not that build, refused.
+    let swapped = scratch.0.join("swapped");
+    std::fs::create_dir_all(&swapped).unwrap();
+    for (from, to) in [
+        (
+            "vigil_registry_extension.wasm",
+            "vigil_registry_extension.wasm",
+        ),
+        ("vigil_registry.wasm", "vigil_guard.wasm"),
+        ("vigil_registry.wasm", "vigil_registry.wasm"),
+    ] {
+        std::fs::copy(wasm.join(from), swapped.join(to)).unwrap();
+    }
+    let refused = deploy::deploy(
+        &Options {
+            wasm_dir: swapped,
+            ..options(None)
+        },
+        signer(),
+        &mut |l| lines.push(l),
+    )
+    .await;
+    assert!(
+        matches!(
+            refused,
+            Err(DeployError::WasmChanged {
+                program: "guard",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
+
     // The registry's transaction signed and recorded, then lost before it reached the node (the
     // process died between the two): the next run finds the node never saw it and sends the step
     // afresh.
