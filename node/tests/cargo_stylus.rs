@@ -53,7 +53,6 @@ struct Tools {
     endpoint: String,
     cargo_stylus: PathBuf,
     cast: PathBuf,
-    forge: PathBuf,
     /// cargo-stylus 0.10.10 asks `cargo metadata` for a Stylus workspace (a `Stylus.toml` at its
     /// root) even with `--wasm-file`: an empty one, so no crate of ours is built.
     stylus_workspace: PathBuf,
@@ -98,7 +97,6 @@ impl Tools {
             endpoint: node.http_url(),
             cargo_stylus,
             cast: npm_tool("cast"),
-            forge: npm_tool("forge"),
             stylus_workspace,
             home,
             scratch,
@@ -462,18 +460,7 @@ async fn cargo_stylus_and_cast_deploy_vigil_and_the_guard_refuses_a_flagged_call
 
     // The attacker's withdraw: cast names the guard's error (once the project's selectors are
     // in foundry's cache, as a developer does once).
-    let cached = Command::new(&tools.forge)
-        .args(["selectors", "cache", "--root"])
-        .arg(workspace())
-        .current_dir(workspace())
-        .env("HOME", &tools.home)
-        .output()
-        .expect("run forge");
-    assert!(
-        cached.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cached.stderr)
-    );
+    cache_selectors(&tools.home);
     let attacker_key = hex::encode_prefixed(attacker.to_bytes());
     let vault_arg = vault.to_string();
     let refused = tools

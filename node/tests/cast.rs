@@ -131,18 +131,7 @@ async fn cast_names_a_vigil_custom_error() {
     let guard = guard.to_string();
     // What a developer does once: put the project's selectors in foundry's local cache.
     let home = home("errors");
-    let cached = Command::new(npm_tool("forge"))
-        .args(["selectors", "cache", "--root"])
-        .arg(workspace())
-        .current_dir(workspace())
-        .env("HOME", &home)
-        .output()
-        .expect("run forge");
-    assert!(
-        cached.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cached.stderr)
-    );
+    cache_selectors(&home);
     // Only the guard's owner may schedule a call; cast's gas estimate names the error.
     let error = cast(
         &node,

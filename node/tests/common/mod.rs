@@ -151,3 +151,20 @@ pub fn npm_tool(name: &str) -> PathBuf {
     );
     path
 }
+
+/// Puts the project's error and function selectors in foundry's cache under `home` (what a
+/// developer does once), so that cast names Vigil's custom errors.
+pub fn cache_selectors(home: &std::path::Path) {
+    let cached = std::process::Command::new(npm_tool("forge"))
+        .args(["selectors", "cache", "--root"])
+        .arg(workspace())
+        .current_dir(workspace())
+        .env("HOME", home)
+        .output()
+        .expect("run forge");
+    assert!(
+        cached.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cached.stderr)
+    );
+}
