@@ -9,6 +9,7 @@
 //! - [`deploy`]: runs the plan, resuming from the record and the chain.
 
 pub mod abi;
+pub mod call;
 pub mod chain;
 pub mod config;
 pub mod deploy;
