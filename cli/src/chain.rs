@@ -2,7 +2,9 @@
 //! raw, so each one's hash is known (and recorded) before it is sent.
 
 use crate::abi::{ArbWasm, ICircuitGuard, IThreatRegistry, StylusDeployer, ARB_WASM};
-use crate::DeployError;
+use crate::call::Call;
+use crate::keys::KEY_VAR;
+use crate::Error;
 use alloy_consensus::TxEnvelope;
 use alloy_network::{EthereumWallet, TransactionBuilder};
 use alloy_primitives::{address, Address, Bytes, B256, U256};
@@ -32,68 +34,78 @@ pub struct Prepared {
 
 pub struct Chain {
     provider: DynProvider,
-    wallet: EthereumWallet,
+    /// None for a read-only client (status, doctor, a batch written for a Safe).
+    wallet: Option<EthereumWallet>,
     pub url: String,
+    /// The signer's address; the zero address for a read-only client.
     pub from: Address,
 }
 
 impl Chain {
     /// Builds the client; nothing is sent until the first call.
-    pub async fn connect(url: &str, signer: PrivateKeySigner) -> Result<Self, DeployError> {
+    pub async fn connect(url: &str, signer: PrivateKeySigner) -> Result<Self, Error> {
+        let mut chain = Self::reader(url).await?;
+        chain.from = signer.address();
+        chain.wallet = Some(EthereumWallet::from(signer));
+        Ok(chain)
+    }
+
+    /// A client that reads and simulates but cannot sign.
+    pub async fn reader(url: &str) -> Result<Self, Error> {
         let provider = ProviderBuilder::new()
             .disable_recommended_fillers()
             .connect(url)
             .await
-            .map_err(|e| DeployError::Unreachable {
+            .map_err(|e| Error::Unreachable {
                 url: url.to_owned(),
                 message: e.to_string(),
             })?
             .erased();
         Ok(Chain {
             provider,
-            from: signer.address(),
-            wallet: EthereumWallet::from(signer),
+            from: Address::ZERO,
+            wallet: None,
             url: url.to_owned(),
         })
     }
 
     /// A failed request: the node unreachable, or a refusal worth naming.
-    fn fail(&self, what: &str, e: TransportError) -> DeployError {
+    fn fail(&self, what: &str, e: TransportError) -> Error {
         if e.is_transport_error() {
-            DeployError::Unreachable {
+            Error::Unreachable {
                 url: self.url.clone(),
                 message: e.to_string(),
             }
         } else {
-            DeployError::Rpc {
+            Error::Rpc {
                 what: what.to_owned(),
                 message: explain(&e),
             }
         }
     }
 
-    pub async fn chain_id(&self) -> Result<u64, DeployError> {
+    pub async fn chain_id(&self) -> Result<u64, Error> {
         self.provider
             .get_chain_id()
             .await
             .map_err(|e| self.fail("eth_chainId", e))
     }
 
-    pub async fn code(&self, at: Address) -> Result<Bytes, DeployError> {
+    pub async fn code(&self, at: Address) -> Result<Bytes, Error> {
         self.provider
             .get_code_at(at)
             .await
             .map_err(|e| self.fail("eth_getCode", e))
     }
 
-    pub async fn balance(&self, of: Address) -> Result<U256, DeployError> {
+    pub async fn balance(&self, of: Address) -> Result<U256, Error> {
         self.provider
             .get_balance(of)
             .await
             .map_err(|e| self.fail("eth_getBalance", e))
     }
 
-    pub async fn nonce(&self, of: Address) -> Result<u64, DeployError> {
+    pub async fn nonce(&self, of: Address) -> Result<u64, Error> {
         self.provider
             .get_transaction_count(of)
             .await
@@ -101,22 +113,20 @@ impl Chain {
     }
 
     /// The latest block's timestamp: the clock the timelocks read.
-    pub async fn now(&self) -> Result<u64, DeployError> {
+    pub async fn now(&self) -> Result<u64, Error> {
         let block = self
             .provider
             .get_block_by_number(Default::default())
             .await
             .map_err(|e| self.fail("eth_getBlockByNumber", e))?;
-        block
-            .map(|b| b.header.timestamp)
-            .ok_or_else(|| DeployError::Rpc {
-                what: "eth_getBlockByNumber".into(),
-                message: "no latest block".into(),
-            })
+        block.map(|b| b.header.timestamp).ok_or_else(|| Error::Rpc {
+            what: "eth_getBlockByNumber".into(),
+            message: "no latest block".into(),
+        })
     }
 
     /// `eth_call` of `call` on `to`, decoded; a revert is an error that names it.
-    pub async fn read<C: SolCall>(&self, to: Address, call: C) -> Result<C::Return, DeployError> {
+    pub async fn read<C: SolCall>(&self, to: Address, call: C) -> Result<C::Return, Error> {
         let request = TransactionRequest::default()
             .with_to(to)
             .with_input(call.abi_encode());
@@ -125,16 +135,33 @@ impl Chain {
             .call(request)
             .await
             .map_err(|e| self.fail(C::SIGNATURE, e))?;
-        C::abi_decode_returns(&out).map_err(|e| DeployError::Rpc {
+        C::abi_decode_returns(&out).map_err(|e| Error::Rpc {
             what: C::SIGNATURE.to_owned(),
             message: format!("undecodable answer 0x{out:x}: {e}"),
         })
     }
 
+    /// Runs `call` from `from` on the latest state without sending it: None if it succeeds,
+    /// the revert data if it reverts; any other refusal is an error.
+    pub async fn simulate(&self, from: Address, call: &Call) -> Result<Option<Bytes>, Error> {
+        let request = TransactionRequest::default()
+            .with_from(from)
+            .with_to(call.to)
+            .with_value(call.value)
+            .with_input(call.data.clone());
+        match self.provider.call(request).await {
+            Ok(_) => Ok(None),
+            Err(e) => match e.as_error_resp().and_then(|p| p.as_revert_data()) {
+                Some(data) => Ok(Some(data)),
+                None => Err(self.fail("eth_call", e)),
+            },
+        }
+    }
+
     /// The data fee the activation of `code` costs now: 0 if a program with this codehash is
     /// already active at the current Stylus version (the StylusDeployer then skips activation),
     /// else ArbWasm's own answer to a simulated `activateProgram`.
-    pub async fn activation_fee(&self, codehash: B256, code: Bytes) -> Result<U256, DeployError> {
+    pub async fn activation_fee(&self, codehash: B256, code: Bytes) -> Result<U256, Error> {
         let current = self.read(ARB_WASM, ArbWasm::stylusVersionCall {}).await?;
         let active = self
             .read(ARB_WASM, ArbWasm::codehashVersionCall { codehash })
@@ -162,12 +189,11 @@ impl Chain {
             .overrides(overrides)
             .await
             .map_err(|e| self.fail("the activation's simulation (ArbWasm.activateProgram)", e))?;
-        let answer = ArbWasm::activateProgramCall::abi_decode_returns(&out).map_err(|e| {
-            DeployError::Rpc {
+        let answer =
+            ArbWasm::activateProgramCall::abi_decode_returns(&out).map_err(|e| Error::Rpc {
                 what: "ArbWasm.activateProgram".into(),
                 message: format!("undecodable answer: {e}"),
-            }
-        })?;
+            })?;
         Ok(answer.dataFee)
     }
 
@@ -176,11 +202,11 @@ impl Chain {
     /// and EIP-1559 fees; a revert in the estimate is the step's error, named.
     pub async fn prepare(
         &self,
-        step: &'static str,
+        step: &str,
         to: Address,
         input: Bytes,
         value: U256,
-    ) -> Result<Prepared, DeployError> {
+    ) -> Result<Prepared, Error> {
         let request = TransactionRequest::default()
             .with_from(self.from)
             .with_to(to)
@@ -191,7 +217,10 @@ impl Chain {
             .estimate_gas(request.clone())
             .await
             .map_err(|e| match self.fail(step, e) {
-                DeployError::Rpc { message, .. } => DeployError::WouldFail { step, message },
+                Error::Rpc { message, .. } => Error::WouldFail {
+                    step: step.to_owned(),
+                    message,
+                },
                 other => other,
             })?;
         let gas = estimate + estimate / 5;
@@ -215,15 +244,16 @@ impl Chain {
         &self,
         prepared: Prepared,
         chain_id: u64,
-    ) -> Result<(TxEnvelope, B256), DeployError> {
+    ) -> Result<(TxEnvelope, B256), Error> {
+        let wallet = self.wallet.as_ref().ok_or(Error::MissingKey(KEY_VAR))?;
         let nonce = self.nonce(self.from).await?;
         let envelope = prepared
             .request
             .with_nonce(nonce)
             .with_chain_id(chain_id)
-            .build::<EthereumWallet>(&self.wallet)
+            .build::<EthereumWallet>(wallet)
             .await
-            .map_err(|e| DeployError::Rpc {
+            .map_err(|e| Error::Rpc {
                 what: "signing".into(),
                 message: e.to_string(),
             })?;
@@ -231,7 +261,7 @@ impl Chain {
         Ok((envelope, hash))
     }
 
-    pub async fn send(&self, envelope: TxEnvelope) -> Result<(), DeployError> {
+    pub async fn send(&self, envelope: TxEnvelope) -> Result<(), Error> {
         self.provider
             .send_tx_envelope(envelope)
             .await
@@ -239,7 +269,7 @@ impl Chain {
             .map_err(|e| self.fail("eth_sendRawTransaction", e))
     }
 
-    pub async fn receipt(&self, tx: B256) -> Result<Option<TransactionReceipt>, DeployError> {
+    pub async fn receipt(&self, tx: B256) -> Result<Option<TransactionReceipt>, Error> {
         self.provider
             .get_transaction_receipt(tx)
             .await
@@ -247,7 +277,7 @@ impl Chain {
     }
 
     /// Whether the node knows `tx` at all (mined or waiting).
-    pub async fn known(&self, tx: B256) -> Result<bool, DeployError> {
+    pub async fn known(&self, tx: B256) -> Result<bool, Error> {
         self.provider
             .get_transaction_by_hash(tx)
             .await
@@ -256,7 +286,7 @@ impl Chain {
     }
 
     /// Waits for `tx`'s receipt, however long the chain takes.
-    pub async fn wait(&self, tx: B256) -> Result<TransactionReceipt, DeployError> {
+    pub async fn wait(&self, tx: B256) -> Result<TransactionReceipt, Error> {
         loop {
             if let Some(receipt) = self.receipt(tx).await? {
                 return Ok(receipt);

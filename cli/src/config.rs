@@ -7,7 +7,7 @@
 //! are seconds. The record stores the same structure with amounts as decimal wei strings.
 
 use crate::abi::IThreatRegistry::Params;
-use crate::DeployError;
+use crate::Error;
 use alloy_primitives::utils::{parse_units, ParseUnits};
 use alloy_primitives::{Address, U256};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -39,7 +39,7 @@ impl<'de> Deserialize<'de> for Wei {
 }
 
 /// `"123"` (wei), `"1.5 ether"`, `"3 gwei"`.
-fn parse_wei(text: &str) -> Result<U256, String> {
+pub fn parse_wei(text: &str) -> Result<U256, String> {
     let mut words = text.split_whitespace();
     let (number, unit) = (words.next().unwrap_or(""), words.next().unwrap_or("wei"));
     if words.next().is_some() {
@@ -115,12 +115,12 @@ pub struct DeployConfig {
 }
 
 impl DeployConfig {
-    pub fn load(path: &Path) -> Result<Self, DeployError> {
-        let text = std::fs::read_to_string(path).map_err(|source| DeployError::ReadConfig {
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadConfig {
             path: path.to_owned(),
             source,
         })?;
-        Self::parse(&text).map_err(|message| DeployError::BadConfig {
+        Self::parse(&text).map_err(|message| Error::BadConfig {
             path: path.to_owned(),
             message,
         })

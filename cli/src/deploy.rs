@@ -16,15 +16,12 @@ use crate::config::{DeployConfig, Wei};
 use crate::plan::{self, Step};
 use crate::record::{Program, Record, StepStatus};
 use crate::wasm::{ProgramKind, Wasm};
-use crate::DeployError;
+use crate::Error;
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolEvent};
 use std::path::{Path, PathBuf};
-
-/// The environment variable that holds the deployer's key.
-pub const KEY_VAR: &str = "VIGIL_PRIVATE_KEY";
 
 pub struct Options {
     pub rpc_url: String,
@@ -64,30 +61,12 @@ pub struct Planned {
     pub data_fee: U256,
 }
 
-/// The key in `KEY_VAR`.
-pub fn signer_from_env() -> Result<PrivateKeySigner, DeployError> {
-    let key = std::env::var(KEY_VAR).map_err(|_| DeployError::MissingKey(KEY_VAR))?;
-    parse_key(&key)
-}
-
-/// `0x` and 64 hex digits (the prefix optional); the value never appears in an error.
-pub fn parse_key(key: &str) -> Result<PrivateKeySigner, DeployError> {
-    let digits = key.trim();
-    let digits = digits.strip_prefix("0x").unwrap_or(digits);
-    if digits.len() != 64 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(DeployError::BadKey(KEY_VAR));
-    }
-    digits
-        .parse::<PrivateKeySigner>()
-        .map_err(|_| DeployError::BadKey(KEY_VAR))
-}
-
 /// Runs (or with `dry_run`, plans) the deployment; `progress` receives a line per event.
 pub async fn deploy(
     options: &Options,
     signer: PrivateKeySigner,
     progress: &mut dyn FnMut(String),
-) -> Result<Outcome, DeployError> {
+) -> Result<Outcome, Error> {
     let config = DeployConfig::load(&options.config)?;
     let wasms = ProgramKind::ALL
         .iter()
@@ -111,7 +90,7 @@ pub async fn deploy(
         None => Record::new(chain_id, chain.from, STYLUS_DEPLOYER, config),
     };
     if chain.code(STYLUS_DEPLOYER).await?.is_empty() {
-        return Err(DeployError::NoStylusDeployer(STYLUS_DEPLOYER));
+        return Err(Error::NoStylusDeployer(STYLUS_DEPLOYER));
     }
     let mut run = Run {
         chain,
@@ -155,9 +134,9 @@ fn check_record(
     deployer: Address,
     config: &DeployConfig,
     url: &str,
-) -> Result<(), DeployError> {
+) -> Result<(), Error> {
     if record.chain_id != chain_id {
-        return Err(DeployError::WrongChain {
+        return Err(Error::WrongChain {
             path: path.to_owned(),
             recorded: record.chain_id,
             actual: chain_id,
@@ -165,13 +144,13 @@ fn check_record(
         });
     }
     if record.deployer != deployer {
-        return Err(DeployError::WrongDeployer {
+        return Err(Error::WrongDeployer {
             path: path.to_owned(),
             recorded: record.deployer,
             actual: deployer,
         });
     }
-    let changed = |field| DeployError::ConfigChanged {
+    let changed = |field| Error::ConfigChanged {
         path: path.to_owned(),
         field,
     };
@@ -209,8 +188,8 @@ impl Run {
         self.record.program(kind).map(|p| p.address)
     }
 
-    fn disagrees(&self, what: String, problem: String) -> DeployError {
-        DeployError::ChainDisagrees {
+    fn disagrees(&self, what: String, problem: String) -> Error {
+        Error::ChainDisagrees {
             path: self.path.clone(),
             what,
             problem,
@@ -219,7 +198,7 @@ impl Run {
 
     /// Checks every mined step against the chain: each program's code, codehash and activation,
     /// and each link and handover.
-    async fn verify(&self) -> Result<(), DeployError> {
+    async fn verify(&self) -> Result<(), Error> {
         let governance = self.record.config.governance;
         for kind in ProgramKind::ALL {
             let Some(program) = self.record.program(kind) else {
@@ -235,7 +214,7 @@ impl Run {
             }
             let local = self.wasm(kind).codehash;
             if local != program.codehash {
-                return Err(DeployError::WasmChanged {
+                return Err(Error::WasmChanged {
                     program: kind.name(),
                     recorded: program.codehash,
                     local,
@@ -316,7 +295,7 @@ impl Run {
         &self,
         step: Step,
         [extension, guard, registry]: [Address; 3],
-    ) -> Result<(Address, Bytes, U256), DeployError> {
+    ) -> Result<(Address, Bytes, U256), Error> {
         let governance = self.record.config.governance;
         Ok(match step {
             Step::Deploy(kind) => {
@@ -358,7 +337,7 @@ impl Run {
         &mut self,
         step: Step,
         progress: &mut dyn FnMut(String),
-    ) -> Result<Option<(u64, u64)>, DeployError> {
+    ) -> Result<Option<(u64, u64)>, Error> {
         let name = step.name();
         if let Some(pending) = self.record.step(name).map(|s| s.transaction) {
             if self.chain.known(pending).await? {
@@ -396,13 +375,13 @@ impl Run {
         &mut self,
         step: Step,
         receipt: TransactionReceipt,
-    ) -> Result<(), DeployError> {
+    ) -> Result<(), Error> {
         let name = step.name();
         let tx = receipt.transaction_hash;
         if !receipt.status() {
             self.record.steps.retain(|s| s.step != name);
             self.record.save(&self.path)?;
-            return Err(DeployError::Reverted { step: name, tx });
+            return Err(Error::Reverted { step: name, tx });
         }
         let block = receipt.block_number.unwrap_or_default();
         match step {
@@ -432,7 +411,7 @@ impl Run {
         &self,
         kind: ProgramKind,
         receipt: &TransactionReceipt,
-    ) -> Result<Program, DeployError> {
+    ) -> Result<Program, Error> {
         let name = kind.name();
         let tx = receipt.transaction_hash;
         let logs = receipt.inner.logs();
@@ -441,7 +420,7 @@ impl Run {
             .filter(|l| l.address() == STYLUS_DEPLOYER)
             .find_map(|l| StylusDeployer::ContractDeployed::decode_log_data(l.data()).ok())
             .map(|e| e.deployedContract)
-            .ok_or(DeployError::MissingLog {
+            .ok_or(Error::MissingLog {
                 step: name,
                 tx,
                 what: "StylusDeployer.ContractDeployed",
@@ -478,7 +457,7 @@ impl Run {
     /// program deployments (through the StylusDeployer, with the activation's data fee from
     /// ArbWasm's simulation; the registry's constructor is given the addresses the
     /// StylusDeployer will create), and the guard's calls once the guard exists.
-    async fn plan(&self) -> Result<Vec<Planned>, DeployError> {
+    async fn plan(&self) -> Result<Vec<Planned>, Error> {
         let mut next = self.chain.nonce(STYLUS_DEPLOYER).await?;
         let mut addresses = self.addresses();
         let guard_exists = self.record.program(ProgramKind::Guard).is_some();

@@ -1,16 +1,55 @@
-//! Every way a deployment can stop, each with the next step for the operator. Errors found
-//! before the first transaction (key, config, wasm, chain, record) leave the chain untouched.
+//! Every way a command can stop, each with the next step for the user. Errors found before the
+//! first transaction (key, arguments, config, wasm, chain, record, a simulated revert) leave the
+//! chain untouched.
 
 use alloy_primitives::{Address, B256};
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
-pub enum DeployError {
-    #[error("{0} is not set: export the deployer's private key (0x and 64 hex digits)")]
+pub enum Error {
+    #[error(
+        "{0} is not set: export the private key (0x and 64 hex digits), or name an encrypted \
+         keystore with --keystore"
+    )]
     MissingKey(&'static str),
     /// The key's value is never part of the message.
     #[error("{0} is not a private key: expected 0x and 64 hex digits (the value is not shown)")]
     BadKey(&'static str),
+    #[error("the keystore {path} cannot be unlocked: {problem}")]
+    Keystore { path: PathBuf, problem: String },
+    #[error("{what}: {message}")]
+    BadArgument { what: String, message: String },
+    #[error(
+        "no deployment of Vigil is recorded for chain {chain_id} at {path}: deploy it with \
+         `vigil deploy`, point --deployments at the directory that holds {chain_id}.json, or name \
+         the programs with --registry and --guard"
+    )]
+    NoDeployment { path: PathBuf, chain_id: u64 },
+    #[error(
+        "there is no contract at {address} (the {what}) on chain {chain_id}: check --rpc-url \
+         and the deployment's addresses"
+    )]
+    NotDeployed {
+        what: &'static str,
+        address: Address,
+        chain_id: u64,
+    },
+    #[error("{what} would revert, so nothing was sent: {sentence}")]
+    WouldRevert { what: String, sentence: String },
+    #[error("{what} reverted in transaction {tx}: {sentence}")]
+    TxReverted {
+        what: String,
+        tx: B256,
+        sentence: String,
+    },
+    #[error(
+        "transaction {tx} (nonce {nonce}) was not mined within {waited} s; it may still be: \
+         check it later with `cast receipt {tx}`, or replace it by sending a transaction at nonce \
+         {nonce} with a higher fee"
+    )]
+    Stuck { tx: B256, nonce: u64, waited: u64 },
+    #[error("{0}")]
+    Safe(String),
     #[error("cannot read the config {path}: {source}")]
     ReadConfig {
         path: PathBuf,
@@ -89,7 +128,7 @@ pub enum DeployError {
     )]
     NoStylusDeployer(Address),
     #[error("{step} would fail: {message}")]
-    WouldFail { step: &'static str, message: String },
+    WouldFail { step: String, message: String },
     #[error("{step} reverted in transaction {tx}")]
     Reverted { step: &'static str, tx: B256 },
     #[error("{step}: transaction {tx} has no {what} log")]

@@ -7,15 +7,22 @@
 //! - [`record`]: `deployments/<chainId>.json`, written after every mined step.
 //! - [`chain`]: the JSON-RPC client that reads, estimates, signs and sends.
 //! - [`deploy`]: runs the plan, resuming from the record and the chain.
+//! - [`keys`]: the signing key, from the environment or an encrypted keystore.
+//! - [`context`]: the options every command takes, and Vigil's addresses on the chain.
+//! - [`subject`], [`parse`]: what users type (subjects, amounts, durations, selectors, evidence).
 
 pub mod abi;
 pub mod call;
 pub mod chain;
 pub mod config;
+pub mod context;
 pub mod deploy;
 pub mod error;
+pub mod keys;
+pub mod parse;
 pub mod plan;
 pub mod record;
+pub mod subject;
 pub mod wasm;
 
-pub use error::DeployError;
+pub use error::Error;

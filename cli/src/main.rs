@@ -70,7 +70,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(options: &Options) -> Result<(), vigil_cli::DeployError> {
+async fn run(options: &Options) -> Result<(), vigil_cli::Error> {
     let signer = deploy::signer_from_env()?;
     let outcome = deploy::deploy(options, signer, &mut |line| eprintln!("{line}")).await?;
     match outcome {

@@ -13,9 +13,10 @@ use std::process::{Command, Output};
 use vigil_cli::abi::{ArbWasm, ICircuitGuard, IThreatRegistry, ARB_WASM, STYLUS_DEPLOYER};
 use vigil_cli::chain::Chain;
 use vigil_cli::config::DeployConfig;
-use vigil_cli::deploy::{self, Options, Outcome, KEY_VAR};
+use vigil_cli::deploy::{self, Options, Outcome};
+use vigil_cli::keys::{parse_key, KEY_VAR};
 use vigil_cli::record::{Record, StepStatus};
-use vigil_cli::DeployError;
+use vigil_cli::Error;
 use vigil_devnet::artifacts::{target_dir, workspace};
 use vigil_devnet::Devnet;
 use vigil_node::accounts::NITRO_DEV_KEY;
@@ -91,7 +92,7 @@ fn dev_key() -> String {
 }
 
 async fn chain(node: &Running) -> Chain {
-    Chain::connect(&node.http_url(), deploy::parse_key(&dev_key()).unwrap())
+    Chain::connect(&node.http_url(), parse_key(&dev_key()).unwrap())
         .await
         .unwrap()
 }
@@ -287,7 +288,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
         dry_run: false,
         stop_after,
     };
-    let signer = || deploy::parse_key(&dev_key()).unwrap();
+    let signer = || parse_key(&dev_key()).unwrap();
     let mut lines = Vec::new();
 
     let stopped = deploy::deploy(&options(Some(2)), signer(), &mut |l| lines.push(l))
@@ -356,7 +357,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     assert!(
         matches!(
             refused,
-            Err(DeployError::WasmChanged {
+            Err(Error::WasmChanged {
                 program: "guard",
                 ..
             })
@@ -406,7 +407,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     };
     let refused = deploy::deploy(&options, signer(), &mut |l| lines.push(l)).await;
     assert!(
-        matches!(&refused, Err(DeployError::ChainDisagrees { problem, .. }) if problem == "no code there"),
+        matches!(&refused, Err(Error::ChainDisagrees { problem, .. }) if problem == "no code there"),
         "{refused:?}"
     );
     let fresh_chain = Chain::connect(&fresh.http_url(), signer()).await.unwrap();
