@@ -4,7 +4,8 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vigil_cli::deploy::{self, Options, Outcome, Planned, KEY_VAR};
+use vigil_cli::deploy::{self, Options, Outcome, Planned};
+use vigil_cli::keys::{self, KEY_VAR};
 
 #[derive(Parser)]
 #[command(
@@ -71,7 +72,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(options: &Options) -> Result<(), vigil_cli::Error> {
-    let signer = deploy::signer_from_env()?;
+    let signer = keys::from_env()?;
     let outcome = deploy::deploy(options, signer, &mut |line| eprintln!("{line}")).await?;
     match outcome {
         Outcome::Done(record) => {

@@ -4,7 +4,7 @@
 
 use crate::config::{DeployConfig, Wei};
 use crate::wasm::ProgramKind;
-use crate::DeployError;
+use crate::Error;
 use alloy_primitives::{Address, B256};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -107,23 +107,23 @@ impl Record {
     }
 
     /// The record at `path`, if there is one.
-    pub fn load(path: &Path) -> Result<Option<Self>, DeployError> {
+    pub fn load(path: &Path) -> Result<Option<Self>, Error> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(DeployError::ReadRecord {
+                return Err(Error::ReadRecord {
                     path: path.to_owned(),
                     message: e.to_string(),
                 })
             }
         };
-        let record: Record = serde_json::from_str(&text).map_err(|e| DeployError::ReadRecord {
+        let record: Record = serde_json::from_str(&text).map_err(|e| Error::ReadRecord {
             path: path.to_owned(),
             message: format!("not a Vigil deployment record: {e}"),
         })?;
         if record.schema_version != SCHEMA_VERSION {
-            return Err(DeployError::ReadRecord {
+            return Err(Error::ReadRecord {
                 path: path.to_owned(),
                 message: format!(
                     "schema version {} (this vigil reads {SCHEMA_VERSION})",
@@ -136,8 +136,8 @@ impl Record {
 
     /// Writes the whole file to a temporary sibling and renames it over the old one, so a crash
     /// leaves either the previous record or the new one, never half of one.
-    pub fn save(&self, path: &Path) -> Result<(), DeployError> {
-        let fail = |source: std::io::Error| DeployError::WriteRecord {
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let fail = |source: std::io::Error| Error::WriteRecord {
             path: path.to_owned(),
             source,
         };

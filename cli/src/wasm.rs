@@ -2,7 +2,7 @@
 //! turned into the code that goes on chain: brotli-compressed behind the Stylus prefix (the
 //! codehash is the keccak of that), wrapped in init code that returns it.
 
-use crate::DeployError;
+use crate::Error;
 use alloy_primitives::{keccak256, Bytes, B256, U256};
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -66,24 +66,24 @@ pub struct Wasm {
 }
 
 impl Wasm {
-    pub fn load(dir: &Path, kind: ProgramKind) -> Result<Self, DeployError> {
+    pub fn load(dir: &Path, kind: ProgramKind) -> Result<Self, Error> {
         let path = dir.join(kind.file_name());
         if !path.is_file() {
-            return Err(DeployError::MissingWasm {
+            return Err(Error::MissingWasm {
                 program: kind.name(),
                 path,
             });
         }
-        let wasm = std::fs::read(&path).map_err(|source| DeployError::ReadWasm {
+        let wasm = std::fs::read(&path).map_err(|source| Error::ReadWasm {
             path: path.clone(),
             source,
         })?;
-        let code = compress(&wasm).map_err(|source| DeployError::ReadWasm {
+        let code = compress(&wasm).map_err(|source| Error::ReadWasm {
             path: path.clone(),
             source,
         })?;
         if code.len() > MAX_CODE_SIZE {
-            return Err(DeployError::WasmTooLarge {
+            return Err(Error::WasmTooLarge {
                 program: kind.name(),
                 size: code.len(),
                 limit: MAX_CODE_SIZE,
