@@ -14,6 +14,7 @@ pub mod chain;
 pub mod config;
 pub mod deploy;
 pub mod error;
+pub mod explain;
 pub mod plan;
 pub mod record;
 pub mod wasm;
