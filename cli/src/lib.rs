@@ -18,6 +18,7 @@ pub mod config;
 pub mod context;
 pub mod deploy;
 pub mod error;
+pub mod explain;
 pub mod keys;
 pub mod parse;
 pub mod plan;
