@@ -16,6 +16,7 @@ pub mod deploy;
 pub mod error;
 pub mod plan;
 pub mod record;
+pub mod safe;
 pub mod wasm;
 
 pub use error::DeployError;
