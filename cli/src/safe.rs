@@ -113,7 +113,8 @@ pub struct Batch {
 }
 
 /// The app writes every field; other tools may leave the optional ones out, and a field left
-/// out stays out when the batch is written again (its absence is part of the checksum).
+/// out stays out when the batch is written again (its absence is part of the checksum). A null
+/// here, which the app never writes, reads as absent, so such a file fails its checksum.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Meta {
