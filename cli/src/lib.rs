@@ -23,6 +23,7 @@ pub mod keys;
 pub mod parse;
 pub mod plan;
 pub mod record;
+pub mod safe;
 pub mod subject;
 pub mod wasm;
 
