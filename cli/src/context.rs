@@ -99,3 +99,23 @@ impl Vigil {
         })
     }
 }
+
+impl Vigil {
+    /// Where log queries start: the deployment's first block when it is recorded, else genesis.
+    pub fn from_block(&self) -> u64 {
+        self.record
+            .as_ref()
+            .and_then(|r| {
+                [
+                    &r.programs.extension,
+                    &r.programs.guard,
+                    &r.programs.registry,
+                ]
+                .into_iter()
+                .flatten()
+                .map(|p| p.block)
+                .min()
+            })
+            .unwrap_or(0)
+    }
+}

@@ -19,11 +19,15 @@ pub mod context;
 pub mod deploy;
 pub mod error;
 pub mod explain;
+pub mod governance;
 pub mod keys;
 pub mod parse;
 pub mod plan;
+pub mod protocol;
 pub mod record;
+pub mod reporter;
 pub mod safe;
+pub mod send;
 pub mod subject;
 pub mod wasm;
 

@@ -2,18 +2,27 @@
 //! (with the error's sentence on stderr), 2 on a usage error.
 
 use clap::{Parser, Subcommand};
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use vigil_cli::context::{Global, Vigil};
 use vigil_cli::deploy::{self, Options, Outcome, Planned};
 use vigil_cli::keys::{self, KEY_VAR};
+use vigil_cli::send::Via;
+use vigil_cli::{governance, protocol, reporter, Error};
 
 #[derive(Parser)]
 #[command(
     name = "vigil",
     version,
-    about = "Deploy and operate Vigil on an Arbitrum chain"
+    about = "Deploy and operate Vigil on an Arbitrum chain",
+    after_help = "Keys: VIGIL_PRIVATE_KEY, or --keystore FILE (password prompted, or \
+                  VIGIL_KEYSTORE_PASSWORD). Addresses: deployments/<chainId>.json, or --registry \
+                  and --guard."
 )]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
     #[command(subcommand)]
     command: Command,
 }
@@ -21,20 +30,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Deploy the registry, its extension and the guard, link them and hand them to governance;
-    /// resumes an interrupted deployment. The key is read from VIGIL_PRIVATE_KEY.
+    /// resumes an interrupted deployment.
     Deploy {
-        /// The chain's JSON-RPC endpoint.
-        #[arg(long)]
-        rpc_url: String,
         /// The deployment's TOML: governance, resolvers, parameters.
         #[arg(long)]
         config: PathBuf,
         /// Print the plan and its estimated gas and fees; send nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Where <chainId>.json is read and written.
-        #[arg(long, default_value = "deployments")]
-        deployments: PathBuf,
         /// Where the programs' wasm are (script/build-contracts.sh writes target/wasm).
         #[arg(long, default_value = "target/wasm")]
         wasm_dir: PathBuf,
@@ -42,27 +45,33 @@ enum Command {
         #[arg(long)]
         stop_after: Option<usize>,
     },
+    /// Reporters: stake, report, dispute, and your position.
+    Reporter {
+        #[command(subcommand)]
+        command: reporter::Command,
+        #[command(flatten)]
+        via: Via,
+    },
+    /// Governance and resolvers: decisions, timelocked changes, the dispute queue.
+    Gov {
+        #[command(subcommand)]
+        command: governance::Command,
+        #[command(flatten)]
+        via: Via,
+    },
+    /// Protocol admins: policies, rate limits, advisory tags, guardians, pauses.
+    Protocol {
+        #[command(subcommand)]
+        command: protocol::Command,
+        #[command(flatten)]
+        via: Via,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let Command::Deploy {
-        rpc_url,
-        config,
-        dry_run,
-        deployments,
-        wasm_dir,
-        stop_after,
-    } = Cli::parse().command;
-    let options = Options {
-        rpc_url,
-        config,
-        wasm_dir,
-        deployments,
-        dry_run,
-        stop_after,
-    };
-    match run(&options).await {
+    let cli = Cli::parse();
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -71,7 +80,87 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(options: &Options) -> Result<(), vigil_cli::Error> {
+async fn run(cli: Cli) -> Result<(), Error> {
+    let global = &cli.global;
+    match cli.command {
+        Command::Deploy {
+            config,
+            dry_run,
+            wasm_dir,
+            stop_after,
+        } => {
+            let options = Options {
+                rpc_url: global.rpc_url.clone(),
+                config,
+                wasm_dir,
+                deployments: global.deployments.clone(),
+                dry_run,
+                stop_after,
+            };
+            deploy_and_print(&options).await
+        }
+        Command::Reporter { command, via } => {
+            let vigil = if needs_key(&via)
+                && !matches!(command, reporter::Command::Position { reporter: Some(_) })
+            {
+                Vigil::signer(global).await?
+            } else {
+                Vigil::reader(global).await?
+            };
+            let outcome = reporter::run(&vigil, &via, command).await?;
+            emit(global.json, &outcome, outcome.lines());
+            Ok(())
+        }
+        Command::Gov { command, via } => {
+            let reads = matches!(
+                command,
+                governance::Command::Params { .. }
+                    | governance::Command::Treasury
+                    | governance::Command::Disputes
+            );
+            let vigil = if needs_key(&via) && !reads {
+                Vigil::signer(global).await?
+            } else {
+                Vigil::reader(global).await?
+            };
+            let outcome = governance::run(&vigil, &via, command).await?;
+            emit(global.json, &outcome, outcome.lines());
+            Ok(())
+        }
+        Command::Protocol { command, via } => {
+            let reads = matches!(command, protocol::Command::Show { .. });
+            let vigil = if needs_key(&via) && !reads {
+                Vigil::signer(global).await?
+            } else {
+                Vigil::reader(global).await?
+            };
+            let outcome = protocol::run(&vigil, &via, command).await?;
+            emit(global.json, &outcome, outcome.lines());
+            Ok(())
+        }
+    }
+}
+
+/// A write needs the key only when it is sent: a batch or printed calldata is signed elsewhere.
+fn needs_key(via: &Via) -> bool {
+    via.safe.is_none() && !via.calldata
+}
+
+/// The result as JSON with `--json`, else as lines for people.
+fn emit<T: Serialize>(json: bool, value: &T, lines: Vec<String>) {
+    if json {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: the result does not serialise as JSON: {e}"),
+        }
+    } else {
+        for line in lines {
+            println!("{line}");
+        }
+    }
+}
+
+async fn deploy_and_print(options: &Options) -> Result<(), Error> {
     let signer = keys::from_env()?;
     let outcome = deploy::deploy(options, signer, &mut |line| eprintln!("{line}")).await?;
     match outcome {

@@ -1,0 +1,536 @@
+//! `vigil gov`: the powers of resolvers and of the governance Safe. Every command can be sent by
+//! the key, or written into a Safe Transaction Builder batch (`--safe FILE`) or printed
+//! (`--calldata`) for the account that holds the power: the registry's owner for timelocked
+//! and owner calls, a resolver (`--sender`, or the owner when it is one) for decisions.
+//!
+//! A timelocked call is the same call three times (design §3.5): `schedule` it, `apply` it after
+//! the delay, or `cancel` it; `vigil gov schedule|apply|cancel <change>` builds all three from one
+//! description, so what is applied is exactly what was scheduled.
+
+use crate::abi::ICircuitGuard as G;
+use crate::abi::IThreatRegistry as R;
+use crate::call::Call;
+use crate::config::ParamsFile;
+use crate::context::Vigil;
+use crate::parse;
+use crate::reporter::{flag_id, Category, Severity};
+use crate::send::{self, Done, Via};
+use crate::subject;
+use crate::Error;
+use alloy_primitives::{keccak256, Address, Bytes, U256};
+use alloy_sol_types::SolCall;
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Decide a disputed flag (resolver).
+    Resolve {
+        /// A subject (its latest flag) or #N.
+        flag: String,
+        /// Uphold the flag: it becomes final and confirmed; the bond goes to its reporters.
+        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+        uphold: bool,
+        /// Reject it: removed, its reporters slashed, the victim and disputer paid.
+        #[arg(long)]
+        reject: bool,
+        /// Why: a text (its keccak256 goes on chain) or a 0x hash.
+        #[arg(long)]
+        rationale: String,
+    },
+    /// Confirm a subject at once, for good (resolver; the SEAL-911 path).
+    Confirm {
+        subject: String,
+        #[arg(long, value_enum)]
+        category: Category,
+        #[arg(long, value_enum)]
+        severity: Severity,
+        #[arg(long, default_value = "30d")]
+        ttl: String,
+        #[arg(long)]
+        rationale: String,
+    },
+    /// Remove a subject's live flag, releasing its reporters without slashing (resolver).
+    Remove {
+        subject: String,
+        #[arg(long)]
+        rationale: String,
+    },
+    /// Schedule a timelocked change (owner); it can be applied after the delay.
+    Schedule {
+        #[command(subcommand)]
+        change: Change,
+    },
+    /// Apply a scheduled change once its delay has passed (owner).
+    Apply {
+        #[command(subcommand)]
+        change: Change,
+    },
+    /// Drop a scheduled change (owner).
+    Cancel {
+        #[command(subcommand)]
+        change: Change,
+    },
+    /// Dismiss a resolver at once (owner).
+    RemoveResolver { account: Address },
+    /// Stop new reports at once; disputes, claims and withdrawals go on (owner).
+    PauseSubmissions,
+    /// Accept the ownership of the registry or the guard proposed to the sender.
+    AcceptOwnership {
+        #[arg(value_enum)]
+        contract: Contract,
+    },
+    /// The parameters of a rules version (the current one by default).
+    Params { version: Option<u32> },
+    /// The treasury and the registry's books.
+    Treasury,
+    /// Open disputes, oldest first, with their deadlines and both sides' evidence.
+    Disputes,
+}
+
+/// A timelocked change of the registry.
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum Change {
+    /// A new parameter set: a TOML file of the fields (as the deploy config's [params]).
+    Params { file: PathBuf },
+    /// Appoint a resolver.
+    AddResolver { account: Address },
+    /// Pay the whole treasury to an address.
+    Sweep { to: Address },
+    /// Re-link the registry's feed to another guard (zero unlinks).
+    SetGuard { guard: Address },
+    /// Let reports in again after `pause-submissions`.
+    ResumeSubmissions,
+    /// Propose a new owner, who must accept.
+    TransferOwnership { owner: Address },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum Contract {
+    Registry,
+    Guard,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Done(Done),
+    /// A read: its JSON, and its lines for people.
+    Read(serde_json::Value, Vec<String>),
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Outcome::Done(done) => done.serialize(s),
+            Outcome::Read(json, _) => json.serialize(s),
+        }
+    }
+}
+
+impl Outcome {
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Outcome::Done(done) => done.lines(),
+            Outcome::Read(_, lines) => lines.clone(),
+        }
+    }
+}
+
+pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, Error> {
+    let registry = vigil.registry;
+    let to_registry = |data: Vec<u8>| Call {
+        to: registry,
+        value: U256::ZERO,
+        data: Bytes::from(data),
+    };
+    let (what, sender, calls) = match command {
+        Command::Resolve {
+            flag,
+            uphold,
+            reject: _,
+            rationale,
+        } => {
+            let flag_id = flag_id(vigil, &flag).await?;
+            let data = R::resolveCall {
+                flagId: flag_id,
+                upheld: uphold,
+                rationale: parse::text_hash(&rationale),
+            }
+            .abi_encode();
+            (
+                "resolve",
+                resolver(vigil, via).await?,
+                vec![to_registry(data)],
+            )
+        }
+        Command::Confirm {
+            subject,
+            category,
+            severity,
+            ttl,
+            rationale,
+        } => {
+            let data = R::emergencyConfirmCall {
+                subject: subject::parse(&subject)?,
+                category: category as u8,
+                severity: severity as u8,
+                ttl: parse::duration(&ttl)?,
+                rationale: parse::text_hash(&rationale),
+            }
+            .abi_encode();
+            (
+                "emergency confirm",
+                resolver(vigil, via).await?,
+                vec![to_registry(data)],
+            )
+        }
+        Command::Remove { subject, rationale } => {
+            let data = R::emergencyRemoveCall {
+                subject: subject::parse(&subject)?,
+                rationale: parse::text_hash(&rationale),
+            }
+            .abi_encode();
+            (
+                "emergency remove",
+                resolver(vigil, via).await?,
+                vec![to_registry(data)],
+            )
+        }
+        Command::Schedule { change } => {
+            let data = R::scheduleCall {
+                data: change.call()?.into(),
+            }
+            .abi_encode();
+            (
+                "schedule",
+                owner(vigil, via).await?,
+                vec![to_registry(data)],
+            )
+        }
+        Command::Apply { change } => {
+            let data = R::executeCall {
+                data: change.call()?.into(),
+            }
+            .abi_encode();
+            ("apply", owner(vigil, via).await?, vec![to_registry(data)])
+        }
+        Command::Cancel { change } => {
+            let data = R::cancelCall {
+                id: keccak256(change.call()?),
+            }
+            .abi_encode();
+            ("cancel", owner(vigil, via).await?, vec![to_registry(data)])
+        }
+        Command::RemoveResolver { account } => {
+            let data = R::setResolverCall {
+                account,
+                enabled: false,
+            }
+            .abi_encode();
+            (
+                "remove resolver",
+                owner(vigil, via).await?,
+                vec![to_registry(data)],
+            )
+        }
+        Command::PauseSubmissions => {
+            let data = R::setSubmissionsPausedCall { paused: true }.abi_encode();
+            (
+                "pause submissions",
+                owner(vigil, via).await?,
+                vec![to_registry(data)],
+            )
+        }
+        Command::AcceptOwnership { contract } => {
+            let (to, pending) = match contract {
+                Contract::Registry => {
+                    let config = vigil.chain.read(registry, R::configCall {}).await?;
+                    (registry, config.pendingOwner)
+                }
+                Contract::Guard => {
+                    let config = vigil.chain.read(vigil.guard, G::guardConfigCall {}).await?;
+                    (vigil.guard, config.pendingOwner)
+                }
+            };
+            let sender = via.sender.unwrap_or(if via.safe.is_some() {
+                pending
+            } else {
+                vigil.chain.from
+            });
+            let call = Call {
+                to,
+                value: U256::ZERO,
+                data: R::acceptOwnershipCall {}.abi_encode().into(),
+            };
+            ("accept ownership", sender, vec![call])
+        }
+        Command::Params { version } => return params(vigil, version).await,
+        Command::Treasury => return treasury(vigil).await,
+        Command::Disputes => return disputes(vigil).await,
+    };
+    send::apply(vigil, via, what, sender, calls)
+        .await
+        .map(Outcome::Done)
+}
+
+impl Change {
+    /// The registry call the timelock holds.
+    fn call(&self) -> Result<Vec<u8>, Error> {
+        Ok(match self {
+            Change::Params { file } => R::setParamsCall {
+                params: read_params(file)?.to_abi(),
+            }
+            .abi_encode(),
+            Change::AddResolver { account } => R::setResolverCall {
+                account: *account,
+                enabled: true,
+            }
+            .abi_encode(),
+            Change::Sweep { to } => R::sweepTreasuryCall { to: *to }.abi_encode(),
+            Change::SetGuard { guard } => R::setGuardCall { guard: *guard }.abi_encode(),
+            Change::ResumeSubmissions => R::setSubmissionsPausedCall { paused: false }.abi_encode(),
+            Change::TransferOwnership { owner } => {
+                R::transferOwnershipCall { newOwner: *owner }.abi_encode()
+            }
+        })
+    }
+}
+
+/// A parameter file: the fields at the top level, or under `[params]` as in a deploy config.
+fn read_params(path: &PathBuf) -> Result<ParamsFile, Error> {
+    #[derive(serde::Deserialize)]
+    struct Wrapped {
+        params: ParamsFile,
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadConfig {
+        path: path.clone(),
+        source,
+    })?;
+    toml::from_str::<ParamsFile>(&text)
+        .or_else(|top| {
+            toml::from_str::<Wrapped>(&text)
+                .map(|w| w.params)
+                .map_err(|_| top)
+        })
+        .map_err(|e| Error::BadConfig {
+            path: path.clone(),
+            message: e.to_string(),
+        })
+}
+
+/// Who holds the registry's owner powers: the batch is written for, and simulated from, it.
+async fn owner(vigil: &Vigil, via: &Via) -> Result<Address, Error> {
+    if let Some(sender) = via.sender {
+        return Ok(sender);
+    }
+    if via.safe.is_none() {
+        return Ok(vigil.chain.from);
+    }
+    Ok(vigil
+        .chain
+        .read(vigil.registry, R::configCall {})
+        .await?
+        .owner)
+}
+
+/// Who decides: `--sender`, or for a batch the registry's owner when it is a resolver.
+async fn resolver(vigil: &Vigil, via: &Via) -> Result<Address, Error> {
+    if let Some(sender) = via.sender {
+        return Ok(sender);
+    }
+    if via.safe.is_none() {
+        return Ok(vigil.chain.from);
+    }
+    let owner = owner(vigil, via).await?;
+    let is_resolver = vigil
+        .chain
+        .read(vigil.registry, R::isResolverCall { account: owner })
+        .await?;
+    if is_resolver {
+        Ok(owner)
+    } else {
+        Err(Error::BadArgument {
+            what: "which resolver sends this batch".into(),
+            message: format!(
+                "the registry's owner {owner} is not a resolver: name the resolver's Safe with --sender"
+            ),
+        })
+    }
+}
+
+async fn params(vigil: &Vigil, version: Option<u32>) -> Result<Outcome, Error> {
+    let version = match version {
+        Some(v) => v,
+        None => {
+            vigil
+                .chain
+                .read(vigil.registry, R::configCall {})
+                .await?
+                .paramsVersion
+        }
+    };
+    let p = vigil
+        .chain
+        .read(vigil.registry, R::paramsAtCall { version })
+        .await?;
+    let fields: [(&str, String); 16] = [
+        ("minStake", p.minStake.to_string()),
+        ("stakeCap", p.stakeCap.to_string()),
+        ("stakeWarmup", p.stakeWarmup.to_string()),
+        ("unbondingDelay", p.unbondingDelay.to_string()),
+        ("slashBps", p.slashBps.to_string()),
+        ("disputeBond", p.disputeBond.to_string()),
+        ("watchScore", p.watchScore.to_string()),
+        ("confirmScore", p.confirmScore.to_string()),
+        ("minReporters", p.minReporters.to_string()),
+        ("maxReporters", p.maxReporters.to_string()),
+        ("maxTtl", p.maxTtl.to_string()),
+        ("victimShareBps", p.victimShareBps.to_string()),
+        ("disputerShareBps", p.disputerShareBps.to_string()),
+        ("disputeWindow", p.disputeWindow.to_string()),
+        ("disputeDeadline", p.disputeDeadline.to_string()),
+        ("paramsDelay", p.paramsDelay.to_string()),
+    ];
+    let mut json = serde_json::Map::new();
+    json.insert("version".into(), version.into());
+    let mut lines = vec![format!(
+        "rules version {version} (amounts in wei, durations in seconds)"
+    )];
+    for (name, value) in fields {
+        lines.push(format!("  {name:<17} {value}"));
+        json.insert(name.into(), value.into());
+    }
+    Ok(Outcome::Read(json.into(), lines))
+}
+
+async fn treasury(vigil: &Vigil) -> Result<Outcome, Error> {
+    let books = vigil
+        .chain
+        .read(vigil.registry, R::accountingCall {})
+        .await?;
+    let balance = vigil.chain.balance(vigil.registry).await?;
+    let sum = [
+        books.stakes,
+        books.disputeBonds,
+        books.claimable,
+        books.treasury,
+    ]
+    .into_iter()
+    .try_fold(U256::ZERO, U256::checked_add);
+    let holds = sum == Some(balance);
+    let lines = vec![
+        format!(
+            "treasury        {} wei (sweep it with `vigil gov schedule sweep <to>`)",
+            books.treasury
+        ),
+        format!("stakes          {} wei", books.stakes),
+        format!("dispute bonds   {} wei", books.disputeBonds),
+        format!("claimable       {} wei", books.claimable),
+        format!(
+            "balance         {balance} wei: {}",
+            if holds {
+                "equal to the four books, as it must be"
+            } else {
+                "NOT the sum of the four books: run `vigil doctor` and report it"
+            }
+        ),
+    ];
+    let json = serde_json::json!({
+        "treasury": books.treasury.to_string(),
+        "stakes": books.stakes.to_string(),
+        "disputeBonds": books.disputeBonds.to_string(),
+        "claimable": books.claimable.to_string(),
+        "balance": balance.to_string(),
+        "invariantHolds": holds,
+    });
+    Ok(Outcome::Read(json, lines))
+}
+
+/// One open dispute.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OpenDispute {
+    flag_id: u32,
+    subject: String,
+    disputer: Address,
+    bond: String,
+    disputed_at: u64,
+    deadline: u64,
+    flag_evidence: String,
+    dispute_evidence: String,
+}
+
+async fn disputes(vigil: &Vigil) -> Result<Outcome, Error> {
+    let now = vigil.chain.now().await?;
+    let logs = vigil
+        .chain
+        .events::<R::Disputed>(vigil.registry, vigil.from_block())
+        .await?;
+    let mut open = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for disputed in logs.iter().rev() {
+        if !seen.insert(disputed.flagId) {
+            continue;
+        }
+        let flag_id = disputed.flagId;
+        let info = vigil
+            .chain
+            .read(vigil.registry, R::flagInfoCall { flagId: flag_id })
+            .await?;
+        if info.disputer.is_zero() || info.settled && info.disputedAt == 0 {
+            continue;
+        }
+        let rules = vigil
+            .chain
+            .read(
+                vigil.registry,
+                R::paramsAtCall {
+                    version: info.rulesVersion,
+                },
+            )
+            .await?;
+        let evidence = logs
+            .iter()
+            .rev()
+            .find(|d| d.flagId == flag_id && d.disputer == info.disputer)
+            .map_or(disputed.evidence, |d| d.evidence);
+        open.push(OpenDispute {
+            flag_id,
+            subject: subject::describe(info.subject),
+            disputer: info.disputer,
+            bond: info.disputeBond.to_string(),
+            disputed_at: info.disputedAt,
+            deadline: info.disputedAt.saturating_add(rules.disputeDeadline),
+            flag_evidence: info.evidence.to_string(),
+            dispute_evidence: evidence.to_string(),
+        });
+    }
+    open.sort_by_key(|d| (d.disputed_at, d.flag_id));
+    let mut lines = vec![match open.len() {
+        0 => "no open disputes".to_string(),
+        n => format!("{n} open dispute(s), oldest first:"),
+    }];
+    for d in &open {
+        let left = match d.deadline.checked_sub(now) {
+            Some(0) | None => "past: anyone may lapse it, refunding the bond".to_string(),
+            Some(s) => format!("in {}h{:02}m", s / 3600, s % 3600 / 60),
+        };
+        lines.push(format!(
+            "  flag #{} {}: disputed by {} with a bond of {} wei; resolvers' deadline {} ({left})",
+            d.flag_id, d.subject, d.disputer, d.bond, d.deadline
+        ));
+        lines.push(format!(
+            "    reporters' evidence {}, disputer's evidence {}",
+            d.flag_evidence, d.dispute_evidence
+        ));
+        lines.push(format!(
+            "    decide: vigil gov resolve '#{}' --uphold|--reject --rationale <why> [--safe batch.json]",
+            d.flag_id
+        ));
+    }
+    let json = serde_json::to_value(&open).map_err(|e| Error::BadArgument {
+        what: "the dispute queue".into(),
+        message: e.to_string(),
+    })?;
+    Ok(Outcome::Read(json, lines))
+}

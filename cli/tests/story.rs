@@ -1,0 +1,611 @@
+//! The demo's story played by the `vigil` binary, one process per command, against a vigil-node:
+//! deploy, a protocol admin's policy, reporters staking through the warm-up (time warped through
+//! the node), an attacker flagged to confirmation by three reporters, the guarded vault refusing
+//! it, a false flag disputed by its victim and rejected by the resolver, the claims that pay the
+//! victim; and bad input refused with a sentence and nothing sent.
+
+use alloy_network::{EthereumWallet, TransactionBuilder};
+use alloy_primitives::{hex, Address, Bytes, U256};
+use alloy_provider::{Provider, ProviderBuilder};
+use alloy_rpc_types_eth::TransactionRequest;
+use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::{sol, SolCall, SolError, SolValue};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use vigil_cli::abi::ICircuitGuard;
+use vigil_cli::keys::{KEY_VAR, PASSWORD_VAR};
+use vigil_devnet::artifacts::{target_dir, workspace};
+use vigil_devnet::system::creation_code;
+use vigil_devnet::Devnet;
+use vigil_node::accounts::DevAccounts;
+use vigil_node::{Config, Running};
+
+sol! {
+    interface IVault {
+        function deposit(uint256 amount) external;
+        function withdraw(uint256 amount) external;
+    }
+    interface IToken {
+        function mint(address to, uint256 value) external;
+        function approve(address spender, uint256 value) external returns (bool);
+    }
+}
+
+/// The guard's timelock (contracts/guard: DEFAULT_DELAY), which the handover waits.
+const GUARD_DELAY: u64 = 2 * 86_400;
+/// cli/deploy.local.toml's warm-up.
+const WARMUP: u64 = 86_400;
+
+fn ether(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+/// A node, the dev accounts, and a scratch directory for the deployment record and files.
+struct Stage {
+    node: Running,
+    dir: PathBuf,
+    accounts: DevAccounts,
+    _scratch: Scratch,
+}
+
+impl Stage {
+    async fn new(name: &str) -> Self {
+        for program in [
+            vigil_devnet::system::guard_wasm,
+            vigil_devnet::system::registry_wasm,
+            vigil_devnet::system::registry_extension_wasm,
+        ] {
+            program();
+        }
+        let dir = std::env::temp_dir().join(format!("vigil-story-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("deployments")).unwrap();
+        let node = vigil_node::start(
+            Config {
+                port: 0,
+                ..Config::default()
+            },
+            Devnet::new,
+        )
+        .await
+        .expect("start node");
+        Stage {
+            node,
+            _scratch: Scratch(dir.clone()),
+            dir,
+            accounts: DevAccounts::derive().unwrap(),
+        }
+    }
+
+    fn signer(&self, index: usize) -> &PrivateKeySigner {
+        &self.accounts.signers()[index]
+    }
+
+    fn key(&self, index: usize) -> String {
+        hex::encode_prefixed(self.signer(index).to_bytes())
+    }
+
+    fn address(&self, index: usize) -> Address {
+        self.signer(index).address()
+    }
+
+    fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// `vigil <args>` signed by dev account `key` (none: VIGIL_PRIVATE_KEY unset).
+    fn vigil(&self, key: Option<usize>, args: &[&str]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+        command
+            .args(args)
+            .arg("--rpc-url")
+            .arg(self.node.http_url())
+            .current_dir(workspace())
+            .env_remove(KEY_VAR)
+            .env_remove(PASSWORD_VAR)
+            .env_remove("VIGIL_RPC_URL");
+        if !args.contains(&"--deployments") {
+            command
+                .arg("--deployments")
+                .arg(self.dir.join("deployments"));
+        }
+        if let Some(index) = key {
+            command.env(KEY_VAR, self.key(index));
+        }
+        command.output().expect("run vigil")
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    fn ok(&self, key: Option<usize>, args: &[&str]) -> String {
+        let output = self.vigil(key, args);
+        assert!(output.status.success(), "vigil {args:?}\n{}", text(&output));
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Runs a command that must fail with exit code 1; returns its stderr.
+    fn fails(&self, key: Option<usize>, args: &[&str]) -> String {
+        let output = self.vigil(key, args);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "vigil {args:?}\n{}",
+            text(&output)
+        );
+        String::from_utf8(output.stderr).unwrap()
+    }
+
+    fn json(&self, key: Option<usize>, args: &[&str]) -> Value {
+        let mut args = args.to_vec();
+        args.push("--json");
+        serde_json::from_str(&self.ok(key, &args)).unwrap()
+    }
+
+    fn provider(&self, index: usize) -> impl Provider {
+        ProviderBuilder::new()
+            .wallet(EthereumWallet::from(self.signer(index).clone()))
+            .connect_http(self.node.http_url().parse().unwrap())
+    }
+
+    async fn nonce(&self, index: usize) -> u64 {
+        self.provider(0)
+            .get_transaction_count(self.address(index))
+            .await
+            .unwrap()
+    }
+
+    async fn warp(&self, seconds: u64) {
+        let provider = self.provider(0);
+        let _: Value = provider
+            .raw_request("evm_increaseTime".into(), [seconds])
+            .await
+            .unwrap();
+        let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+    }
+
+    /// Sends a transaction from dev account `from` in the test's own name (setup, not the CLI).
+    async fn send(&self, from: usize, request: TransactionRequest) -> Address {
+        let receipt = self
+            .provider(from)
+            .send_transaction(request)
+            .await
+            .unwrap()
+            .get_receipt()
+            .await
+            .unwrap();
+        assert!(receipt.status(), "{receipt:?}");
+        receipt.contract_address.unwrap_or_default()
+    }
+
+    /// The deploy config: governance and the resolver are `governance`.
+    fn config(&self, governance: Address) -> PathBuf {
+        let example = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
+        let dev = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
+        self.file(
+            "deploy.toml",
+            &example.replace(dev, &governance.to_string()),
+        )
+    }
+}
+
+/// Removes a stage's directory when its test ends, passed or not.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn address(value: &Value) -> Address {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("an address: {value}"))
+        .parse()
+        .unwrap()
+}
+
+fn wasm_dir() -> String {
+    target_dir().join("wasm").to_string_lossy().into_owned()
+}
+
+// The cast: dev account 0 deploys and governs (and resolves), 1 administers the vault, 2..4
+// report, 5 attacks, 6 is the innocent the false flag names.
+const GOV: usize = 0;
+const ADMIN: usize = 1;
+const REPORTERS: [usize; 3] = [2, 3, 4];
+const ATTACKER: usize = 5;
+const INNOCENT: usize = 6;
+
+/// Deploys Vigil with the binary and hands the guard over; returns the guarded vault.
+async fn deploy_and_guard(stage: &Stage) -> Address {
+    let config = stage.config(stage.address(GOV));
+    let config = config.to_str().unwrap();
+    let wasm = wasm_dir();
+    let first = stage.ok(
+        Some(GOV),
+        &["deploy", "--config", config, "--wasm-dir", &wasm],
+    );
+    assert!(first.contains("run this command again after"), "{first}");
+    stage.warp(GUARD_DELAY + 60).await;
+    let done = stage.ok(
+        Some(GOV),
+        &["deploy", "--config", config, "--wasm-dir", &wasm],
+    );
+    assert!(done.contains("acceptOwnership"), "{done}");
+    stage.ok(Some(GOV), &["gov", "accept-ownership", "guard"]);
+
+    // The protocol: TestToken and the example GuardedVault, which registers itself at the guard
+    // with its admin; the admin screens withdraw for confirmed callers.
+    let record: Value = serde_json::from_str(
+        &std::fs::read_to_string(stage.dir.join("deployments/412346.json")).unwrap(),
+    )
+    .unwrap();
+    let guard: Address = record["programs"]["guard"]["address"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let token_code = [
+        creation_code("TestToken.sol", "TestToken"),
+        ("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
+    ]
+    .concat();
+    let token = stage
+        .send(
+            GOV,
+            TransactionRequest::default().with_deploy_code(Bytes::from(token_code)),
+        )
+        .await;
+    let vault_code = [
+        creation_code("GuardedVault.sol", "GuardedVault"),
+        (token, guard, stage.address(ADMIN)).abi_encode_params(),
+    ]
+    .concat();
+    let vault = stage
+        .send(
+            GOV,
+            TransactionRequest::default().with_deploy_code(Bytes::from(vault_code)),
+        )
+        .await;
+    let vault_text = vault.to_string();
+    stage.ok(
+        Some(ADMIN),
+        &[
+            "protocol",
+            "screening",
+            &vault_text,
+            "confirmed",
+            "--selector",
+            "withdraw(uint256)",
+        ],
+    );
+    let policy = stage.json(None, &["protocol", "show", &vault_text]);
+    assert_eq!(address(&policy["admin"]), stage.address(ADMIN));
+    assert_eq!(policy["selectors"][0]["selector"], "0x2e1a7d4d");
+    assert_eq!(policy["selectors"][0]["screening"], "confirmed");
+
+    // The attacker holds a deposit it will try to take out.
+    for call in [IToken::mintCall {
+        to: stage.address(ATTACKER),
+        value: ether(100),
+    }
+    .abi_encode()]
+    {
+        stage
+            .send(
+                GOV,
+                TransactionRequest::default()
+                    .with_to(token)
+                    .with_input(call),
+            )
+            .await;
+    }
+    for (to, call) in [
+        (
+            token,
+            IToken::approveCall {
+                spender: vault,
+                value: ether(100),
+            }
+            .abi_encode(),
+        ),
+        (
+            vault,
+            IVault::depositCall { amount: ether(100) }.abi_encode(),
+        ),
+    ] {
+        stage
+            .send(
+                ATTACKER,
+                TransactionRequest::default().with_to(to).with_input(call),
+            )
+            .await;
+    }
+    vault
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_story_played_by_the_cli() {
+    let stage = Stage::new("demo").await;
+    let vault = deploy_and_guard(&stage).await;
+
+    // Reporters stake; the stake counts after the warm-up.
+    for (n, reporter) in REPORTERS.into_iter().enumerate() {
+        let amount = if n == 0 { "20 ether" } else { "10ether" };
+        let out = stage.ok(Some(reporter), &["reporter", "stake", amount]);
+        assert!(out.contains("Staked"), "{out}");
+    }
+    let evidence = stage.file("exploit.txt", "0xdead drained the pool in block 12");
+    let evidence = evidence.to_str().unwrap();
+    let attacker = stage.address(ATTACKER).to_string();
+    let cold = stage.fails(
+        Some(REPORTERS[0]),
+        &[
+            "reporter",
+            "submit",
+            &attacker,
+            "--category",
+            "exploit",
+            "--severity",
+            "critical",
+            "--evidence",
+            evidence,
+        ],
+    );
+    assert!(cold.contains("InsufficientStake"), "{cold}");
+    stage.warp(WARMUP + 60).await;
+
+    // One report, two corroborations: 5 ETH of weight each against a 12 ETH threshold.
+    let submitted = stage.json(
+        Some(REPORTERS[0]),
+        &[
+            "reporter",
+            "submit",
+            &attacker,
+            "--category",
+            "exploit",
+            "--severity",
+            "critical",
+            "--evidence",
+            evidence,
+        ],
+    );
+    assert_eq!(submitted["outcome"], "sent");
+    assert_eq!(
+        submitted["evidence"],
+        alloy_primitives::keccak256("0xdead drained the pool in block 12").to_string()
+    );
+    for reporter in &REPORTERS[1..] {
+        let out = stage.ok(
+            Some(*reporter),
+            &["reporter", "corroborate", &attacker, "--evidence", evidence],
+        );
+        assert!(out.contains("FlagCorroborated"), "{out}");
+    }
+    let position = stage.json(
+        None,
+        &[
+            "reporter",
+            "position",
+            &stage.address(REPORTERS[1]).to_string(),
+        ],
+    );
+    assert_eq!(position["locked"], ether(10).to_string());
+
+    // The vault refuses the attacker: the guard names it and its level.
+    let provider = stage.provider(ATTACKER);
+    let refused = provider
+        .call(
+            TransactionRequest::default()
+                .with_from(stage.address(ATTACKER))
+                .with_to(vault)
+                .with_input(IVault::withdrawCall { amount: ether(1) }.abi_encode()),
+        )
+        .await
+        .unwrap_err();
+    let data = refused.as_error_resp().unwrap().as_revert_data().unwrap();
+    let flagged = ICircuitGuard::CallerFlagged::abi_decode(&data).unwrap();
+    assert_eq!(
+        (flagged.caller, flagged.level),
+        (stage.address(ATTACKER), 3)
+    );
+
+    // A false flag: the innocent disputes it and the resolver rejects it.
+    let innocent = stage.address(INNOCENT).to_string();
+    stage.ok(
+        Some(REPORTERS[0]),
+        &[
+            "reporter",
+            "submit",
+            &innocent,
+            "--category",
+            "scam",
+            "--severity",
+            "low",
+            "--evidence",
+            evidence,
+        ],
+    );
+    let alibi = stage.file("alibi.txt", "the transfer was a refund");
+    stage.ok(
+        Some(INNOCENT),
+        &[
+            "reporter",
+            "dispute",
+            &innocent,
+            "--evidence",
+            alibi.to_str().unwrap(),
+        ],
+    );
+    let queue = stage.json(None, &["gov", "disputes"]);
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(address(&queue[0]["disputer"]), stage.address(INNOCENT));
+    let resolved = stage.ok(
+        Some(GOV),
+        &[
+            "gov",
+            "resolve",
+            &innocent,
+            "--reject",
+            "--rationale",
+            "a refund, not a scam",
+        ],
+    );
+    assert!(resolved.contains("DisputeResolved"), "{resolved}");
+    assert_eq!(
+        stage.json(None, &["gov", "disputes"]),
+        serde_json::json!([])
+    );
+
+    // The victim claims its share of the slash and its bond back.
+    let before = stage
+        .provider(0)
+        .get_balance(stage.address(INNOCENT))
+        .await
+        .unwrap();
+    let claimed = stage.ok(Some(INNOCENT), &["reporter", "claim"]);
+    assert!(claimed.contains("Claimed"), "{claimed}");
+    let after = stage
+        .provider(0)
+        .get_balance(stage.address(INNOCENT))
+        .await
+        .unwrap();
+    assert!(after > before, "the claim pays: {before} -> {after}");
+    let books = stage.json(None, &["gov", "treasury"]);
+    assert_eq!(books["invariantHolds"], true);
+    stage.node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_explained_and_sends_nothing() {
+    let stage = Stage::new("bad").await;
+    // Before any deployment: the chain is named, with the ways out.
+    let none = stage.fails(None, &["gov", "treasury"]);
+    assert!(
+        none.contains("no deployment of Vigil is recorded for chain 412346"),
+        "{none}"
+    );
+    deploy_and_guard(&stage).await;
+    let reporter = REPORTERS[0];
+    let nonce = stage.nonce(reporter).await;
+
+    // A malformed key, and none at all: nothing is asked of the node.
+    let output = stage.vigil(None, &["reporter", "stake", "1 ether"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("VIGIL_PRIVATE_KEY is not set"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    let bad_key = command
+        .args([
+            "reporter",
+            "stake",
+            "1 ether",
+            "--rpc-url",
+            &stage.node.http_url(),
+        ])
+        .env(KEY_VAR, "0x1234")
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&bad_key.stderr);
+    assert!(
+        message.contains("is not a private key") && !message.contains("0x1234"),
+        "{message}"
+    );
+
+    // Subjects, amounts and durations the CLI cannot read.
+    for (args, expected) in [
+        (
+            vec!["reporter", "renew", "alice.eth"],
+            "`alice.eth` is not a subject",
+        ),
+        (
+            vec!["reporter", "stake", "1 eth"],
+            "`1 eth` is not an amount",
+        ),
+        (
+            vec![
+                "reporter",
+                "submit",
+                "code:0x12",
+                "--category",
+                "exploit",
+                "--severity",
+                "low",
+                "--evidence",
+                "0x",
+            ],
+            "`code:0x12` is not a subject",
+        ),
+        (
+            vec![
+                "protocol",
+                "pause",
+                "0x0000000000000000000000000000000000000001",
+                "--for",
+                "1w",
+            ],
+            "`1w` is not a duration",
+        ),
+    ] {
+        let message = stage.fails(Some(reporter), &args);
+        assert!(message.contains(expected), "{args:?}: {message}");
+    }
+
+    // A report without stake: the registry's refusal, explained before sending.
+    let refused = stage.fails(
+        Some(reporter),
+        &[
+            "reporter",
+            "submit",
+            &stage.address(ATTACKER).to_string(),
+            "--category",
+            "exploit",
+            "--severity",
+            "high",
+            "--evidence",
+            &format!("0x{}", "11".repeat(32)),
+        ],
+    );
+    assert!(
+        refused.contains("would revert, so nothing was sent"),
+        "{refused}"
+    );
+
+    // Another chain's deployments directory: this chain has none.
+    let elsewhere = stage.dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::copy(
+        stage.dir.join("deployments/412346.json"),
+        elsewhere.join("421614.json"),
+    )
+    .unwrap();
+    let output = stage.vigil(
+        Some(reporter),
+        &[
+            "reporter",
+            "stake",
+            "1 ether",
+            "--deployments",
+            elsewhere.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("for chain 412346"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(stage.nonce(reporter).await, nonce, "nothing was sent");
+    stage.node.stop().await.unwrap();
+}
