@@ -21,6 +21,11 @@ use vigil_devnet::Devnet;
 use vigil_node::accounts::DevAccounts;
 use vigil_node::{Config, Running};
 
+#[path = "safe_support/mod.rs"]
+mod safe_support;
+use safe_support::{Safe, SafeContracts};
+use vigil_cli::safe::Batch;
+
 sol! {
     interface IVault {
         function deposit(uint256 amount) external;
@@ -220,31 +225,63 @@ fn wasm_dir() -> String {
     target_dir().join("wasm").to_string_lossy().into_owned()
 }
 
-// The cast: dev account 0 deploys and governs (and resolves), 1 administers the vault, 2..4
-// report, 5 attacks, 6 is the innocent the false flag names.
+// The cast: dev account 0 deploys, 1 administers the vault, 2..4 report, 5 attacks, 6 is the
+// innocent the false flag names, 7..9 own the governance Safe (2 of 3), which governs and
+// resolves.
 const GOV: usize = 0;
+const SAFE_OWNERS: [usize; 3] = [7, 8, 9];
 const ADMIN: usize = 1;
 const REPORTERS: [usize; 3] = [2, 3, 4];
 const ATTACKER: usize = 5;
 const INNOCENT: usize = 6;
 
-/// Deploys Vigil with the binary and hands the guard over; returns the guarded vault.
-async fn deploy_and_guard(stage: &Stage) -> Address {
-    let config = stage.config(stage.address(GOV));
+impl Stage {
+    /// Executes the batch file `name` through the Safe with two of its owners' signatures, as
+    /// the Safe web app does once the owners sign the imported batch.
+    async fn execute(&self, safe: &Safe, name: &str) {
+        let batch = Batch::read(&self.dir.join(name)).expect("a valid batch");
+        let signers = [self.signer(SAFE_OWNERS[0]), self.signer(SAFE_OWNERS[2])];
+        let provider = safe_support::provider(&self.node.http_url(), self.signer(GOV).clone());
+        safe.execute(&provider, &batch, &signers)
+            .await
+            .unwrap_or_else(|reason| panic!("the Safe refused {name}: {reason}"));
+    }
+}
+
+/// Creates the governance Safe, deploys Vigil to it with the binary and hands the guard over
+/// through a Safe batch; returns the Safe and the guarded vault.
+async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
+    let provider = safe_support::provider(&stage.node.http_url(), stage.signer(GOV).clone());
+    let contracts = SafeContracts::deploy(&provider).await;
+    let owners = SAFE_OWNERS.map(|i| stage.address(i));
+    let safe = contracts.create_safe(&provider, &owners, 2).await;
+    let config = stage.config(safe.address);
     let config = config.to_str().unwrap();
     let wasm = wasm_dir();
-    let first = stage.ok(
-        Some(GOV),
-        &["deploy", "--config", config, "--wasm-dir", &wasm],
-    );
+    let deploy = ["deploy", "--config", config, "--wasm-dir", &wasm];
+    let first = stage.ok(Some(GOV), &deploy);
     assert!(first.contains("run this command again after"), "{first}");
     stage.warp(GUARD_DELAY + 60).await;
-    let done = stage.ok(
-        Some(GOV),
-        &["deploy", "--config", config, "--wasm-dir", &wasm],
-    );
+    let done = stage.ok(Some(GOV), &deploy);
     assert!(done.contains("acceptOwnership"), "{done}");
-    stage.ok(Some(GOV), &["gov", "accept-ownership", "guard"]);
+    let accept = stage.dir.join("accept.json");
+    let batched = stage.ok(
+        None,
+        &[
+            "gov",
+            "accept-ownership",
+            "guard",
+            "--safe",
+            accept.to_str().unwrap(),
+        ],
+    );
+    assert!(batched.contains(&safe.address.to_string()), "{batched}");
+    stage.execute(&safe, "accept.json").await;
+    // The finished deployment, run again after governance took the guard: verified, nothing sent.
+    let nonce = stage.nonce(GOV).await;
+    let again = stage.ok(Some(GOV), &deploy);
+    assert!(again.contains("deployed on chain 412346"), "{again}");
+    assert_eq!(stage.nonce(GOV).await, nonce);
 
     // The protocol: TestToken and the example GuardedVault, which registers itself at the guard
     // with its admin; the admin screens withdraw for confirmed callers.
@@ -333,13 +370,13 @@ async fn deploy_and_guard(stage: &Stage) -> Address {
             )
             .await;
     }
-    vault
+    (safe, vault)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_story_played_by_the_cli() {
     let stage = Stage::new("demo").await;
-    let vault = deploy_and_guard(&stage).await;
+    let (safe, vault) = deploy_and_guard(&stage).await;
 
     // Reporters stake; the stake counts after the warm-up.
     for (n, reporter) in REPORTERS.into_iter().enumerate() {
@@ -452,18 +489,41 @@ async fn the_demo_story_played_by_the_cli() {
     let queue = stage.json(None, &["gov", "disputes"]);
     assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
     assert_eq!(address(&queue[0]["disputer"]), stage.address(INNOCENT));
-    let resolved = stage.ok(
-        Some(GOV),
-        &[
-            "gov",
-            "resolve",
-            &innocent,
-            "--reject",
-            "--rationale",
-            "a refund, not a scam",
-        ],
+    // The resolver is the Safe: the decision is written as a batch, with a timelocked change
+    // for the same signing round, and executed by two of its three owners.
+    let batch = stage.dir.join("resolve.json");
+    let batch = batch.to_str().unwrap();
+    let reject = [
+        "gov",
+        "resolve",
+        &innocent,
+        "--reject",
+        "--rationale",
+        "a refund, not a scam",
+        "--safe",
+        batch,
+    ];
+    stage.ok(None, &reject);
+    let new_resolver = stage.address(10).to_string();
+    let schedule = [
+        "gov",
+        "schedule",
+        "add-resolver",
+        &new_resolver,
+        "--safe",
+        batch,
+    ];
+    let batched = stage.ok(None, &schedule);
+    assert!(batched.contains("(2 in the batch)"), "{batched}");
+    assert_eq!(
+        stage
+            .json(None, &["gov", "disputes"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
     );
-    assert!(resolved.contains("DisputeResolved"), "{resolved}");
+    stage.execute(&safe, "resolve.json").await;
     assert_eq!(
         stage.json(None, &["gov", "disputes"]),
         serde_json::json!([])
