@@ -669,3 +669,86 @@ async fn bad_input_is_explained_and_sends_nothing() {
     assert_eq!(stage.nonce(reporter).await, nonce, "nothing was sent");
     stage.node.stop().await.unwrap();
 }
+
+/// foundry's cast from node_modules (script/setup-forge.sh installs it).
+fn cast() -> Command {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    Command::new(manifest.join("../node_modules/.bin/cast"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_keystore_signs_calldata_is_printed_and_a_dead_node_is_named() {
+    let stage = Stage::new("keys").await;
+    deploy_and_guard(&stage).await;
+    let reporter = REPORTERS[1];
+
+    // A keystore written by `cast wallet import`, the tool reporters already use.
+    let keystores = stage.dir.join("keystores");
+    let imported = cast()
+        .args(["wallet", "import", "reporter", "--keystore-dir"])
+        .arg(&keystores)
+        .args(["--private-key", &stage.key(reporter)])
+        .args(["--unsafe-password", "correct horse"])
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", text(&imported));
+    let keystore = keystores.join("reporter");
+    let with_password = |password: &str, args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+        command
+            .args(args)
+            .arg("--keystore")
+            .arg(&keystore)
+            .args(["--rpc-url", &stage.node.http_url(), "--deployments"])
+            .arg(stage.dir.join("deployments"))
+            .env_remove(KEY_VAR)
+            .env(PASSWORD_VAR, password)
+            .output()
+            .unwrap()
+    };
+    let nonce = stage.nonce(reporter).await;
+    let wrong = with_password("wrong", &["reporter", "stake", "1 ether"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        message.contains("wrong password") && !message.contains("correct horse"),
+        "{message}"
+    );
+    assert_eq!(stage.nonce(reporter).await, nonce);
+    let staked = with_password("correct horse", &["reporter", "stake", "1 ether"]);
+    assert!(staked.status.success(), "{}", text(&staked));
+    assert_eq!(stage.nonce(reporter).await, nonce + 1);
+    let position = stage.json(
+        None,
+        &["reporter", "position", &stage.address(reporter).to_string()],
+    );
+    assert_eq!(position["stake"], ether(1).to_string());
+
+    // --calldata prints what to send and needs no key; cast decodes it back to the call.
+    let printed = stage.json(None, &["gov", "pause-submissions", "--calldata"]);
+    let call = &printed["calls"][0];
+    assert_eq!(printed["outcome"], "calldata");
+    assert_eq!(call["value"], "0");
+    let decoded = cast()
+        .args([
+            "calldata-decode",
+            "setSubmissionsPaused(bool)",
+            call["data"].as_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&decoded.stdout).trim(), "true");
+
+    // A node that is not there: named, with its URL.
+    let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args(["gov", "treasury", "--rpc-url", "http://127.0.0.1:9"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("cannot reach the RPC at http://127.0.0.1:9"),
+        "{message}"
+    );
+    stage.node.stop().await.unwrap();
+}
