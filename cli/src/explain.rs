@@ -907,7 +907,7 @@ fn level(level: u8) -> String {
 }
 
 /// Wei as ether, exactly: trailing zeros of the fraction dropped, none lost.
-fn ether(wei: U256) -> String {
+pub fn ether(wei: U256) -> String {
     let (whole, fraction) = wei.div_rem(U256::from(WEI_PER_ETHER));
     // The remainder is below 10^18, so it is all in the low limb.
     let fraction = fraction.as_limbs()[0];

@@ -12,6 +12,7 @@ use crate::abi::IThreatRegistry as R;
 use crate::call::Call;
 use crate::config::ParamsFile;
 use crate::context::Vigil;
+use crate::explain::ether;
 use crate::parse;
 use crate::reporter::{flag_id, Category, Severity};
 use crate::send::{self, Done, Via};
@@ -420,14 +421,15 @@ async fn treasury(vigil: &Vigil) -> Result<Outcome, Error> {
     let holds = sum == Some(balance);
     let lines = vec![
         format!(
-            "treasury        {} wei (sweep it with `vigil gov schedule sweep <to>`)",
-            books.treasury
+            "treasury        {} (sweep it with `vigil gov schedule sweep <to>`)",
+            ether(books.treasury)
         ),
-        format!("stakes          {} wei", books.stakes),
-        format!("dispute bonds   {} wei", books.disputeBonds),
-        format!("claimable       {} wei", books.claimable),
+        format!("stakes          {}", ether(books.stakes)),
+        format!("dispute bonds   {}", ether(books.disputeBonds)),
+        format!("claimable       {}", ether(books.claimable)),
         format!(
-            "balance         {balance} wei: {}",
+            "balance         {}: {}",
+            ether(balance),
             if holds {
                 "equal to the four books, as it must be"
             } else {
@@ -516,8 +518,12 @@ async fn disputes(vigil: &Vigil) -> Result<Outcome, Error> {
             Some(s) => format!("in {}h{:02}m", s / 3600, s % 3600 / 60),
         };
         lines.push(format!(
-            "  flag #{} {}: disputed by {} with a bond of {} wei; resolvers' deadline {} ({left})",
-            d.flag_id, d.subject, d.disputer, d.bond, d.deadline
+            "  flag #{} {}: disputed by {} with a bond of {}; resolvers' deadline unix {} ({left})",
+            d.flag_id,
+            d.subject,
+            d.disputer,
+            d.bond.parse().map_or_else(|_| d.bond.clone(), ether),
+            d.deadline
         ));
         lines.push(format!(
             "    reporters' evidence {}, disputer's evidence {}",

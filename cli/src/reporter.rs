@@ -5,6 +5,7 @@
 use crate::abi::IThreatRegistry as R;
 use crate::call::Call;
 use crate::context::Vigil;
+use crate::explain::ether;
 use crate::parse::{self, Evidence};
 use crate::send::{self, Done, Via};
 use crate::subject;
@@ -110,21 +111,30 @@ pub struct Position {
 
 impl Position {
     pub fn lines(&self) -> Vec<String> {
+        let eth = |wei: &str| wei.parse().map_or_else(|_| format!("{wei} wei"), ether);
         vec![
             format!("reporter   {}", self.reporter),
-            format!("stake      {} wei", self.stake),
-            format!("locked     {} wei (behind unsettled reports)", self.locked),
+            format!("stake      {}", eth(&self.stake)),
             format!(
-                "warming    {} wei (counts from {})",
-                self.warming, self.warm_at
+                "locked     {} (behind unsettled reports)",
+                eth(&self.locked)
             ),
             format!(
-                "unbonding  {} wei (withdrawable from {})",
-                self.unbonding, self.unbond_at
+                "warming    {} (counts from unix {})",
+                eth(&self.warming),
+                self.warm_at
+            ),
+            format!(
+                "unbonding  {} (withdrawable from unix {})",
+                eth(&self.unbonding),
+                self.unbond_at
             ),
             format!("reputation {} / 1000", self.reputation),
-            format!("weight     {} (what your next report adds)", self.weight),
-            format!("claimable  {} wei", self.claimable),
+            format!(
+                "weight     {} (what your next report adds)",
+                eth(&self.weight)
+            ),
+            format!("claimable  {}", eth(&self.claimable)),
         ]
     }
 }
