@@ -752,3 +752,266 @@ async fn a_keystore_signs_calldata_is_printed_and_a_dead_node_is_named() {
     );
     stage.node.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reporter_commits_an_advisory_reveals_it_and_leaves_with_its_stake() {
+    let stage = Stage::new("reporter").await;
+    let (safe, vault) = deploy_and_guard(&stage).await;
+    let [reporter, second, _] = REPORTERS;
+    for r in [reporter, second] {
+        stage.ok(Some(r), &["reporter", "stake", "10 ether"]);
+    }
+    stage.warp(WARMUP + 60).await;
+
+    // The advisory's details stay private: only their hash goes on chain with the report.
+    let details = "reentrancy in withdraw(uint256) of vaults built on Guarded 0.1";
+    let file = stage.file("advisory.txt", details);
+    let file = file.to_str().unwrap();
+    let submitted = stage.ok(
+        Some(reporter),
+        &[
+            "reporter",
+            "submit",
+            "advisory:VGL-2026-1",
+            "--category",
+            "vulnerable-code",
+            "--severity",
+            "high",
+            "--ttl",
+            "2d",
+            "--evidence",
+            file,
+        ],
+    );
+    assert!(submitted.contains("reveal"), "{submitted}");
+    // The protocol tags withdraw with it: confirmed, it pauses withdraw.
+    let vault_text = vault.to_string();
+    let admin = [
+        "protocol",
+        "tags",
+        &vault_text,
+        "withdraw(uint256)",
+        "advisory:VGL-2026-1",
+    ];
+    stage.ok(Some(ADMIN), &admin);
+    // A wrong file does not reveal; the committed one does.
+    let other = stage.file("other.txt", "something else");
+    let mismatch = stage.fails(
+        Some(reporter),
+        &[
+            "reporter",
+            "reveal",
+            "advisory:VGL-2026-1",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert!(mismatch.contains("RevealMismatch"), "{mismatch}");
+    let revealed = stage.ok(
+        Some(reporter),
+        &["reporter", "reveal", "advisory:VGL-2026-1", file],
+    );
+    assert!(revealed.contains("AdvisoryRevealed"), "{revealed}");
+    let renewed = stage.ok(
+        Some(reporter),
+        &["reporter", "renew", "advisory:VGL-2026-1"],
+    );
+    assert!(renewed.contains("FlagRenewed"), "{renewed}");
+
+    // Ended and past its dispute window, the flag releases the stake; the reporter unbonds it.
+    let early = stage.fails(
+        Some(second),
+        &["reporter", "release", "advisory:VGL-2026-1"],
+    );
+    assert!(early.contains("FlagStillLive"), "{early}");
+    stage.warp(2 * 86_400 + 2 * 86_400 + 120).await;
+    stage.ok(Some(second), &["reporter", "release", "#1"]);
+    let position = stage.json(
+        None,
+        &["reporter", "position", &stage.address(reporter).to_string()],
+    );
+    assert_eq!(position["locked"], "0");
+    stage.ok(Some(reporter), &["reporter", "unstake", "10 ether"]);
+    let waiting = stage.fails(Some(reporter), &["reporter", "withdraw"]);
+    assert!(waiting.contains("StillUnbonding"), "{waiting}");
+    stage.warp(7 * 86_400 + 60).await;
+    let before = stage
+        .provider(0)
+        .get_balance(stage.address(reporter))
+        .await
+        .unwrap();
+    stage.ok(Some(reporter), &["reporter", "withdraw"]);
+    let after = stage
+        .provider(0)
+        .get_balance(stage.address(reporter))
+        .await
+        .unwrap();
+    assert!(after > before + ether(9), "{before} -> {after}");
+    let _ = safe;
+    stage.node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn governance_and_a_protocol_admin_use_their_powers_through_the_cli() {
+    let stage = Stage::new("powers").await;
+    let (safe, vault) = deploy_and_guard(&stage).await;
+    let vault_text = vault.to_string();
+
+    // The admin: a rate limit with a breaker, a guardian; the guardian pauses, the admin unpauses.
+    stage.ok(
+        Some(ADMIN),
+        &[
+            "protocol",
+            "rate-limit",
+            &vault_text,
+            "withdraw(uint256)",
+            "--capacity",
+            "50 ether",
+            "--refill-per-second",
+            "0.001 ether",
+            "--trip",
+            "5 ether",
+            "--rearm",
+            "10 ether",
+        ],
+    );
+    let guardian = stage.address(10).to_string();
+    stage.ok(
+        Some(ADMIN),
+        &["protocol", "guardian", &vault_text, &guardian],
+    );
+    stage.ok(Some(10), &["protocol", "pause", &vault_text, "--for", "1h"]);
+    let policy = stage.json(None, &["protocol", "show", &vault_text]);
+    assert!(
+        policy["pausedUntil"].as_u64().unwrap() > policy["now"].as_u64().unwrap(),
+        "{policy}"
+    );
+    // Levels are rounded down to the guard's unit (2^42 wei here): the view shows what holds.
+    let capacity: U256 = policy["selectors"][0]["rateLimit"]["capacity"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        capacity <= ether(50) && capacity > ether(50) - U256::from(1u64 << 42),
+        "{capacity}"
+    );
+    let not_admin = stage.fails(Some(10), &["protocol", "unpause", &vault_text]);
+    assert!(not_admin.contains("NotAdmin"), "{not_admin}");
+    stage.ok(Some(ADMIN), &["protocol", "unpause", &vault_text]);
+    let policy = stage.json(None, &["protocol", "show", &vault_text]);
+    assert!(
+        policy["pausedUntil"].as_u64().unwrap() <= policy["now"].as_u64().unwrap(),
+        "{policy}"
+    );
+
+    // Governance, through its Safe: an emergency confirmation, then a new parameter set scheduled,
+    // refused before its delay, applied after it; a second schedule cancelled.
+    let attacker = stage.address(ATTACKER).to_string();
+    let batch = |name: &str| stage.dir.join(name).to_string_lossy().into_owned();
+    let confirm = batch("confirm.json");
+    stage.ok(
+        None,
+        &[
+            "gov",
+            "confirm",
+            &attacker,
+            "--category",
+            "exploit",
+            "--severity",
+            "critical",
+            "--rationale",
+            "SEAL 911 ticket 42",
+            "--safe",
+            &confirm,
+        ],
+    );
+    stage.execute(&safe, "confirm.json").await;
+    let mut params = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
+    params = params.replace("slashBps = 5000", "slashBps = 6000");
+    let params_file = stage.file("params.toml", &params);
+    let params_file = params_file.to_str().unwrap();
+    let schedule = batch("schedule.json");
+    stage.ok(
+        None,
+        &[
+            "gov",
+            "schedule",
+            "params",
+            params_file,
+            "--safe",
+            &schedule,
+        ],
+    );
+    stage.execute(&safe, "schedule.json").await;
+    let early = stage.fails(
+        None,
+        &[
+            "gov",
+            "apply",
+            "params",
+            params_file,
+            "--safe",
+            &batch("early.json"),
+        ],
+    );
+    assert!(early.contains("CallNotReady"), "{early}");
+    stage.warp(2 * 86_400 + 60).await;
+    stage.ok(
+        None,
+        &[
+            "gov",
+            "apply",
+            "params",
+            params_file,
+            "--safe",
+            &batch("apply.json"),
+        ],
+    );
+    stage.execute(&safe, "apply.json").await;
+    let current = stage.json(None, &["gov", "params"]);
+    assert_eq!(
+        (current["version"].as_u64(), current["slashBps"].as_str()),
+        (Some(2), Some("6000"))
+    );
+    // Each call of a batch is simulated on the chain as it is when written, so a cancel goes in
+    // a batch of its own once the schedule is executed.
+    let scheduled = batch("resolver.json");
+    stage.ok(
+        None,
+        &[
+            "gov",
+            "schedule",
+            "add-resolver",
+            &guardian,
+            "--safe",
+            &scheduled,
+        ],
+    );
+    stage.execute(&safe, "resolver.json").await;
+    let cancel = batch("cancel.json");
+    stage.ok(
+        None,
+        &[
+            "gov",
+            "cancel",
+            "add-resolver",
+            &guardian,
+            "--safe",
+            &cancel,
+        ],
+    );
+    stage.execute(&safe, "cancel.json").await;
+    let gone = stage.fails(
+        None,
+        &[
+            "gov",
+            "apply",
+            "add-resolver",
+            &guardian,
+            "--safe",
+            &batch("gone.json"),
+        ],
+    );
+    assert!(gone.contains("CallNotScheduled"), "{gone}");
+    stage.node.stop().await.unwrap();
+}
