@@ -45,6 +45,11 @@ enum Command {
         #[arg(long)]
         stop_after: Option<usize>,
     },
+    /// Print the recorded address of one of Vigil's programs (for scripts: GUARD=$(vigil address guard)).
+    Address {
+        #[arg(value_enum)]
+        program: Program,
+    },
     /// Reporters: stake, report, dispute, and your position.
     Reporter {
         #[command(subcommand)]
@@ -66,6 +71,13 @@ enum Command {
         #[command(flatten)]
         via: Via,
     },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum Program {
+    Registry,
+    Guard,
+    Extension,
 }
 
 #[tokio::main]
@@ -98,6 +110,24 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 stop_after,
             };
             deploy_and_print(&options).await
+        }
+        Command::Address { program } => {
+            let vigil = Vigil::reader(global).await?;
+            let address = match program {
+                Program::Registry => Some(vigil.registry),
+                Program::Guard => Some(vigil.guard),
+                Program::Extension => vigil
+                    .record
+                    .as_ref()
+                    .and_then(|r| r.programs.extension.as_ref())
+                    .map(|p| p.address),
+            };
+            let address = address.ok_or(Error::NoDeployment {
+                path: vigil_cli::record::Record::path(&global.deployments, vigil.chain_id),
+                chain_id: vigil.chain_id,
+            })?;
+            emit(global.json, &address, vec![address.to_string()]);
+            Ok(())
         }
         Command::Reporter { command, via } => {
             let vigil = if needs_key(&via)

@@ -285,15 +285,16 @@ async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
 
     // The protocol: TestToken and the example GuardedVault, which registers itself at the guard
     // with its admin; the admin screens withdraw for confirmed callers.
+    let guard: Address = stage
+        .ok(None, &["address", "guard"])
+        .trim()
+        .parse()
+        .unwrap();
     let record: Value = serde_json::from_str(
         &std::fs::read_to_string(stage.dir.join("deployments/412346.json")).unwrap(),
     )
     .unwrap();
-    let guard: Address = record["programs"]["guard"]["address"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    assert_eq!(address(&record["programs"]["guard"]["address"]), guard);
     let token_code = [
         creation_code("TestToken.sol", "TestToken"),
         ("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
