@@ -228,13 +228,22 @@ async fn wait(vigil: &Vigil, tx: B256, nonce: u64) -> Result<TransactionReceipt,
     result
 }
 
-/// A registry or guard event as a line; other contracts' logs are left out.
+/// A registry or guard event as a line (`Name { field: value, .. }`); other contracts' logs are
+/// left out.
 pub fn describe_log(log: &Log) -> Option<String> {
     let inner = &log.inner;
-    if let Ok(event) = IThreatRegistry::IThreatRegistryEvents::decode_log(inner) {
-        return Some(format!("{:?}", event.data));
-    }
-    ICircuitGuard::ICircuitGuardEvents::decode_log(inner)
-        .ok()
-        .map(|event| format!("{:?}", event.data))
+    let text = match IThreatRegistry::IThreatRegistryEvents::decode_log(inner) {
+        Ok(event) => format!("{:?}", event.data),
+        Err(_) => format!(
+            "{:?}",
+            ICircuitGuard::ICircuitGuardEvents::decode_log(inner)
+                .ok()?
+                .data
+        ),
+    };
+    // The interface enum's Debug wraps the event's own in `Name(...)`: keep the inner one.
+    Some(match text.split_once('(') {
+        Some((_, rest)) if text.ends_with(')') => rest[..rest.len() - 1].to_owned(),
+        _ => text,
+    })
 }
