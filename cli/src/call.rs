@@ -9,3 +9,14 @@ pub struct Call {
     pub value: U256,
     pub data: Bytes,
 }
+
+impl Call {
+    /// A call that sends no ETH.
+    pub fn new(to: Address, data: impl Into<Bytes>) -> Self {
+        Call {
+            to,
+            value: U256::ZERO,
+            data: data.into(),
+        }
+    }
+}

@@ -14,11 +14,11 @@ use crate::config::ParamsFile;
 use crate::context::Vigil;
 use crate::explain::ether;
 use crate::parse;
-use crate::reporter::{flag_id, Category, Severity};
+use crate::reporter::{flag_id, Labels};
 use crate::send::{self, Done, Via};
 use crate::subject;
 use crate::Error;
-use alloy_primitives::{keccak256, Address, Bytes, U256};
+use alloy_primitives::{keccak256, Address, U256};
 use alloy_sol_types::SolCall;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -42,12 +42,8 @@ pub enum Command {
     /// Confirm a subject at once, for good (resolver; the SEAL-911 path).
     Confirm {
         subject: String,
-        #[arg(long, value_enum)]
-        category: Category,
-        #[arg(long, value_enum)]
-        severity: Severity,
-        #[arg(long, default_value = "30d")]
-        ttl: String,
+        #[command(flatten)]
+        labels: Labels,
         #[arg(long)]
         rationale: String,
     },
@@ -139,11 +135,7 @@ impl Outcome {
 
 pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, Error> {
     let registry = vigil.registry;
-    let to_registry = |data: Vec<u8>| Call {
-        to: registry,
-        value: U256::ZERO,
-        data: Bytes::from(data),
-    };
+    let to_registry = |data: Vec<u8>| Call::new(registry, data);
     let (what, sender, calls) = match command {
         Command::Resolve {
             flag,
@@ -166,16 +158,14 @@ pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, 
         }
         Command::Confirm {
             subject,
-            category,
-            severity,
-            ttl,
+            labels,
             rationale,
         } => {
             let data = R::emergencyConfirmCall {
                 subject: subject::parse(&subject)?,
-                category: category as u8,
-                severity: severity as u8,
-                ttl: parse::duration(&ttl)?,
+                category: labels.category as u8,
+                severity: labels.severity as u8,
+                ttl: parse::duration(&labels.ttl)?,
                 rationale: parse::text_hash(&rationale),
             }
             .abi_encode();
@@ -258,11 +248,7 @@ pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, 
             } else {
                 vigil.chain.from
             });
-            let call = Call {
-                to,
-                value: U256::ZERO,
-                data: R::acceptOwnershipCall {}.abi_encode().into(),
-            };
+            let call = Call::new(to, R::acceptOwnershipCall {}.abi_encode());
             ("accept ownership", sender, vec![call])
         }
         Command::Params { version } => return params(vigil, version).await,

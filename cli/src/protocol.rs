@@ -9,7 +9,7 @@ use crate::parse;
 use crate::send::{self, Done, Via};
 use crate::subject;
 use crate::Error;
-use alloy_primitives::{Address, Bytes, FixedBytes, U256};
+use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
 use serde::Serialize;
 
@@ -148,11 +148,7 @@ impl Outcome {
 
 pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, Error> {
     let guard = vigil.guard;
-    let call = |data: Vec<u8>| Call {
-        to: guard,
-        value: U256::ZERO,
-        data: Bytes::from(data),
-    };
+    let call = |data: Vec<u8>| Call::new(guard, data);
     let (what, protocol, data) = match command {
         Command::Show { protocol } => return policy(vigil, protocol).await.map(Outcome::Policy),
         Command::Register { admin } => {

@@ -31,13 +31,8 @@ pub enum Command {
     Submit {
         /// An address, code:<hash> or advisory:<name>.
         subject: String,
-        #[arg(long, value_enum)]
-        category: Category,
-        #[arg(long, value_enum)]
-        severity: Severity,
-        /// How long the flag lives: seconds, or a number and s, m, h or d.
-        #[arg(long, default_value = "30d")]
-        ttl: String,
+        #[command(flatten)]
+        labels: Labels,
         /// A file or http(s) URL (hashed with keccak256), or the hash itself. For an advisory,
         /// the details file: the hash commits to them, `reveal` publishes them later.
         #[arg(long)]
@@ -72,6 +67,18 @@ pub enum Command {
         /// Defaults to the key's own address.
         reporter: Option<Address>,
     },
+}
+
+/// What a flag says of its subject, and how long it lives.
+#[derive(clap::Args, Debug)]
+pub struct Labels {
+    #[arg(long, value_enum)]
+    pub category: Category,
+    #[arg(long, value_enum)]
+    pub severity: Severity,
+    /// How long the flag lives: seconds, or a number and s, m, h or d.
+    #[arg(long, default_value = "30d")]
+    pub ttl: String,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -222,18 +229,16 @@ pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, 
         ),
         Command::Submit {
             subject,
-            category,
-            severity,
-            ttl,
+            labels,
             evidence,
         } => {
             let subject = subject::parse(&subject)?;
-            let ttl = parse::duration(&ttl)?;
+            let ttl = parse::duration(&labels.ttl)?;
             let evidence = parse::evidence(&evidence).await?;
             let data = R::submitCall {
                 subject,
-                category: category as u8,
-                severity: severity as u8,
+                category: labels.category as u8,
+                severity: labels.severity as u8,
                 evidence: evidence.hash,
                 ttl,
             }

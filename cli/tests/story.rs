@@ -388,38 +388,23 @@ async fn the_demo_story_played_by_the_cli() {
     let evidence = stage.file("exploit.txt", "0xdead drained the pool in block 12");
     let evidence = evidence.to_str().unwrap();
     let attacker = stage.address(ATTACKER).to_string();
-    let cold = stage.fails(
-        Some(REPORTERS[0]),
-        &[
-            "reporter",
-            "submit",
-            &attacker,
-            "--category",
-            "exploit",
-            "--severity",
-            "critical",
-            "--evidence",
-            evidence,
-        ],
-    );
+    let submit = [
+        "reporter",
+        "submit",
+        &attacker,
+        "--category",
+        "exploit",
+        "--severity",
+        "critical",
+        "--evidence",
+        evidence,
+    ];
+    let cold = stage.fails(Some(REPORTERS[0]), &submit);
     assert!(cold.contains("InsufficientStake"), "{cold}");
     stage.warp(WARMUP + 60).await;
 
     // One report, two corroborations: 5 ETH of weight each against a 12 ETH threshold.
-    let submitted = stage.json(
-        Some(REPORTERS[0]),
-        &[
-            "reporter",
-            "submit",
-            &attacker,
-            "--category",
-            "exploit",
-            "--severity",
-            "critical",
-            "--evidence",
-            evidence,
-        ],
-    );
+    let submitted = stage.json(Some(REPORTERS[0]), &submit);
     assert_eq!(submitted["outcome"], "sent");
     assert_eq!(
         submitted["evidence"],
