@@ -1001,3 +1001,62 @@ async fn governance_and_a_protocol_admin_use_their_powers_through_the_cli() {
     assert!(gone.contains("CallNotScheduled"), "{gone}");
     stage.node.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_transaction_the_chain_does_not_mine_is_reported_stuck() {
+    // A node that seals a block once an hour, serving a guard deployed in process: a
+    // registration is sent, then waited for no longer than --timeout.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let config = Config {
+        port: 0,
+        block_time: Some(3_600),
+        devnet_time: true,
+        ..Config::default()
+    };
+    let node = vigil_node::start(config, move || {
+        let mut chain = Devnet::new();
+        let owner = Address::repeat_byte(0x0b);
+        let guard = chain
+            .deploy_stylus(
+                owner,
+                vigil_devnet::system::guard_wasm(),
+                Some(&owner.abi_encode()),
+            )
+            .expect("deploy the guard");
+        tx.send(guard).unwrap();
+        chain
+    })
+    .await
+    .expect("start node");
+    let guard = rx.recv().unwrap().to_string();
+    let accounts = DevAccounts::derive().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_vigil"))
+        .args([
+            "protocol",
+            "register",
+            "--admin",
+            "0x00000000000000000000000000000000000000a1",
+        ])
+        .args([
+            "--rpc-url",
+            &node.http_url(),
+            "--registry",
+            &guard,
+            "--guard",
+            &guard,
+        ])
+        .args(["--timeout", "2"])
+        .env(
+            KEY_VAR,
+            hex::encode_prefixed(accounts.signers()[3].to_bytes()),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("(nonce 0) was not mined within 2 s") && message.contains("higher fee"),
+        "{message}"
+    );
+    node.stop().await.unwrap();
+}
