@@ -85,7 +85,8 @@ pub enum Command {
     Disputes,
 }
 
-/// A timelocked change of the registry.
+/// A timelocked change of the registry or (the `guard-` ones) of the guard, each behind its own
+/// contract's timelock.
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum Change {
     /// A new parameter set: a TOML file of the fields (as the deploy config's [params]).
@@ -100,6 +101,18 @@ pub enum Change {
     ResumeSubmissions,
     /// Propose a new owner, who must accept.
     TransferOwnership { owner: Address },
+    /// Point the guard's feed at another registry (zero cuts it off).
+    GuardRegistry { registry: Address },
+    /// The guardians' bounds: the longest pause and the wait after a pause episode.
+    GuardPauseBounds {
+        /// Seconds, or a number and s, m, h or d; 0 disables guardian pauses.
+        max_pause: String,
+        cooldown: String,
+    },
+    /// The guard's timelock delay for calls scheduled from then on.
+    GuardDelay { delay: String },
+    /// Propose a new owner of the guard, who must accept.
+    GuardTransferOwnership { owner: Address },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -187,30 +200,24 @@ pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, 
                 vec![to_registry(data)],
             )
         }
+        // Both contracts' timelocks have the same schedule, execute and cancel.
         Command::Schedule { change } => {
-            let data = R::scheduleCall {
-                data: change.call()?.into(),
-            }
-            .abi_encode();
-            (
-                "schedule",
-                owner(vigil, via).await?,
-                vec![to_registry(data)],
-            )
+            let (contract, data) = change.call()?;
+            let data = R::scheduleCall { data: data.into() }.abi_encode();
+            timelocked(vigil, via, "schedule", contract, data).await?
         }
         Command::Apply { change } => {
-            let data = R::executeCall {
-                data: change.call()?.into(),
-            }
-            .abi_encode();
-            ("apply", owner(vigil, via).await?, vec![to_registry(data)])
+            let (contract, data) = change.call()?;
+            let data = R::executeCall { data: data.into() }.abi_encode();
+            timelocked(vigil, via, "apply", contract, data).await?
         }
         Command::Cancel { change } => {
+            let (contract, data) = change.call()?;
             let data = R::cancelCall {
-                id: keccak256(change.call()?),
+                id: keccak256(data),
             }
             .abi_encode();
-            ("cancel", owner(vigil, via).await?, vec![to_registry(data)])
+            timelocked(vigil, via, "cancel", contract, data).await?
         }
         Command::RemoveResolver { account } => {
             let data = R::setResolverCall {
@@ -261,26 +268,95 @@ pub async fn run(vigil: &Vigil, via: &Via, command: Command) -> Result<Outcome, 
 }
 
 impl Change {
-    /// The registry call the timelock holds.
-    fn call(&self) -> Result<Vec<u8>, Error> {
-        Ok(match self {
-            Change::Params { file } => R::setParamsCall {
-                params: read_params(file)?.to_abi(),
+    /// The contract whose timelock holds the change, and the call it runs.
+    fn call(&self) -> Result<(Contract, Vec<u8>), Error> {
+        let registry = |data: Vec<u8>| Ok((Contract::Registry, data));
+        let guard = |data: Vec<u8>| Ok((Contract::Guard, data));
+        match self {
+            Change::Params { file } => registry(
+                R::setParamsCall {
+                    params: read_params(file)?.to_abi(),
+                }
+                .abi_encode(),
+            ),
+            Change::AddResolver { account } => registry(
+                R::setResolverCall {
+                    account: *account,
+                    enabled: true,
+                }
+                .abi_encode(),
+            ),
+            Change::Sweep { to } => registry(R::sweepTreasuryCall { to: *to }.abi_encode()),
+            Change::SetGuard { guard } => registry(R::setGuardCall { guard: *guard }.abi_encode()),
+            Change::ResumeSubmissions => {
+                registry(R::setSubmissionsPausedCall { paused: false }.abi_encode())
             }
-            .abi_encode(),
-            Change::AddResolver { account } => R::setResolverCall {
-                account: *account,
-                enabled: true,
-            }
-            .abi_encode(),
-            Change::Sweep { to } => R::sweepTreasuryCall { to: *to }.abi_encode(),
-            Change::SetGuard { guard } => R::setGuardCall { guard: *guard }.abi_encode(),
-            Change::ResumeSubmissions => R::setSubmissionsPausedCall { paused: false }.abi_encode(),
             Change::TransferOwnership { owner } => {
-                R::transferOwnershipCall { newOwner: *owner }.abi_encode()
+                registry(R::transferOwnershipCall { newOwner: *owner }.abi_encode())
             }
-        })
+            Change::GuardRegistry { registry } => guard(
+                G::setRegistryCall {
+                    registry: *registry,
+                }
+                .abi_encode(),
+            ),
+            Change::GuardPauseBounds {
+                max_pause,
+                cooldown,
+            } => guard(
+                G::setPauseBoundsCall {
+                    maxPauseDuration: seconds_u32(max_pause)?,
+                    pauseCooldown: seconds_u32(cooldown)?,
+                }
+                .abi_encode(),
+            ),
+            Change::GuardDelay { delay } => guard(
+                G::setDelayCall {
+                    delay: parse::duration(delay)?,
+                }
+                .abi_encode(),
+            ),
+            Change::GuardTransferOwnership { owner } => {
+                guard(G::transferOwnershipCall { newOwner: *owner }.abi_encode())
+            }
+        }
     }
+}
+
+/// A duration the guard stores in 32 bits.
+fn seconds_u32(text: &str) -> Result<u32, Error> {
+    u32::try_from(parse::duration(text)?).map_err(|_| Error::BadArgument {
+        what: format!("`{text}` is too long"),
+        message: "the guard's pause bounds hold at most 2^32 - 1 seconds".into(),
+    })
+}
+
+/// A call to `contract`'s timelock, sent or batched for that contract's owner.
+async fn timelocked(
+    vigil: &Vigil,
+    via: &Via,
+    what: &'static str,
+    contract: Contract,
+    data: Vec<u8>,
+) -> Result<(&'static str, Address, Vec<Call>), Error> {
+    let (to, sender) = match contract {
+        Contract::Registry => (vigil.registry, owner(vigil, via).await?),
+        Contract::Guard => {
+            let sender = match (via.sender, &via.safe) {
+                (Some(sender), _) => sender,
+                (None, Some(_)) => {
+                    vigil
+                        .chain
+                        .read(vigil.guard, G::guardConfigCall {})
+                        .await?
+                        .owner
+                }
+                (None, None) => vigil.chain.from,
+            };
+            (vigil.guard, sender)
+        }
+    };
+    Ok((what, sender, vec![Call::new(to, data)]))
 }
 
 /// A parameter file: the fields at the top level, or under `[params]` as in a deploy config.

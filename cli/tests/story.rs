@@ -928,6 +928,12 @@ async fn governance_and_a_protocol_admin_use_their_powers_through_the_cli() {
             &schedule,
         ],
     );
+    // The guard's own timelock, in the same batch: a change of its guardians' bounds.
+    let bounds = ["guard-pause-bounds", "1h", "1d"];
+    stage.ok(
+        None,
+        &[&["gov", "schedule"][..], &bounds, &["--safe", &schedule]].concat(),
+    );
     stage.execute(&safe, "schedule.json").await;
     let early = stage.fails(
         None,
@@ -953,7 +959,36 @@ async fn governance_and_a_protocol_admin_use_their_powers_through_the_cli() {
             &batch("apply.json"),
         ],
     );
+    stage.ok(
+        None,
+        &[
+            &["gov", "apply"][..],
+            &bounds,
+            &["--safe", &batch("apply.json")],
+        ]
+        .concat(),
+    );
     stage.execute(&safe, "apply.json").await;
+    let guard: Address = stage
+        .ok(None, &["address", "guard"])
+        .trim()
+        .parse()
+        .unwrap();
+    let config = ICircuitGuard::guardConfigCall {}.abi_encode();
+    let answer = stage
+        .provider(0)
+        .call(
+            TransactionRequest::default()
+                .with_to(guard)
+                .with_input(config),
+        )
+        .await
+        .unwrap();
+    let config = ICircuitGuard::guardConfigCall::abi_decode_returns(&answer).unwrap();
+    assert_eq!(
+        (config.maxPauseDuration, config.pauseCooldown),
+        (3_600, 86_400)
+    );
     let current = stage.json(None, &["gov", "params"]);
     assert_eq!(
         (current["version"].as_u64(), current["slashBps"].as_str()),
