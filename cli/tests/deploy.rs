@@ -178,7 +178,7 @@ async fn check_on_chain(chain: &Chain, record: &Record) {
             .unwrap();
         assert_eq!((version, program.stylus_version), (stylus, stylus));
         assert!(
-            program.activation_data_fee.0 > U256::ZERO,
+            program.activation_data_fee.is_some_and(|fee| fee.0 > U256::ZERO),
             "a fresh chain charges a data fee"
         );
     }
@@ -287,6 +287,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
         deployments: scratch.deployments(),
         dry_run: false,
         stop_after,
+        adopt: Default::default(),
     };
     let signer = || parse_key(&dev_key()).unwrap();
     let mut lines = Vec::new();
@@ -617,6 +618,7 @@ fn walk(
                 "wei" => leaf
                     .as_str()
                     .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+                "boolean" => leaf.is_boolean(),
                 "status" => matches!(leaf.as_str(), Some("pending" | "mined")),
                 other => panic!("unknown schema type {other} for {path}"),
             };
