@@ -398,6 +398,19 @@ async fn programs_that_are_not_what_the_deployment_would_make_are_refused_with_n
     let config = DeployConfig::load(&scratch.config()).unwrap();
     let url = node.http_url();
     let tools = CargoStylus::new(&node, wasm).await;
+    // A program deployed but not activated (before any program of its code is: activation is
+    // per codehash).
+    let inactive = tools.create(ProgramKind::Extension).await;
+    let args = vec!["--extension".into(), inactive.to_string()];
+    refused(
+        &tools,
+        &url,
+        &scratch,
+        &args,
+        "cargo stylus activate --address",
+    )
+    .await;
+
     let extension = tools.extension().await;
     let guard = tools.guard(tools.chain.from).await;
 
@@ -421,18 +434,6 @@ async fn programs_that_are_not_what_the_deployment_would_make_are_refused_with_n
     let foreign = tools.guard(Address::repeat_byte(0x42)).await;
     let args = vec!["--guard".into(), foreign.to_string()];
     refused(&tools, &url, &scratch, &args, "not the deploying key").await;
-
-    // A program deployed but not activated.
-    let inactive = tools.create(ProgramKind::Extension).await;
-    let args = vec!["--extension".into(), inactive.to_string()];
-    refused(
-        &tools,
-        &url,
-        &scratch,
-        &args,
-        "cargo stylus activate --address",
-    )
-    .await;
 
     // An address without code.
     let args = vec!["--extension".into(), Address::repeat_byte(0x77).to_string()];
