@@ -115,6 +115,8 @@ impl Vigil {
                 .flatten()
                 .map(|p| p.block)
                 .min()
+                // An adopted program's block may be unknown (None, the least): start at genesis.
+                .flatten()
             })
             .unwrap_or(0)
     }

@@ -20,7 +20,7 @@ use crate::Error;
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_rpc_types_eth::TransactionReceipt;
 use alloy_signer_local::PrivateKeySigner;
-use alloy_sol_types::{SolCall, SolEvent};
+use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use std::path::{Path, PathBuf};
 
 pub struct Options {
@@ -34,6 +34,27 @@ pub struct Options {
     /// Stop once this many steps are mined: an interrupted deployment on purpose (tests, or an
     /// operator who wants to inspect each program before linking).
     pub stop_after: Option<usize>,
+    /// Programs already deployed (by `cargo stylus deploy`, or by hand through the
+    /// StylusDeployer), to be checked and recorded instead of deployed.
+    pub adopt: Adopt,
+}
+
+/// The addresses of programs someone already deployed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Adopt {
+    pub extension: Option<Address>,
+    pub guard: Option<Address>,
+    pub registry: Option<Address>,
+}
+
+impl Adopt {
+    fn get(&self, kind: ProgramKind) -> Option<Address> {
+        match kind {
+            ProgramKind::Extension => self.extension,
+            ProgramKind::Guard => self.guard,
+            ProgramKind::Registry => self.registry,
+        }
+    }
 }
 
 /// How a run ended.
@@ -97,8 +118,18 @@ pub async fn deploy(
         wasms,
         record,
         path,
+        done: Vec::new(),
     };
+    run.adopt(&options.adopt).await?;
     run.verify().await?;
+    // A dry run writes nothing; a real one records the adopted programs before its first step.
+    if !options.dry_run
+        && ProgramKind::ALL
+            .iter()
+            .any(|&k| options.adopt.get(k).is_some())
+    {
+        run.record.save(&run.path)?;
+    }
     if options.dry_run {
         return run.plan().await.map(Outcome::Planned);
     }
@@ -171,13 +202,23 @@ struct Run {
     wasms: Vec<Wasm>,
     record: Record,
     path: PathBuf,
+    /// Steps an adopted program had already taken before this deployment knew it (the guard
+    /// linked, its handover scheduled or executed): done, with no transaction of ours.
+    done: Vec<Step>,
 }
 
 impl Run {
     fn mined(&self, step: Step) -> bool {
-        self.record
-            .step(step.name())
-            .is_some_and(|s| s.status == StepStatus::Mined)
+        let adopted = match step {
+            Step::Deploy(kind) => self.record.program(kind).is_some_and(|p| p.adopted),
+            _ => false,
+        };
+        adopted
+            || self.done.contains(&step)
+            || self
+                .record
+                .step(step.name())
+                .is_some_and(|s| s.status == StepStatus::Mined)
     }
 
     fn wasm(&self, kind: ProgramKind) -> &Wasm {
@@ -194,6 +235,240 @@ impl Run {
             what,
             problem,
         }
+    }
+
+    /// Takes over the programs named in `adopt`: each must be this deployment's wasm, active at
+    /// the chain's Stylus version, and fit with the others and with the config; then it is
+    /// recorded as adopted, and what the adopted guard has already done (linked, handed over)
+    /// is noted so only the remaining steps are sent. Nothing is sent or written here.
+    async fn adopt(&mut self, adopt: &Adopt) -> Result<(), Error> {
+        for kind in ProgramKind::ALL {
+            let Some(address) = adopt.get(kind) else {
+                continue;
+            };
+            match self.record.program(kind) {
+                Some(p) if p.address == address => continue,
+                Some(p) => {
+                    return Err(Error::Adopt {
+                        program: kind.name(),
+                        address,
+                        problem: format!(
+                            "{} already records the {} at {}: drop --{}, or use another \
+                             --deployments directory",
+                            self.path.display(),
+                            kind.name(),
+                            p.address,
+                            kind.name()
+                        ),
+                    })
+                }
+                None => {}
+            }
+            let program = self.adopted_program(kind, address).await?;
+            self.record.set_program(kind, program);
+        }
+        if let Some(registry) = self.record.program(ProgramKind::Registry) {
+            if registry.adopted {
+                self.check_adopted_registry(registry.address).await?;
+            }
+        }
+        if let Some(guard) = self.record.program(ProgramKind::Guard) {
+            if guard.adopted {
+                self.check_adopted_guard(guard.address).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The record of a program deployed by someone else, once its code and activation are
+    /// checked. The activation's data fee comes from ArbWasm's ProgramActivated log when the
+    /// node serves it (its transaction and block are not in the decoded log, so they stay
+    /// absent).
+    async fn adopted_program(&self, kind: ProgramKind, address: Address) -> Result<Program, Error> {
+        let refuse = |problem: String| Error::Adopt {
+            program: kind.name(),
+            address,
+            problem,
+        };
+        let code = self.chain.code(address).await?;
+        if code.is_empty() {
+            return Err(refuse(
+                "there is no code there: check the address and --rpc-url".into(),
+            ));
+        }
+        let wasm = self.wasm(kind);
+        let onchain = keccak256(&code);
+        if onchain != wasm.codehash {
+            return Err(Error::WasmChanged {
+                program: kind.name(),
+                recorded: onchain,
+                local: wasm.codehash,
+            });
+        }
+        let current = self
+            .chain
+            .read(ARB_WASM, ArbWasm::stylusVersionCall {})
+            .await?;
+        let version = self
+            .chain
+            .read(ARB_WASM, ArbWasm::programVersionCall { program: address })
+            .await;
+        if version.as_ref().ok() != Some(&current) {
+            return Err(refuse(format!(
+                "it is not active at Stylus version {current}: run `cargo stylus activate \
+                 --address {address}`, then adopt it again"
+            )));
+        }
+        let fee = self
+            .chain
+            .events::<ArbWasm::ProgramActivated>(ARB_WASM, 0)
+            .await
+            .ok()
+            .and_then(|events| {
+                events
+                    .into_iter()
+                    .rev()
+                    .find(|e| e.program == address)
+                    .map(|e| Wei(e.dataFee))
+            });
+        Ok(Program {
+            address,
+            codehash: wasm.codehash,
+            wasm_sha256: wasm.sha256,
+            wasm_size: wasm.size,
+            stylus_version: current,
+            activation_data_fee: fee,
+            transaction: None,
+            block: None,
+            adopted: true,
+        })
+    }
+
+    /// An adopted registry must be governance's, built with the config's parameters and
+    /// resolvers, on the recorded guard and a working extension. The registry keeps its
+    /// extension's address in storage with no view, so the link to a named extension cannot be
+    /// read: `config()`, which only the extension serves (by DELEGATECALL), answering proves
+    /// that the registry reaches a working extension of this build.
+    async fn check_adopted_registry(&self, registry: Address) -> Result<(), Error> {
+        let refuse = |problem: String| Error::Adopt {
+            program: "registry",
+            address: registry,
+            problem,
+        };
+        let Some(guard) = self.address(ProgramKind::Guard) else {
+            return Err(refuse(
+                "a registry is adopted with the guard it links to: name it with --guard".into(),
+            ));
+        };
+        if self.record.program(ProgramKind::Extension).is_none() {
+            return Err(refuse(
+                "a registry is adopted with the extension it was built on: name it with \
+                 --extension"
+                    .into(),
+            ));
+        }
+        let config = self
+            .chain
+            .read(registry, IThreatRegistry::configCall {})
+            .await
+            .map_err(|e| {
+                refuse(format!(
+                    "it does not answer config(), which its extension serves ({e}): deploy the \
+                     registry on an active extension"
+                ))
+            })?;
+        let governance = self.record.config.governance;
+        if config.owner != governance {
+            return Err(refuse(format!(
+                "its owner is {}, not the config's governance {governance}: adopt a registry \
+                 built for this config, or deploy one",
+                config.owner
+            )));
+        }
+        if config.guard != guard {
+            return Err(refuse(format!(
+                "it is linked to the guard {}, not {guard}: adopt the guard it was built with",
+                config.guard
+            )));
+        }
+        let params = self
+            .chain
+            .read(registry, IThreatRegistry::paramsAtCall { version: 1 })
+            .await?;
+        if params.abi_encode() != self.record.config.params.to_abi().abi_encode() {
+            return Err(refuse(
+                "it was built with other parameters than the config's: deploy it again with \
+                 the config's, or adopt the config it was built with"
+                    .into(),
+            ));
+        }
+        for &account in &self.record.config.resolvers {
+            let yes = self
+                .chain
+                .read(registry, IThreatRegistry::isResolverCall { account })
+                .await?;
+            if !yes {
+                return Err(refuse(format!(
+                    "{account}, a resolver in the config, is not one of its resolvers"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// An adopted guard still owned by the deploying key is linked and handed over here; one
+    /// already linked (or handed over) must be linked to the recorded registry (and handed to
+    /// the config's governance). Those steps it has taken are marked done.
+    async fn check_adopted_guard(&mut self, guard: Address) -> Result<(), Error> {
+        let refuse = |problem: String| Error::Adopt {
+            program: "guard",
+            address: guard,
+            problem,
+        };
+        let config = self
+            .chain
+            .read(guard, ICircuitGuard::guardConfigCall {})
+            .await?;
+        let registry = self.address(ProgramKind::Registry);
+        let governance = self.record.config.governance;
+        if config.registry != Address::ZERO {
+            if Some(config.registry) != registry {
+                return Err(refuse(format!(
+                    "it is linked to the registry {}: adopt that registry with --registry",
+                    config.registry
+                )));
+            }
+            self.done.push(Step::LinkGuard);
+        }
+        let handed = config.owner == governance || config.pendingOwner == governance;
+        if handed {
+            if config.registry == Address::ZERO {
+                return Err(refuse(format!(
+                    "it is already handed to governance {governance} but not linked to a \
+                     registry: governance must call setRegistry"
+                )));
+            }
+            self.done.push(Step::ScheduleHandover);
+            self.done.push(Step::Handover);
+            return Ok(());
+        }
+        if config.owner != self.chain.from {
+            return Err(refuse(format!(
+                "its owner is {}, not the deploying key {}: it must still link the registry \
+                 and hand the guard over, so deploy with the owner's key",
+                config.owner, self.chain.from
+            )));
+        }
+        let id = plan::handover_id(governance);
+        let due = self
+            .chain
+            .read(guard, ICircuitGuard::scheduledAtCall { id })
+            .await?;
+        if due != 0 && !self.mined(Step::ScheduleHandover) {
+            self.done.push(Step::ScheduleHandover);
+            self.record.handover_due = Some(due);
+        }
+        Ok(())
     }
 
     /// Checks every mined step against the chain: each program's code, codehash and activation,
@@ -447,9 +722,10 @@ impl Run {
             wasm_sha256: wasm.sha256,
             wasm_size: wasm.size,
             stylus_version: version,
-            activation_data_fee: Wei(fee),
-            transaction: tx,
-            block: receipt.block_number.unwrap_or_default(),
+            activation_data_fee: Some(Wei(fee)),
+            transaction: Some(tx),
+            block: receipt.block_number,
+            adopted: false,
         })
     }
 

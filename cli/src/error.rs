@@ -137,6 +137,14 @@ pub enum Error {
         tx: B256,
         what: &'static str,
     },
+    /// A program named with --extension, --guard or --registry is not what this deployment
+    /// would have made, or does not fit with the others; the problem says what to do.
+    #[error("cannot adopt the {program} at {address}, so nothing was sent: {problem}")]
+    Adopt {
+        program: &'static str,
+        address: Address,
+        problem: String,
+    },
     #[error("cannot read the record {path}: {message}")]
     ReadRecord { path: PathBuf, message: String },
     #[error("cannot write the record {path}: {source}")]

@@ -44,6 +44,10 @@ enum Command {
         /// Stop once this many steps are mined (a later run resumes).
         #[arg(long)]
         stop_after: Option<usize>,
+        /// Adopt the registry's extension already deployed here (by `cargo stylus deploy`)
+        /// instead of deploying one; --guard and --registry adopt those programs likewise.
+        #[arg(long)]
+        extension: Option<alloy_primitives::Address>,
     },
     /// Print the recorded address of one of Vigil's programs (for scripts: GUARD=$(vigil address guard)).
     Address {
@@ -100,6 +104,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             dry_run,
             wasm_dir,
             stop_after,
+            extension,
         } => {
             let options = Options {
                 rpc_url: global.rpc_url.clone(),
@@ -108,6 +113,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 deployments: global.deployments.clone(),
                 dry_run,
                 stop_after,
+                adopt: deploy::Adopt {
+                    extension,
+                    guard: global.guard,
+                    registry: global.registry,
+                },
             };
             deploy_and_print(&options).await
         }

@@ -53,10 +53,20 @@ pub struct Program {
     pub wasm_size: usize,
     /// The Stylus version it was activated at (ArbWasm.programVersion).
     pub stylus_version: u16,
-    /// The activation's data fee in wei (0 when the same code was already active).
-    pub activation_data_fee: Wei,
-    pub transaction: B256,
-    pub block: u64,
+    /// The activation's data fee in wei (0 when the same code was already active); absent for
+    /// an adopted program whose activation log was not found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activation_data_fee: Option<Wei>,
+    /// The transaction that deployed it (this run's StylusDeployer call), or for an adopted
+    /// program the one that activated it, when its log was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<B256>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<u64>,
+    /// Deployed by someone else (`cargo stylus deploy`, or by hand) and taken over with
+    /// `vigil deploy --extension/--guard/--registry`: checked, not sent by this deployment.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adopted: bool,
 }
 
 /// One transaction of the plan.

@@ -178,7 +178,9 @@ async fn check_on_chain(chain: &Chain, record: &Record) {
             .unwrap();
         assert_eq!((version, program.stylus_version), (stylus, stylus));
         assert!(
-            program.activation_data_fee.0 > U256::ZERO,
+            program
+                .activation_data_fee
+                .is_some_and(|fee| fee.0 > U256::ZERO),
             "a fresh chain charges a data fee"
         );
     }
@@ -287,6 +289,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
         deployments: scratch.deployments(),
         dry_run: false,
         stop_after,
+        adopt: Default::default(),
     };
     let signer = || parse_key(&dev_key()).unwrap();
     let mut lines = Vec::new();
@@ -540,7 +543,10 @@ fn the_local_config_holds_the_devnet_parameters() {
 
 /// The schema table of deployments/README.md: field path -> (type, required).
 fn schema() -> BTreeMap<String, (String, bool)> {
-    let readme = std::fs::read_to_string(workspace().join("deployments/README.md")).unwrap();
+    // This crate's own checkout: a target dir shared between worktrees may bake another one
+    // into vigil_devnet's `workspace()`.
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deployments/README.md");
+    let readme = std::fs::read_to_string(readme).unwrap();
     let table = readme.split("## Schema").nth(1).expect("a schema section");
     table
         .lines()
@@ -617,6 +623,7 @@ fn walk(
                 "wei" => leaf
                     .as_str()
                     .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())),
+                "boolean" => leaf.is_boolean(),
                 "status" => matches!(leaf.as_str(), Some("pending" | "mined")),
                 other => panic!("unknown schema type {other} for {path}"),
             };
@@ -641,4 +648,51 @@ fn the_schema_check_refuses_an_undocumented_field() {
 #[should_panic(expected = "required field deployer is missing")]
 fn the_schema_check_refuses_a_missing_field() {
     check_schema(&serde_json::json!({"schemaVersion": 1, "chainId": 1}));
+}
+
+/// A record holding an adopted program (no transaction or block of ours, and the data fee
+/// possibly unknown) matches the schema, and reads back the same.
+#[test]
+fn a_record_with_an_adopted_program_matches_the_schema() {
+    let config = DeployConfig::load(&workspace().join("cli/deploy.local.toml")).unwrap();
+    let mut record = Record::new(412_346, GOVERNANCE, STYLUS_DEPLOYER, config);
+    record.set_program(
+        vigil_cli::wasm::ProgramKind::Guard,
+        vigil_cli::record::Program {
+            address: Address::repeat_byte(0x11),
+            codehash: B256::repeat_byte(0x22),
+            wasm_sha256: B256::repeat_byte(0x33),
+            wasm_size: 58_203,
+            stylus_version: 2,
+            activation_data_fee: None,
+            transaction: None,
+            block: None,
+            adopted: true,
+        },
+    );
+    record.set_mined("linkGuard", B256::repeat_byte(0x44), 7, 53_946);
+    let json = serde_json::to_value(&record).unwrap();
+    check_schema(&json);
+    assert_eq!(json["programs"]["guard"]["adopted"], Value::Bool(true));
+    assert_eq!(serde_json::from_value::<Record>(json).unwrap(), record);
+}
+
+/// A record written before adoption existed (every program with its transaction, block and
+/// data fee, no `adopted`) still reads, as programs deployed by this run.
+#[test]
+fn a_record_from_before_adoption_still_reads() {
+    let old = serde_json::json!({
+        "address": Address::repeat_byte(0x11),
+        "codehash": B256::repeat_byte(0x22),
+        "wasmSha256": B256::repeat_byte(0x33),
+        "wasmSize": 1,
+        "stylusVersion": 2,
+        "activationDataFee": "5",
+        "transaction": B256::repeat_byte(0x44),
+        "block": 7
+    });
+    let program: vigil_cli::record::Program = serde_json::from_value(old).unwrap();
+    assert!(!program.adopted);
+    assert_eq!(program.block, Some(7));
+    assert_eq!(program.transaction, Some(B256::repeat_byte(0x44)));
 }
