@@ -11,7 +11,7 @@ use crate::abi::{
 };
 use crate::chain::decode_revert;
 use crate::context::Vigil;
-use crate::status::{ether, first_block, relative, span, utc};
+use crate::status::{ether, first_block, guard_in_sync, relative, span, utc};
 use crate::Error;
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::SolInterface;
@@ -157,6 +157,7 @@ pub async fn doctor(vigil: &Vigil) -> Result<Report, Error> {
         .await?;
     checks.push(registry_link(vigil, &config));
     checks.push(guard_link(vigil, &guard_config).await?);
+    checks.push(skipped_pushes(vigil, now).await?);
     let governance = recorded_governance(vigil);
     checks.extend(owner_checks(
         "registry",
@@ -350,6 +351,51 @@ async fn guard_link(vigil: &Vigil, config: &ICircuitGuard::GuardConfig) -> Resul
             "{set}; then anyone calls syncGuard(subjects) on the registry for the live subjects"
         ),
     ))
+}
+
+/// The subjects whose push to this guard the registry skipped (GuardSyncSkipped) and whose copy
+/// at the guard is still not the registry's status.
+async fn skipped_pushes(vigil: &Vigil, now: u64) -> Result<Check, Error> {
+    let name = "guard copies";
+    let mut skipped: Vec<B256> = vigil
+        .chain
+        .logs::<IThreatRegistry::GuardSyncSkipped>(
+            vigil.registry,
+            first_block(vigil),
+            Some(vigil.guard.into_word()),
+        )
+        .await?
+        .into_iter()
+        .map(|e| e.subject)
+        .collect();
+    skipped.sort();
+    skipped.dedup();
+    let mut stale = Vec::new();
+    for &subject in &skipped {
+        if !guard_in_sync(vigil, subject, now).await? {
+            stale.push(subject.to_string());
+        }
+    }
+    Ok(match (skipped.len(), stale.len()) {
+        (0, _) => Check::ok(name, "the registry skipped no push to the guard"),
+        (n, 0) => Check::ok(
+            name,
+            format!("the registry skipped pushes of {n} subjects to the guard; all repaired since"),
+        ),
+        (_, n) => Check::warning(
+            name,
+            format!(
+                "the guard's copy of {n} subjects is not the registry's status (pushes the \
+                 registry skipped): {}",
+                stale.join(", ")
+            ),
+            format!(
+                "once the guard takes the registry's pushes, anyone calls syncGuard([{}]) on the \
+                 registry (at most 32 subjects a call)",
+                stale.join(",")
+            ),
+        ),
+    })
 }
 
 /// Governance as the deployment record names it, when the record is of these contracts.
@@ -629,8 +675,8 @@ fn params_changes(old: &IThreatRegistry::Params, new: &IThreatRegistry::Params) 
                 changes.push(format!(
                     "{} {} → {}",
                     stringify!($field),
-                    old.$field,
-                    new.$field
+                    old.$field.show(),
+                    new.$field.show()
                 ));
             }
         )*};
@@ -655,6 +701,28 @@ fn params_changes(old: &IThreatRegistry::Params, new: &IThreatRegistry::Params) 
     );
     changes
 }
+
+/// A parameter's value for people: amounts in ether, counts and seconds as they are.
+trait Show {
+    fn show(&self) -> String;
+}
+
+impl Show for U256 {
+    fn show(&self) -> String {
+        ether(*self)
+    }
+}
+
+macro_rules! show_plain {
+    ($($t:ty),*) => {$(
+        impl Show for $t {
+            fn show(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+show_plain!(u8, u16, u64);
 
 /// The resolvers in office: every account a ResolverSet log or the record names, as `isResolver`
 /// answers now.
@@ -774,16 +842,22 @@ mod tests {
 
     #[test]
     fn a_setparams_is_described_by_what_it_changes() {
+        let ether = U256::from(10u64).pow(U256::from(18));
         let old = IThreatRegistry::Params {
-            confirmScore: U256::from(12u64),
+            confirmScore: U256::from(12u64) * ether,
+            minStake: ether,
             minReporters: 2,
             ..Default::default()
         };
         let new = IThreatRegistry::Params {
-            confirmScore: U256::from(15u64),
+            confirmScore: U256::from(25u64) * ether / U256::from(2u64),
+            minReporters: 3,
             ..old.clone()
         };
-        assert_eq!(params_changes(&old, &new), ["confirmScore 12 → 15"]);
+        assert_eq!(
+            params_changes(&old, &new),
+            ["confirmScore 12 ETH → 12.5 ETH", "minReporters 2 → 3"]
+        );
         assert!(params_changes(&old, &old).is_empty());
         let call =
             IThreatRegistry::IThreatRegistryCalls::setParams(IThreatRegistry::setParamsCall {
@@ -793,7 +867,7 @@ mod tests {
         let decoded = IThreatRegistry::IThreatRegistryCalls::abi_decode(&data).unwrap();
         assert_eq!(
             describe_registry_call(&decoded, &old),
-            "setParams (confirmScore 12 → 15)"
+            "setParams (confirmScore 12 ETH → 12.5 ETH, minReporters 2 → 3)"
         );
     }
 

@@ -198,12 +198,8 @@ pub async fn status(vigil: &Vigil, subject: B256) -> Result<Status, Error> {
         0 => None,
         id => Some(flag(vigil, subject, &current, id, now).await?),
     };
-    let word = chain
-        .read(vigil.guard, ICircuitGuard::statusWordCall { subject })
-        .await?;
-    let copy = Word::decode(word);
-    let in_sync = copy.agrees(&current, now);
-    let live_level = copy.live_level(now);
+    let (word, in_sync) = guard_copy(vigil, subject, &current, now).await?;
+    let live_level = Word::decode(word).live_level(now);
     let mut guard = GuardView {
         guard: vigil.guard,
         word,
@@ -348,6 +344,30 @@ async fn flag(
             .then(|| current.expiry.saturating_add(rules.disputeWindow)),
         revealed,
     })
+}
+
+/// The guard's copy of `subject`'s status word, and whether it says what the registry's
+/// `current` status says.
+async fn guard_copy(
+    vigil: &Vigil,
+    subject: B256,
+    current: &IThreatRegistry::SubjectStatus,
+    now: u64,
+) -> Result<(U256, bool), Error> {
+    let word = vigil
+        .chain
+        .read(vigil.guard, ICircuitGuard::statusWordCall { subject })
+        .await?;
+    Ok((word, Word::decode(word).agrees(current, now)))
+}
+
+/// Whether the guard's copy of `subject`'s status says what the registry says now.
+pub async fn guard_in_sync(vigil: &Vigil, subject: B256, now: u64) -> Result<bool, Error> {
+    let current = vigil
+        .chain
+        .read(vigil.registry, IThreatRegistry::statusOfCall { subject })
+        .await?;
+    Ok(guard_copy(vigil, subject, &current, now).await?.1)
 }
 
 /// The guard's answer to `caller` calling each configured selector of `protocol`, and any other.
@@ -587,7 +607,10 @@ fn selector_name(selector: Option<FixedBytes<4>>) -> String {
 impl Status {
     /// The status for people, one statement a line.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("{} ({})", self.name, self.kind)];
+        let mut lines = vec![match subject::kind(self.subject) {
+            Some(Kind::Address(_)) => format!("address {}", self.name),
+            _ => self.name.clone(),
+        }];
         let Some(flag) = &self.flag else {
             lines.push("never flagged: the registry has no flag on it".into());
             self.guard_lines(&mut lines);
@@ -665,7 +688,11 @@ impl Status {
             lines.push("settled: its locks are released or slashed".into());
         }
         for r in &flag.revealed {
-            lines.push(format!("revealed by {}: {}", r.reporter, r.details));
+            let details = match std::str::from_utf8(&r.details) {
+                Ok(text) if !text.chars().any(char::is_control) => format!("{text:?}"),
+                _ => r.details.to_string(),
+            };
+            lines.push(format!("revealed by {}: {details}", r.reporter));
         }
         self.guard_lines(&mut lines);
         lines
