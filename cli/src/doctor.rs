@@ -130,11 +130,29 @@ pub async fn doctor(vigil: &Vigil) -> Result<Report, Error> {
     let chain = &vigil.chain;
     let now = chain.now().await?;
     let mut checks = Vec::new();
+    let mut stopped = Vec::new();
     for (name, program) in programs(vigil) {
-        checks.extend(program_checks(vigil, name, program, now).await?);
+        let program_checks = program_checks(vigil, name, program, now).await?;
+        if program_checks.iter().any(|c| c.status == Health::Failure) {
+            stopped.push(name);
+        }
+        checks.extend(program_checks);
     }
-    // config() is served by the registry's extension: a registry that cannot reach it (or cannot
-    // run) answers nothing else either.
+    // A program that cannot run fails every call like an out-of-gas error, and the rest of the
+    // checks read all three.
+    if !stopped.is_empty() {
+        checks.push(Check::failure(
+            "the rest",
+            format!(
+                "links, owners, timelocks, resolvers and books not checked: the {} cannot run",
+                listing(&stopped)
+            ),
+            "re-activate the programs above, then run vigil doctor again",
+        ));
+        return Ok(Report::new(vigil.registry, vigil.guard, checks));
+    }
+    // config() is served by the registry's extension: a registry that cannot reach it answers
+    // nothing else either.
     let config = match chain
         .attempt(vigil.registry, IThreatRegistry::configCall {})
         .await?
@@ -144,10 +162,12 @@ pub async fn doctor(vigil: &Vigil) -> Result<Report, Error> {
             checks.push(Check::failure(
                 "registry",
                 format!(
-                    "config() reverts ({}): the registry or its extension cannot run",
+                    "config() reverts ({}): the registry cannot reach its extension",
                     revert(&data)
                 ),
-                "re-activate the programs named above as expired or not activated",
+                "check the extension's lifetime by hand (cast call \
+                 0x0000000000000000000000000000000000000071 'programTimeLeft(address)(uint64)' \
+                 <extension>) and re-activate it",
             ));
             return Ok(Report::new(vigil.registry, vigil.guard, checks));
         }
@@ -256,6 +276,10 @@ async fn program_checks(
             reactivate,
         ),
     }];
+    // An expired program's cache place is moot until it runs again.
+    if checks[0].status == Health::Failure {
+        return Ok(checks);
+    }
     let cached = chain
         .read(
             ARB_WASM_CACHE,
@@ -818,6 +842,15 @@ async fn books(vigil: &Vigil) -> Result<Vec<Check>, Error> {
     Ok(vec![invariant, treasury])
 }
 
+/// "a", "a and b", "a, b and c".
+fn listing(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// A precompile's or a contract's revert, named.
 fn revert(data: &[u8]) -> String {
     match ArbWasm::ArbWasmErrors::abi_decode(data) {
@@ -919,6 +952,11 @@ mod tests {
             verdict(&[Health::Failure, Health::Warning]),
             ("1 failure, 1 warning".into(), false)
         );
+        assert_eq!(
+            listing(&["registry", "extension", "guard"]),
+            "registry, extension and guard"
+        );
+        assert_eq!(listing(&["guard"]), "guard");
         assert_eq!(
             verdict(&[Health::Failure, Health::Failure]),
             ("2 failures".into(), false)

@@ -739,3 +739,64 @@ async fn doctor_fails_a_guard_that_does_not_take_the_registrys_pushes() {
     );
     node.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_counts_down_to_a_programs_expiry_and_names_the_cure() {
+    let node = start_node().await;
+    let scratch = Scratch::new("expiry");
+    let cast = Cast::new();
+    deploy(&node, &scratch, &cast, None).await;
+    let vigil = vigil(&node, &scratch).await;
+    let codehash = keccak256(vigil.chain.code(vigil.registry).await.unwrap());
+
+    // 320 days on: fewer than the runbook's 60 days left, keepalive time.
+    warp(&node, 320 * DAY).await;
+    let report = doctor(&vigil).await.unwrap();
+    let text = report.lines().join("\n");
+    println!("{text}");
+    assert!(names(&report, Health::Failure).is_empty(), "{text}");
+    let lifetime = find(&report, "registry program", Health::Warning)[0];
+    assert!(lifetime.detail.contains("expires in 4"), "{text}");
+    assert!(
+        lifetime
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains(&format!("'codehashKeepalive(bytes32)' {codehash}")),
+        "{text}"
+    );
+    assert_eq!(find(&report, "guard program", Health::Warning).len(), 1);
+    assert_eq!(find(&report, "extension program", Health::Warning).len(), 1);
+
+    // Past the year: nothing runs; the cure is a re-activation, and nothing else is read.
+    warp(&node, 50 * DAY).await;
+    let report = doctor(&vigil).await.unwrap();
+    let text = report.lines().join("\n");
+    println!("{text}");
+    assert_eq!(
+        names(&report, Health::Failure),
+        [
+            "registry program",
+            "extension program",
+            "guard program",
+            "the rest"
+        ],
+        "{text}"
+    );
+    let expired = find(&report, "registry program", Health::Failure)[0];
+    assert!(expired.detail.contains("expired (ProgramExpired"), "{text}");
+    assert_eq!(
+        expired.fix.as_deref().unwrap(),
+        format!(
+            "anyone re-activates it (paying the data fee): cargo stylus activate --address {0}, \
+             or ArbWasm.activateProgram({0})",
+            vigil.registry
+        )
+    );
+    assert_eq!(report.verdict, "4 failures", "{text}");
+    assert!(
+        text.contains("not checked: the registry, extension and guard cannot run"),
+        "{text}"
+    );
+    node.stop().await.unwrap();
+}
