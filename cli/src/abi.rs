@@ -49,3 +49,23 @@ sol! {
 pub const STYLUS_DEPLOYER: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 /// The ArbWasm precompile.
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
+
+sol! {
+    #![sol(all_derives)]
+    /// ArbWasm's lifetime getter (nitro-precompile-interfaces ArbWasm.sol), apart because the
+    /// `ArbWasm` binding above is the deployment's: the doctor reads it for every program.
+    interface ArbWasmLifetime {
+        function programTimeLeft(address program) external view returns (uint64 secs);
+    }
+
+    /// The ArbWasmCache precompile (nitro-precompile-interfaces ArbWasmCache.sol): a cached
+    /// program skips its init gas on every call. Caching takes a cache manager (or, on the
+    /// local node, the chain owner); anyone else bids through `cargo stylus cache bid`.
+    interface ArbWasmCache {
+        function codehashIsCached(bytes32 codehash) external view returns (bool);
+        function cacheProgram(address addr) external;
+    }
+}
+
+/// The ArbWasmCache precompile.
+pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");

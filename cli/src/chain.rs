@@ -354,3 +354,60 @@ pub fn decode_revert(data: &[u8]) -> String {
     }
     format!("revert data 0x{}", alloy_primitives::hex::encode(data))
 }
+
+/// Reads for `status` and `doctor`: logs, and calls whose revert is an answer rather than a
+/// failure.
+impl Chain {
+    /// The `E` events `address` logged from block `from` to the latest, oldest first; `topic1`
+    /// keeps only those whose first indexed argument is that word. One request: an RPC that caps
+    /// log ranges refuses it, named.
+    pub async fn logs<E: alloy_sol_types::SolEvent>(
+        &self,
+        address: Address,
+        from: u64,
+        topic1: Option<B256>,
+    ) -> Result<Vec<E>, Error> {
+        let mut filter = alloy_rpc_types_eth::Filter::new()
+            .address(address)
+            .event_signature(E::SIGNATURE_HASH)
+            .from_block(from);
+        if let Some(topic) = topic1 {
+            filter = filter.topic1(topic);
+        }
+        let logs = self
+            .provider
+            .get_logs(&filter)
+            .await
+            .map_err(|e| self.fail(&format!("eth_getLogs of {}", E::SIGNATURE), e))?;
+        logs.iter()
+            .map(|log| {
+                E::decode_log_data(log.data()).map_err(|e| Error::Rpc {
+                    what: format!("eth_getLogs of {}", E::SIGNATURE),
+                    message: format!("undecodable log: {e}"),
+                })
+            })
+            .collect()
+    }
+
+    /// `eth_call` of `call` on `to`: its decoded answer, or the revert data when it reverts (a
+    /// precompile's way of saying "expired", a guard's of saying "blocked").
+    pub async fn attempt<C: SolCall>(
+        &self,
+        to: Address,
+        call: C,
+    ) -> Result<Result<C::Return, Bytes>, Error> {
+        let request = TransactionRequest::default()
+            .with_to(to)
+            .with_input(call.abi_encode());
+        match self.provider.call(request).await {
+            Ok(out) => C::abi_decode_returns(&out).map(Ok).map_err(|e| Error::Rpc {
+                what: C::SIGNATURE.to_owned(),
+                message: format!("undecodable answer 0x{out:x}: {e}"),
+            }),
+            Err(e) => match e.as_error_resp().and_then(|p| p.as_revert_data()) {
+                Some(data) => Ok(Err(data)),
+                None => Err(self.fail(C::SIGNATURE, e)),
+            },
+        }
+    }
+}

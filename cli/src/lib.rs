@@ -9,6 +9,8 @@
 //! - [`deploy`]: runs the plan, resuming from the record and the chain.
 //! - [`keys`]: the signing key, from the environment or an encrypted keystore.
 //! - [`context`]: the options every command takes, and Vigil's addresses on the chain.
+//! - [`status`]: `vigil status`, one subject as the registry and the guard see it.
+//! - [`doctor`]: `vigil doctor`, the deployment's health and the fix for each problem.
 //! - [`subject`], [`parse`]: what users type (subjects, amounts, durations, selectors, evidence).
 
 pub mod abi;
@@ -17,6 +19,7 @@ pub mod chain;
 pub mod config;
 pub mod context;
 pub mod deploy;
+pub mod doctor;
 pub mod error;
 pub mod explain;
 pub mod governance;
@@ -28,6 +31,7 @@ pub mod record;
 pub mod reporter;
 pub mod safe;
 pub mod send;
+pub mod status;
 pub mod subject;
 pub mod wasm;
 
