@@ -101,23 +101,26 @@ impl Vigil {
 }
 
 impl Vigil {
-    /// Where log queries start: the deployment's first block when it is recorded, else genesis.
+    /// The first block Vigil's logs can be in: the recorded deployment's when the addresses in
+    /// use are the recorded ones, else genesis (addresses named on the command line may be of an
+    /// older deployment, and an adopted program's block may be unknown).
     pub fn from_block(&self) -> u64 {
-        self.record
-            .as_ref()
-            .and_then(|r| {
-                [
-                    &r.programs.extension,
-                    &r.programs.guard,
-                    &r.programs.registry,
-                ]
-                .into_iter()
-                .flatten()
-                .map(|p| p.block)
-                .min()
-                // An adopted program's block may be unknown (None, the least): start at genesis.
-                .flatten()
-            })
+        let Some(record) = &self.record else {
+            return 0;
+        };
+        let programs = &record.programs;
+        let recorded = |p: &Option<crate::record::Program>| p.as_ref().map(|p| p.address);
+        if recorded(&programs.registry) != Some(self.registry)
+            || recorded(&programs.guard) != Some(self.guard)
+        {
+            return 0;
+        }
+        [&programs.extension, &programs.guard, &programs.registry]
+            .into_iter()
+            .flatten()
+            .map(|p| p.block)
+            .min()
+            .flatten()
             .unwrap_or(0)
     }
 }

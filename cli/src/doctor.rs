@@ -11,7 +11,7 @@ use crate::abi::{
 };
 use crate::chain::decode_revert;
 use crate::context::Vigil;
-use crate::status::{ether, first_block, guard_in_sync, relative, span, utc};
+use crate::status::{ether, guard_in_sync, relative, span, utc};
 use crate::Error;
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::SolInterface;
@@ -350,7 +350,7 @@ async fn guard_link(vigil: &Vigil, config: &ICircuitGuard::GuardConfig) -> Resul
     };
     let ever_linked = !vigil
         .chain
-        .logs::<ICircuitGuard::RegistrySet>(vigil.guard, first_block(vigil), None)
+        .logs::<ICircuitGuard::RegistrySet>(vigil.guard, vigil.from_block(), None)
         .await?
         .is_empty();
     let set = if ever_linked {
@@ -385,7 +385,7 @@ async fn skipped_pushes(vigil: &Vigil, now: u64) -> Result<Check, Error> {
         .chain
         .logs::<IThreatRegistry::GuardSyncSkipped>(
             vigil.registry,
-            first_block(vigil),
+            vigil.from_block(),
             Some(vigil.guard.into_word()),
         )
         .await?
@@ -531,7 +531,7 @@ async fn registry_calls(
     now: u64,
 ) -> Result<Vec<Check>, Error> {
     let chain = &vigil.chain;
-    let from = first_block(vigil);
+    let from = vigil.from_block();
     let scheduled = chain
         .logs::<IThreatRegistry::CallScheduled>(vigil.registry, from, None)
         .await?
@@ -572,7 +572,7 @@ async fn registry_calls(
 
 async fn guard_calls(vigil: &Vigil, now: u64) -> Result<Vec<Check>, Error> {
     let chain = &vigil.chain;
-    let from = first_block(vigil);
+    let from = vigil.from_block();
     let scheduled = chain
         .logs::<ICircuitGuard::CallScheduled>(vigil.guard, from, None)
         .await?
@@ -753,7 +753,7 @@ show_plain!(u8, u16, u64);
 async fn resolvers(vigil: &Vigil) -> Result<Check, Error> {
     let chain = &vigil.chain;
     let mut candidates: Vec<Address> = chain
-        .logs::<IThreatRegistry::ResolverSet>(vigil.registry, first_block(vigil), None)
+        .logs::<IThreatRegistry::ResolverSet>(vigil.registry, vigil.from_block(), None)
         .await?
         .into_iter()
         .map(|e| e.account)

@@ -50,6 +50,8 @@ pub enum Error {
     Stuck { tx: B256, nonce: u64, waited: u64 },
     #[error("{0}")]
     Safe(String),
+    #[error("the deployment is not healthy ({0}): the failures above say what to do")]
+    Unhealthy(String),
     #[error("cannot read the config {path}: {source}")]
     ReadConfig {
         path: PathBuf,

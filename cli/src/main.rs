@@ -54,6 +54,15 @@ enum Command {
         #[arg(value_enum)]
         program: Program,
     },
+    /// A subject as the registry and the guard see it: level, score, reporters, expiry, dispute,
+    /// and what the guard does to it in each protocol.
+    Status {
+        /// An address, code:0x<hash>, advisory:<name> or advisory:0x<id>.
+        subject: String,
+    },
+    /// Checks the deployment: links, owners, program lifetimes and cache, pending timelocked
+    /// calls, resolvers, the books. Exits 1 when a check fails.
+    Doctor,
     /// Reporters: stake, report, dispute, and your position.
     Reporter {
         #[command(subcommand)]
@@ -120,6 +129,22 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 },
             };
             deploy_and_print(&options).await
+        }
+        Command::Status { subject } => {
+            let subject = vigil_cli::subject::parse(&subject)?;
+            let vigil = Vigil::reader(global).await?;
+            let status = vigil_cli::status::status(&vigil, subject).await?;
+            emit(global.json, &status, status.lines());
+            Ok(())
+        }
+        Command::Doctor => {
+            let vigil = Vigil::reader(global).await?;
+            let report = vigil_cli::doctor::doctor(&vigil).await?;
+            emit(global.json, &report, report.lines());
+            if report.failures > 0 {
+                return Err(Error::Unhealthy(report.verdict));
+            }
+            Ok(())
         }
         Command::Address { program } => {
             let vigil = Vigil::reader(global).await?;

@@ -20,7 +20,7 @@ pub fn amount(text: &str) -> Result<U256, Error> {
         .find(|c: char| c.is_ascii_alphabetic())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    if !matches!(unit.trim(), "" | "wei" | "gwei" | "ether") {
+    if number.trim().is_empty() || !matches!(unit.trim(), "" | "wei" | "gwei" | "ether") {
         return Err(bad(
             "an amount",
             text,

@@ -299,7 +299,7 @@ async fn flag(
         chain
             .logs::<IThreatRegistry::AdvisoryRevealed>(
                 vigil.registry,
-                first_block(vigil),
+                vigil.from_block(),
                 Some(subject),
             )
             .await?
@@ -454,7 +454,7 @@ async fn protocols(vigil: &Vigil) -> Result<Vec<Address>, Error> {
     let mut protocols: Vec<Address> = Vec::new();
     for event in vigil
         .chain
-        .logs::<ICircuitGuard::ProtocolRegistered>(vigil.guard, first_block(vigil), None)
+        .logs::<ICircuitGuard::ProtocolRegistered>(vigil.guard, vigil.from_block(), None)
         .await?
     {
         if !protocols.contains(&event.protocol) {
@@ -462,27 +462,6 @@ async fn protocols(vigil: &Vigil) -> Result<Vec<Address>, Error> {
         }
     }
     Ok(protocols)
-}
-
-/// The first block Vigil's logs can be in: the recorded deployment's when the addresses in use
-/// are the recorded ones, else the chain's first (addresses named on the command line may be of
-/// an older deployment).
-pub fn first_block(vigil: &Vigil) -> u64 {
-    let Some(record) = &vigil.record else {
-        return 0;
-    };
-    let programs = &record.programs;
-    let recorded = |p: &Option<crate::record::Program>| p.as_ref().map(|p| p.address);
-    if recorded(&programs.registry) != Some(vigil.registry)
-        || recorded(&programs.guard) != Some(vigil.guard)
-    {
-        return 0;
-    }
-    [&programs.extension, &programs.guard, &programs.registry]
-        .into_iter()
-        .filter_map(|p| p.as_ref().map(|p| p.block))
-        .min()
-        .unwrap_or(0)
 }
 
 /// A status word decoded (design §2.2), to compare the guard's copy with the registry's answer.

@@ -142,6 +142,7 @@ async fn deploy(node: &Running, scratch: &Scratch, cast: &Cast, stop_after: Opti
         deployments: scratch.deployments(),
         dry_run: false,
         stop_after,
+        adopt: Default::default(),
     };
     let mut quiet = |_: String| {};
     match deploy::deploy(&options, cast.deployer.clone(), &mut quiet)

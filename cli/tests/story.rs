@@ -531,6 +531,14 @@ async fn the_demo_story_played_by_the_cli() {
     assert!(after > before, "the claim pays: {before} -> {after}");
     let books = stage.json(None, &["gov", "treasury"]);
     assert_eq!(books["invariantHolds"], true);
+    let status = stage.ok(None, &["status", &attacker]);
+    assert!(
+        status.contains("level: confirmed") && status.contains("CallerFlagged"),
+        "{status}"
+    );
+    // No failure (programs not yet cached in the CacheManager are warnings, with the bid to make).
+    let doctor = stage.json(None, &["doctor"]);
+    assert_eq!(doctor["failures"], 0, "{doctor}");
     stage.node.stop().await.unwrap();
 }
 
