@@ -10,9 +10,9 @@ use alloy_network::{EthereumWallet, TransactionBuilder};
 use alloy_primitives::{address, Address, Bytes, B256, U256};
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::state::StateOverridesBuilder;
-use alloy_rpc_types_eth::{Filter, TransactionReceipt, TransactionRequest};
+use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
-use alloy_sol_types::{SolCall, SolEvent, SolInterface};
+use alloy_sol_types::{SolCall, SolInterface};
 use alloy_transport::TransportError;
 use std::time::Duration;
 
@@ -156,29 +156,6 @@ impl Chain {
                 None => Err(self.fail("eth_call", e)),
             },
         }
-    }
-
-    /// Every `E` logged by `address` from block `from` on, decoded, oldest first.
-    pub async fn events<E: SolEvent>(&self, address: Address, from: u64) -> Result<Vec<E>, Error> {
-        let filter = Filter::new()
-            .address(address)
-            .event_signature(E::SIGNATURE_HASH)
-            .from_block(from);
-        let logs = self
-            .provider
-            .get_logs(&filter)
-            .await
-            .map_err(|e| self.fail("eth_getLogs", e))?;
-        logs.iter()
-            .map(|log| {
-                E::decode_log(&log.inner)
-                    .map(|decoded| decoded.data)
-                    .map_err(|e| Error::Rpc {
-                        what: "eth_getLogs".into(),
-                        message: format!("a {} log that does not decode: {e}", E::SIGNATURE),
-                    })
-            })
-            .collect()
     }
 
     /// The data fee the activation of `code` costs now: 0 if a program with this codehash is

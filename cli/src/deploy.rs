@@ -321,7 +321,7 @@ impl Run {
         }
         let fee = self
             .chain
-            .events::<ArbWasm::ProgramActivated>(ARB_WASM, 0)
+            .logs::<ArbWasm::ProgramActivated>(ARB_WASM, 0, None)
             .await
             .ok()
             .and_then(|events| {

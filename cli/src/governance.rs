@@ -528,7 +528,7 @@ async fn disputes(vigil: &Vigil) -> Result<Outcome, Error> {
     let now = vigil.chain.now().await?;
     let logs = vigil
         .chain
-        .events::<R::Disputed>(vigil.registry, vigil.from_block())
+        .logs::<R::Disputed>(vigil.registry, vigil.from_block(), None)
         .await?;
     let mut open = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
