@@ -34,5 +34,6 @@ pub mod send;
 pub mod status;
 pub mod subject;
 pub mod wasm;
+pub mod watch;
 
 pub use error::Error;
