@@ -9,7 +9,7 @@ use vigil_cli::context::{Global, Vigil};
 use vigil_cli::deploy::{self, Options, Outcome, Planned};
 use vigil_cli::keys::{self, KEY_VAR};
 use vigil_cli::send::Via;
-use vigil_cli::{governance, protocol, reporter, Error};
+use vigil_cli::{governance, protocol, reporter, watch, Error};
 
 #[derive(Parser)]
 #[command(
@@ -83,6 +83,20 @@ enum Command {
         command: protocol::Command,
         #[command(flatten)]
         via: Via,
+    },
+    /// Follow the chain and report what the configured detectors find, with your stake (one line
+    /// per event on stdout, JSON lines with --json); runs until stopped.
+    Watch {
+        /// The watcher's TOML: detectors, the hourly cap, the state file.
+        #[arg(long)]
+        config: PathBuf,
+        /// A WebSocket endpoint for new heads (the local node serves one on its HTTP port);
+        /// without it heads are polled.
+        #[arg(long, env = "VIGIL_WS_URL")]
+        ws_url: Option<String>,
+        /// Detect and print what would be reported; send nothing and keep no state.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -202,6 +216,36 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let outcome = protocol::run(&vigil, &via, command).await?;
             emit(global.json, &outcome, outcome.lines());
             Ok(())
+        }
+        Command::Watch {
+            config,
+            ws_url,
+            dry_run,
+        } => {
+            let vigil = Vigil::reader(global).await?;
+            let options = watch::Options {
+                rpc_url: global.rpc_url.clone(),
+                ws_url,
+                registry: vigil.registry,
+                from_block: vigil.from_block(),
+                signer: keys::signer(global.keystore.as_deref())?,
+                config,
+                dry_run,
+            };
+            let watcher = watch::Watcher::new(options).await?;
+            let json = global.json;
+            watcher
+                .run(&mut |event| {
+                    if json {
+                        match serde_json::to_string(&event) {
+                            Ok(line) => println!("{line}"),
+                            Err(e) => eprintln!("error: an event does not serialise: {e}"),
+                        }
+                    } else {
+                        println!("{}", event.line());
+                    }
+                })
+                .await
         }
     }
 }

@@ -42,7 +42,8 @@ pub struct Finding {
 pub struct Knowledge {
     /// Confirmed attacker addresses and the block each was confirmed in.
     pub confirmed_accounts: HashMap<Address, u64>,
-    /// Confirmed code-hash subjects' hashes.
+    /// Confirmed code-hash subjects, as the registry writes them ([`crate::subject::of_code_hash`]:
+    /// the tag takes the hash's first byte, so compare subjects, not hashes).
     pub confirmed_code: HashSet<B256>,
     /// The runtime code of confirmed addresses that are contracts.
     pub confirmed_contracts: HashMap<Address, Bytes>,
