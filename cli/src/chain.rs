@@ -366,6 +366,26 @@ impl Chain {
             .collect()
     }
 
+    /// The logs `filter` selects, undecoded and with their block, transaction and index (for
+    /// `vigil feed`, which asks for bounded block ranges).
+    pub async fn raw_logs(
+        &self,
+        filter: &alloy_rpc_types_eth::Filter,
+    ) -> Result<Vec<alloy_rpc_types_eth::Log>, Error> {
+        self.provider
+            .get_logs(filter)
+            .await
+            .map_err(|e| self.fail("eth_getLogs", e))
+    }
+
+    /// The latest block's number.
+    pub async fn block_number(&self) -> Result<u64, Error> {
+        self.provider
+            .get_block_number()
+            .await
+            .map_err(|e| self.fail("eth_blockNumber", e))
+    }
+
     /// `eth_call` of `call` on `to`: its decoded answer, or the revert data when it reverts (a
     /// precompile's way of saying "expired", a guard's of saying "blocked").
     pub async fn attempt<C: SolCall>(

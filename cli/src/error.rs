@@ -154,4 +154,6 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot write to the standard output: {0}")]
+    Output(std::io::Error),
 }

@@ -11,6 +11,7 @@
 //! - [`context`]: the options every command takes, and Vigil's addresses on the chain.
 //! - [`status`]: `vigil status`, one subject as the registry and the guard see it.
 //! - [`doctor`]: `vigil doctor`, the deployment's health and the fix for each problem.
+//! - [`feed`]: `vigil feed`, every status change rebuilt from the registry's logs, as JSON lines.
 //! - [`subject`], [`parse`]: what users type (subjects, amounts, durations, selectors, evidence).
 
 pub mod abi;
@@ -22,6 +23,7 @@ pub mod deploy;
 pub mod doctor;
 pub mod error;
 pub mod explain;
+pub mod feed;
 pub mod governance;
 pub mod keys;
 pub mod parse;

@@ -63,6 +63,20 @@ enum Command {
     /// Checks the deployment: links, owners, program lifetimes and cache, pending timelocked
     /// calls, resolvers, the books. Exits 1 when a check fails.
     Doctor,
+    /// Every status change since a block as JSON lines (one object a line on stdout), rebuilt
+    /// from the registry's logs: subject, kind, level, score, reporters, expiry, transaction.
+    Feed {
+        /// The first block (default: the recorded deployment's first block).
+        #[arg(long)]
+        from_block: Option<u64>,
+        /// The last block (default: the latest).
+        #[arg(long, conflicts_with = "follow")]
+        to_block: Option<u64>,
+        /// Then keep printing new changes as blocks arrive (polled twice a second) until
+        /// interrupted.
+        #[arg(long)]
+        follow: bool,
+    },
     /// Reporters: stake, report, dispute, and your position.
     Reporter {
         #[command(subcommand)]
@@ -159,6 +173,19 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 return Err(Error::Unhealthy(report.verdict));
             }
             Ok(())
+        }
+        Command::Feed {
+            from_block,
+            to_block,
+            follow,
+        } => {
+            let vigil = Vigil::reader(global).await?;
+            let window = vigil_cli::feed::Window {
+                from: from_block,
+                to: to_block,
+                follow,
+            };
+            vigil_cli::feed::run(&vigil, window, &mut std::io::stdout().lock()).await
         }
         Command::Address { program } => {
             let vigil = Vigil::reader(global).await?;

@@ -464,20 +464,26 @@ async fn protocols(vigil: &Vigil) -> Result<Vec<Address>, Error> {
     Ok(protocols)
 }
 
-/// A status word decoded (design §2.2), to compare the guard's copy with the registry's answer.
-struct Word {
-    level: u8,
-    disputed: bool,
-    finalized: bool,
-    category: u8,
-    severity: u8,
-    flag_id: u32,
-    expiry: u64,
-    score: U256,
+/// A status word decoded (design §2.2): the guard's copy, compared with the registry's answer,
+/// and the word each `StatusChanged` log carries (`vigil feed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The stored level (0 none, 1 pending, 2 watch, 3 confirmed, 4 removed): expired is read
+    /// from the expiry and the clock, never stored.
+    pub level: u8,
+    pub disputed: bool,
+    pub finalized: bool,
+    pub category: u8,
+    pub severity: u8,
+    pub flag_id: u32,
+    /// Unix seconds.
+    pub expiry: u64,
+    /// Reputation-weighted stake, wei.
+    pub score: U256,
 }
 
 impl Word {
-    fn decode(word: U256) -> Self {
+    pub fn decode(word: U256) -> Self {
         let limbs = word.as_limbs();
         let low = limbs[0];
         Word {
@@ -492,8 +498,20 @@ impl Word {
         }
     }
 
+    pub fn level_name(&self) -> &'static str {
+        name(&LEVELS, self.level)
+    }
+
+    pub fn category_name(&self) -> &'static str {
+        name(&CATEGORIES, self.category)
+    }
+
+    pub fn severity_name(&self) -> &'static str {
+        name(&SEVERITIES, self.severity)
+    }
+
     /// The level the guard acts on now: a live level past its expiry has no effect.
-    fn live_level(&self, now: u64) -> u8 {
+    pub fn live_level(&self, now: u64) -> u8 {
         match self.level {
             1..=CONFIRMED if now >= self.expiry => EXPIRED,
             level => level,

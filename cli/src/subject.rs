@@ -117,6 +117,18 @@ pub fn describe(subject: B256) -> String {
     }
 }
 
+/// A subject for machines, in the syntax [`parse`] reads back: the address, `code:` or
+/// `advisory:` and the word (whose first byte is the kind's tag: the registry keeps a code hash's
+/// or an advisory id's low 31 bytes), or the bare word when it is not a subject.
+pub fn write(subject: B256) -> String {
+    match kind(subject) {
+        Some(Kind::Address(account)) => account.to_string(),
+        Some(Kind::CodeHash) => format!("code:{subject}"),
+        Some(Kind::Advisory) => format!("advisory:{subject}"),
+        None => subject.to_string(),
+    }
+}
+
 fn tagged(tag: u8, value: B256) -> B256 {
     let mut word = value.0;
     word[0] = tag;
@@ -151,6 +163,33 @@ mod tests {
         assert_eq!(named, of_advisory(keccak256("CVE-2026-1234")));
         assert_eq!(parse(&format!("advisory:{hash}")).unwrap()[1..], hash[1..]);
         assert_eq!(kind(named), Some(Kind::Advisory));
+    }
+
+    #[test]
+    fn written_subjects_parse_back_to_the_same_word() {
+        let hash = b256!("ff11111111111111111111111111111111111111111111111111111111111111");
+        for subject in [
+            of_address(address!("3C44CdDdB6a900fa2b585dd299e03d12FA4293BC")),
+            of_code_hash(hash),
+            of_advisory(keccak256("CVE-2026-1234")),
+        ] {
+            assert_eq!(
+                parse(&write(subject)).unwrap(),
+                subject,
+                "{}",
+                write(subject)
+            );
+        }
+        assert_eq!(
+            write(of_code_hash(hash)),
+            "code:0x0211111111111111111111111111111111111111111111111111111111111111"
+        );
+        assert_eq!(
+            write(of_address(address!(
+                "3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+            ))),
+            "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+        );
     }
 
     #[test]

@@ -1052,7 +1052,7 @@ async fn a_transaction_the_chain_does_not_mine_is_reported_stuck() {
     let (tx, rx) = std::sync::mpsc::channel();
     let config = Config {
         port: 0,
-        block_time: Some(3_600),
+        block_time: Some(std::time::Duration::from_secs(3_600)),
         devnet_time: true,
         ..Config::default()
     };

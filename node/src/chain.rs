@@ -59,7 +59,7 @@ pub struct Chain {
     history: History,
     open: Vec<Executed>,
     clock: Clock,
-    /// Seal only on the timer, not after each transaction.
+    /// Seal only on the timer, not after each transaction; blocks may then share a second.
     interval: bool,
     impersonated: HashSet<Address>,
     snapshots: BTreeMap<u64, Snapshot>,
@@ -354,12 +354,29 @@ impl Chain {
         !self.open.is_empty()
     }
 
+    /// The earliest timestamp the next block may take. Mined per transaction, each block is a
+    /// second after the previous one (so each transaction sees time pass, as on geth's dev
+    /// chain); mined on a timer faster than seconds, consecutive blocks share a second, as
+    /// Arbitrum's do.
+    /// With a block open (mining on a timer), "next" is the block after it.
+    fn earliest_timestamp(&self) -> u64 {
+        let last = if self.is_open() {
+            self.devnet.block_info().timestamp
+        } else {
+            self.history.latest().map_or(0, |b| b.header.timestamp)
+        };
+        if self.interval {
+            last
+        } else {
+            last.saturating_add(1)
+        }
+    }
+
     /// The block the next transaction would open.
     fn next_block_info(&self) -> BlockInfo {
-        let last = self.history.latest().map_or(0, |b| b.header.timestamp);
         BlockInfo {
             number: self.latest_number() + u64::from(self.history.latest().is_some()),
-            timestamp: self.clock.peek(last),
+            timestamp: self.clock.peek(self.earliest_timestamp()),
             basefee: BASE_FEE,
             coinbase: COINBASE,
             gas_limit: BLOCK_GAS_LIMIT,
@@ -368,9 +385,8 @@ impl Chain {
 
     fn ensure_open(&mut self) {
         if !self.is_open() {
-            let last = self.history.latest().map_or(0, |b| b.header.timestamp);
             let info = BlockInfo {
-                timestamp: self.clock.take(last),
+                timestamp: self.clock.take(self.earliest_timestamp()),
                 ..self.next_block_info()
             };
             self.devnet.set_block_info(info);
@@ -408,10 +424,11 @@ impl Chain {
 
     /// `evm_setNextBlockTimestamp`.
     pub fn set_next_timestamp(&mut self, timestamp: u64) -> Result<(), RpcError> {
-        let last = self.history.latest().map_or(0, |b| b.header.timestamp);
-        if timestamp <= last {
+        let earliest = self.earliest_timestamp();
+        if timestamp < earliest {
             return Err(RpcError::InvalidParams(format!(
-                "timestamp {timestamp} is not after the latest block's {last}: pick a later one"
+                "timestamp {timestamp} is before {earliest}, the earliest the next block can \
+                 take: pick a later one"
             )));
         }
         self.clock.set_next(timestamp);

@@ -1,5 +1,6 @@
 //! Block timestamps: the wall clock plus the offset `evm_increaseTime` adds, or the time
-//! `evm_setNextBlockTimestamp` fixes for the next block; always after the previous block's.
+//! `evm_setNextBlockTimestamp` fixes for the next block; never before the earliest the chain
+//! allows (after the previous block's, or equal to it when blocks come faster than seconds).
 
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -19,19 +20,19 @@ fn wall() -> i64 {
 }
 
 impl Clock {
-    /// The timestamp a block opened now would take, after a block at `last`.
-    pub fn peek(&self, last: u64) -> u64 {
+    /// The timestamp a block opened now would take, at `earliest` or later.
+    pub fn peek(&self, earliest: u64) -> u64 {
         let time = match self.next {
             Some(next) => next,
             None => u64::try_from(wall().saturating_add(self.offset)).unwrap_or_default(),
         };
-        time.max(last + 1)
+        time.max(earliest)
     }
 
     /// [`Self::peek`] for a block being opened: a fixed next timestamp is used up, and the
     /// clock goes on from it.
-    pub fn take(&mut self, last: u64) -> u64 {
-        let time = self.peek(last);
+    pub fn take(&mut self, earliest: u64) -> u64 {
+        let time = self.peek(earliest);
         if let Some(next) = self.next.take() {
             self.offset = i64::try_from(next)
                 .unwrap_or(i64::MAX)
@@ -69,9 +70,9 @@ mod tests {
     }
 
     #[test]
-    fn a_timestamp_is_always_after_the_last_block() {
+    fn a_timestamp_is_never_before_the_earliest() {
         let clock = Clock::default();
-        assert_eq!(clock.peek(u64::MAX - 1), u64::MAX);
+        assert_eq!(clock.peek(u64::MAX), u64::MAX);
     }
 
     #[test]
@@ -81,6 +82,6 @@ mod tests {
         clock.set_next(far);
         assert_eq!(clock.take(0), far);
         assert!(clock.peek(0) >= far);
-        assert!(clock.peek(far) > far);
+        assert!(clock.peek(far + 1) > far);
     }
 }

@@ -75,6 +75,16 @@ impl History {
         self.txs.get(&hash)
     }
 
+    /// The receipts of a block's transactions, in block order.
+    pub fn receipts(&self, block: &BlockRecord) -> Vec<TransactionReceipt> {
+        block
+            .txs
+            .iter()
+            .filter_map(|hash| self.txs.get(hash))
+            .map(|record| record.receipt.clone())
+            .collect()
+    }
+
     /// Logs of the blocks from `from` to `to` (inclusive) that `filter` selects.
     pub fn logs_between(&self, from: u64, to: u64, filter: &Filter) -> Vec<Log> {
         (from..=to)

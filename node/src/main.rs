@@ -5,6 +5,7 @@ use clap::Parser;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 use vigil_devnet::Devnet;
 use vigil_node::accounts::DevAccounts;
 use vigil_node::server::{DEFAULT_CHAIN_ID, DEFAULT_PORT};
@@ -27,9 +28,15 @@ struct Args {
     /// anvil_dumpState.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
-    /// Mine a block every N seconds instead of one per transaction.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    block_time: Option<u64>,
+    /// Mine a block every N seconds (fractions too: 0.25 is Arbitrum's pace) instead of one
+    /// per transaction.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = vigil_node::server::block_time,
+        allow_negative_numbers = true
+    )]
+    block_time: Option<Duration>,
 }
 
 fn print_accounts(accounts: &DevAccounts) {
@@ -94,7 +101,7 @@ async fn main() -> ExitCode {
     print_accounts(&running.accounts);
     println!("Chain id: {}", args.chain_id);
     match args.block_time {
-        Some(n) => println!("Mining: a block every {n} s"),
+        Some(period) => println!("Mining: a block every {} s", period.as_secs_f64()),
         None => println!("Mining: one block per transaction"),
     }
     if let Some(path) = &args.state {

@@ -173,6 +173,15 @@ pub fn module(node: NodeHandle) -> std::result::Result<RpcModule<NodeHandle>, Re
         let hash: B256 = a.next("transaction hash")?;
         json(n.chain.history().tx(hash).map(|r| r.receipt.clone()))
     })?;
+    method(&mut m, "eth_getBlockReceipts", |n, mut a| {
+        let block: BlockId = a.next("block")?;
+        let history = n.chain.history();
+        let record = match block {
+            BlockId::Hash(hash) => history.block_by_hash(hash.block_hash),
+            BlockId::Number(tag) => n.chain.block_number(tag).and_then(|n| history.block(n)),
+        };
+        json(record.map(|record| history.receipts(record)))
+    })?;
     method(&mut m, "eth_call", |n, mut a| {
         let call: TransactionRequest = a.next("transaction")?;
         let block: Option<BlockId> = a.optional("block")?;

@@ -23,12 +23,50 @@ use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
 use tokio::task::JoinHandle;
+use tokio::time::MissedTickBehavior;
 use vigil_devnet::Devnet;
 
 /// The Nitro dev node's port.
 pub const DEFAULT_PORT: u16 = 8547;
 /// Nitro's local dev chain id.
 pub const DEFAULT_CHAIN_ID: u64 = 412_346;
+
+/// The shortest `--block-time`: a shorter timer would only fill memory with empty blocks.
+pub const MIN_BLOCK_TIME: Duration = Duration::from_millis(1);
+/// The longest `--block-time`, a year: tokio's timer reaches only about two years.
+pub const MAX_BLOCK_TIME: Duration = Duration::from_secs(365 * 24 * 3_600);
+
+/// Why a `--block-time` is refused.
+#[derive(Debug, Error, PartialEq)]
+pub enum BlockTimeError {
+    #[error("{0:?} is not a number of seconds: write e.g. 2 or 0.25")]
+    NotANumber(String),
+    #[error("{0} is not a positive, finite number of seconds: write e.g. 2 or 0.25")]
+    NotPositive(String),
+    #[error("{0} s is shorter than the shortest block time, 0.001 s")]
+    TooShort(String),
+    #[error("{0} s is longer than the longest block time, a year (31536000 s)")]
+    TooLong(String),
+}
+
+/// Reads a block time in seconds, whole or fractional as anvil takes it (`2`, `0.25`).
+pub fn block_time(text: &str) -> Result<Duration, BlockTimeError> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| BlockTimeError::NotANumber(text.to_string()))?;
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return Err(BlockTimeError::NotPositive(text.to_string()));
+    }
+    if seconds > MAX_BLOCK_TIME.as_secs_f64() {
+        return Err(BlockTimeError::TooLong(text.to_string()));
+    }
+    let interval = Duration::from_secs_f64(seconds);
+    if interval < MIN_BLOCK_TIME {
+        return Err(BlockTimeError::TooShort(text.to_string()));
+    }
+    Ok(interval)
+}
 
 /// How the node runs.
 #[derive(Clone, Debug)]
@@ -38,8 +76,8 @@ pub struct Config {
     pub port: u16,
     pub chain_id: u64,
     pub state_file: Option<PathBuf>,
-    /// Seal a block every this many seconds instead of after each transaction.
-    pub block_time: Option<u64>,
+    /// Seal a block this often instead of after each transaction (see [`block_time`]).
+    pub block_time: Option<Duration>,
     /// Largest request body accepted, in bytes.
     pub max_request_bytes: u32,
     /// Largest batch accepted, in calls.
@@ -84,6 +122,8 @@ pub enum StartError {
     Methods(#[from] RegisterMethodError),
     #[error("cannot start the chain thread: {0}")]
     Thread(std::io::Error),
+    #[error("block time {0:?} is outside {MIN_BLOCK_TIME:?} to {MAX_BLOCK_TIME:?}")]
+    BlockTime(Duration),
 }
 
 /// Subscription ids as geth writes them: 0x-prefixed hex.
@@ -187,6 +227,12 @@ pub async fn start<D>(config: Config, devnet: D) -> Result<Running, StartError>
 where
     D: FnOnce() -> Devnet + Send + 'static,
 {
+    if let Some(interval) = config
+        .block_time
+        .filter(|t| !(MIN_BLOCK_TIME..=MAX_BLOCK_TIME).contains(t))
+    {
+        return Err(StartError::BlockTime(interval));
+    }
     let accounts = DevAccounts::derive()?;
     let (chain_id, interval, devnet_time, state_file) = (
         config.chain_id,
@@ -233,10 +279,12 @@ where
         .local_addr()
         .map_err(|source| StartError::Bind { addr, source })?;
     let handle = server.start(module);
-    let miner = config.block_time.map(|seconds| {
+    let miner = config.block_time.map(|period| {
         let node = node.clone();
         tokio::spawn(async move {
-            let mut timer = tokio::time::interval(Duration::from_secs(seconds.max(1)));
+            let mut timer = tokio::time::interval(period);
+            // A chain thread busy past a tick seals one block late, not a burst of empty ones.
+            timer.set_missed_tick_behavior(MissedTickBehavior::Skip);
             timer.tick().await;
             loop {
                 timer.tick().await;
@@ -253,4 +301,39 @@ where
         handle,
         miner,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_times_are_whole_or_fractional_seconds() {
+        assert_eq!(block_time("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(block_time("0.25"), Ok(Duration::from_millis(250)));
+        assert_eq!(block_time("0.001"), Ok(MIN_BLOCK_TIME));
+    }
+
+    #[test]
+    fn zero_negative_and_non_finite_block_times_are_refused() {
+        for text in ["0", "0.0", "-1", "-0.25", "NaN", "inf", "-inf"] {
+            assert_eq!(
+                block_time(text),
+                Err(BlockTimeError::NotPositive(text.into())),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            block_time("0.0001"),
+            Err(BlockTimeError::TooShort("0.0001".into()))
+        );
+        assert_eq!(
+            block_time("fast"),
+            Err(BlockTimeError::NotANumber("fast".into()))
+        );
+        assert_eq!(
+            block_time("1e30"),
+            Err(BlockTimeError::TooLong("1e30".into()))
+        );
+    }
 }

@@ -2,13 +2,15 @@
 
 mod common;
 
+use alloy_eips::BlockId;
 use alloy_network::TransactionBuilder;
-use alloy_primitives::{address, Address, Bytes, U256};
+use alloy_primitives::{address, Address, Bytes, B256, U256};
 use alloy_provider::Provider;
 use alloy_rpc_types_eth::TransactionRequest;
 use common::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use std::time::Duration;
 use vigil_node::{Config, Running};
 
 const BOB: Address = address!("00000000000000000000000000000000000000b0");
@@ -124,7 +126,7 @@ async fn impersonation_balance_and_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn interval_mining_seals_on_the_timer() {
     let config = Config {
-        block_time: Some(1),
+        block_time: Some(Duration::from_secs(1)),
         ..Config::default()
     };
     let node = node_with(config, vigil_devnet::Devnet::new).await;
@@ -138,6 +140,169 @@ async fn interval_mining_seals_on_the_timer() {
     let receipt = pending.get_receipt().await.unwrap();
     assert_eq!(receipt.transaction_hash, hash);
     assert!(receipt.block_number.unwrap() >= 1);
+    node.stop().await.unwrap();
+}
+
+async fn latest_number(node: &Running) -> u64 {
+    let number = result(node, "eth_blockNumber", json!([])).await;
+    u64::from_str_radix(number.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+async fn timestamp_of(node: &Running, number: u64) -> u64 {
+    let block = result(
+        node,
+        "eth_getBlockByNumber",
+        json!([format!("{number:#x}"), false]),
+    )
+    .await;
+    let hex = block["timestamp"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("0x");
+    u64::from_str_radix(hex, 16).unwrap()
+}
+
+/// Waits until the timer has sealed block `number` (a test that hangs here fails by timeout).
+async fn wait_for_block(node: &Running, number: u64) {
+    while latest_number(node).await < number {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Every block's timestamp is at or after its parent's (sub-second blocks share seconds).
+async fn assert_timestamps_never_go_back(node: &Running) {
+    let latest = latest_number(node).await;
+    let mut previous = timestamp_of(node, 0).await;
+    for number in 1..=latest {
+        let timestamp = timestamp_of(node, number).await;
+        assert!(
+            timestamp >= previous,
+            "block {number}: {timestamp} < {previous}"
+        );
+        previous = timestamp;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quarter_second_blocks_seal_without_transactions_and_share_seconds() {
+    let config = Config {
+        block_time: Some(Duration::from_millis(250)),
+        ..Config::default()
+    };
+    let node = node_with(config, vigil_devnet::Devnet::new).await;
+    let start = latest_number(&node).await;
+    wait_for_block(&node, start + 3).await;
+
+    let provider = provider(&node, dev_signer());
+    let tx = TransactionRequest::default()
+        .with_to(BOB)
+        .with_value(U256::from(1));
+    let sent_after = latest_number(&node).await;
+    let receipt = provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let mined = receipt.block_number.unwrap();
+    assert!(mined > sent_after, "sealed by the timer after it was sent");
+    assert!(timestamp_of(&node, mined).await >= timestamp_of(&node, mined - 1).await);
+
+    // The clock cheats still move the timer's blocks.
+    let before = timestamp_of(&node, latest_number(&node).await).await;
+    result(&node, "evm_increaseTime", json!([3_600])).await;
+    let at = latest_number(&node).await;
+    wait_for_block(&node, at + 2).await;
+    assert!(timestamp_of(&node, at + 2).await >= before + 3_600);
+    let next = before + 1_000_000;
+    let at = latest_number(&node).await;
+    result(&node, "evm_setNextBlockTimestamp", json!([next])).await;
+    wait_for_block(&node, at + 3).await;
+    let mut stamps = Vec::new();
+    for number in at + 1..=latest_number(&node).await {
+        stamps.push(timestamp_of(&node, number).await);
+    }
+    assert!(stamps.contains(&next), "{stamps:?} should hold {next}");
+    assert!(stamps.last().unwrap() >= &next);
+    let past = rpc(&node, "evm_setNextBlockTimestamp", json!([before])).await;
+    assert_eq!(code(&past), Some(-32602), "{past}");
+    assert_timestamps_never_go_back(&node).await;
+    node.stop().await.unwrap();
+}
+
+#[test]
+fn the_binary_refuses_a_block_time_that_is_not_positive() {
+    for bad in ["0", "-1", "NaN", "inf", "soon"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_vigil-node"))
+            .args(["--port", "0", "--block-time", bad])
+            .output()
+            .expect("run vigil-node");
+        assert!(!output.status.success(), "--block-time {bad} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("number of seconds"), "{bad}: {stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn block_receipts_are_the_receipts_of_the_blocks_transactions() {
+    // An hour-long block time: the block is sealed by evm_mine, with both transactions in it.
+    let config = Config {
+        block_time: Some(Duration::from_secs(3_600)),
+        ..Config::default()
+    };
+    let node = node_with(config, vigil_devnet::Devnet::new).await;
+    result(&node, "anvil_setCode", json!([WHALE, logger_runtime()])).await;
+    let provider = provider(&node, dev_signer());
+    let mut hashes = Vec::new();
+    for (nonce, (to, input)) in [
+        (BOB, Bytes::new()),
+        (WHALE, Bytes::from(B256::repeat_byte(7).to_vec())),
+        (WHALE, Bytes::from(B256::repeat_byte(8).to_vec())),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let tx = TransactionRequest::default()
+            .with_to(to)
+            .with_input(input)
+            .with_nonce(nonce as u64)
+            .with_gas_limit(100_000)
+            .with_value(U256::from(1));
+        hashes.push(*provider.send_transaction(tx).await.unwrap().tx_hash());
+    }
+    result(&node, "evm_mine", json!([])).await;
+    let number = latest_number(&node).await;
+
+    let mut expected = Vec::new();
+    for hash in &hashes {
+        let receipt = provider.get_transaction_receipt(*hash).await.unwrap();
+        let receipt = receipt.expect("mined");
+        assert_eq!(receipt.block_number, Some(number));
+        expected.push(receipt);
+    }
+    let by_number = provider
+        .get_block_receipts(BlockId::number(number))
+        .await
+        .unwrap()
+        .expect("the block's receipts");
+    assert_eq!(by_number, expected);
+    assert_eq!(by_number[2].inner.logs()[0].log_index, Some(1));
+    let hash = expected[0].block_hash.unwrap();
+    let by_hash = provider.get_block_receipts(BlockId::hash(hash)).await;
+    assert_eq!(by_hash.unwrap().expect("by hash"), expected);
+    let latest = provider.get_block_receipts(BlockId::latest()).await;
+    assert_eq!(latest.unwrap().expect("latest"), expected);
+    let empty = provider.get_block_receipts(BlockId::number(0)).await;
+    assert_eq!(empty.unwrap(), Some(Vec::new()));
+    let future = provider
+        .get_block_receipts(BlockId::number(number + 1))
+        .await;
+    assert_eq!(future.unwrap(), None);
+    let unknown = provider
+        .get_block_receipts(BlockId::hash(B256::repeat_byte(1)))
+        .await;
+    assert_eq!(unknown.unwrap(), None);
     node.stop().await.unwrap();
 }
 
