@@ -153,10 +153,16 @@ impl Detector for ExploitCode {
         known: &Knowledge,
         _state: &State,
     ) -> Result<Vec<Finding>, Error> {
-        let mut findings = Vec::new();
+        let mut findings: Vec<Finding> = Vec::new();
         for tx in block.txs.iter().filter(|tx| tx.success) {
-            if let Some(created) = &tx.created {
-                findings.extend(self.judge(tx.hash, created, known));
+            let Some(created) = &tx.created else {
+                continue;
+            };
+            for finding in self.judge(tx.hash, created, known) {
+                // Copies deployed in one block share their code hash: it is reported once.
+                if findings.iter().all(|f| f.subject != finding.subject) {
+                    findings.push(finding);
+                }
             }
         }
         Ok(findings)
@@ -307,6 +313,22 @@ mod tests {
         );
         assert!(findings.iter().all(|f| f.evidence == tx && f.category == 1));
         assert!(findings[0].reason.contains(&confirmed.to_string()));
+
+        // A second copy in the same block: its address, and the code hash only once.
+        let mut copies = block.clone();
+        let second = address!("00000000000000000000000000000000000000c2");
+        let mut copy = copies.txs[0].clone();
+        copy.created.as_mut().unwrap().address = second;
+        copies.txs.push(copy);
+        let findings = detector.inspect(&copies, &known, &state()).await.unwrap();
+        assert_eq!(
+            findings.iter().map(|f| f.subject).collect::<Vec<_>>(),
+            [
+                subject::of_address(new),
+                subject::of_code_hash(keccak256(&code)),
+                subject::of_address(second)
+            ]
+        );
 
         // Another opcode is another contract; a failed creation created nothing.
         let (other, _, _) = creation(runtime(9, 0x32, 0xbb));
