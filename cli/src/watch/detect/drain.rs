@@ -18,6 +18,7 @@ use crate::watch::view::{Asset, BlockView, State, TxView};
 use crate::Error;
 use alloy_primitives::{Address, Log, B256, U256, U512};
 use alloy_sol_types::{sol, SolEvent};
+use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -52,9 +53,39 @@ pub struct Protocol {
     /// The ERC-20s it holds.
     pub tokens: Vec<Address>,
     /// A loss of at least this much of any one token trips (raw token units).
+    #[serde(default, deserialize_with = "amount")]
     pub min_amount: Option<U256>,
     /// A loss of at least this share of a token's balance trips (basis points, 1-10000).
     pub min_share_bps: Option<u16>,
+}
+
+/// Raw token units often pass a TOML integer's 2^63, so an amount is written as an integer or as
+/// a string (decimal digits, or 0x and hex digits).
+fn amount<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<U256>, D::Error> {
+    struct Amount;
+    impl Visitor<'_> for Amount {
+        type Value = U256;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("raw token units: an integer, or a string of digits for a larger one")
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<U256, E> {
+            Ok(U256::from(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<U256, E> {
+            u64::try_from(v)
+                .map(U256::from)
+                .map_err(|_| E::invalid_value(Unexpected::Signed(v), &self))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<U256, E> {
+            v.parse()
+                .map_err(|_| E::invalid_value(Unexpected::Str(v), &self))
+        }
+    }
+    deserializer.deserialize_any(Amount).map(Some)
 }
 
 impl Protocol {
@@ -950,5 +981,18 @@ mod tests {
         assert_eq!(protocol.min_share_bps, Some(1_000));
         let typo = text.replace("min_share_bps", "min_share");
         assert!(toml::from_str::<Protocol>(&typo).is_err());
+
+        let amount = |written: &str| {
+            let text = text.replace("\"1000000000000000000000\"", written);
+            toml::from_str::<Protocol>(&text).map(|p| p.min_amount)
+        };
+        assert_eq!(amount("1000").unwrap(), Some(U256::from(1_000)));
+        assert_eq!(amount("\"0x3e8\"").unwrap(), Some(U256::from(1_000)));
+        for wrong in ["-5", "\"ten\"", "1.5"] {
+            let message = amount(wrong).unwrap_err().to_string();
+            assert!(message.contains("raw token units"), "{wrong}: {message}");
+        }
+        let unset = text.replace("min_amount = \"1000000000000000000000\"\n", "");
+        assert_eq!(toml::from_str::<Protocol>(&unset).unwrap().min_amount, None);
     }
 }
