@@ -18,6 +18,7 @@ pub mod state;
 pub mod view;
 
 use crate::abi::IThreatRegistry as R;
+use crate::status::Word;
 use crate::subject::{self, Kind};
 use crate::Error;
 use alloy_consensus::Transaction as _;
@@ -327,7 +328,7 @@ impl Watcher {
         let Ok(changed) = R::StatusChanged::decode_log(log) else {
             return Ok(());
         };
-        let level = changed.status.as_limbs()[0] as u8;
+        let level = Word::decode(changed.status).level;
         match (subject::kind(changed.subject), level) {
             (Some(Kind::Address(account)), CONFIRMED) => {
                 self.known.confirmed_accounts.insert(account, block);
