@@ -9,18 +9,24 @@
 # eth_sendRawTransaction, one client and eight, on the Solidity-only workload (both nodes, the ratio to
 # anvil) and the Stylus one (vigil-node). Built with the `native` profile, the node binary's.
 #
+# Then time to protection (issue 14): cli/tests/watch.rs in release, three `vigil watch` processes against
+# vigil-node mining every 250 ms as Arbitrum does: blocks and milliseconds from each exploit's block to the
+# block that confirms its attacker, and their median (also in target/time-to-protection.json).
+#
 # A report, not a test: it exits 0 when a budget is missed (the table says MISS and by how much) and
 # non-zero only when something fails to build or run. Not part of script/test.sh.
 #
-# Usage: script/bench.sh [--calls N] [--node-count M] [--no-node]
+# Usage: script/bench.sh [--calls N] [--node-count M] [--no-node] [--no-watch]
 #   --calls N       guarded withdraws for the devnet throughput line (default 5,000)
 #   --node-count M  signed withdraws per run of the node rows (default 2,000)
 #   --no-node       skip the node rows
+#   --no-watch      skip time to protection
 set -euo pipefail
 
 devnet_args=()
 node_args=()
 node=1
+watch=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --calls) [ $# -ge 2 ] || { echo "bench.sh: --calls needs a count" >&2; exit 2; }
@@ -28,7 +34,8 @@ while [ $# -gt 0 ]; do
     --node-count) [ $# -ge 2 ] || { echo "bench.sh: --node-count needs a count" >&2; exit 2; }
       node_args+=(--count "$2"); shift 2 ;;
     --no-node) node=0; shift ;;
-    *) echo "usage: script/bench.sh [--calls N] [--node-count M] [--no-node]" >&2; exit 2 ;;
+    --no-watch) watch=0; shift ;;
+    *) echo "usage: script/bench.sh [--calls N] [--node-count M] [--no-node] [--no-watch]" >&2; exit 2 ;;
   esac
 done
 
@@ -41,6 +48,17 @@ cd "$root"
 echo
 echo "==> cargo run --release --locked -p vigil-devnet --bin bench"
 cargo run --release --quiet --locked -p vigil-devnet --bin bench -- ${devnet_args[@]+"${devnet_args[@]}"}
+if [ "$watch" = 1 ]; then
+  echo
+  echo "==> time to protection: cargo test --release --locked -p vigil-cli --test watch -- --nocapture"
+  log="$(mktemp)"
+  if ! cargo test --release --quiet --locked -p vigil-cli --test watch -- --nocapture >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+  fi
+  grep -E '^(\||time to protection)' "$log"
+  rm -f "$log"
+fi
 [ "$node" = 1 ] || exit 0
 echo
 echo "==> cargo run --profile native --locked -p vigil-node --example node_bench"

@@ -198,15 +198,21 @@ impl Stage {
     }
 
     async fn call(&self, from: &PrivateKeySigner, to: Address, data: Vec<u8>) -> u64 {
-        self.send(from, TransactionRequest::default().with_to(to).with_input(data))
-            .await
-            .0
+        self.send(
+            from,
+            TransactionRequest::default().with_to(to).with_input(data),
+        )
+        .await
+        .0
     }
 
     async fn deploy(&self, from: &PrivateKeySigner, code: Vec<u8>) -> Address {
-        self.send(from, TransactionRequest::default().with_deploy_code(Bytes::from(code)))
-            .await
-            .1
+        self.send(
+            from,
+            TransactionRequest::default().with_deploy_code(Bytes::from(code)),
+        )
+        .await
+        .1
     }
 
     /// An account nobody has used, funded for gas.
@@ -214,10 +220,7 @@ impl Stage {
         let signer = PrivateKeySigner::random();
         let _: Value = self
             .provider(self.signer(GOV))
-            .raw_request(
-                "anvil_setBalance".into(),
-                (signer.address(), ether(10)),
-            )
+            .raw_request("anvil_setBalance".into(), (signer.address(), ether(10)))
             .await
             .unwrap();
         signer
@@ -227,7 +230,11 @@ impl Stage {
         let data = R::statusOfCall { subject }.abi_encode();
         let answer = self
             .provider(self.signer(GOV))
-            .call(TransactionRequest::default().with_to(registry).with_input(data))
+            .call(
+                TransactionRequest::default()
+                    .with_to(registry)
+                    .with_input(data),
+            )
             .await
             .unwrap();
         R::statusOfCall::abi_decode_returns(&answer).unwrap()
@@ -235,7 +242,13 @@ impl Stage {
 
     /// Waits until `subject`'s level is at least `level`; returns the block of the status change
     /// that reached it.
-    async fn reaches(&self, registry: Address, subject: B256, level: u8, watchers: &mut [Watcher]) -> u64 {
+    async fn reaches(
+        &self,
+        registry: Address,
+        subject: B256,
+        level: u8,
+        watchers: &mut [Watcher],
+    ) -> u64 {
         let started = Instant::now();
         while self.status(registry, subject).await.level < level {
             if started.elapsed() > PATIENCE {
@@ -248,19 +261,29 @@ impl Stage {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // The node answers calls on the open block's state: the change's log is readable once
+        // its block is sealed.
         let filter = Filter::new()
             .address(registry)
             .event_signature(R::StatusChanged::SIGNATURE_HASH)
             .topic1(subject)
             .from_block(0u64);
-        let logs = self.provider(self.signer(GOV)).get_logs(&filter).await.unwrap();
-        logs.iter()
-            .find(|log| {
+        loop {
+            let logs = self
+                .provider(self.signer(GOV))
+                .get_logs(&filter)
+                .await
+                .unwrap();
+            let reached = logs.iter().find(|log| {
                 let changed = R::StatusChanged::decode_log(&log.inner).unwrap();
                 changed.status.as_limbs()[0] as u8 >= level
-            })
-            .and_then(|log| log.block_number)
-            .expect("the status change is logged")
+            });
+            if let Some(block) = reached.and_then(|log| log.block_number) {
+                return block;
+            }
+            assert!(started.elapsed() < PATIENCE, "no sealed status change");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 
@@ -274,7 +297,14 @@ struct Watcher {
 impl Watcher {
     fn start(stage: &Stage, key: &PrivateKeySigner, config: &PathBuf, dry_run: bool) -> Watcher {
         let ws = stage.node.ws_url();
-        let mut args = vec!["watch", "--json", "--config", config.to_str().unwrap(), "--ws-url", &ws];
+        let mut args = vec![
+            "watch",
+            "--json",
+            "--config",
+            config.to_str().unwrap(),
+            "--ws-url",
+            &ws,
+        ];
         if dry_run {
             args.push("--dry-run");
         }
@@ -369,13 +399,27 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
     let stage = Stage::new().await;
     let wasm = target_dir().join("wasm").to_string_lossy().into_owned();
     let config = workspace().join("cli/deploy.local.toml");
-    let deploy = ["deploy", "--config", config.to_str().unwrap(), "--wasm-dir", &wasm];
+    let deploy = [
+        "deploy",
+        "--config",
+        config.to_str().unwrap(),
+        "--wasm-dir",
+        &wasm,
+    ];
     stage.ok(Some(GOV), &deploy);
     stage.warp(GUARD_DELAY + 60).await;
     stage.ok(Some(GOV), &deploy);
     stage.ok(Some(GOV), &["gov", "accept-ownership", "guard"]);
-    let registry: Address = stage.ok(None, &["address", "registry"]).trim().parse().unwrap();
-    let guard: Address = stage.ok(None, &["address", "guard"]).trim().parse().unwrap();
+    let registry: Address = stage
+        .ok(None, &["address", "registry"])
+        .trim()
+        .parse()
+        .unwrap();
+    let guard: Address = stage
+        .ok(None, &["address", "guard"])
+        .trim()
+        .parse()
+        .unwrap();
 
     // Two protocols on the one guard: the leaky vault A and the example vault B, both
     // screening withdrawals for confirmed callers.
@@ -393,26 +437,54 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
         ]
         .concat()
     };
-    let vault_a = stage.deploy(&gov, vault("LeakyVault.sol", "LeakyVault")).await;
-    let vault_b = stage.deploy(&gov, vault("GuardedVault.sol", "GuardedVault")).await;
+    let vault_a = stage
+        .deploy(&gov, vault("LeakyVault.sol", "LeakyVault"))
+        .await;
+    let vault_b = stage
+        .deploy(&gov, vault("GuardedVault.sol", "GuardedVault"))
+        .await;
     for v in [vault_a, vault_b] {
         stage.ok(
             Some(ADMIN),
-            &["protocol", "screening", &v.to_string(), "confirmed", "--selector", "withdraw(uint256)"],
+            &[
+                "protocol",
+                "screening",
+                &v.to_string(),
+                "confirmed",
+                "--selector",
+                "withdraw(uint256)",
+            ],
         );
     }
     let depositor = stage.signer(DEPOSITOR).clone();
     stage
-        .call(&gov, token, IToken::mintCall { to: depositor.address(), value: ether(1_000_000) }.abi_encode())
+        .call(
+            &gov,
+            token,
+            IToken::mintCall {
+                to: depositor.address(),
+                value: ether(1_000_000),
+            }
+            .abi_encode(),
+        )
         .await;
     stage
-        .call(&depositor, token, IToken::approveCall { spender: vault_a, value: U256::MAX }.abi_encode())
+        .call(
+            &depositor,
+            token,
+            IToken::approveCall {
+                spender: vault_a,
+                value: U256::MAX,
+            }
+            .abi_encode(),
+        )
         .await;
 
-    // Three reporters (and the dry run's) stake 10 ETH each: 5 ETH of weight, three reports
-    // confirm against the 12 ETH threshold.
+    // Each live report locks the stake cap, 10 ETH, for 5 ETH of weight: three reports confirm
+    // against the 12 ETH threshold, and a watcher needs 10 ETH staked per subject it reports
+    // while the earlier flags live (here 2 per exploit, 2 for the copy, 1 counterparty).
     for reporter in REPORTERS.into_iter().chain([DRY]) {
-        stage.ok(Some(reporter), &["reporter", "stake", "10 ether"]);
+        stage.ok(Some(reporter), &["reporter", "stake", "150 ether"]);
     }
     stage.warp(WARMUP + 60).await;
 
@@ -430,12 +502,19 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
         .collect();
     let dry_config = stage.file("dry.toml", &watch_config(vaults, token, "dry.json", 1));
     let dry_key = stage.signer(DRY).clone();
-    let dry_nonce = stage.provider(&dry_key).get_transaction_count(dry_key.address()).await.unwrap();
+    let dry_nonce = stage
+        .provider(&dry_key)
+        .get_transaction_count(dry_key.address())
+        .await
+        .unwrap();
     let mut dry = Watcher::start(&stage, &dry_key, &dry_config, true);
 
     // Every block's arrival, as a client subscribed to heads sees it.
     let arrivals: Arc<Mutex<BTreeMap<u64, Instant>>> = Arc::default();
-    let ws = ProviderBuilder::new().connect(&stage.node.ws_url()).await.unwrap();
+    let ws = ProviderBuilder::new()
+        .connect(&stage.node.ws_url())
+        .await
+        .unwrap();
     let mut heads = ws.subscribe_blocks().await.unwrap().into_stream();
     let seen = arrivals.clone();
     tokio::spawn(async move {
@@ -449,17 +528,37 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
     for round in 0..ROUNDS {
         // The depositor's funds go in; a fresh attacker deploys its exploit and drains them.
         stage
-            .call(&depositor, vault_a, IVault::depositCall { amount: ether(1_000) }.abi_encode())
+            .call(
+                &depositor,
+                vault_a,
+                IVault::depositCall {
+                    amount: ether(1_000),
+                }
+                .abi_encode(),
+            )
             .await;
         let attacker = stage.fresh_account().await;
         let exploit = stage
             .deploy(&attacker, creation_code("VaultExploit.sol", "VaultExploit"))
             .await;
         let drained = stage
-            .call(&attacker, exploit, IExploit::attackCall { vault: vault_a, token }.abi_encode())
+            .call(
+                &attacker,
+                exploit,
+                IExploit::attackCall {
+                    vault: vault_a,
+                    token,
+                }
+                .abi_encode(),
+            )
             .await;
         let confirmed = stage
-            .reaches(registry, subject::of_address(attacker.address()), 3, &mut watchers)
+            .reaches(
+                registry,
+                subject::of_address(attacker.address()),
+                3,
+                &mut watchers,
+            )
             .await;
         stage
             .reaches(registry, subject::of_address(exploit), 3, &mut watchers)
@@ -472,7 +571,12 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
                 TransactionRequest::default()
                     .with_from(attacker.address())
                     .with_to(vault_b)
-                    .with_input(IVault::withdrawCall { amount: U256::from(1) }.abi_encode()),
+                    .with_input(
+                        IVault::withdrawCall {
+                            amount: U256::from(1),
+                        }
+                        .abi_encode(),
+                    ),
             )
             .await
             .unwrap_err();
@@ -482,11 +586,19 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
 
         // The three reports composed into one flag: three reporters, the attacker's flag
         // confirmed by the watchers alone.
-        let status = stage.status(registry, subject::of_address(attacker.address())).await;
-        let info = R::flagInfoCall { flagId: status.flagId };
+        let status = stage
+            .status(registry, subject::of_address(attacker.address()))
+            .await;
+        let info = R::flagInfoCall {
+            flagId: status.flagId,
+        };
         let answer = stage
             .provider(&gov)
-            .call(TransactionRequest::default().with_to(registry).with_input(info.abi_encode()))
+            .call(
+                TransactionRequest::default()
+                    .with_to(registry)
+                    .with_input(info.abi_encode()),
+            )
             .await
             .unwrap();
         let info = R::flagInfoCall::abi_decode_returns(&answer).unwrap();
@@ -495,7 +607,10 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
         let mut expected: Vec<Address> = REPORTERS.iter().map(|r| stage.address(*r)).collect();
         expected.sort();
         assert_eq!(reporters, expected, "round {round}");
-        assert_eq!(status.severity, 4, "the whole balance was drained: critical");
+        assert_eq!(
+            status.severity, 4,
+            "the whole balance was drained: critical"
+        );
 
         let millis = {
             let arrivals = arrivals.lock().unwrap();
@@ -509,7 +624,10 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
              block(s), {millis} ms",
             confirmed - drained
         );
-        rounds.push(Round { blocks: confirmed - drained, millis });
+        rounds.push(Round {
+            blocks: confirmed - drained,
+            millis,
+        });
         last = Some((attacker, exploit, drained));
     }
     let (attacker, exploit, last_exploit_block) = last.unwrap();
@@ -520,7 +638,11 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
     dry.expect(|e| e["event"] == "wouldReport");
     dry.expect(|e| e["event"] == "skipped" && e["why"].as_str().unwrap().contains("cap of 1"));
     assert_eq!(
-        stage.provider(&dry_key).get_transaction_count(dry_key.address()).await.unwrap(),
+        stage
+            .provider(&dry_key)
+            .get_transaction_count(dry_key.address())
+            .await
+            .unwrap(),
         dry_nonce
     );
     dry.stop();
@@ -535,20 +657,38 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
     let copy_code = stage.provider(&gov).get_code_at(copy).await.unwrap();
     let exploit_code = stage.provider(&gov).get_code_at(exploit).await.unwrap();
     assert_ne!(keccak256(&copy_code), keccak256(&exploit_code));
-    stage.reaches(registry, subject::of_address(copy), 3, &mut watchers).await;
     stage
-        .reaches(registry, subject::of_code_hash(keccak256(&copy_code)), 3, &mut watchers)
+        .reaches(registry, subject::of_address(copy), 3, &mut watchers)
+        .await;
+    stage
+        .reaches(
+            registry,
+            subject::of_code_hash(keccak256(&copy_code)),
+            3,
+            &mut watchers,
+        )
         .await;
 
     // Watcher 0 stops; the confirmed attacker pays a fresh address while it is away.
     watchers[0].stop();
     let state_path = stage.dir.join("watch-0.json");
-    let mut state: Value = serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
+    let mut state: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_path).unwrap()).unwrap();
     let fresh = PrivateKeySigner::random().address();
     stage
-        .call(&attacker, token, IToken::transferCall { to: fresh, value: ether(10) }.abi_encode())
+        .call(
+            &attacker,
+            token,
+            IToken::transferCall {
+                to: fresh,
+                value: ether(10),
+            }
+            .abi_encode(),
+        )
         .await;
-    stage.reaches(registry, subject::of_address(fresh), 2, &mut watchers[1..]).await;
+    stage
+        .reaches(registry, subject::of_address(fresh), 2, &mut watchers[1..])
+        .await;
 
     // Restarted with its memory set back to the last exploit's block, it inspects every block
     // since, reports what it missed and nothing it reported before.
@@ -557,12 +697,18 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
     assert!(reported_before >= 2 * ROUNDS + 2, "{state}");
     state["nextBlock"] = Value::from(last_exploit_block);
     std::fs::write(&state_path, state.to_string()).unwrap();
-    let nonce = stage.provider(&gov).get_transaction_count(reporter0.address()).await.unwrap();
+    let nonce = stage
+        .provider(&gov)
+        .get_transaction_count(reporter0.address())
+        .await
+        .unwrap();
     let config0 = stage.dir.join("watch-0.toml");
     watchers[0] = Watcher::start(&stage, &reporter0, &config0, false);
     let sent = watchers[0].expect(|e| e["event"] == "reported");
     assert_eq!(sent["subject"], fresh.to_string(), "{}", watchers[0].said());
-    stage.reaches(registry, subject::of_address(fresh), 3, &mut watchers).await;
+    stage
+        .reaches(registry, subject::of_address(fresh), 3, &mut watchers)
+        .await;
     let skipped = watchers[0]
         .said()
         .lines()
@@ -570,7 +716,11 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
         .count();
     assert!(skipped >= 1, "{}", watchers[0].said());
     assert_eq!(
-        stage.provider(&gov).get_transaction_count(reporter0.address()).await.unwrap(),
+        stage
+            .provider(&gov)
+            .get_transaction_count(reporter0.address())
+            .await
+            .unwrap(),
         nonce + 1,
         "one report sent after the restart: the missed one"
     );
@@ -584,7 +734,16 @@ fn write_time_to_protection(rounds: &[Round]) {
     };
     let blocks = median(rounds.iter().map(|r| u128::from(r.blocks)).collect());
     let millis = median(rounds.iter().map(|r| r.millis).collect());
-    println!("time to protection: median {blocks} block(s), {millis} ms over {} exploits", rounds.len());
+    println!("| exploit | blocks to confirmation | ms |");
+    println!("|---|---|---|");
+    for (i, round) in rounds.iter().enumerate() {
+        println!("| {} | {} | {} |", i + 1, round.blocks, round.millis);
+    }
+    println!(
+        "time to protection: median {blocks} block(s), {millis} ms over {} exploits, blocks every {} ms",
+        rounds.len(),
+        BLOCK_TIME.as_millis()
+    );
     let json = serde_json::json!({
         "blockTimeMs": BLOCK_TIME.as_millis() as u64,
         "rounds": rounds.iter().map(|r| serde_json::json!({"blocks": r.blocks, "ms": r.millis as u64})).collect::<Vec<_>>(),

@@ -113,7 +113,9 @@ impl Config {
         let resend_after = Duration::from_secs(seconds("resend_after", &settings.resend_after)?);
         let mut detectors: Vec<Box<dyn Detector>> = Vec::new();
         if !file.drain.is_empty() {
-            detectors.push(Box::new(Drain::new(file.drain).map_err(|e| bad(e.to_string()))?));
+            detectors.push(Box::new(
+                Drain::new(file.drain).map_err(|e| bad(e.to_string()))?,
+            ));
         }
         if file.code.is_some() {
             detectors.push(Box::new(ExploitCode::default()));

@@ -103,12 +103,14 @@ impl Event {
                 head,
                 subscribed,
                 dry_run,
-            } => format!(
+            } => {
+                format!(
                 "watching as reporter {reporter} from block {next_block} (head {head}), heads by \
                  {}{}",
                 if *subscribed { "WebSocket subscription" } else { "polling" },
                 if *dry_run { "; dry run: nothing is sent" } else { "" }
-            ),
+            )
+            }
             Event::Found {
                 block,
                 detector,
@@ -127,7 +129,11 @@ impl Event {
             Event::WouldReport { subject, call } => format!("  would {call} {subject}"),
             Event::Mined { tx, success } => format!(
                 "  {tx} {}",
-                if *success { "mined" } else { "mined and REVERTED" }
+                if *success {
+                    "mined"
+                } else {
+                    "mined and REVERTED"
+                }
             ),
             Event::DetectorFailed {
                 block,
@@ -243,8 +249,14 @@ impl Watcher {
                 while self.state.next_block <= head {
                     self.inspect(self.state.next_block, out).await?;
                 }
-                for (tx, success) in self.sender.follow_up().await? {
-                    out(Event::Mined { tx, success });
+                for mined in self.sender.follow_up().await? {
+                    out(Event::Mined {
+                        tx: mined.tx,
+                        success: mined.success,
+                    });
+                    if !mined.success {
+                        self.retry_reverted(mined.tx, mined.finding, out).await?;
+                    }
                 }
                 Ok::<(), Error>(())
             }
@@ -404,6 +416,33 @@ impl Watcher {
         Ok(())
     }
 
+    /// A report that reverted once is decided again: the chain moved between the simulation and
+    /// the block (another reporter's report landed first, and the flag it opened now takes a
+    /// corroboration). A second revert is left at that, so a report can cost at most two.
+    async fn retry_reverted(
+        &mut self,
+        tx: B256,
+        finding: Finding,
+        out: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<(), Error> {
+        let first = self
+            .state
+            .reported
+            .get(&finding.subject)
+            .is_some_and(|r| r.tx == tx && r.retry_of.is_none());
+        if !first {
+            return Ok(());
+        }
+        let block = self.state.reported[&finding.subject].block;
+        self.state.reported.remove(&finding.subject);
+        self.report(block, finding.clone(), out).await?;
+        if let Some(again) = self.state.reported.get_mut(&finding.subject) {
+            again.retry_of = Some(tx);
+            self.state.save(&self.config.state)?;
+        }
+        Ok(())
+    }
+
     async fn report(
         &mut self,
         block: u64,
@@ -420,17 +459,21 @@ impl Watcher {
             reason: finding.reason.clone(),
         });
         if let Some(before) = self.state.reported.get(&finding.subject) {
-            return Ok(out(Event::Skipped {
+            out(Event::Skipped {
                 subject,
                 why: format!("reported before ({} in {})", before.call, before.tx),
-            }));
+            });
+            return Ok(());
         }
         let cap = self.config.max_reports_per_hour as usize;
         if self.state.sent_in_last_hour(unix_now()) >= cap {
-            return Ok(out(Event::Skipped {
+            out(Event::Skipped {
                 subject,
-                why: format!("the cap of {cap} reports an hour is reached (watch.max_reports_per_hour)"),
-            }));
+                why: format!(
+                    "the cap of {cap} reports an hour is reached (watch.max_reports_per_hour)"
+                ),
+            });
+            return Ok(());
         }
         match self.sender.report(&finding).await? {
             Outcome::Sent { call, tx, nonce } => {
@@ -442,6 +485,7 @@ impl Watcher {
                         tx,
                         detector: finding.detector.into(),
                         block,
+                        retry_of: None,
                     },
                 );
                 self.state.save(&self.config.state)?;
@@ -478,7 +522,9 @@ impl Watcher {
                 what: format!("eth_getBlockByNumber on {url}"),
                 message: format!("block {number} is not known (a reorganisation, or another node behind the URL)"),
             })?;
-        let receipts = self.receipts(number, &block.transactions.hashes().collect::<Vec<_>>()).await?;
+        let receipts = self
+            .receipts(number, &block.transactions.hashes().collect::<Vec<_>>())
+            .await?;
         let mut txs = Vec::new();
         for (tx, receipt) in block.transactions.txns().zip(receipts) {
             let created = match receipt.contract_address {
@@ -494,7 +540,12 @@ impl Watcher {
                 to: tx.to(),
                 value: tx.value(),
                 success: receipt.status(),
-                logs: receipt.inner.logs().iter().map(|l| l.inner.clone()).collect(),
+                logs: receipt
+                    .inner
+                    .logs()
+                    .iter()
+                    .map(|l| l.inner.clone())
+                    .collect(),
                 created,
             });
         }
@@ -506,7 +557,11 @@ impl Watcher {
         })
     }
 
-    async fn receipts(&mut self, number: u64, hashes: &[B256]) -> Result<Vec<TransactionReceipt>, Error> {
+    async fn receipts(
+        &mut self,
+        number: u64,
+        hashes: &[B256],
+    ) -> Result<Vec<TransactionReceipt>, Error> {
         let url = self.options.rpc_url.clone();
         if self.block_receipts {
             match self.provider.get_block_receipts(number.into()).await {
@@ -519,7 +574,9 @@ impl Watcher {
             }
         }
         let answers = futures::future::join_all(
-            hashes.iter().map(|h| self.provider.get_transaction_receipt(*h)),
+            hashes
+                .iter()
+                .map(|h| self.provider.get_transaction_receipt(*h)),
         )
         .await;
         answers

@@ -30,7 +30,11 @@ const LIVE: std::ops::RangeInclusive<u8> = 1..=3;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Sent: the call made and its transaction.
-    Sent { call: &'static str, tx: B256, nonce: u64 },
+    Sent {
+        call: &'static str,
+        tx: B256,
+        nonce: u64,
+    },
     /// Not sent, for good: the registry would refuse it (already reported by this reporter, the
     /// flag final, ...), in its own words.
     Refused { call: &'static str, reason: String },
@@ -38,8 +42,16 @@ pub enum Outcome {
     DryRun { call: &'static str },
 }
 
+/// A report mined.
+pub struct Mined {
+    pub tx: B256,
+    pub success: bool,
+    pub finding: Finding,
+}
+
 /// A report sent and not yet mined.
 struct Waiting {
+    finding: Finding,
     nonce: u64,
     request: TransactionRequest,
     hashes: Vec<B256>,
@@ -152,6 +164,7 @@ impl Sender {
         let tx = self.sign_and_send(&request, nonce, max_fee, tip).await?;
         self.next_nonce = Some(nonce + 1);
         self.waiting.push(Waiting {
+            finding: finding.clone(),
             nonce,
             request,
             hashes: vec![tx],
@@ -162,10 +175,10 @@ impl Sender {
         Ok(Outcome::Sent { call, tx, nonce })
     }
 
-    /// Checks the reports still waiting: a mined one is done (its receipt is returned, reverted
-    /// or not); one waiting longer than `resend_after` is signed again at its nonce with higher
-    /// fees.
-    pub async fn follow_up(&mut self) -> Result<Vec<(B256, bool)>, Error> {
+    /// Checks the reports still waiting: a mined one is done (returned with whether it
+    /// succeeded, and its finding); one waiting longer than `resend_after` is signed again at its
+    /// nonce with higher fees.
+    pub async fn follow_up(&mut self) -> Result<Vec<Mined>, Error> {
         let mut mined = Vec::new();
         let mut still = Vec::new();
         for mut waiting in std::mem::take(&mut self.waiting) {
@@ -181,7 +194,11 @@ impl Sender {
                 }
             }
             match done {
-                Some(result) => mined.push(result),
+                Some((tx, success)) => mined.push(Mined {
+                    tx,
+                    success,
+                    finding: waiting.finding,
+                }),
                 None if waiting.since.elapsed() >= self.resend_after => {
                     waiting.max_fee += waiting.max_fee * BUMP_PERCENT / 100;
                     waiting.tip += waiting.tip * BUMP_PERCENT / 100;

@@ -32,6 +32,9 @@ pub struct Reported {
     pub detector: String,
     /// The block the finding was made in.
     pub block: u64,
+    /// The report this one replaced after it reverted (a report is retried once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<B256>,
 }
 
 impl WatchState {
@@ -124,6 +127,7 @@ mod tests {
                 tx: B256::repeat_byte(4),
                 detector: "drain".into(),
                 block: 6,
+                retry_of: None,
             },
         );
         state.sent.push(100);
@@ -133,7 +137,10 @@ mod tests {
             Some(state)
         );
         let other = WatchState::load(&path, 412_346, registry, Address::repeat_byte(9));
-        assert!(other.unwrap_err().to_string().contains("its own state file"));
+        assert!(other
+            .unwrap_err()
+            .to_string()
+            .contains("its own state file"));
         assert_eq!(
             WatchState::load(&dir().join("none.json"), 1, registry, me).unwrap(),
             None

@@ -7,6 +7,7 @@ use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use alloy_provider::{DynProvider, Provider};
 use alloy_rpc_types_eth::{BlockId, Filter, TransactionRequest};
 use alloy_sol_types::{sol, SolCall};
+use std::future::IntoFuture;
 
 sol! {
     function balanceOf(address account) external view returns (uint256);
@@ -55,9 +56,9 @@ pub enum Asset {
 /// `eth_getCode` and an ERC-20's `balanceOf` at that block), and logs over a range of blocks.
 ///
 /// A full Arbitrum node serves the state of recent blocks; the local node serves only the latest
-/// block's and refuses an older one with an error. Detectors therefore keep what they need as
-/// running values (a balance follows its token's `Transfer` logs) and read state only at the
-/// block they were handed, which the watcher fetches while it is still the latest.
+/// block's and refuses an older one with an error. Detectors therefore keep balances as running
+/// values (a balance follows its token's `Transfer` logs), and code and nonces fall back to the
+/// latest block, where the answer means the same for what detectors ask.
 #[derive(Clone)]
 pub struct State {
     provider: DynProvider,
@@ -104,13 +105,21 @@ impl State {
         }
     }
 
-    /// How many transactions `account` had sent once block `block` was sealed.
+    /// How many transactions `account` had sent once block `block` was sealed; from a node that
+    /// keeps only the latest state, the latest count, which is never smaller: an account that
+    /// reads as unused was unused at `block` too.
     pub async fn nonce(&self, account: Address, block: u64) -> Result<u64, Error> {
-        self.provider
-            .get_transaction_count(account)
-            .block_id(BlockId::number(block))
-            .await
-            .map_err(|e| self.fail("eth_getTransactionCount", e))
+        let at = |id: BlockId| {
+            self.provider
+                .get_transaction_count(account)
+                .block_id(id)
+                .into_future()
+        };
+        match at(BlockId::number(block)).await {
+            Err(e) if e.as_error_resp().is_some() => at(BlockId::latest()).await,
+            answer => answer,
+        }
+        .map_err(|e| self.fail("eth_getTransactionCount", e))
     }
 
     /// The logs matching `filter` (a block range bounded by the caller).
@@ -121,12 +130,20 @@ impl State {
             .map_err(|e| self.fail("eth_getLogs", e))
     }
 
-    /// `account`'s runtime code once block `block` was sealed.
+    /// `account`'s runtime code once block `block` was sealed; from a node that keeps only the
+    /// latest state, the latest code, which is the same for any contract that existed at
+    /// `block` (code does not change once created).
     pub async fn code(&self, account: Address, block: u64) -> Result<Bytes, Error> {
-        self.provider
-            .get_code_at(account)
-            .block_id(BlockId::number(block))
-            .await
-            .map_err(|e| self.fail("eth_getCode", e))
+        let at = |id: BlockId| {
+            self.provider
+                .get_code_at(account)
+                .block_id(id)
+                .into_future()
+        };
+        match at(BlockId::number(block)).await {
+            Err(e) if e.as_error_resp().is_some() => at(BlockId::latest()).await,
+            answer => answer,
+        }
+        .map_err(|e| self.fail("eth_getCode", e))
     }
 }
