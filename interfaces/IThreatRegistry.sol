@@ -22,8 +22,10 @@ interface IThreatRegistry {
     function claim() external;
 
     /// Opens a flag on `subject`, locking the caller's free warm stake up to `stakeCap` until the
-    /// flag is settled; returns its id. Fails if the subject has a live flag (corroborate it
-    /// instead); a flag that ended, even one still in dispute, does not block a new one.
+    /// flag is settled; returns its id. On a subject with a live flag it is `corroborate` (same
+    /// checks, lock, weight and event) after this call's own input checks, and returns that flag's
+    /// id; its category and expiry stand. A flag that ended, even one still in dispute, does not
+    /// block a new one.
     function submit(bytes32 subject, uint8 category, uint8 severity, bytes32 evidence, uint64 ttl) external returns (uint32);
 
     /// Adds the caller's weight to the live flag on `subject`, once per reporter, locking its stake
@@ -238,8 +240,6 @@ interface IThreatRegistry {
     error UnknownVersion(uint32 version);
 
     error SubmissionsPaused();
-
-    error FlagExists(bytes32 subject, uint32 flagId);
 
     error NoLiveFlag(bytes32 subject);
 

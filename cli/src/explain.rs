@@ -153,15 +153,6 @@ fn registry(error: IThreatRegistryErrors, now: u64) -> Explained {
             "submit and corroborate wait until governance resumes them (a timelocked call); \
              disputes, renewals, releases, claims and withdrawals still work",
         ),
-        R::FlagExists(e) => said(
-            &e,
-            format_args!(
-                "{} already has a live flag, flag #{}",
-                subject(e.subject),
-                e.flagId
-            ),
-            "corroborate that flag instead of submitting a new one",
-        ),
         R::NoLiveFlag(e) => said(
             &e,
             format_args!("{} has no live flag", subject(e.subject)),
@@ -1034,13 +1025,6 @@ mod tests {
             ),
             case(r::UnknownVersion { version: 4 }, &["version 4"]),
             case(r::SubmissionsPaused, &[]),
-            case(
-                r::FlagExists {
-                    subject: alice(),
-                    flagId: 7,
-                },
-                &[&a, "flag #7", "corroborate"],
-            ),
             case(
                 r::NoLiveFlag { subject: CODE },
                 &[&format!("code hash {CODE}")],

@@ -1155,3 +1155,140 @@ fn renew_never_shortens_and_stops_at_the_decision() {
     );
     assert_books(&mut w);
 }
+
+// ---------------------------------------------------------------------------------------------
+// §6. Concurrent reports compose (issue 14): watchers that see one exploit all `submit`.
+// ---------------------------------------------------------------------------------------------
+
+/// The most a composed `submit` may execute beyond the explicit `corroborate` of the same report
+/// from the same state (its longer calldata is priced apart: 292 gas here). Measured: 2,435 (the
+/// second report) and 2,436 (the confirming one), nearly all the cold read of the current rules'
+/// `maxTtl` word that `submit` checks its ttl against before it may join (2,100); the rest
+/// decodes the two extra arguments, checks them and branches.
+const COMPOSE_EXECUTION_MAX: u64 = 2_500;
+
+/// Three watchers report the attacker with `submit`, back to back in one block, none waiting to
+/// see another's report land: the first opens the flag, the second's and third's submits
+/// corroborate it (same id returned, `FlagCorroborated`, the same locks and weights as explicit
+/// corroborations), and the third confirms and pushes to the guard, whose copy then refuses the
+/// attacker at the vault. Each composed report is compared, from the same chain state, with
+/// the explicit `corroborate` it stands for: the same logs (guard's included) and the same gas
+/// but for `submit`'s own input checks ([`COMPOSE_OVERHEAD_MAX`]).
+#[test]
+fn concurrent_submits_compose_into_one_confirmed_flag() {
+    let p = params();
+    let mut w = World::with_warm_reporters();
+    let (registry, guard) = (w.registry, w.guard);
+    // The demo's setting for its gas figures: the guard program cached, the registry not.
+    w.chain.set_cached(guard, true).expect("cache the guard");
+    w.deposit(ATTACKER, eth(10));
+    w.chain.fund(ATTACKER, eth(1));
+    let attacker = address_subject(ATTACKER);
+    let block = w.chain.block_number();
+    let evidence = keccak256("the drain seen by every watcher");
+    let submission = R::submitCall::new((attacker, 1, 4, evidence, 10 * DAY));
+    let explicit = R::corroborateCall::new((attacker, 4, evidence));
+
+    let first = w.ok(REPORTERS[0], registry, &submission);
+    let flag = R::submitCall::abi_decode_returns(&first.output).expect("flag id");
+    assert_eq!(event::<R::FlagSubmitted>(&w, &first).flagId, flag);
+    let mut composed = Vec::new();
+    let mut corroborated = Vec::new();
+    for who in &REPORTERS[1..] {
+        let before = w.chain.snapshot();
+        corroborated.push(w.ok(*who, registry, &explicit));
+        w.chain.revert_to(before).expect("revert");
+        let r = w.ok(*who, registry, &submission);
+        assert_eq!(
+            R::submitCall::abi_decode_returns(&r.output).expect("flag id"),
+            flag,
+            "a composed submit returns the live flag's id"
+        );
+        assert!(events::<R::FlagSubmitted>(&w, &r).is_empty());
+        let e = event::<R::FlagCorroborated>(&w, &r);
+        assert_eq!(
+            (e.flagId, e.reporter, e.severity, e.evidence),
+            (flag, *who, 4, evidence)
+        );
+        assert_eq!(
+            (e.locked, e.weight),
+            (p.stakeCap, weight(p.stakeCap, REP_START))
+        );
+        composed.push(r);
+    }
+    assert_eq!(w.chain.block_number(), block, "all three in one block");
+
+    let status = w.status(attacker);
+    assert_eq!(
+        (status.level, status.score, status.flagId, status.category),
+        (3, 15 * ETH as u128, flag, 1)
+    );
+    assert_eq!(
+        status.expiry,
+        w.now() + 10 * DAY,
+        "the first report's expiry"
+    );
+    for r in REPORTERS {
+        assert_eq!(
+            report(&mut w, flag, r),
+            (p.stakeCap, weight(p.stakeCap, REP_START))
+        );
+        assert_eq!(reporter(&mut w, r).locked, p.stakeCap);
+    }
+    assert_eq!(flag_info(&mut w, flag).reporters, REPORTERS.to_vec());
+    // The confirming submit pushed the confirmed word: the guard holds what the registry holds.
+    let confirming = &composed[1];
+    let word: U256 = w.read(guard, &ICircuitGuard::statusWordCall { subject: attacker });
+    let pushed = confirming
+        .logs
+        .iter()
+        .find(|l| l.address == guard && l.topics[0] == IGuardEvents::StatusSynced::SIGNATURE_HASH)
+        .map(|l| U256::from_be_slice(&l.data));
+    assert_eq!(pushed, Some(word), "the confirming submit synced the guard");
+    let changed = events::<R::StatusChanged>(&w, confirming);
+    assert_eq!(changed.last().map(|e| e.status), Some(word));
+    withdraw_blocked(&mut w, ATTACKER);
+    // A repeat by a reporter of the flag still counts once.
+    w.reverts(
+        REPORTERS[0],
+        registry,
+        &submission,
+        &error_data(R::AlreadyReported {
+            subject: attacker,
+            reporter: REPORTERS[0],
+        }),
+    );
+    assert_books(&mut w);
+
+    // Intrinsic calldata gas: 16 a non-zero byte, 4 a zero byte (EIP-2028).
+    let calldata =
+        |data: Vec<u8>| -> u64 { data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum() };
+    let longer = calldata(submission.abi_encode()) - calldata(explicit.abi_encode());
+    gas("submit (first report, pushed to guard)", &first);
+    for (i, (c, e)) in composed.iter().zip(&corroborated).enumerate() {
+        assert_eq!(
+            c.logs,
+            e.logs,
+            "report {}: the logs of its corroboration",
+            i + 2
+        );
+        gas(&format!("report {}: composed submit", i + 2), c);
+        gas(&format!("report {}: explicit corroborate", i + 2), e);
+        let execution = c.gas_used - e.gas_used - longer;
+        println!(
+            "  gas  {:<58} {longer:>9}",
+            "  composed - explicit: calldata"
+        );
+        println!(
+            "  gas  {:<58} {execution:>9}",
+            "  composed - explicit: execution"
+        );
+        assert!(
+            c.gas_used > e.gas_used + longer && execution <= COMPOSE_EXECUTION_MAX,
+            "report {}: composed {} vs corroborate {} (calldata {longer} more)",
+            i + 2,
+            c.gas_used,
+            e.gas_used
+        );
+    }
+}

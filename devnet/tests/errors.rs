@@ -688,11 +688,12 @@ fn every_registry_error_is_produced_on_the_release_wasm() {
 
     // ----- one flag through its life: flag 1 on the attacker -----
     t.ok(r0, registry, submit(attacker, 1, 4, 10 * DAY));
+    // A submit on a live flag corroborates it, with corroborate's checks.
     t.fails(
-        REPORTERS[1],
+        r0,
         registry,
         submit(attacker, 1, 4, DAY),
-        R::FlagExists::new((attacker, 1)),
+        R::AlreadyReported::new((attacker, r0)),
     );
     t.fails(
         r0,

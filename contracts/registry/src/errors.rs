@@ -40,7 +40,6 @@ vigil_common::sol_items! {
 
     // A flag's case.
     error SubmissionsPaused();
-    error FlagExists(bytes32 subject, uint32 flagId);
     error NoLiveFlag(bytes32 subject);
     error UnknownFlag(uint32 flagId);
     error FlagFinal(bytes32 subject);
@@ -103,7 +102,6 @@ pub enum RegistryError {
     InvalidParams(InvalidParams),
     UnknownVersion(UnknownVersion),
     SubmissionsPaused(SubmissionsPaused),
-    FlagExists(FlagExists),
     NoLiveFlag(NoLiveFlag),
     UnknownFlag(UnknownFlag),
     FlagFinal(FlagFinal),
@@ -224,7 +222,6 @@ impl From<RegistryError> for Vec<u8> {
             E::InvalidParams(e) => revert(InvalidParams::SELECTOR, &[w(e.field)]),
             E::UnknownVersion(e) => revert(UnknownVersion::SELECTOR, &[w(e.version)]),
             E::SubmissionsPaused(_) => revert(SubmissionsPaused::SELECTOR, &[]),
-            E::FlagExists(e) => revert(FlagExists::SELECTOR, &[e.subject, w(e.flagId)]),
             E::NoLiveFlag(e) => revert(NoLiveFlag::SELECTOR, &[e.subject]),
             E::UnknownFlag(e) => revert(UnknownFlag::SELECTOR, &[w(e.flagId)]),
             E::FlagFinal(e) => revert(FlagFinal::SELECTOR, &[e.subject]),

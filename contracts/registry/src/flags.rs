@@ -2,10 +2,11 @@
 //! reporter of a full flag), renew, reveal, release, and the one place a subject's status word is
 //! written (and pushed to the guard, which `syncGuard` repairs).
 //!
-//! A subject has at most one live flag; reports on it corroborate. Score and level only rise while
-//! the flag lives; `Expired` is derived from the expiry and the block time, so no transaction is
-//! needed when a flag ends. A flag stays disputable for `disputeWindow` after it ends; only then
-//! may anyone `release` it, returning its reporters' locked stake and minting their reputation.
+//! A subject has at most one live flag; every report on it corroborates it, a `submit` included.
+//! Score and level only rise while the flag lives; `Expired` is derived from the expiry and the
+//! block time, so no transaction is needed when a flag ends. A flag stays disputable for
+//! `disputeWindow` after it ends; only then may anyone `release` it, returning its reporters'
+//! locked stake and minting their reputation.
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
@@ -61,9 +62,12 @@ pub fn sync_guard(r: &mut ThreatRegistry, subjects: Vec<B256>) -> Result<()> {
     Ok(())
 }
 
-/// Opens a flag on `subject`, locking the caller's stake behind it. Fails if the subject already
-/// has a live flag (corroborate it instead). A flag that ended does not block a new one, even
-/// while it is still in dispute: its case continues on its own record.
+/// Opens a flag on `subject`, locking the caller's stake behind it. On a subject whose flag is
+/// live the report joins that flag exactly as `corroborate` would and its id is returned: watchers
+/// that see the same exploit at the same moment then all land in one block instead of taking
+/// turns. The first report's category and the flag's expiry stand (`renew` extends a flag). Input
+/// is validated first either way, so a bad report never joins. A flag that ended does not block a
+/// new one, even while it is still in dispute: its case continues on its own record.
 pub fn submit(
     r: &mut ThreatRegistry,
     subject: B256,
@@ -80,10 +84,8 @@ pub fn submit(
     validate_ttl(ttl, r.params.get(version).bonds_word().max_ttl)?;
     let current = r.status_of_subject(subject);
     if current.level_at(now).is_live() {
-        return Err(RegistryError::FlagExists(FlagExists {
-            subject,
-            flagId: current.flag_id,
-        }));
+        join(r, subject, current, severity, evidence, now)?;
+        return Ok(current.flag_id);
     }
     let who = r.vm().msg_sender();
     let (lock, weight) = r.report_terms(who, version, now)?;
@@ -143,7 +145,20 @@ pub fn corroborate(
         return Err(RegistryError::InvalidSeverity(InvalidSeverity { severity }));
     }
     let now = r.vm().block_timestamp();
-    let mut status = r.live_status(subject, now)?;
+    let status = r.live_status(subject, now)?;
+    join(r, subject, status, severity, evidence, now)
+}
+
+/// The caller's report on the live flag whose status is `status`: the one body of `corroborate`
+/// and of a `submit` on a live flag, so both lock, weigh and count a report alike.
+fn join(
+    r: &mut ThreatRegistry,
+    subject: B256,
+    mut status: Status,
+    severity: u8,
+    evidence: B256,
+    now: u64,
+) -> Result<()> {
     if status.finalized {
         return Err(RegistryError::FlagFinal(FlagFinal { subject }));
     }

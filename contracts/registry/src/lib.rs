@@ -129,7 +129,8 @@ impl ThreatRegistry {
 
     // ---- flags ---------------------------------------------------------------------------
 
-    /// Opens a flag on `subject`, locking the caller's stake behind it; returns its id.
+    /// Opens a flag on `subject`, locking the caller's stake behind it, or corroborates its live
+    /// flag; returns the flag's id.
     pub fn submit(
         &mut self,
         subject: B256,

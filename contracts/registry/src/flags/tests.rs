@@ -114,13 +114,6 @@ fn submit_opens_a_flag_weighted_by_its_lock_and_reputation() {
         (ev.category, ev.severity, ev.expiry, ev.rulesVersion),
         (1, 4, T0 + 11 * DAY, 1)
     );
-    reverts(
-        env.submit(BOB, attacker()),
-        FlagExists {
-            subject: attacker(),
-            flagId: 1,
-        },
-    );
     env.assert_locks_cover_weight(&[ALICE, BOB, CAROL]);
 }
 
@@ -277,6 +270,271 @@ fn corroborators_may_raise_the_severity() {
             .collect::<Vec<_>>(),
         vec![3, 3]
     );
+}
+
+// ----- concurrent reports compose -----
+
+/// Everything a run leaves behind: storage, logs and the calls it made (the guard's pushes).
+type Outcome = (
+    std::collections::HashMap<U256, B256>,
+    Vec<(Vec<B256>, Vec<u8>)>,
+    Vec<vigil_common::testing::Sent>,
+);
+
+fn outcome(env: &Env) -> Outcome {
+    (
+        env.vm.snapshot().storage,
+        env.vm.get_emitted_logs(),
+        env.calls.all(),
+    )
+}
+
+/// A second reporter's `submit` on a live flag is its `corroborate`: the same storage, logs and
+/// guard push to the byte, the first flag's id returned, its category, ttl and expiry kept.
+#[test]
+fn a_submit_on_a_live_flag_is_a_corroboration() {
+    let s = attacker();
+    let evidence = B256::repeat_byte(0xb2);
+    let run = |compose: bool| {
+        let mut env = Env::with_guard();
+        env.as_(ALICE)
+            .submit(s, 1, 1, B256::ZERO, 10 * DAY)
+            .ok()
+            .unwrap();
+        env.warp(2 * DAY);
+        if compose {
+            let id = env.as_(BOB).submit(s, 6, 3, evidence, 30 * DAY);
+            assert_eq!(id.ok(), Some(1), "the live flag's id");
+        } else {
+            env.as_(BOB).corroborate(s, 3, evidence).ok().unwrap();
+        }
+        env
+    };
+    let (composed, explicit) = (run(true), run(false));
+    assert!(outcome(&composed) == outcome(&explicit));
+    let st = composed.status(s);
+    // Two fresh 10-ETH reports of weight 5; the first report's category, the higher severity.
+    assert_eq!(
+        (st.flagId, st.level, st.score, st.category, st.severity),
+        (1, Level::Watch as u8, 10 * ETH, 1, 3)
+    );
+    let f = composed.flag(1);
+    assert_eq!(f.reporters, vec![ALICE, BOB]);
+    assert_eq!(
+        (st.expiry, f.expiry, f.ttl),
+        (T0 + 11 * DAY, T0 + 11 * DAY, 10 * DAY),
+        "expiry and ttl are the first report's"
+    );
+    assert_eq!(composed.report(1, BOB), (eth(10), eth(5)));
+    assert_eq!(composed.reg.reporter_info(BOB).locked, eth(10));
+    assert_eq!(composed.reg.config().flagCount, 1);
+    assert_eq!(composed.logs::<FlagSubmitted>().len(), 1);
+    let ev = composed.logs::<FlagCorroborated>();
+    assert_eq!(
+        ev.iter()
+            .map(|e| (e.flagId, e.reporter, e.severity, e.evidence, e.weight, e.locked))
+            .collect::<Vec<_>>(),
+        vec![(1, BOB, 3, evidence, eth(5), eth(10))]
+    );
+    composed.assert_locks_cover_weight(&[ALICE, BOB, CAROL]);
+    composed.assert_balanced();
+}
+
+/// Three reporters that all `submit` confirm exactly as a submit and two corroborations do: the
+/// same status word, locks and push of the confirmed word to the guard.
+#[test]
+fn three_submits_confirm_as_a_submit_and_two_corroborations() {
+    let s = attacker();
+    let run = |compose: bool| {
+        let mut env = Env::with_guard();
+        assert_eq!(env.submit(ALICE, s).ok(), Some(1));
+        for who in [BOB, CAROL] {
+            if compose {
+                assert_eq!(env.submit(who, s).ok(), Some(1));
+            } else {
+                // What `Env::submit` sends, as a corroboration: severity 4, evidence 0xe1.
+                env.as_(who)
+                    .corroborate(s, 4, B256::repeat_byte(0xe1))
+                    .ok()
+                    .unwrap();
+            }
+        }
+        env
+    };
+    let (composed, explicit) = (run(true), run(false));
+    assert!(outcome(&composed) == outcome(&explicit));
+    let st = composed.status(s);
+    assert_eq!(
+        (st.level, st.score, st.flagId),
+        (Level::Confirmed as u8, 15 * ETH, 1)
+    );
+    assert!(composed.reg.is_flagged(ATTACKER));
+    assert!(composed.flag(1).reachedConfirmed);
+    for who in [ALICE, BOB, CAROL] {
+        assert_eq!(composed.report(1, who), (eth(10), eth(5)));
+        assert_eq!(composed.reg.reporter_info(who).locked, eth(10));
+    }
+    let confirmed = onStatusChangeCall {
+        subject: s,
+        status: composed.reg.status.get(s),
+    }
+    .abi_encode();
+    assert_eq!(
+        composed.calls.all().last(),
+        Some(&(GUARD, confirmed, U256::ZERO)),
+        "the confirming report pushed the confirmed word"
+    );
+    assert_eq!(composed.logs::<FlagSubmitted>().len(), 1);
+    assert_eq!(composed.logs::<FlagCorroborated>().len(), 2);
+}
+
+/// A reporter counts once per flag, whichever call it repeats with.
+#[test]
+fn a_repeated_submit_is_already_reported() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    env.submit(ALICE, s).ok().unwrap();
+    env.submit(BOB, s).ok().unwrap();
+    for who in [ALICE, BOB] {
+        reverts_clean(
+            &mut env,
+            |env| env.submit(who, s),
+            AlreadyReported {
+                subject: s,
+                reporter: who,
+            },
+        );
+    }
+    assert_eq!(env.status(s).score, 10 * ETH);
+    env.assert_locks_cover_weight(&[ALICE, BOB]);
+}
+
+/// A final flag takes no more reports, submitted or corroborated.
+#[test]
+fn a_submit_on_a_final_flag_is_refused() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    env.as_(RESOLVER)
+        .emergency_confirm(s, 1, 4, DAY, B256::ZERO)
+        .ok()
+        .unwrap();
+    reverts_clean(
+        &mut env,
+        |env| env.submit(ALICE, s),
+        FlagFinal { subject: s },
+    );
+    let upheld = victim();
+    let id = env.report_all(&[ALICE, BOB], upheld);
+    env.dispute(DAVE, id, params().disputeBond).ok().unwrap();
+    env.as_(RESOLVER)
+        .resolve(id, true, B256::ZERO)
+        .ok()
+        .unwrap();
+    reverts_clean(
+        &mut env,
+        |env| env.submit(CAROL, upheld),
+        FlagFinal { subject: upheld },
+    );
+}
+
+/// `submit`'s own input checks come first: bad input on a live subject is refused with its
+/// error and joins nothing, even where `corroborate` would accept the value (severity 0).
+#[test]
+fn bad_input_never_composes() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    env.submit(ALICE, s).ok().unwrap();
+    let word = env.reg.status.get(s);
+    reverts_clean(
+        &mut env,
+        |env| env.as_(BOB).submit(s, 0, 4, B256::ZERO, DAY),
+        InvalidCategory { category: 0 },
+    );
+    reverts_clean(
+        &mut env,
+        |env| env.as_(BOB).submit(s, CATEGORY_MAX + 1, 4, B256::ZERO, DAY),
+        InvalidCategory { category: 8 },
+    );
+    for severity in [0, 5] {
+        reverts_clean(
+            &mut env,
+            |env| env.as_(BOB).submit(s, 1, severity, B256::ZERO, DAY),
+            InvalidSeverity { severity },
+        );
+    }
+    for ttl in [0, 30 * DAY + 1] {
+        reverts_clean(
+            &mut env,
+            |env| env.as_(BOB).submit(s, 1, 4, B256::ZERO, ttl),
+            InvalidTtl { ttl, max: 30 * DAY },
+        );
+    }
+    assert_eq!(env.reg.status.get(s), word);
+    assert_eq!(env.flag(1).reporters, vec![ALICE]);
+}
+
+#[test]
+fn paused_submissions_stop_a_composing_submit() {
+    let mut env = Env::with_reporters();
+    let s = attacker();
+    env.submit(ALICE, s).ok().unwrap();
+    env.as_(OWNER).set_submissions_paused(true).ok().unwrap();
+    reverts_clean(&mut env, |env| env.submit(BOB, s), SubmissionsPaused {});
+}
+
+/// A composed report is priced under the flag's rules, not the current ones, as a corroboration
+/// is; its time to live is still checked against the current `maxTtl`.
+#[test]
+fn a_composed_submit_locks_under_the_flags_rules() {
+    let mut env = Env::with_reporters();
+    env.stake_warm(&[DAVE], eth(40));
+    let s = attacker();
+    env.submit(ALICE, s).ok().unwrap();
+    let expiry = env.flag(1).expiry;
+    let mut p = params();
+    p.stakeCap = eth(20);
+    p.maxTtl = 40 * DAY;
+    env.timelocked(set_params_call(&p)).ok().unwrap();
+    assert_eq!(
+        env.as_(DAVE).submit(s, 1, 4, B256::ZERO, 40 * DAY).ok(),
+        Some(1)
+    );
+    // Version 1's 10-ETH cap, not version 2's 20.
+    assert_eq!(env.report(1, DAVE), (eth(10), eth(5)));
+    assert_eq!(env.flag(1).expiry, expiry);
+    env.assert_locks_cover_weight(&[ALICE, DAVE]);
+}
+
+/// On a full flag a composed report displaces the weakest when it out-weighs it and is refused
+/// otherwise, as a corroboration is.
+#[test]
+fn a_composed_submit_on_a_full_flag_displaces_or_is_refused() {
+    let mut env = Env::new();
+    let s = attacker();
+    let sybils: Vec<Address> = (0..5).map(actor).collect();
+    env.stake_warm(&sybils, eth(1));
+    env.stake_warm(&[ALICE], eth(10));
+    for who in &sybils[..4] {
+        assert_eq!(env.submit(*who, s).ok(), Some(1));
+    }
+    reverts_clean(
+        &mut env,
+        |env| env.submit(sybils[4], s),
+        TooManyReporters { subject: s, max: 4 },
+    );
+    assert_eq!(env.submit(ALICE, s).ok(), Some(1));
+    assert_eq!(
+        env.flag(1).reporters,
+        vec![ALICE, sybils[1], sybils[2], sybils[3]]
+    );
+    assert_eq!(env.status(s).score, 2 * ETH - ETH / 2 + 5 * ETH);
+    let ev = &env.logs::<ReporterDisplaced>()[0];
+    assert_eq!(
+        (ev.displaced, ev.by, ev.released),
+        (sybils[0], ALICE, eth(1))
+    );
+    env.assert_locks_cover_weight(&sybils);
+    env.assert_balanced();
 }
 
 // ----- displacement and squatting -----
