@@ -1,11 +1,12 @@
 //! `vigil watch` end to end: two protocols share the guard; three watchers run as separate
 //! processes, each with its own staked reporter key; an exploit contract drains vault A; the
 //! watchers see it in the same block, their reports compose into one flag, and the attacker's
-//! next call into vault B is refused. Repeated with fresh attackers, the blocks and the wall-clock
-//! time from the exploit's block to the confirming block are the time to protection, written to
-//! target/time-to-protection.json for the bench. Then: a copy of the exploit contract deployed by
-//! someone else, a payment from a confirmed attacker to a fresh address, a watcher restarted
-//! behind the chain (it catches up and reports nothing twice), and a dry run under an hourly cap.
+//! next call into vault B is refused. Repeated with fresh attackers (draining by hand after the
+//! first), the blocks and the wall-clock time from the exploit's block to the confirming block are
+//! the time to protection, written to target/time-to-protection.json for the bench. Then: a copy
+//! of the exploit contract deployed by someone else is flagged before it can attack, a payment
+//! from a confirmed attacker to a fresh address is reported, a watcher restarted behind the chain
+//! catches up and reports nothing twice, and a dry run under an hourly cap sends nothing.
 
 use alloy_network::{EthereumWallet, TransactionBuilder};
 use alloy_primitives::{hex, keccak256, Address, Bytes, B256, U256};
@@ -17,7 +18,7 @@ use futures::StreamExt;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -43,6 +44,9 @@ sol! {
     }
     interface IExploit {
         function attack(address vault, address token) external;
+    }
+    interface ILeaky {
+        function migrate(address to) external;
     }
 }
 
@@ -295,7 +299,7 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn start(stage: &Stage, key: &PrivateKeySigner, config: &PathBuf, dry_run: bool) -> Watcher {
+    fn start(stage: &Stage, key: &PrivateKeySigner, config: &Path, dry_run: bool) -> Watcher {
         let ws = stage.node.ws_url();
         let mut args = vec![
             "watch",
@@ -390,6 +394,8 @@ fn watch_config(vaults: [(&str, Address); 2], token: Address, state: &str, cap: 
 
 /// One exploit, measured.
 struct Round {
+    /// How the attacker drained: through its contract, or itself.
+    through: &'static str,
     blocks: u64,
     millis: u128,
 }
@@ -525,8 +531,12 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
 
     let mut rounds = Vec::new();
     let mut last = None;
+    let mut first_exploit = None;
     for round in 0..ROUNDS {
-        // The depositor's funds go in; a fresh attacker deploys its exploit and drains them.
+        // The depositor's funds go in; a fresh attacker drains them: the first through its own
+        // exploit contract, the others by calling the leaky function themselves (a second
+        // deployment of the same exploit would be a copy of a confirmed contract, which the
+        // watchers flag before it attacks: see below).
         stage
             .call(
                 &depositor,
@@ -538,20 +548,27 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
             )
             .await;
         let attacker = stage.fresh_account().await;
-        let exploit = stage
-            .deploy(&attacker, creation_code("VaultExploit.sol", "VaultExploit"))
-            .await;
-        let drained = stage
-            .call(
-                &attacker,
-                exploit,
-                IExploit::attackCall {
-                    vault: vault_a,
-                    token,
-                }
-                .abi_encode(),
+        let (drained, exploit) = if round == 0 {
+            let exploit = stage
+                .deploy(&attacker, creation_code("VaultExploit.sol", "VaultExploit"))
+                .await;
+            let attack = IExploit::attackCall {
+                vault: vault_a,
+                token,
+            };
+            (
+                stage.call(&attacker, exploit, attack.abi_encode()).await,
+                Some(exploit),
             )
-            .await;
+        } else {
+            let migrate = ILeaky::migrateCall {
+                to: attacker.address(),
+            };
+            (
+                stage.call(&attacker, vault_a, migrate.abi_encode()).await,
+                None,
+            )
+        };
         let confirmed = stage
             .reaches(
                 registry,
@@ -560,9 +577,11 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
                 &mut watchers,
             )
             .await;
-        stage
-            .reaches(registry, subject::of_address(exploit), 3, &mut watchers)
-            .await;
+        if let Some(exploit) = exploit {
+            stage
+                .reaches(registry, subject::of_address(exploit), 3, &mut watchers)
+                .await;
+        }
 
         // Vault B refuses the attacker: the guard names it, confirmed.
         let refused = stage
@@ -625,12 +644,21 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
             confirmed - drained
         );
         rounds.push(Round {
+            through: if exploit.is_some() {
+                "its contract"
+            } else {
+                "itself"
+            },
             blocks: confirmed - drained,
             millis,
         });
-        last = Some((attacker, exploit, drained));
+        last = Some((attacker, drained));
+        first_exploit.get_or_insert(exploit);
     }
-    let (attacker, exploit, last_exploit_block) = last.unwrap();
+    let (attacker, last_exploit_block) = last.unwrap();
+    let exploit = first_exploit
+        .flatten()
+        .expect("the first round's exploit contract");
     write_time_to_protection(&rounds);
 
     // The dry run under a cap of one report an hour: one report it would send, the next one
@@ -668,6 +696,25 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
             &mut watchers,
         )
         .await;
+    // Flagged before it attacks: vault A's guard refuses the copy (the vault's default screening
+    // covers every guarded function), and the refusal bubbles up through the exploit.
+    let attack = IExploit::attackCall {
+        vault: vault_a,
+        token,
+    };
+    let refused = stage
+        .provider(&copier)
+        .call(
+            TransactionRequest::default()
+                .with_from(copier.address())
+                .with_to(copy)
+                .with_input(attack.abi_encode()),
+        )
+        .await
+        .unwrap_err();
+    let data = refused.as_error_resp().unwrap().as_revert_data().unwrap();
+    let flagged = ICircuitGuard::CallerFlagged::abi_decode(&data).unwrap();
+    assert_eq!((flagged.caller, flagged.level), (copy, 3));
 
     // Watcher 0 stops; the confirmed attacker pays a fresh address while it is away.
     watchers[0].stop();
@@ -694,7 +741,9 @@ async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
     // since, reports what it missed and nothing it reported before.
     let reporter0 = stage.signer(REPORTERS[0]).clone();
     let reported_before = state["reported"].as_object().unwrap().len();
-    assert!(reported_before >= 2 * ROUNDS + 2, "{state}");
+    // Per watcher: the first attacker and its contract, one attacker a round after it, the copy
+    // and its code hash.
+    assert_eq!(reported_before, ROUNDS + 3, "{state}");
     state["nextBlock"] = Value::from(last_exploit_block);
     std::fs::write(&state_path, state.to_string()).unwrap();
     let nonce = stage
@@ -734,10 +783,16 @@ fn write_time_to_protection(rounds: &[Round]) {
     };
     let blocks = median(rounds.iter().map(|r| u128::from(r.blocks)).collect());
     let millis = median(rounds.iter().map(|r| r.millis).collect());
-    println!("| exploit | blocks to confirmation | ms |");
-    println!("|---|---|---|");
+    println!("| exploit | the attacker drained through | blocks to confirmation | ms |");
+    println!("|---|---|---|---|");
     for (i, round) in rounds.iter().enumerate() {
-        println!("| {} | {} | {} |", i + 1, round.blocks, round.millis);
+        println!(
+            "| {} | {} | {} | {} |",
+            i + 1,
+            round.through,
+            round.blocks,
+            round.millis
+        );
     }
     println!(
         "time to protection: median {blocks} block(s), {millis} ms over {} exploits, blocks every {} ms",
@@ -746,7 +801,7 @@ fn write_time_to_protection(rounds: &[Round]) {
     );
     let json = serde_json::json!({
         "blockTimeMs": BLOCK_TIME.as_millis() as u64,
-        "rounds": rounds.iter().map(|r| serde_json::json!({"blocks": r.blocks, "ms": r.millis as u64})).collect::<Vec<_>>(),
+        "rounds": rounds.iter().map(|r| serde_json::json!({"through": r.through, "blocks": r.blocks, "ms": r.millis as u64})).collect::<Vec<_>>(),
         "medianBlocks": blocks as u64,
         "medianMs": millis as u64,
     });
