@@ -27,7 +27,8 @@ pub enum Command {
     Withdraw,
     /// Pay out what disputes and slashes credited you.
     Claim,
-    /// Flag a subject no live flag covers; locks your warm stake up to the cap.
+    /// Flag a subject (a live flag on it is corroborated instead); locks your warm stake up to
+    /// the cap.
     Submit {
         /// An address, code:<hash> or advisory:<name>.
         subject: String,

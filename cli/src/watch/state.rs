@@ -153,7 +153,7 @@ mod tests {
             sent: vec![0, 1_000, 3_599, 4_000],
             ..WatchState::default()
         };
-        assert_eq!(state.sent_in_last_hour(4_000), 2);
+        assert_eq!(state.sent_in_last_hour(5_000), 2);
         assert_eq!(state.sent, vec![3_599, 4_000]);
     }
 }
