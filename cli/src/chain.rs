@@ -69,6 +69,11 @@ impl Chain {
         })
     }
 
+    /// The JSON-RPC client itself, for what this type does not wrap (the watcher's block reads).
+    pub fn provider(&self) -> &DynProvider {
+        &self.provider
+    }
+
     /// A failed request: the node unreachable, or a refusal worth naming.
     fn fail(&self, what: &str, e: TransportError) -> Error {
         if e.is_transport_error() {

@@ -18,6 +18,7 @@ pub mod state;
 pub mod view;
 
 use crate::abi::IThreatRegistry as R;
+use crate::chain::Chain;
 use crate::status::Word;
 use crate::subject::{self, Kind};
 use crate::Error;
@@ -179,7 +180,7 @@ impl Watcher {
     /// Reads the config and the state file and connects; sends nothing.
     pub async fn new(options: Options) -> Result<Watcher, Error> {
         let config = Config::load(&options.config)?;
-        let provider = connect(&options.rpc_url).await?;
+        let provider = Chain::reader(&options.rpc_url).await?.provider().clone();
         let chain_id = provider
             .get_chain_id()
             .await
@@ -242,7 +243,7 @@ impl Watcher {
             subscribed: heads.subscribed(),
             dry_run: self.options.dry_run,
         });
-        let mut pause = FIRST_RETRY;
+        let mut backoff = Backoff::default();
         loop {
             let step = async {
                 let head = heads.next(&self.provider, &self.options.rpc_url).await?;
@@ -262,15 +263,10 @@ impl Watcher {
             }
             .await;
             match step {
-                Ok(()) => pause = FIRST_RETRY,
+                Ok(()) => backoff = Backoff::default(),
                 Err(e @ Error::WriteRecord { .. }) => return Err(e),
                 Err(e) => {
-                    out(Event::Retrying {
-                        error: e.to_string(),
-                        wait_ms: pause.as_millis() as u64,
-                    });
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(LAST_RETRY);
+                    backoff.wait(&e, out).await;
                     heads = Heads::open(self.options.ws_url.as_deref(), self.config.poll).await;
                 }
             }
@@ -287,18 +283,11 @@ impl Watcher {
             Box<dyn std::future::Future<Output = Result<T, Error>> + Send + 'a>,
         >,
     ) -> T {
-        let mut pause = FIRST_RETRY;
+        let mut backoff = Backoff::default();
         loop {
             match step(self).await {
                 Ok(value) => return value,
-                Err(e) => {
-                    out(Event::Retrying {
-                        error: e.to_string(),
-                        wait_ms: pause.as_millis() as u64,
-                    });
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(LAST_RETRY);
-                }
+                Err(e) => backoff.wait(&e, out).await,
             }
         }
     }
@@ -599,6 +588,26 @@ impl Watcher {
     }
 }
 
+/// The pause before retrying a node that failed: 250 ms, doubling up to 30 s.
+struct Backoff(Duration);
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff(FIRST_RETRY)
+    }
+}
+
+impl Backoff {
+    async fn wait(&mut self, error: &Error, out: &mut (dyn FnMut(Event) + Send)) {
+        out(Event::Retrying {
+            error: error.to_string(),
+            wait_ms: self.0.as_millis() as u64,
+        });
+        tokio::time::sleep(self.0).await;
+        self.0 = (self.0 * 2).min(LAST_RETRY);
+    }
+}
+
 /// Where new heads come from.
 enum Heads {
     Subscribed {
@@ -653,18 +662,6 @@ impl Heads {
             }
         }
     }
-}
-
-async fn connect(url: &str) -> Result<DynProvider, Error> {
-    Ok(ProviderBuilder::new()
-        .disable_recommended_fillers()
-        .connect(url)
-        .await
-        .map_err(|e| Error::Unreachable {
-            url: url.to_owned(),
-            message: e.to_string(),
-        })?
-        .erased())
 }
 
 fn rpc(what: &str, url: &str, e: impl std::fmt::Display) -> Error {

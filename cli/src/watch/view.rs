@@ -7,6 +7,7 @@ use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use alloy_provider::{DynProvider, Provider};
 use alloy_rpc_types_eth::{BlockId, Filter, TransactionRequest};
 use alloy_sol_types::{sol, SolCall};
+use alloy_transport::TransportError;
 use std::future::IntoFuture;
 
 sol! {
@@ -109,17 +110,13 @@ impl State {
     /// keeps only the latest state, the latest count, which is never smaller: an account that
     /// reads as unused was unused at `block` too.
     pub async fn nonce(&self, account: Address, block: u64) -> Result<u64, Error> {
-        let at = |id: BlockId| {
+        self.at_or_latest("eth_getTransactionCount", block, |id| {
             self.provider
                 .get_transaction_count(account)
                 .block_id(id)
                 .into_future()
-        };
-        match at(BlockId::number(block)).await {
-            Err(e) if e.as_error_resp().is_some() => at(BlockId::latest()).await,
-            answer => answer,
-        }
-        .map_err(|e| self.fail("eth_getTransactionCount", e))
+        })
+        .await
     }
 
     /// The logs matching `filter` (a block range bounded by the caller).
@@ -134,16 +131,29 @@ impl State {
     /// latest state, the latest code, which is the same for any contract that existed at
     /// `block` (code does not change once created).
     pub async fn code(&self, account: Address, block: u64) -> Result<Bytes, Error> {
-        let at = |id: BlockId| {
+        self.at_or_latest("eth_getCode", block, |id| {
             self.provider
                 .get_code_at(account)
                 .block_id(id)
                 .into_future()
-        };
-        match at(BlockId::number(block)).await {
-            Err(e) if e.as_error_resp().is_some() => at(BlockId::latest()).await,
+        })
+        .await
+    }
+
+    /// `read` at `block`, or at the latest block when the node refuses `block`.
+    async fn at_or_latest<T, F>(
+        &self,
+        what: &str,
+        block: u64,
+        read: impl Fn(BlockId) -> F,
+    ) -> Result<T, Error>
+    where
+        F: std::future::Future<Output = Result<T, TransportError>>,
+    {
+        match read(BlockId::number(block)).await {
+            Err(e) if e.as_error_resp().is_some() => read(BlockId::latest()).await,
             answer => answer,
         }
-        .map_err(|e| self.fail("eth_getCode", e))
+        .map_err(|e| self.fail(what, e))
     }
 }
