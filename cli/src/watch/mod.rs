@@ -32,7 +32,7 @@ use alloy_sol_types::SolEvent;
 use config::Config;
 use detect::{Detector, Finding, Knowledge};
 use futures::StreamExt;
-use send::{Outcome, Sender, SenderConfig};
+use send::{FollowUp, Outcome, Sender, SenderConfig};
 use serde::Serialize;
 use state::{Reported, WatchState};
 use std::collections::VecDeque;
@@ -84,6 +84,12 @@ pub enum Event {
     WouldReport { subject: String, call: &'static str },
     #[serde(rename_all = "camelCase")]
     Mined { tx: B256, success: bool },
+    /// A report not mined in time, signed again at its nonce with higher fees.
+    #[serde(rename_all = "camelCase")]
+    Resent { nonce: u64, tx: B256 },
+    /// The node refused the re-send (it holds that nonce already); the report keeps waiting.
+    #[serde(rename_all = "camelCase")]
+    ResendRefused { nonce: u64, error: String },
     /// A detector failed on a block: that detector's findings in it are lost, the others' are not.
     #[serde(rename_all = "camelCase")]
     DetectorFailed {
@@ -136,6 +142,12 @@ impl Event {
                     "mined and REVERTED"
                 }
             ),
+            Event::Resent { nonce, tx } => {
+                format!("  nonce {nonce} not mined in time: sent again with higher fees as {tx}")
+            }
+            Event::ResendRefused { nonce, error } => {
+                format!("  nonce {nonce} not mined in time; the re-send was refused: {error}")
+            }
             Event::DetectorFailed {
                 block,
                 detector,
@@ -250,13 +262,21 @@ impl Watcher {
                 while self.state.next_block <= head {
                     self.inspect(self.state.next_block, out).await?;
                 }
-                for mined in self.sender.follow_up().await? {
-                    out(Event::Mined {
-                        tx: mined.tx,
-                        success: mined.success,
-                    });
-                    if !mined.success {
-                        self.retry_reverted(mined.tx, mined.finding, out).await?;
+                for event in self.sender.follow_up().await? {
+                    match event {
+                        FollowUp::Mined(mined) => {
+                            out(Event::Mined {
+                                tx: mined.tx,
+                                success: mined.success,
+                            });
+                            if !mined.success {
+                                self.retry_reverted(mined.tx, mined.finding, out).await?;
+                            }
+                        }
+                        FollowUp::Resent { nonce, tx } => out(Event::Resent { nonce, tx }),
+                        FollowUp::ResendRefused { nonce, error } => {
+                            out(Event::ResendRefused { nonce, error })
+                        }
                     }
                 }
                 Ok::<(), Error>(())

@@ -20,9 +20,11 @@ use std::time::{Duration, Instant};
 /// reports, and the report that confirms a flag also pushes it to the guard (the registry keeps
 /// 105,587 gas for that push, design §5.7) and may displace a reporter.
 const GAS_MARGIN: u64 = 300_000;
-/// A re-send raises both fees by this many percent (nodes replace a waiting transaction only for
-/// at least 10% more).
-const BUMP_PERCENT: u128 = 25;
+/// A fee raised for a replacement: by a quarter (nodes replace a waiting transaction only for at
+/// least 10% more), and by at least one wei (a zero tip must rise too).
+fn bump(fee: u128) -> u128 {
+    fee.saturating_add((fee / 4).max(1))
+}
 /// A live level in a status word: pending, watch, confirmed.
 const LIVE: std::ops::RangeInclusive<u8> = 1..=3;
 
@@ -40,6 +42,21 @@ pub enum Outcome {
     Refused { call: &'static str, reason: String },
     /// `--dry-run`: the call that would have been sent.
     DryRun { call: &'static str },
+}
+
+/// What became of the reports waiting to be mined.
+pub enum FollowUp {
+    Mined(Mined),
+    /// Signed again at its nonce with higher fees: whichever of the two is mined, the other
+    /// cannot be.
+    Resent {
+        nonce: u64,
+        tx: B256,
+    },
+    ResendRefused {
+        nonce: u64,
+        error: String,
+    },
 }
 
 /// A report mined.
@@ -177,49 +194,54 @@ impl Sender {
 
     /// Checks the reports still waiting: a mined one is done (returned with whether it
     /// succeeded, and its finding); one waiting longer than `resend_after` is signed again at its
-    /// nonce with higher fees.
-    pub async fn follow_up(&mut self) -> Result<Vec<Mined>, Error> {
-        let mut mined = Vec::new();
-        let mut still = Vec::new();
-        for mut waiting in std::mem::take(&mut self.waiting) {
+    /// nonce with higher fees. A refused re-send (the node already holds that nonce: the report
+    /// is in its open block, or a replacement needs more) leaves the report waiting, to be tried
+    /// again after another `resend_after`. A failed read keeps every report waiting.
+    pub async fn follow_up(&mut self) -> Result<Vec<FollowUp>, Error> {
+        let mut events = Vec::new();
+        let mut i = 0;
+        while i < self.waiting.len() {
             let mut done = None;
-            for hash in &waiting.hashes {
+            for hash in self.waiting[i].hashes.clone() {
                 let receipt = self
                     .provider
-                    .get_transaction_receipt(*hash)
+                    .get_transaction_receipt(hash)
                     .await
                     .map_err(|e| Self::fail("eth_getTransactionReceipt", e))?;
                 if let Some(receipt) = receipt {
-                    done = Some((*hash, receipt.status()));
+                    done = Some((hash, receipt.status()));
                 }
             }
-            match done {
-                Some((tx, success)) => mined.push(Mined {
+            if let Some((tx, success)) = done {
+                let waiting = self.waiting.remove(i);
+                events.push(FollowUp::Mined(Mined {
                     tx,
                     success,
                     finding: waiting.finding,
-                }),
-                None if waiting.since.elapsed() >= self.resend_after => {
-                    waiting.max_fee += waiting.max_fee * BUMP_PERCENT / 100;
-                    waiting.tip += waiting.tip * BUMP_PERCENT / 100;
-                    let (request, nonce) = (waiting.request.clone(), waiting.nonce);
-                    let hash = self
-                        .sign_and_send(&request, nonce, waiting.max_fee, waiting.tip)
-                        .await?;
-                    waiting.hashes.push(hash);
-                    waiting.since = Instant::now();
-                    still.push(waiting);
-                }
-                None => still.push(waiting),
+                }));
+                continue;
             }
+            if self.waiting[i].since.elapsed() >= self.resend_after {
+                let waiting = &mut self.waiting[i];
+                waiting.since = Instant::now();
+                let (request, nonce) = (waiting.request.clone(), waiting.nonce);
+                let (max_fee, tip) = (bump(waiting.max_fee), bump(waiting.tip));
+                match self.sign_and_send(&request, nonce, max_fee, tip).await {
+                    Ok(tx) => {
+                        let waiting = &mut self.waiting[i];
+                        waiting.hashes.push(tx);
+                        (waiting.max_fee, waiting.tip) = (max_fee, tip);
+                        events.push(FollowUp::Resent { nonce, tx });
+                    }
+                    Err(e) => events.push(FollowUp::ResendRefused {
+                        nonce,
+                        error: e.to_string(),
+                    }),
+                }
+            }
+            i += 1;
         }
-        self.waiting = still;
-        Ok(mined)
-    }
-
-    /// Reports sent and not yet mined.
-    pub fn waiting(&self) -> usize {
-        self.waiting.len()
+        Ok(events)
     }
 
     /// The next nonce: the chain's count of this account's transactions (waiting ones included)
@@ -289,5 +311,99 @@ impl Sender {
             .await
             .map_err(|e| Self::fail("eth_getBlockByNumber", e))?;
         Ok(block.map(|b| b.header.timestamp).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::U256;
+    use vigil_devnet::Devnet;
+    use vigil_node::{accounts::DevAccounts, Config};
+
+    #[test]
+    fn a_fee_bump_is_a_quarter_and_at_least_one_wei() {
+        assert_eq!(bump(100_000_000), 125_000_000);
+        assert_eq!(bump(0), 1);
+        assert_eq!(bump(3), 4);
+        assert_eq!(bump(u128::MAX), u128::MAX);
+    }
+
+    /// A node that seals a block an hour: a report sent now is not mined until `evm_mine`.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_report_not_mined_in_time_is_sent_again_and_followed_until_mined() {
+        let config = Config {
+            port: 0,
+            block_time: Some(Duration::from_secs(3_600)),
+            ..Config::default()
+        };
+        let node = vigil_node::start(config, Devnet::new).await.unwrap();
+        let signer = DevAccounts::derive().unwrap().signers()[2].clone();
+        let provider = crate::chain::Chain::reader(&node.http_url())
+            .await
+            .unwrap()
+            .provider()
+            .clone();
+        let mut sender = Sender::new(SenderConfig {
+            provider: provider.clone(),
+            wallet: EthereumWallet::from(signer.clone()),
+            from: signer.address(),
+            registry: Address::repeat_byte(0x11),
+            chain_id: provider.get_chain_id().await.unwrap(),
+            ttl: 1,
+            dry_run: false,
+            resend_after: Duration::ZERO,
+        });
+        // A plain transfer stands in for a report: following up never looks inside.
+        let request = TransactionRequest::default()
+            .with_from(signer.address())
+            .with_to(Address::repeat_byte(0x22))
+            .with_value(U256::from(1))
+            .with_gas_limit(21_000);
+        let (max_fee, tip) = sender.fees().await.unwrap();
+        let nonce = sender.nonce().await.unwrap();
+        let tx = sender
+            .sign_and_send(&request, nonce, max_fee, tip)
+            .await
+            .unwrap();
+        let finding = Finding {
+            subject: B256::repeat_byte(1),
+            category: 1,
+            severity: 4,
+            evidence: B256::repeat_byte(2),
+            detector: "test",
+            reason: String::new(),
+        };
+        sender.waiting.push(Waiting {
+            finding,
+            nonce,
+            request,
+            hashes: vec![tx],
+            max_fee,
+            tip,
+            since: Instant::now(),
+        });
+
+        // Not mined in time, so signed again at its nonce with higher fees: this node runs a
+        // transaction as it arrives (there is no pool to replace it in), so it refuses the
+        // second one and the report keeps waiting.
+        let events = sender.follow_up().await.unwrap();
+        match &events[..] {
+            [FollowUp::ResendRefused { nonce: 0, error }] => {
+                assert!(error.contains("nonce too low"), "{error}")
+            }
+            _ => panic!("expected one refused re-send"),
+        }
+        assert_eq!(sender.waiting.len(), 1);
+        assert_eq!(sender.waiting[0].hashes, vec![tx]);
+
+        // The block is sealed: the report is mined, and nothing waits any more.
+        let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+        let events = sender.follow_up().await.unwrap();
+        match &events[..] {
+            [FollowUp::Mined(mined)] => assert_eq!((mined.tx, mined.success), (tx, true)),
+            _ => panic!("expected the report mined"),
+        }
+        assert!(sender.waiting.is_empty());
     }
 }
