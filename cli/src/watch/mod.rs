@@ -232,12 +232,21 @@ impl Watcher {
     }
 
     /// Watches until the process is stopped; `out` receives every event. Returns only on an
-    /// error retrying cannot cure (a state file that cannot be written).
+    /// error retrying cannot cure: a state file that cannot be written, or one ahead of the chain.
     pub async fn run(mut self, out: &mut (dyn FnMut(Event) + Send)) -> Result<(), Error> {
         let head = self.retry(out, |w| Box::pin(w.head())).await;
-        let fresh = self.state.next_block == 0;
-        if fresh {
+        if self.state.next_block == 0 {
             self.state.next_block = head + 1;
+        } else if self.state.next_block > head + 1 {
+            return Err(Error::BadConfig {
+                path: self.config.state.clone(),
+                message: format!(
+                    "the state is ahead of the chain (next block {}, head {head}): the chain was \
+                     reset or this is another chain with the same addresses; remove the state file \
+                     or name another one",
+                    self.state.next_block
+                ),
+            });
         }
         let next = self.state.next_block;
         self.retry(out, |w| Box::pin(w.learn_history(next))).await;
