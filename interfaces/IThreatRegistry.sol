@@ -24,8 +24,9 @@ interface IThreatRegistry {
     /// Opens a flag on `subject`, locking the caller's free warm stake up to `stakeCap` until the
     /// flag is settled; returns its id. On a subject with a live flag it is `corroborate` (same
     /// checks, lock, weight and event) after this call's own input checks, and returns that flag's
-    /// id; its category and expiry stand. A flag that ended, even one still in dispute, does not
-    /// block a new one.
+    /// id; its category stands, and the flag lives for at least `ttl` from now (never shorter; the
+    /// flag's ttl, by which `renew` extends, becomes the longest asked; `FlagRenewed` when the
+    /// expiry moves). A flag that ended, even one still in dispute, does not block a new one.
     function submit(bytes32 subject, uint8 category, uint8 severity, bytes32 evidence, uint64 ttl) external returns (uint32);
 
     /// Adds the caller's weight to the live flag on `subject`, once per reporter, locking its stake
@@ -168,6 +169,7 @@ interface IThreatRegistry {
     /// A heavier reporter took the weakest one's place on a full flag; `released` is the displaced report's lock.
     event ReporterDisplaced(uint32 indexed flagId, address indexed displaced, address indexed by, uint256 weight, uint256 released);
 
+    /// The flag now ends at `expiry`: a reporter's `renew`, or a `submit` that joined it asking a longer life.
     event FlagRenewed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint64 expiry);
 
     event StatusChanged(bytes32 indexed subject, uint32 indexed flagId, uint256 status);

@@ -1160,45 +1160,61 @@ fn renew_never_shortens_and_stops_at_the_decision() {
 // §6. Concurrent reports compose (issue 14): watchers that see one exploit all `submit`.
 // ---------------------------------------------------------------------------------------------
 
-/// The most a composed `submit` may execute beyond the explicit `corroborate` of the same report
-/// from the same state (its longer calldata is priced apart: 292 gas here). Measured: 2,435 (the
-/// second report) and 2,436 (the confirming one), nearly all the cold read of the current rules'
-/// `maxTtl` word that `submit` checks its ttl against before it may join (2,100); the rest
-/// decodes the two extra arguments, checks them and branches.
+/// The most a composed `submit` that leaves the expiry alone may execute beyond the explicit
+/// `corroborate` of the same report from the same state (its longer calldata is priced apart: 292
+/// gas here). Measured: 2,435 (the third report) and 2,435 (the confirming one), nearly all the
+/// cold read of the current rules' `maxTtl` word that `submit` checks its ttl against before it
+/// may join (2,100); the rest decodes the two extra arguments, checks them, compares the expiry
+/// and branches.
 const COMPOSE_EXECUTION_MAX: u64 = 2_500;
+/// The same for the composed `submit` that moves the flag's expiry (the first watcher's on the
+/// front-runner's one-second flag). Measured: 7,830, 5,395 above the case without a move: the
+/// flag record's times word rewritten (2,900; `join` had read it already for the flag's rules) and
+/// the `FlagRenewed` log (three topics and a word: 1,756), the rest encoding and arithmetic.
+const EXTENSION_EXECUTION_MAX: u64 = 8_000;
 
-/// Three watchers report the attacker with `submit`, back to back in one block, none waiting to
-/// see another's report land: the first opens the flag, the second's and third's submits
-/// corroborate it (same id returned, `FlagCorroborated`, the same locks and weights as explicit
-/// corroborations), and the third confirms and pushes to the guard, whose copy then refuses the
-/// attacker at the vault. Each composed report is compared, from the same chain state, with
-/// the explicit `corroborate` it stands for: the same logs (guard's included) and the same gas
-/// but for `submit`'s own input checks ([`COMPOSE_OVERHEAD_MAX`]).
+/// A sybil front-runs the watchers: its `submit` of the attacker, with a one-second ttl and the
+/// lightest stake (`minStake`), lands first in the block. Three watchers then report the attacker
+/// with `submit`, back to back in that block, none waiting to see another's report land: their
+/// submits corroborate the sybil's flag (same id returned, `FlagCorroborated`, the same locks and
+/// weights as explicit corroborations), the first watcher's own ten-day ttl keeps the flag live
+/// (`FlagRenewed`, the expiry in the status word and the guard's copy), and the third confirms and
+/// pushes to the guard. Two seconds later, past the sybil's expiry, the flag is still confirmed
+/// and the guard still refuses the attacker at the vault. Each composed report is compared, from
+/// the same chain state, with the explicit `corroborate` it stands for: the same logs (guard's
+/// included) and the same gas but for `submit`'s own input checks ([`COMPOSE_EXECUTION_MAX`]),
+/// except the first, which also renews ([`EXTENSION_EXECUTION_MAX`]).
 #[test]
 fn concurrent_submits_compose_into_one_confirmed_flag() {
     let p = params();
     let mut w = World::with_warm_reporters();
     let (registry, guard) = (w.registry, w.guard);
+    let front_runner = SYBILS[0];
+    join(&mut w, front_runner, p.minStake);
+    w.warp_by(DAY);
     // The demo's setting for its gas figures: the guard program cached, the registry not.
     w.chain.set_cached(guard, true).expect("cache the guard");
     w.deposit(ATTACKER, eth(10));
     w.chain.fund(ATTACKER, eth(1));
     let attacker = address_subject(ATTACKER);
     let block = w.chain.block_number();
+    let t = w.now();
     let evidence = keccak256("the drain seen by every watcher");
-    let submission = R::submitCall::new((attacker, 1, 4, evidence, 10 * DAY));
+    let ttl = 10 * DAY;
+    let submission = R::submitCall::new((attacker, 1, 4, evidence, ttl));
     let explicit = R::corroborateCall::new((attacker, 4, evidence));
 
-    let first = w.ok(REPORTERS[0], registry, &submission);
+    let sybil_submit = R::submitCall::new((attacker, 2, 1, keccak256("front-run"), 1));
+    let first = w.ok(front_runner, registry, &sybil_submit);
     let flag = R::submitCall::abi_decode_returns(&first.output).expect("flag id");
-    assert_eq!(event::<R::FlagSubmitted>(&w, &first).flagId, flag);
+    assert_eq!(event::<R::FlagSubmitted>(&w, &first).expiry, t + 1);
     let mut composed = Vec::new();
     let mut corroborated = Vec::new();
-    for who in &REPORTERS[1..] {
+    for who in REPORTERS {
         let before = w.chain.snapshot();
-        corroborated.push(w.ok(*who, registry, &explicit));
+        corroborated.push(w.ok(who, registry, &explicit));
         w.chain.revert_to(before).expect("revert");
-        let r = w.ok(*who, registry, &submission);
+        let r = w.ok(who, registry, &submission);
         assert_eq!(
             R::submitCall::abi_decode_returns(&r.output).expect("flag id"),
             flag,
@@ -1208,7 +1224,7 @@ fn concurrent_submits_compose_into_one_confirmed_flag() {
         let e = event::<R::FlagCorroborated>(&w, &r);
         assert_eq!(
             (e.flagId, e.reporter, e.severity, e.evidence),
-            (flag, *who, 4, evidence)
+            (flag, who, 4, evidence)
         );
         assert_eq!(
             (e.locked, e.weight),
@@ -1216,17 +1232,31 @@ fn concurrent_submits_compose_into_one_confirmed_flag() {
         );
         composed.push(r);
     }
-    assert_eq!(w.chain.block_number(), block, "all three in one block");
+    assert_eq!(w.chain.block_number(), block, "all four in one block");
+    let renewed = event::<R::FlagRenewed>(&w, &composed[0]);
+    assert_eq!(
+        (renewed.flagId, renewed.reporter, renewed.expiry),
+        (flag, REPORTERS[0], t + ttl),
+        "the first watcher's ttl"
+    );
+    for r in &composed[1..] {
+        assert!(events::<R::FlagRenewed>(&w, r).is_empty(), "equal ttls");
+    }
 
     let status = w.status(attacker);
+    let sybil_weight = weight(p.minStake, REP_START);
     assert_eq!(
-        (status.level, status.score, status.flagId, status.category),
-        (3, 15 * ETH as u128, flag, 1)
+        (status.level, U256::from(status.score), status.flagId),
+        (3, sybil_weight + U256::from(15 * ETH), flag)
     );
     assert_eq!(
-        status.expiry,
-        w.now() + 10 * DAY,
-        "the first report's expiry"
+        (
+            status.category,
+            status.expiry,
+            flag_info(&mut w, flag).expiry
+        ),
+        (2, t + ttl, t + ttl),
+        "the front-runner's category, the watchers' expiry"
     );
     for r in REPORTERS {
         assert_eq!(
@@ -1235,9 +1265,11 @@ fn concurrent_submits_compose_into_one_confirmed_flag() {
         );
         assert_eq!(reporter(&mut w, r).locked, p.stakeCap);
     }
-    assert_eq!(flag_info(&mut w, flag).reporters, REPORTERS.to_vec());
+    let mut backers = vec![front_runner];
+    backers.extend(REPORTERS);
+    assert_eq!(flag_info(&mut w, flag).reporters, backers);
     // The confirming submit pushed the confirmed word: the guard holds what the registry holds.
-    let confirming = &composed[1];
+    let confirming = &composed[2];
     let word: U256 = w.read(guard, &ICircuitGuard::statusWordCall { subject: attacker });
     let pushed = confirming
         .logs
@@ -1247,6 +1279,12 @@ fn concurrent_submits_compose_into_one_confirmed_flag() {
     assert_eq!(pushed, Some(word), "the confirming submit synced the guard");
     let changed = events::<R::StatusChanged>(&w, confirming);
     assert_eq!(changed.last().map(|e| e.status), Some(word));
+    withdraw_blocked(&mut w, ATTACKER);
+    // Past the front-runner's second: still confirmed, and the guard's copy still refuses.
+    w.warp_by(2);
+    assert!(w.now() > t + 1);
+    let status = w.status(attacker);
+    assert_eq!((status.level, status.expiry), (3, t + ttl));
     withdraw_blocked(&mut w, ATTACKER);
     // A repeat by a reporter of the flag still counts once.
     w.reverts(
@@ -1264,15 +1302,21 @@ fn concurrent_submits_compose_into_one_confirmed_flag() {
     let calldata =
         |data: Vec<u8>| -> u64 { data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum() };
     let longer = calldata(submission.abi_encode()) - calldata(explicit.abi_encode());
-    gas("submit (first report, pushed to guard)", &first);
+    gas("submit (front-runner, ttl 1 s, pushed to guard)", &first);
     for (i, (c, e)) in composed.iter().zip(&corroborated).enumerate() {
-        assert_eq!(
-            c.logs,
-            e.logs,
-            "report {}: the logs of its corroboration",
-            i + 2
-        );
-        gas(&format!("report {}: composed submit", i + 2), c);
+        let (what, max) = match i {
+            0 => ("renews", EXTENSION_EXECUTION_MAX),
+            _ => ("expiry stands", COMPOSE_EXECUTION_MAX),
+        };
+        if i > 0 {
+            assert_eq!(
+                c.logs,
+                e.logs,
+                "report {}: the logs of its corroboration",
+                i + 2
+            );
+        }
+        gas(&format!("report {}: composed submit ({what})", i + 2), c);
         gas(&format!("report {}: explicit corroborate", i + 2), e);
         let execution = c.gas_used - e.gas_used - longer;
         println!(
@@ -1284,7 +1328,7 @@ fn concurrent_submits_compose_into_one_confirmed_flag() {
             "  composed - explicit: execution"
         );
         assert!(
-            c.gas_used > e.gas_used + longer && execution <= COMPOSE_EXECUTION_MAX,
+            c.gas_used > e.gas_used + longer && execution <= max,
             "report {}: composed {} vs corroborate {} (calldata {longer} more)",
             i + 2,
             c.gas_used,

@@ -19,6 +19,7 @@ vigil_common::sol_items! {
     event FlagCorroborated(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint8 severity, bytes32 evidence, uint256 weight, uint256 locked);
     /// A heavier reporter took the weakest one's place on a full flag; `released` is the displaced report's lock.
     event ReporterDisplaced(uint32 indexed flagId, address indexed displaced, address indexed by, uint256 weight, uint256 released);
+    /// The flag now ends at `expiry`: a reporter's `renew`, or a `submit` that joined it asking a longer life.
     event FlagRenewed(bytes32 indexed subject, uint32 indexed flagId, address indexed reporter, uint64 expiry);
     event StatusChanged(bytes32 indexed subject, uint32 indexed flagId, uint256 status);
     /// `bond` 0: the victim standing in a dispute someone else opened.

@@ -65,9 +65,11 @@ pub fn sync_guard(r: &mut ThreatRegistry, subjects: Vec<B256>) -> Result<()> {
 /// Opens a flag on `subject`, locking the caller's stake behind it. On a subject whose flag is
 /// live the report joins that flag exactly as `corroborate` would and its id is returned: watchers
 /// that see the same exploit at the same moment then all land in one block instead of taking
-/// turns. The first report's category and the flag's expiry stand (`renew` extends a flag). Input
-/// is validated first either way, so a bad report never joins. A flag that ended does not block a
-/// new one, even while it is still in dispute: its case continues on its own record.
+/// turns. The first report's category stands, but the flag lives for at least the joining
+/// report's `ttl` from now (never shorter): otherwise a sybil that front-runs the watchers with a
+/// one-second flag would make their reports expire with it. Input is validated first either way,
+/// so a bad report never joins. A flag that ended does not block a new one, even while it is still
+/// in dispute: its case continues on its own record.
 pub fn submit(
     r: &mut ThreatRegistry,
     subject: B256,
@@ -84,7 +86,7 @@ pub fn submit(
     validate_ttl(ttl, r.params.get(version).bonds_word().max_ttl)?;
     let current = r.status_of_subject(subject);
     if current.level_at(now).is_live() {
-        join(r, subject, current, severity, evidence, now)?;
+        join(r, subject, current, severity, evidence, ttl, now)?;
         return Ok(current.flag_id);
     }
     let who = r.vm().msg_sender();
@@ -146,17 +148,20 @@ pub fn corroborate(
     }
     let now = r.vm().block_timestamp();
     let status = r.live_status(subject, now)?;
-    join(r, subject, status, severity, evidence, now)
+    join(r, subject, status, severity, evidence, 0, now)
 }
 
 /// The caller's report on the live flag whose status is `status`: the one body of `corroborate`
-/// and of a `submit` on a live flag, so both lock, weigh and count a report alike.
+/// and of a `submit` on a live flag, so both lock, weigh and count a report alike. The flag then
+/// lives for at least `ttl` from now, the submitter's time to live; a corroboration passes 0,
+/// which never moves a live flag's expiry (it is after `now`).
 fn join(
     r: &mut ThreatRegistry,
     subject: B256,
     mut status: Status,
     severity: u8,
     evidence: B256,
+    ttl: u64,
     now: u64,
 ) -> Result<()> {
     if status.finalized {
@@ -233,6 +238,11 @@ fn join(
         &[w(subject), w(id), w(who)],
         &[w(status.severity), w(evidence), w(weight), w(lock)],
     );
+    let until = now.saturating_add(ttl);
+    if until > status.expiry {
+        status.expiry = until;
+        r.prolong(subject, id, who, until, ttl);
+    }
     r.write_status(subject, status)
 }
 
@@ -258,13 +268,7 @@ pub fn renew(r: &mut ThreatRegistry, subject: B256) -> Result<()> {
         f.times().ttl
     };
     status.expiry = status.expiry.max(now.saturating_add(ttl));
-    r.flags.setter(id).set_expiry(status.expiry);
-    log::emit(
-        r.vm(),
-        topic0!(FlagRenewed),
-        &[w(subject), w(id), w(who)],
-        &[w(status.expiry)],
-    );
+    r.prolong(subject, id, who, status.expiry, ttl);
     r.write_status(subject, status)
 }
 
@@ -405,6 +409,26 @@ impl ThreatRegistry {
             );
         }
         Ok(())
+    }
+
+    /// Records that `who` keeps flag `id` in force until `expiry` (never earlier than its current
+    /// one) and logs it; its caller writes the same expiry into the status word. The record's ttl
+    /// becomes at least `ttl`, so a later `renew` extends by the longest time to live its
+    /// reporters asked for, not by a front-runner's second.
+    fn prolong(&mut self, subject: B256, id: u32, who: Address, expiry: u64, ttl: u64) {
+        let mut f = self.flags.setter(id);
+        let t = f.times();
+        f.set_times(FlagTimes {
+            ttl: t.ttl.max(ttl),
+            expiry,
+            ..t
+        });
+        log::emit(
+            self.vm(),
+            topic0!(FlagRenewed),
+            &[w(subject), w(id), w(who)],
+            &[w(expiry)],
+        );
     }
 
     /// Takes the next flag id; ids never wrap.

@@ -130,7 +130,7 @@ impl ThreatRegistry {
     // ---- flags ---------------------------------------------------------------------------
 
     /// Opens a flag on `subject`, locking the caller's stake behind it, or corroborates its live
-    /// flag; returns the flag's id.
+    /// flag and keeps it live for at least `ttl`; returns the flag's id.
     pub fn submit(
         &mut self,
         subject: B256,

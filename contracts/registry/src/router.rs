@@ -34,8 +34,9 @@ vigil_common::router! {
     /// Opens a flag on `subject`, locking the caller's free warm stake up to `stakeCap` until the
     /// flag is settled; returns its id. On a subject with a live flag it is `corroborate` (same
     /// checks, lock, weight and event) after this call's own input checks, and returns that flag's
-    /// id; its category and expiry stand. A flag that ended, even one still in dispute, does not
-    /// block a new one.
+    /// id; its category stands, and the flag lives for at least `ttl` from now (never shorter; the
+    /// flag's ttl, by which `renew` extends, becomes the longest asked; `FlagRenewed` when the
+    /// expiry moves). A flag that ended, even one still in dispute, does not block a new one.
     SUBMIT = submit(subject: B256, category: u8, severity: u8, evidence: B256, ttl: u64)
         => r.submit(subject, category, severity, evidence, ttl)?;
     /// Adds the caller's weight to the live flag on `subject`, once per reporter, locking its stake

@@ -289,8 +289,9 @@ fn outcome(env: &Env) -> Outcome {
     )
 }
 
-/// A second reporter's `submit` on a live flag is its `corroborate`: the same storage, logs and
-/// guard push to the byte, the first flag's id returned, its category, ttl and expiry kept.
+/// A second reporter's `submit` on a live flag whose own ttl ends before the flag does is its
+/// `corroborate`: the same storage, logs and guard push to the byte (no `FlagRenewed`), the first
+/// flag's id returned, its category, ttl and expiry kept.
 #[test]
 fn a_submit_on_a_live_flag_is_a_corroboration() {
     let s = attacker();
@@ -303,7 +304,8 @@ fn a_submit_on_a_live_flag_is_a_corroboration() {
             .unwrap();
         env.warp(2 * DAY);
         if compose {
-            let id = env.as_(BOB).submit(s, 6, 3, evidence, 30 * DAY);
+            // Ends at T0 + 8 days, before the flag's T0 + 11.
+            let id = env.as_(BOB).submit(s, 6, 3, evidence, 5 * DAY);
             assert_eq!(id.ok(), Some(1), "the live flag's id");
         } else {
             env.as_(BOB).corroborate(s, 3, evidence).ok().unwrap();
@@ -325,6 +327,7 @@ fn a_submit_on_a_live_flag_is_a_corroboration() {
         (T0 + 11 * DAY, T0 + 11 * DAY, 10 * DAY),
         "expiry and ttl are the first report's"
     );
+    assert!(composed.logs::<FlagRenewed>().is_empty());
     assert_eq!(composed.report(1, BOB), (eth(10), eth(5)));
     assert_eq!(composed.reg.reporter_info(BOB).locked, eth(10));
     assert_eq!(composed.reg.config().flagCount, 1);
@@ -483,7 +486,7 @@ fn paused_submissions_stop_a_composing_submit() {
 }
 
 /// A composed report is priced under the flag's rules, not the current ones, as a corroboration
-/// is; its time to live is still checked against the current `maxTtl`.
+/// is; its time to live is checked against the current `maxTtl` and keeps the flag live for it.
 #[test]
 fn a_composed_submit_locks_under_the_flags_rules() {
     let mut env = Env::with_reporters();
@@ -501,8 +504,129 @@ fn a_composed_submit_locks_under_the_flags_rules() {
     );
     // Version 1's 10-ETH cap, not version 2's 20.
     assert_eq!(env.report(1, DAVE), (eth(10), eth(5)));
-    assert_eq!(env.flag(1).expiry, expiry);
+    let until = env.now() + 40 * DAY;
+    assert!(until > expiry);
+    let f = env.flag(1);
+    assert_eq!(
+        (f.expiry, f.ttl, env.status(s).expiry),
+        (until, 40 * DAY, until),
+        "version 2's maxTtl allows 40 days on a version-1 flag"
+    );
     env.assert_locks_cover_weight(&[ALICE, DAVE]);
+}
+
+/// The front-running attack on composition: a sybil opens the flag first with a one-second ttl
+/// so that the watchers' reports, joining it in the same block, would expire with it. The first
+/// watcher's own ttl keeps the flag live (status word, record and the guard's copy), logged as a
+/// renewal; the later watchers' equal ttl moves nothing; and the flag's ttl, by which `renew`
+/// extends, becomes the watchers' so the sybil's second does not stick.
+#[test]
+fn a_front_runners_one_second_flag_lives_for_the_watchers_ttl() {
+    let s = attacker();
+    let sybil = actor(0);
+    let mut env = Env::with_guard();
+    env.stake_warm(&[sybil], eth(1));
+    let t = env.now();
+    assert_eq!(env.as_(sybil).submit(s, 2, 1, B256::ZERO, 1).ok(), Some(1));
+    assert_eq!(env.status(s).expiry, t + 1);
+    assert_eq!(
+        env.as_(ALICE)
+            .submit(s, 1, 4, B256::repeat_byte(0xe1), 30 * DAY)
+            .ok(),
+        Some(1)
+    );
+    let until = t + 30 * DAY;
+    let f = env.flag(1);
+    assert_eq!(
+        (env.status(s).expiry, f.expiry, f.ttl),
+        (until, until, 30 * DAY)
+    );
+    let renewed = env.logs::<FlagRenewed>();
+    assert_eq!(
+        renewed
+            .iter()
+            .map(|e| (e.subject, e.flagId, e.reporter, e.expiry))
+            .collect::<Vec<_>>(),
+        vec![(s, 1, ALICE, until)]
+    );
+    let pushed = onStatusChangeCall {
+        subject: s,
+        status: env.reg.status.get(s),
+    }
+    .abi_encode();
+    assert_eq!(env.calls.all().last(), Some(&(GUARD, pushed, U256::ZERO)));
+    for who in [BOB, CAROL] {
+        env.as_(who)
+            .submit(s, 1, 4, B256::repeat_byte(0xe1), 30 * DAY)
+            .ok()
+            .unwrap();
+    }
+    assert_eq!(
+        env.logs::<FlagRenewed>().len(),
+        1,
+        "equal ttls move nothing"
+    );
+    env.warp(2);
+    let st = env.status(s);
+    assert_eq!(
+        (st.level, st.expiry, st.category),
+        (Level::Confirmed as u8, until, 2),
+        "confirmed past the sybil's second; its category stands"
+    );
+    assert!(env.reg.is_flagged(ATTACKER));
+    // `renew` now extends by the watchers' 30 days.
+    env.warp_to(until - DAY);
+    env.as_(BOB).renew(s).ok().unwrap();
+    assert_eq!(env.status(s).expiry, until - DAY + 30 * DAY);
+    env.assert_locks_cover_weight(&[ALICE, BOB, CAROL, sybil]);
+    env.assert_balanced();
+}
+
+/// A composed submit never shortens a flag: a ttl that ends before the flag does moves nothing
+/// (no event); one that ends after it moves the expiry to its own end but leaves the flag's
+/// longer ttl in place.
+#[test]
+fn a_composed_submit_never_shortens_a_flag() {
+    let s = attacker();
+    let mut env = Env::with_reporters();
+    let t = env.now();
+    env.as_(ALICE)
+        .submit(s, 1, 4, B256::ZERO, 10 * DAY)
+        .ok()
+        .unwrap();
+    env.as_(BOB).submit(s, 1, 4, B256::ZERO, 1).ok().unwrap();
+    let f = env.flag(1);
+    assert_eq!(
+        (env.status(s).expiry, f.expiry, f.ttl),
+        (t + 10 * DAY, t + 10 * DAY, 10 * DAY)
+    );
+    assert!(env.logs::<FlagRenewed>().is_empty());
+    env.warp(8 * DAY);
+    env.as_(CAROL)
+        .submit(s, 1, 4, B256::ZERO, 5 * DAY)
+        .ok()
+        .unwrap();
+    let f = env.flag(1);
+    assert_eq!(
+        (env.status(s).expiry, f.expiry, f.ttl),
+        (t + 13 * DAY, t + 13 * DAY, 10 * DAY)
+    );
+    assert_eq!(env.logs::<FlagRenewed>().len(), 1);
+}
+
+/// `corroborate` has no ttl: it never moves a flag's expiry, even a front-runner's second.
+#[test]
+fn corroborate_keeps_the_expiry() {
+    let s = attacker();
+    let mut env = Env::with_reporters();
+    let t = env.now();
+    env.as_(ALICE).submit(s, 1, 4, B256::ZERO, 1).ok().unwrap();
+    env.corroborate(BOB, s).ok().unwrap();
+    let f = env.flag(1);
+    assert_eq!((env.status(s).expiry, f.expiry, f.ttl), (t + 1, t + 1, 1));
+    assert!(env.logs::<FlagRenewed>().is_empty());
+    env.warp(1);
+    assert_eq!(env.status(s).level, Level::Expired as u8);
 }
 
 /// On a full flag a composed report displaces the weakest when it out-weighs it and is refused
