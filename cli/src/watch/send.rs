@@ -1,5 +1,6 @@
-//! Turning findings into reports on chain: which call (a live flag is corroborated, otherwise a
-//! flag is opened; two watchers opening the same flag in one block compose in the registry), the
+//! Turning findings into reports on chain: which call (a live flag that lasts is corroborated,
+//! otherwise `submit` opens a flag or joins and prolongs a live one; two watchers submitting in
+//! one block compose in the registry), the
 //! simulation that keeps a doomed report from costing gas, the nonce kept here so several
 //! reports go out in one block, fees, and re-sends of a report that waits too long (same nonce,
 //! higher fee: whichever lands, the other cannot).
@@ -125,14 +126,20 @@ impl Sender {
         }
     }
 
-    /// Reports `finding`: corroborates a live flag, opens one otherwise.
+    /// Reports `finding`: corroborates a live flag that lives at least half this watcher's ttl,
+    /// submits otherwise. A `submit` opens a flag, or joins a live one and keeps it live for the
+    /// ttl (design §3.2): a flag a front-runner opened with a short ttl is not left to expire
+    /// under this reporter's stake, and a flag opened a little earlier with the same ttl is
+    /// corroborated without paying to move its expiry.
     pub async fn report(&mut self, finding: &Finding) -> Result<Outcome, Error> {
         let status = self
             .read(R::statusOfCall {
                 subject: finding.subject,
             })
             .await?;
-        let (call, data) = if LIVE.contains(&status.level) {
+        let lasts = LIVE.contains(&status.level)
+            && status.expiry >= self.now().await?.saturating_add(self.ttl / 2);
+        let (call, data) = if lasts {
             (
                 "corroborate",
                 R::corroborateCall {
