@@ -8,7 +8,7 @@ use alloy_network::TransactionBuilder;
 use alloy_primitives::{hex, Address, U256};
 use alloy_provider::Provider;
 use alloy_rpc_types_eth::TransactionRequest;
-use alloy_sol_types::{sol, SolCall, SolError, SolValue};
+use alloy_sol_types::{SolCall, SolError, SolValue};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -21,23 +21,12 @@ use vigil_node::accounts::DevAccounts;
 use vigil_node::Config;
 
 mod common;
-use common::{ether, text, Stage};
+use common::{ether, text, IToken, IVault, Stage};
 
 #[path = "safe_support/mod.rs"]
 mod safe_support;
 use safe_support::{Safe, SafeContracts};
 use vigil_cli::safe::Batch;
-
-sol! {
-    interface IVault {
-        function deposit(uint256 amount) external;
-        function withdraw(uint256 amount) external;
-    }
-    interface IToken {
-        function mint(address to, uint256 value) external;
-        function approve(address spender, uint256 value) external returns (bool);
-    }
-}
 
 /// The guard's timelock (contracts/guard: DEFAULT_DELAY), which the handover waits.
 const GUARD_DELAY: u64 = 2 * 86_400;

@@ -30,18 +30,9 @@ use vigil_devnet::system::creation_code;
 use vigil_node::Config;
 
 mod common;
-use common::{ether, Stage};
+use common::{ether, IToken, IVault, Stage};
 
 sol! {
-    interface IVault {
-        function deposit(uint256 amount) external;
-        function withdraw(uint256 amount) external;
-    }
-    interface IToken {
-        function mint(address to, uint256 value) external;
-        function approve(address spender, uint256 value) external returns (bool);
-        function transfer(address to, uint256 value) external returns (bool);
-    }
     interface IExploit {
         function attack(address vault, address token) external;
     }

@@ -9,23 +9,99 @@ use alloy_primitives::{hex, Address, Bytes, U256};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::sol;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use vigil_cli::keys::{KEY_VAR, PASSWORD_VAR};
 use vigil_devnet::artifacts::{target_dir, workspace};
 use vigil_devnet::Devnet;
-use vigil_node::accounts::DevAccounts;
+use vigil_node::accounts::{DevAccounts, NITRO_DEV_KEY};
 use vigil_node::{Config, Running};
+
+sol! {
+    /// The calls the tests make to examples/solidity-vault/GuardedVault.sol.
+    interface IVault {
+        function deposit(uint256 amount) external;
+        function withdraw(uint256 amount) external;
+    }
+    /// The calls the tests make to examples/solidity-vault/TestToken.sol.
+    interface IToken {
+        function mint(address to, uint256 value) external;
+        function approve(address spender, uint256 value) external returns (bool);
+        function transfer(address to, uint256 value) external returns (bool);
+    }
+}
 
 /// `n` ether in wei.
 pub fn ether(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(18))
 }
 
-/// The built programs' directory, for `vigil deploy --wasm-dir`.
-pub fn wasm_dir() -> String {
-    target_dir().join("wasm").to_string_lossy().into_owned()
+/// The programs' directory for `vigil deploy --wasm-dir`, built first (once per test binary):
+/// the binary reads target/wasm and never builds it.
+pub fn wasm_dir() -> PathBuf {
+    vigil_devnet::system::guard_wasm();
+    vigil_devnet::system::registry_wasm();
+    vigil_devnet::system::registry_extension_wasm();
+    target_dir().join("wasm")
+}
+
+/// The Nitro dev key, which the node funds, as VIGIL_PRIVATE_KEY takes it.
+pub fn dev_key() -> String {
+    hex::encode_prefixed(NITRO_DEV_KEY)
+}
+
+/// A node on an unused port that mines blocks on demand.
+pub async fn start_node() -> Running {
+    start_node_with(Config {
+        port: 0,
+        ..Config::default()
+    })
+    .await
+}
+
+pub async fn start_node_with(config: Config) -> Running {
+    vigil_node::start(config, Devnet::new)
+        .await
+        .expect("start node")
+}
+
+/// Moves `node`'s clock `seconds` ahead and mines a block at the new time: how the tests wait
+/// out a timelock or a warm-up.
+pub async fn warp(node: &Running, seconds: u64) {
+    let provider = ProviderBuilder::new().connect_http(node.http_url().parse().unwrap());
+    let _: Value = provider
+        .raw_request("evm_increaseTime".into(), [seconds])
+        .await
+        .unwrap();
+    let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+}
+
+/// `vigil deploy --rpc-url <url> --config <config> --deployments <dir> --wasm-dir <wasm> <extra>`
+/// with `key` in VIGIL_PRIVATE_KEY (unset when None), run to the end.
+pub fn vigil_deploy(
+    url: &str,
+    config: &Path,
+    deployments: &Path,
+    wasm: &Path,
+    key: Option<&str>,
+    extra: &[&str],
+) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    command
+        .args(["deploy", "--rpc-url", url, "--config"])
+        .arg(config)
+        .arg("--deployments")
+        .arg(deployments)
+        .arg("--wasm-dir")
+        .arg(wasm)
+        .args(extra)
+        .env_remove(KEY_VAR);
+    if let Some(key) = key {
+        command.env(KEY_VAR, key);
+    }
+    command.output().expect("run vigil")
 }
 
 /// A finished command's exit code and both streams, for an assertion's message.
@@ -64,8 +140,44 @@ pub struct Stage {
     _scratch: Scratch,
 }
 
-/// Removes a stage's directory when its test ends, passed or not.
-struct Scratch(PathBuf);
+/// A test's own directory, `vigil-<name>-<pid>` in the temporary directory (so tests running at
+/// once never share one), emptied when made and removed when its test ends, passed or not.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("vigil-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Where `vigil deploy` keeps the deployment records.
+    pub fn deployments(&self) -> PathBuf {
+        self.0.join("deployments")
+    }
+
+    /// cli/deploy.local.toml with `governance` and `resolver` in place of the dev account it
+    /// names for both, written to deploy.toml here.
+    pub fn config(&self, governance: Address, resolver: Address) -> PathBuf {
+        let example = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
+        let dev = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
+        let text = example
+            .replacen(
+                &format!("governance = \"{dev}\""),
+                &format!("governance = \"{governance}\""),
+                1,
+            )
+            .replacen(
+                &format!("resolvers = [\"{dev}\"]"),
+                &format!("resolvers = [\"{resolver}\"]"),
+                1,
+            );
+        let path = self.0.join("deploy.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
 
 impl Drop for Scratch {
     fn drop(&mut self) {
@@ -74,9 +186,8 @@ impl Drop for Scratch {
 }
 
 impl Stage {
-    /// A stage on a node with the default config (blocks mined on demand); its scratch
-    /// directory is `vigil-<name>-<pid>` in the temporary directory, so tests running at once
-    /// never share one.
+    /// A stage on a node that mines blocks on demand, with the scratch directory
+    /// `vigil-<name>-<pid>`.
     pub async fn new(name: &str) -> Self {
         Self::with_config(
             name,
@@ -90,26 +201,13 @@ impl Stage {
 
     /// A stage on a node started with `config` (a block time, say).
     pub async fn with_config(name: &str, config: Config) -> Self {
-        // `vigil deploy --wasm-dir` reads the programs from target/wasm and never builds them:
-        // building them here (once per test binary) makes sure they are there and current.
-        for program in [
-            vigil_devnet::system::guard_wasm,
-            vigil_devnet::system::registry_wasm,
-            vigil_devnet::system::registry_extension_wasm,
-        ] {
-            program();
-        }
-        let dir = std::env::temp_dir().join(format!("vigil-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("deployments")).unwrap();
-        let node = vigil_node::start(config, Devnet::new)
-            .await
-            .expect("start node");
+        let scratch = Scratch::new(name);
+        std::fs::create_dir_all(scratch.deployments()).unwrap();
         Stage {
-            node,
-            _scratch: Scratch(dir.clone()),
-            dir,
+            node: start_node_with(config).await,
+            dir: scratch.0.clone(),
             accounts: DevAccounts::derive().unwrap(),
+            _scratch: scratch,
         }
     }
 
@@ -194,7 +292,7 @@ impl Stage {
     /// `vigil deploy` of Vigil under `config` with the built programs, signed by dev account
     /// `key`; returns its stdout. A deploy that waits out the guard's timelock is run again.
     pub fn deploy_vigil(&self, key: usize, config: &str) -> String {
-        let wasm = wasm_dir();
+        let wasm = wasm_dir().to_string_lossy().into_owned();
         self.ok(
             Some(key),
             &["deploy", "--config", config, "--wasm-dir", &wasm],
@@ -208,14 +306,8 @@ impl Stage {
             .connect_http(self.node.http_url().parse().unwrap())
     }
 
-    /// Moves the node's clock `seconds` ahead and mines a block at the new time.
     pub async fn warp(&self, seconds: u64) {
-        let provider = ProviderBuilder::new().connect_http(self.node.http_url().parse().unwrap());
-        let _: Value = provider
-            .raw_request("evm_increaseTime".into(), [seconds])
-            .await
-            .unwrap();
-        let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+        warp(&self.node, seconds).await;
     }
 
     /// Sends a transaction from `from` in the test's own name (setup, not the CLI); it must
