@@ -20,7 +20,7 @@ use vigil_cli::wasm::{ProgramKind, Wasm};
 use vigil_node::Running;
 
 mod common;
-use common::{dev_key, start_node, text, vigil_deploy, warp, wasm_dir, Scratch};
+use common::{dev_key, mined, start_node, text, vigil_deploy, warp, wasm_dir, Scratch};
 
 const GOVERNANCE: Address = Address::repeat_byte(0x5a);
 const RESOLVER: Address = Address::repeat_byte(0x0c);
@@ -50,16 +50,7 @@ impl CargoStylus {
     }
 
     async fn send(&self, request: TransactionRequest) -> TransactionReceipt {
-        let receipt = self
-            .provider
-            .send_transaction(request.with_from(self.chain.from))
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        assert!(receipt.status(), "{receipt:?}");
-        receipt
+        mined(&self.provider, request.with_from(self.chain.from)).await
     }
 
     /// The activation's data fee and a fifth more, as cargo-stylus bumps it (the rest refunded).

@@ -78,6 +78,20 @@ pub async fn warp(node: &Running, seconds: u64) {
     let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
 }
 
+/// Sends `request` through `provider` and waits for its receipt, which must say it succeeded: a
+/// test's setup that failed would otherwise surface later as a puzzling assertion.
+pub async fn mined(provider: &impl Provider, request: TransactionRequest) -> TransactionReceipt {
+    let receipt = provider
+        .send_transaction(request)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status(), "{receipt:?}");
+    receipt
+}
+
 /// `vigil deploy --rpc-url <url> --config <config> --deployments <dir> --wasm-dir <wasm> <extra>`
 /// with `key` in VIGIL_PRIVATE_KEY (unset when None), run to the end.
 pub fn vigil_deploy(
@@ -132,14 +146,6 @@ impl Key for &PrivateKeySigner {
     }
 }
 
-/// A node, the dev accounts, and a scratch directory for the deployment record and files.
-pub struct Stage {
-    pub node: Running,
-    pub dir: PathBuf,
-    pub accounts: DevAccounts,
-    _scratch: Scratch,
-}
-
 /// A test's own directory, `vigil-<name>-<pid>` in the temporary directory (so tests running at
 /// once never share one), emptied when made and removed when its test ends, passed or not.
 pub struct Scratch(pub PathBuf);
@@ -183,6 +189,14 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A node, the dev accounts, and a scratch directory for the deployment record and files.
+pub struct Stage {
+    pub node: Running,
+    pub dir: PathBuf,
+    pub accounts: DevAccounts,
+    _scratch: Scratch,
 }
 
 impl Stage {
@@ -290,7 +304,7 @@ impl Stage {
     }
 
     /// `vigil deploy` of Vigil under `config` with the built programs, signed by dev account
-    /// `key`; returns its stdout. A deploy that waits out the guard's timelock is run again.
+    /// `key`; returns its stdout. Run again after the guard's timelock, it finishes the handover.
     pub fn deploy_vigil(&self, key: usize, config: &str) -> String {
         let wasm = wasm_dir().to_string_lossy().into_owned();
         self.ok(
@@ -313,16 +327,7 @@ impl Stage {
     /// Sends a transaction from `from` in the test's own name (setup, not the CLI); it must
     /// succeed.
     pub async fn send(&self, from: impl Key, request: TransactionRequest) -> TransactionReceipt {
-        let receipt = self
-            .provider(from)
-            .send_transaction(request)
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        assert!(receipt.status(), "{receipt:?}");
-        receipt
+        mined(&self.provider(from), request).await
     }
 
     /// Calls `to` with `data` from `from`; returns the block it was mined in.
