@@ -4,91 +4,28 @@
 //! with nothing sent and nothing written.
 
 use alloy_network::{EthereumWallet, TransactionBuilder};
-use alloy_primitives::{hex, keccak256, Address, Bytes, B256, U256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use vigil_cli::abi::{ArbWasm, ICircuitGuard, StylusDeployer, ARB_WASM, STYLUS_DEPLOYER};
 use vigil_cli::chain::Chain;
 use vigil_cli::config::DeployConfig;
-use vigil_cli::keys::{parse_key, KEY_VAR};
+use vigil_cli::keys::parse_key;
 use vigil_cli::record::{Record, StepStatus};
 use vigil_cli::wasm::{ProgramKind, Wasm};
-use vigil_devnet::artifacts::{target_dir, workspace};
-use vigil_devnet::Devnet;
-use vigil_node::accounts::NITRO_DEV_KEY;
-use vigil_node::{Config, Running};
+use vigil_node::Running;
+
+mod common;
+use common::{dev_key, mined, start_node, text, vigil_deploy, warp, wasm_dir, Scratch};
 
 const GOVERNANCE: Address = Address::repeat_byte(0x5a);
 const RESOLVER: Address = Address::repeat_byte(0x0c);
 /// The guard's timelock (contracts/guard: DEFAULT_DELAY).
 const GUARD_DELAY: u64 = 2 * 86_400;
-
-/// A scratch directory per test, removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vigil-adopt-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    /// The example config with this test's governance and resolver.
-    fn config(&self) -> PathBuf {
-        let example = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
-        let dev = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
-        let text = example
-            .replacen(
-                &format!("governance = \"{dev}\""),
-                &format!("governance = \"{GOVERNANCE}\""),
-                1,
-            )
-            .replacen(
-                &format!("resolvers = [\"{dev}\"]"),
-                &format!("resolvers = [\"{RESOLVER}\"]"),
-                1,
-            );
-        let path = self.0.join("deploy.toml");
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn deployments(&self) -> PathBuf {
-        self.0.join("deployments")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn wasm_dir() -> PathBuf {
-    vigil_devnet::system::guard_wasm();
-    vigil_devnet::system::registry_wasm();
-    vigil_devnet::system::registry_extension_wasm();
-    target_dir().join("wasm")
-}
-
-async fn start_node() -> Running {
-    let config = Config {
-        port: 0,
-        ..Config::default()
-    };
-    vigil_node::start(config, Devnet::new)
-        .await
-        .expect("start node")
-}
-
-fn dev_key() -> String {
-    hex::encode_prefixed(NITRO_DEV_KEY)
-}
 
 /// What a developer with cargo-stylus 0.10.10 sends, signed by the dev key and sent raw.
 struct CargoStylus {
@@ -113,16 +50,7 @@ impl CargoStylus {
     }
 
     async fn send(&self, request: TransactionRequest) -> TransactionReceipt {
-        let receipt = self
-            .provider
-            .send_transaction(request.with_from(self.chain.from))
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        assert!(receipt.status(), "{receipt:?}");
-        receipt
+        mined(&self.provider, request.with_from(self.chain.from)).await
     }
 
     /// The activation's data fee and a fifth more, as cargo-stylus bumps it (the rest refunded).
@@ -214,29 +142,10 @@ impl CargoStylus {
     }
 }
 
-/// `vigil deploy --rpc-url <url> --config <config> --deployments <dir> --wasm-dir <wasm> <extra>`
-/// signed by the dev key.
+/// `vigil deploy` with `extra` after its usual flags, signed by the dev key.
 fn vigil(url: &str, config: &Path, deployments: &Path, wasm: &Path, extra: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vigil"))
-        .args(["deploy", "--rpc-url", url, "--config"])
-        .arg(config)
-        .arg("--deployments")
-        .arg(deployments)
-        .arg("--wasm-dir")
-        .arg(wasm)
-        .args(extra)
-        .env(KEY_VAR, dev_key())
-        .output()
-        .expect("run vigil")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    vigil_deploy(url, config, deployments, wasm, Some(&dev_key()), &extra)
 }
 
 fn adopt_args(extension: Address, guard: Address, registry: Address) -> Vec<String> {
@@ -248,15 +157,6 @@ fn adopt_args(extension: Address, guard: Address, registry: Address) -> Vec<Stri
         "--registry".into(),
         registry.to_string(),
     ]
-}
-
-async fn warp(node: &Running, seconds: u64) {
-    let provider = ProviderBuilder::new().connect_http(node.http_url().parse().unwrap());
-    let _: Value = provider
-        .raw_request("evm_increaseTime".into(), [seconds])
-        .await
-        .unwrap();
-    let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
 }
 
 fn load(deployments: &Path) -> Option<Record> {
@@ -271,8 +171,8 @@ fn load(deployments: &Path) -> Option<Record> {
 async fn programs_deployed_as_cargo_stylus_does_are_adopted_and_only_linked_and_handed_over() {
     let wasm = wasm_dir();
     let node = start_node().await;
-    let scratch = Scratch::new("adopted");
-    let (config_path, deployments) = (scratch.config(), scratch.deployments());
+    let scratch = Scratch::new("adopt-adopted");
+    let (config_path, deployments) = (scratch.config(GOVERNANCE, RESOLVER), scratch.deployments());
     let config = DeployConfig::load(&config_path).unwrap();
     let url = node.http_url();
     let tools = CargoStylus::new(&node, wasm.clone()).await;
@@ -381,7 +281,7 @@ async fn refused(
     let nonce = tools.nonce().await;
     let output = vigil(
         url,
-        &scratch.config(),
+        &scratch.config(GOVERNANCE, RESOLVER),
         &scratch.deployments(),
         &tools.wasm,
         args,
@@ -397,8 +297,8 @@ async fn refused(
 async fn programs_that_are_not_what_the_deployment_would_make_are_refused_with_nothing_sent() {
     let wasm = wasm_dir();
     let node = start_node().await;
-    let scratch = Scratch::new("refused");
-    let config = DeployConfig::load(&scratch.config()).unwrap();
+    let scratch = Scratch::new("adopt-refused");
+    let config = DeployConfig::load(&scratch.config(GOVERNANCE, RESOLVER)).unwrap();
     let url = node.http_url();
     let tools = CargoStylus::new(&node, wasm).await;
     // A program deployed but not activated (before any program of its code is: activation is

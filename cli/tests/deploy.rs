@@ -3,142 +3,34 @@
 //! record checked against its documented schema (deployments/README.md) and every claim of it
 //! checked on chain.
 
-use alloy_primitives::{hex, Address, B256, U256};
-use alloy_provider::{Provider, ProviderBuilder};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use vigil_cli::abi::{ArbWasm, ICircuitGuard, IThreatRegistry, ARB_WASM, STYLUS_DEPLOYER};
 use vigil_cli::chain::Chain;
 use vigil_cli::config::DeployConfig;
 use vigil_cli::deploy::{self, Options, Outcome};
-use vigil_cli::keys::{parse_key, KEY_VAR};
+use vigil_cli::keys::parse_key;
 use vigil_cli::record::{Record, StepStatus};
 use vigil_cli::Error;
-use vigil_devnet::artifacts::{target_dir, workspace};
-use vigil_devnet::Devnet;
-use vigil_node::accounts::NITRO_DEV_KEY;
-use vigil_node::{Config, Running};
+use vigil_devnet::artifacts::workspace;
+use vigil_node::Running;
+
+mod common;
+use common::{dev_key, start_node, text, vigil_deploy, warp, wasm_dir, Scratch};
 
 const GOVERNANCE: Address = Address::repeat_byte(0x5a);
 const RESOLVER: Address = Address::repeat_byte(0x0c);
 /// The guard's timelock (contracts/guard: DEFAULT_DELAY).
 const GUARD_DELAY: u64 = 2 * 86_400;
 
-/// A scratch directory per test, removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vigil-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    /// The example config with this test's governance and resolver.
-    fn config(&self) -> PathBuf {
-        let example = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
-        let dev = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
-        let text = example
-            .replacen(
-                &format!("governance = \"{dev}\""),
-                &format!("governance = \"{GOVERNANCE}\""),
-                1,
-            )
-            .replacen(
-                &format!("resolvers = [\"{dev}\"]"),
-                &format!("resolvers = [\"{RESOLVER}\"]"),
-                1,
-            );
-        let path = self.0.join("deploy.toml");
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn deployments(&self) -> PathBuf {
-        self.0.join("deployments")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The three programs built by script/build-contracts.sh; returns their directory.
-fn wasm_dir() -> PathBuf {
-    vigil_devnet::system::guard_wasm();
-    vigil_devnet::system::registry_wasm();
-    vigil_devnet::system::registry_extension_wasm();
-    target_dir().join("wasm")
-}
-
-async fn start_node() -> Running {
-    let config = Config {
-        port: 0,
-        ..Config::default()
-    };
-    vigil_node::start(config, Devnet::new)
-        .await
-        .expect("start node")
-}
-
-fn dev_key() -> String {
-    hex::encode_prefixed(NITRO_DEV_KEY)
-}
-
 async fn chain(node: &Running) -> Chain {
     Chain::connect(&node.http_url(), parse_key(&dev_key()).unwrap())
         .await
         .unwrap()
-}
-
-/// `vigil deploy --rpc-url <url> --config <config> --deployments <dir> --wasm-dir <wasm> <extra>`
-/// with `key` in VIGIL_PRIVATE_KEY (unset when None).
-fn vigil(
-    url: &str,
-    config: &Path,
-    deployments: &Path,
-    wasm: &Path,
-    key: Option<&str>,
-    extra: &[&str],
-) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
-    command
-        .args(["deploy", "--rpc-url", url, "--config"])
-        .arg(config)
-        .arg("--deployments")
-        .arg(deployments)
-        .arg("--wasm-dir")
-        .arg(wasm)
-        .args(extra)
-        .env_remove(KEY_VAR);
-    if let Some(key) = key {
-        command.env(KEY_VAR, key);
-    }
-    command.output().expect("run vigil")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-async fn warp(node: &Running, seconds: u64) {
-    let provider = ProviderBuilder::new().connect_http(node.http_url().parse().unwrap());
-    let _: Value = provider
-        .raw_request("evm_increaseTime".into(), [seconds])
-        .await
-        .unwrap();
-    let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
 }
 
 fn load(deployments: &Path) -> Record {
@@ -220,14 +112,14 @@ async fn check_on_chain(chain: &Chain, record: &Record) {
 async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
     let wasm = wasm_dir();
     let node = start_node().await;
-    let scratch = Scratch::new("deploy");
-    let (config, deployments) = (scratch.config(), scratch.deployments());
+    let scratch = Scratch::new("cli-deploy");
+    let (config, deployments) = (scratch.config(GOVERNANCE, RESOLVER), scratch.deployments());
     let url = node.http_url();
     let chain = chain(&node).await;
     let nonce = chain.nonce(chain.from).await.unwrap();
 
     // Everything up to the guard's handover, whose timelock then runs.
-    let first = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    let first = vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(first.status.success(), "{}", text(&first));
     assert!(
         text(&first).contains("run this command again after"),
@@ -241,14 +133,14 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
     assert_eq!(due, chain.now().await.unwrap() + GUARD_DELAY);
 
     // Run again before the delay: nothing is sent.
-    let early = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    let early = vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(early.status.success(), "{}", text(&early));
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
 
     // A minute more: the node stamps each block at least a second after the one before, so five
     // quick blocks run ahead of the wall clock that evm_increaseTime offsets.
     warp(&node, GUARD_DELAY + 60).await;
-    let last = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    let last = vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(last.status.success(), "{}", text(&last));
     assert!(text(&last).contains("acceptOwnership"), "{}", text(&last));
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
@@ -267,7 +159,7 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
     check_schema(&json);
 
     // A finished deployment run again verifies and sends nothing.
-    let again = vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
+    let again = vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(again.status.success(), "{}", text(&again));
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
     assert_eq!(load(&deployments), record);
@@ -278,13 +170,13 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
 async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     let wasm = wasm_dir();
     let node = start_node().await;
-    let scratch = Scratch::new("resume");
+    let scratch = Scratch::new("cli-resume");
     let chain = chain(&node).await;
     let nonce = chain.nonce(chain.from).await.unwrap();
     let url = node.http_url();
     let options = |stop_after| Options {
         rpc_url: url.clone(),
-        config: scratch.config(),
+        config: scratch.config(GOVERNANCE, RESOLVER),
         wasm_dir: wasm.clone(),
         deployments: scratch.deployments(),
         dry_run: false,
@@ -422,12 +314,12 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
 async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
     let wasm = wasm_dir();
     let node = start_node().await;
-    let scratch = Scratch::new("dry-run");
+    let scratch = Scratch::new("cli-dry-run");
     let chain = chain(&node).await;
     let nonce = chain.nonce(chain.from).await.unwrap();
-    let output = vigil(
+    let output = vigil_deploy(
         &node.http_url(),
-        &scratch.config(),
+        &scratch.config(GOVERNANCE, RESOLVER),
         &scratch.deployments(),
         &wasm,
         Some(&dev_key()),
@@ -455,8 +347,8 @@ async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
 async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
     let wasm = wasm_dir();
     let node = start_node().await;
-    let scratch = Scratch::new("bad-input");
-    let (config, deployments) = (scratch.config(), scratch.deployments());
+    let scratch = Scratch::new("cli-bad-input");
+    let (config, deployments) = (scratch.config(GOVERNANCE, RESOLVER), scratch.deployments());
     let url = node.http_url();
     let chain = chain(&node).await;
     let nonce = chain.nonce(chain.from).await.unwrap();
@@ -474,19 +366,19 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
         );
     };
     refused(
-        vigil(&url, &config, &deployments, &wasm, None, &[]),
+        vigil_deploy(&url, &config, &deployments, &wasm, None, &[]),
         "VIGIL_PRIVATE_KEY is not set",
     );
     refused(
-        vigil(&url, &config, &deployments, &wasm, Some(secret), &[]),
+        vigil_deploy(&url, &config, &deployments, &wasm, Some(secret), &[]),
         "VIGIL_PRIVATE_KEY is not a private key",
     );
     refused(
-        vigil(&url, &config, &deployments, &empty, Some(&dev_key()), &[]),
+        vigil_deploy(&url, &config, &deployments, &empty, Some(&dev_key()), &[]),
         "the wasm of extension is missing",
     );
     refused(
-        vigil(
+        vigil_deploy(
             "http://127.0.0.1:1",
             &config,
             &deployments,
@@ -503,7 +395,7 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
     )
     .unwrap();
     refused(
-        vigil(
+        vigil_deploy(
             &url,
             &bad_config,
             &deployments,
@@ -524,7 +416,7 @@ async fn bad_input_is_refused_with_a_clear_error_and_nothing_sent() {
     );
     foreign.save(&Record::path(&deployments, chain_id)).unwrap();
     refused(
-        vigil(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]),
+        vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]),
         "records chain 1 but the RPC",
     );
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce);

@@ -3,19 +3,16 @@
 //! feed's JSON lines checked against the transactions' receipts, a window that starts after the
 //! first change, `--follow` printing a change made while it runs, and bad windows refused.
 
-use alloy_primitives::{hex, Address, B256};
+use alloy_primitives::{Address, B256};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_sol_types::SolEvent;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use vigil_cli::abi::IThreatRegistry::StatusChanged;
-use vigil_cli::keys::{KEY_VAR, PASSWORD_VAR};
-use vigil_devnet::artifacts::{target_dir, workspace};
-use vigil_devnet::Devnet;
-use vigil_node::accounts::DevAccounts;
-use vigil_node::{Config, Running};
+
+mod common;
+use common::{text, Stage};
 
 /// cli/deploy.local.toml's warm-up.
 const WARMUP: u64 = 86_400;
@@ -25,85 +22,7 @@ const WEIGHT: &str = "5000000000000000000";
 const DEPLOYER: usize = 0;
 const REPORTERS: [usize; 3] = [3, 4, 5];
 
-/// A node, the dev accounts and a scratch directory for the deployment record.
-struct Stage {
-    node: Running,
-    dir: PathBuf,
-    accounts: DevAccounts,
-    _scratch: Scratch,
-}
-
-/// Removes a stage's directory when its test ends, passed or not.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 impl Stage {
-    async fn new(name: &str) -> Self {
-        for program in [
-            vigil_devnet::system::guard_wasm,
-            vigil_devnet::system::registry_wasm,
-            vigil_devnet::system::registry_extension_wasm,
-        ] {
-            program();
-        }
-        let dir = std::env::temp_dir().join(format!("vigil-feed-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("deployments")).unwrap();
-        let config = Config {
-            port: 0,
-            ..Config::default()
-        };
-        let node = vigil_node::start(config, Devnet::new)
-            .await
-            .expect("start node");
-        Stage {
-            node,
-            _scratch: Scratch(dir.clone()),
-            dir,
-            accounts: DevAccounts::derive().unwrap(),
-        }
-    }
-
-    fn address(&self, index: usize) -> Address {
-        self.accounts.signers()[index].address()
-    }
-
-    /// `vigil <args>` against the node and the stage's deployments, signed by dev account `key`.
-    fn command(&self, key: Option<usize>, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
-        command
-            .args(args)
-            .arg("--rpc-url")
-            .arg(self.node.http_url())
-            .arg("--deployments")
-            .arg(self.dir.join("deployments"))
-            .current_dir(workspace())
-            .env_remove(KEY_VAR)
-            .env_remove(PASSWORD_VAR)
-            .env_remove("VIGIL_RPC_URL");
-        if let Some(index) = key {
-            let secret = self.accounts.signers()[index].to_bytes();
-            command.env(KEY_VAR, hex::encode_prefixed(secret));
-        }
-        command
-    }
-
-    fn run(&self, key: Option<usize>, args: &[&str]) -> Output {
-        self.command(key, args).output().expect("run vigil")
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, key: Option<usize>, args: &[&str]) -> String {
-        let output = self.run(key, args);
-        assert!(output.status.success(), "vigil {args:?}\n{}", text(&output));
-        String::from_utf8(output.stdout).unwrap()
-    }
-
     /// A write sent with `--json`: the hash of its one transaction.
     fn sent(&self, key: usize, args: &[&str]) -> B256 {
         let mut args = args.to_vec();
@@ -127,24 +46,6 @@ impl Stage {
             })
             .collect()
     }
-
-    async fn warp(&self, seconds: u64) {
-        let provider = ProviderBuilder::new().connect_http(self.node.http_url().parse().unwrap());
-        let _: Value = provider
-            .raw_request("evm_increaseTime".into(), [seconds])
-            .await
-            .unwrap();
-        let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
-    }
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn number(value: &Value) -> u64 {
@@ -174,18 +75,8 @@ fn reporters(line: &Value) -> Vec<(Address, String)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_feed_prints_a_flag_corroborated_to_confirmation() {
-    let stage = Stage::new("confirm").await;
-    let wasm = target_dir().join("wasm");
-    let deployed = stage.ok(
-        Some(DEPLOYER),
-        &[
-            "deploy",
-            "--config",
-            "cli/deploy.local.toml",
-            "--wasm-dir",
-            wasm.to_str().unwrap(),
-        ],
-    );
+    let stage = Stage::new("feed-confirm").await;
+    let deployed = stage.deploy_vigil(DEPLOYER, "cli/deploy.local.toml");
     assert!(deployed.contains("registry"), "{deployed}");
     // Nothing flagged yet: an empty feed, and no output at all on stdout.
     assert_eq!(stage.ok(None, &["feed"]), "");
@@ -309,20 +200,20 @@ async fn the_feed_prints_a_flag_corroborated_to_confirmation() {
             "--follow",
         ],
     ] {
-        let output = stage.run(None, &args);
+        let output = stage.vigil(None, &args);
         assert_ne!(output.status.code(), Some(0), "{args:?}\n{}", text(&output));
         assert!(output.stdout.is_empty(), "{args:?}\n{}", text(&output));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("block"), "{args:?}\n{stderr}");
     }
-    let late = stage.run(None, &["feed", "--from-block", &beyond]);
+    let late = stage.vigil(None, &["feed", "--from-block", &beyond]);
     let stderr = String::from_utf8_lossy(&late.stderr);
     assert_eq!(late.status.code(), Some(1), "{}", text(&late));
     assert!(
         stderr.contains(&format!("after the latest block, {head}")),
         "{stderr}"
     );
-    let garbage = stage.run(None, &["feed", "--from-block", "soon"]);
+    let garbage = stage.vigil(None, &["feed", "--from-block", "soon"]);
     assert_eq!(garbage.status.code(), Some(2), "{}", text(&garbage));
     assert!(String::from_utf8_lossy(&garbage.stderr).contains("soon"));
 

@@ -6,11 +6,8 @@
 //! linked to its registry.
 
 use alloy_primitives::{keccak256, Address, Bytes, FixedBytes, B256, U256};
-use alloy_provider::{Provider, ProviderBuilder};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolInterface};
-use serde_json::Value;
-use std::path::PathBuf;
 use vigil_cli::abi::{ArbWasmCache, ICircuitGuard, IThreatRegistry, ARB_WASM_CACHE};
 use vigil_cli::chain::Chain;
 use vigil_cli::context::{Global, Vigil};
@@ -19,11 +16,12 @@ use vigil_cli::doctor::{doctor, Check, Health, Report};
 use vigil_cli::record::Record;
 use vigil_cli::status::status;
 use vigil_cli::subject;
-use vigil_devnet::artifacts::{target_dir, workspace};
-use vigil_devnet::Devnet;
 use vigil_node::accounts::DevAccounts;
 use vigil_node::server::DEFAULT_CHAIN_ID;
-use vigil_node::{Config, Running};
+use vigil_node::Running;
+
+mod common;
+use common::{ether, start_node, warp, wasm_dir, Scratch};
 
 /// The guard's timelock (contracts/guard: DEFAULT_DELAY) and the registry's (the local config's
 /// paramsDelay).
@@ -35,10 +33,6 @@ const TRANSFER: FixedBytes<4> = FixedBytes([0xa9, 0x05, 0x9c, 0xbb]);
 const ATTACKER: Address = Address::repeat_byte(0xba);
 const VICTIM: Address = Address::repeat_byte(0x71);
 const BYSTANDER: Address = Address::repeat_byte(0x99);
-
-fn ether(n: u64) -> U256 {
-    U256::from(n) * U256::from(10u64).pow(U256::from(18))
-}
 
 /// The node's funded keys, by role.
 struct Cast {
@@ -65,79 +59,11 @@ impl Cast {
     }
 }
 
-/// A scratch directory per test, removed at the end.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("vigil-read-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    /// The local config with this cast's governance and resolver.
-    fn config(&self, cast: &Cast) -> PathBuf {
-        let example = std::fs::read_to_string(workspace().join("cli/deploy.local.toml")).unwrap();
-        let dev = "0x3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E";
-        let text = example
-            .replacen(
-                &format!("governance = \"{dev}\""),
-                &format!("governance = \"{}\"", cast.governance.address()),
-                1,
-            )
-            .replacen(
-                &format!("resolvers = [\"{dev}\"]"),
-                &format!("resolvers = [\"{}\"]", cast.resolver.address()),
-                1,
-            );
-        let path = self.0.join("deploy.toml");
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn deployments(&self) -> PathBuf {
-        self.0.join("deployments")
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn wasm_dir() -> PathBuf {
-    vigil_devnet::system::guard_wasm();
-    vigil_devnet::system::registry_wasm();
-    vigil_devnet::system::registry_extension_wasm();
-    target_dir().join("wasm")
-}
-
-async fn start_node() -> Running {
-    let config = Config {
-        port: 0,
-        ..Config::default()
-    };
-    vigil_node::start(config, Devnet::new)
-        .await
-        .expect("start node")
-}
-
-async fn warp(node: &Running, seconds: u64) {
-    let provider = ProviderBuilder::new().connect_http(node.http_url().parse().unwrap());
-    let _: Value = provider
-        .raw_request("evm_increaseTime".into(), [seconds])
-        .await
-        .unwrap();
-    let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
-}
-
 /// Deploys with the library, stopping after `stop_after` steps, or through the guard's handover.
 async fn deploy(node: &Running, scratch: &Scratch, cast: &Cast, stop_after: Option<usize>) {
     let options = Options {
         rpc_url: node.http_url(),
-        config: scratch.config(cast),
+        config: scratch.config(cast.governance.address(), cast.resolver.address()),
         wasm_dir: wasm_dir(),
         deployments: scratch.deployments(),
         dry_run: false,
@@ -219,7 +145,7 @@ fn revert_of(data: &Bytes) -> ICircuitGuard::ICircuitGuardErrors {
 #[tokio::test(flavor = "multi_thread")]
 async fn status_and_doctor_report_a_live_deployment() {
     let node = start_node().await;
-    let scratch = Scratch::new("live");
+    let scratch = Scratch::new("read-live");
     let cast = Cast::new();
     deploy(&node, &scratch, &cast, None).await;
     let vigil = vigil(&node, &scratch).await;
@@ -630,7 +556,7 @@ async fn status_and_doctor_report_a_live_deployment() {
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_fails_a_guard_that_does_not_take_the_registrys_pushes() {
     let node = start_node().await;
-    let scratch = Scratch::new("unlinked");
+    let scratch = Scratch::new("read-unlinked");
     let cast = Cast::new();
     // Extension, guard and registry deployed; the guard's setRegistry never sent.
     deploy(&node, &scratch, &cast, Some(3)).await;
@@ -744,7 +670,7 @@ async fn doctor_fails_a_guard_that_does_not_take_the_registrys_pushes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_counts_down_to_a_programs_expiry_and_names_the_cure() {
     let node = start_node().await;
-    let scratch = Scratch::new("expiry");
+    let scratch = Scratch::new("read-expiry");
     let cast = Cast::new();
     deploy(&node, &scratch, &cast, None).await;
     let vigil = vigil(&node, &scratch).await;

@@ -4,184 +4,41 @@
 //! it, a false flag disputed by its victim and rejected by the resolver, the claims that pay the
 //! victim; and bad input refused with a sentence and nothing sent.
 
-use alloy_network::{EthereumWallet, TransactionBuilder};
-use alloy_primitives::{hex, Address, Bytes, U256};
-use alloy_provider::{Provider, ProviderBuilder};
+use alloy_network::TransactionBuilder;
+use alloy_primitives::{hex, Address, U256};
+use alloy_provider::Provider;
 use alloy_rpc_types_eth::TransactionRequest;
-use alloy_signer_local::PrivateKeySigner;
-use alloy_sol_types::{sol, SolCall, SolError, SolValue};
+use alloy_sol_types::{SolCall, SolError, SolValue};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 use vigil_cli::abi::ICircuitGuard;
 use vigil_cli::keys::{KEY_VAR, PASSWORD_VAR};
-use vigil_devnet::artifacts::{target_dir, workspace};
+use vigil_devnet::artifacts::workspace;
 use vigil_devnet::system::creation_code;
 use vigil_devnet::Devnet;
 use vigil_node::accounts::DevAccounts;
-use vigil_node::{Config, Running};
+use vigil_node::Config;
+
+mod common;
+use common::{ether, text, IToken, IVault, Stage};
 
 #[path = "safe_support/mod.rs"]
 mod safe_support;
 use safe_support::{Safe, SafeContracts};
 use vigil_cli::safe::Batch;
 
-sol! {
-    interface IVault {
-        function deposit(uint256 amount) external;
-        function withdraw(uint256 amount) external;
-    }
-    interface IToken {
-        function mint(address to, uint256 value) external;
-        function approve(address spender, uint256 value) external returns (bool);
-    }
-}
-
 /// The guard's timelock (contracts/guard: DEFAULT_DELAY), which the handover waits.
 const GUARD_DELAY: u64 = 2 * 86_400;
 /// cli/deploy.local.toml's warm-up.
 const WARMUP: u64 = 86_400;
 
-fn ether(n: u64) -> U256 {
-    U256::from(n) * U256::from(10u64).pow(U256::from(18))
-}
-
-/// A node, the dev accounts, and a scratch directory for the deployment record and files.
-struct Stage {
-    node: Running,
-    dir: PathBuf,
-    accounts: DevAccounts,
-    _scratch: Scratch,
-}
-
 impl Stage {
-    async fn new(name: &str) -> Self {
-        for program in [
-            vigil_devnet::system::guard_wasm,
-            vigil_devnet::system::registry_wasm,
-            vigil_devnet::system::registry_extension_wasm,
-        ] {
-            program();
-        }
-        let dir = std::env::temp_dir().join(format!("vigil-story-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("deployments")).unwrap();
-        let node = vigil_node::start(
-            Config {
-                port: 0,
-                ..Config::default()
-            },
-            Devnet::new,
-        )
-        .await
-        .expect("start node");
-        Stage {
-            node,
-            _scratch: Scratch(dir.clone()),
-            dir,
-            accounts: DevAccounts::derive().unwrap(),
-        }
-    }
-
-    fn signer(&self, index: usize) -> &PrivateKeySigner {
-        &self.accounts.signers()[index]
-    }
-
-    fn key(&self, index: usize) -> String {
-        hex::encode_prefixed(self.signer(index).to_bytes())
-    }
-
-    fn address(&self, index: usize) -> Address {
-        self.signer(index).address()
-    }
-
-    fn file(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.dir.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-
-    /// `vigil <args>` signed by dev account `key` (none: VIGIL_PRIVATE_KEY unset).
-    fn vigil(&self, key: Option<usize>, args: &[&str]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
-        command
-            .args(args)
-            .arg("--rpc-url")
-            .arg(self.node.http_url())
-            .current_dir(workspace())
-            .env_remove(KEY_VAR)
-            .env_remove(PASSWORD_VAR)
-            .env_remove("VIGIL_RPC_URL");
-        if !args.contains(&"--deployments") {
-            command
-                .arg("--deployments")
-                .arg(self.dir.join("deployments"));
-        }
-        if let Some(index) = key {
-            command.env(KEY_VAR, self.key(index));
-        }
-        command.output().expect("run vigil")
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, key: Option<usize>, args: &[&str]) -> String {
-        let output = self.vigil(key, args);
-        assert!(output.status.success(), "vigil {args:?}\n{}", text(&output));
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    /// Runs a command that must fail with exit code 1; returns its stderr.
-    fn fails(&self, key: Option<usize>, args: &[&str]) -> String {
-        let output = self.vigil(key, args);
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "vigil {args:?}\n{}",
-            text(&output)
-        );
-        String::from_utf8(output.stderr).unwrap()
-    }
-
-    fn json(&self, key: Option<usize>, args: &[&str]) -> Value {
-        let mut args = args.to_vec();
-        args.push("--json");
-        serde_json::from_str(&self.ok(key, &args)).unwrap()
-    }
-
-    fn provider(&self, index: usize) -> impl Provider {
-        ProviderBuilder::new()
-            .wallet(EthereumWallet::from(self.signer(index).clone()))
-            .connect_http(self.node.http_url().parse().unwrap())
-    }
-
     async fn nonce(&self, index: usize) -> u64 {
         self.provider(0)
             .get_transaction_count(self.address(index))
             .await
             .unwrap()
-    }
-
-    async fn warp(&self, seconds: u64) {
-        let provider = self.provider(0);
-        let _: Value = provider
-            .raw_request("evm_increaseTime".into(), [seconds])
-            .await
-            .unwrap();
-        let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
-    }
-
-    /// Sends a transaction from dev account `from` in the test's own name (setup, not the CLI).
-    async fn send(&self, from: usize, request: TransactionRequest) -> Address {
-        let receipt = self
-            .provider(from)
-            .send_transaction(request)
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        assert!(receipt.status(), "{receipt:?}");
-        receipt.contract_address.unwrap_or_default()
     }
 
     /// The deploy config: governance and the resolver are `governance`.
@@ -195,34 +52,12 @@ impl Stage {
     }
 }
 
-/// Removes a stage's directory when its test ends, passed or not.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 fn address(value: &Value) -> Address {
     value
         .as_str()
         .unwrap_or_else(|| panic!("an address: {value}"))
         .parse()
         .unwrap()
-}
-
-fn wasm_dir() -> String {
-    target_dir().join("wasm").to_string_lossy().into_owned()
 }
 
 // The cast: dev account 0 deploys, 1 administers the vault, 2..4 report, 5 attacks, 6 is the
@@ -257,12 +92,10 @@ async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
     let safe = contracts.create_safe(&provider, &owners, 2).await;
     let config = stage.config(safe.address);
     let config = config.to_str().unwrap();
-    let wasm = wasm_dir();
-    let deploy = ["deploy", "--config", config, "--wasm-dir", &wasm];
-    let first = stage.ok(Some(GOV), &deploy);
+    let first = stage.deploy_vigil(GOV, config);
     assert!(first.contains("run this command again after"), "{first}");
     stage.warp(GUARD_DELAY + 60).await;
-    let done = stage.ok(Some(GOV), &deploy);
+    let done = stage.deploy_vigil(GOV, config);
     assert!(done.contains("acceptOwnership"), "{done}");
     let accept = stage.dir.join("accept.json");
     let batched = stage.ok(
@@ -279,7 +112,7 @@ async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
     stage.execute(&safe, "accept.json").await;
     // The finished deployment, run again after governance took the guard: verified, nothing sent.
     let nonce = stage.nonce(GOV).await;
-    let again = stage.ok(Some(GOV), &deploy);
+    let again = stage.deploy_vigil(GOV, config);
     assert!(again.contains("deployed on chain 412346"), "{again}");
     assert_eq!(stage.nonce(GOV).await, nonce);
 
@@ -300,23 +133,13 @@ async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
         ("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
     ]
     .concat();
-    let token = stage
-        .send(
-            GOV,
-            TransactionRequest::default().with_deploy_code(Bytes::from(token_code)),
-        )
-        .await;
+    let token = stage.deploy(GOV, token_code).await;
     let vault_code = [
         creation_code("GuardedVault.sol", "GuardedVault"),
         (token, guard, stage.address(ADMIN)).abi_encode_params(),
     ]
     .concat();
-    let vault = stage
-        .send(
-            GOV,
-            TransactionRequest::default().with_deploy_code(Bytes::from(vault_code)),
-        )
-        .await;
+    let vault = stage.deploy(GOV, vault_code).await;
     let vault_text = vault.to_string();
     stage.ok(
         Some(ADMIN),
@@ -341,14 +164,7 @@ async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
     }
     .abi_encode()]
     {
-        stage
-            .send(
-                GOV,
-                TransactionRequest::default()
-                    .with_to(token)
-                    .with_input(call),
-            )
-            .await;
+        stage.call(GOV, token, call).await;
     }
     for (to, call) in [
         (
@@ -364,19 +180,14 @@ async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
             IVault::depositCall { amount: ether(100) }.abi_encode(),
         ),
     ] {
-        stage
-            .send(
-                ATTACKER,
-                TransactionRequest::default().with_to(to).with_input(call),
-            )
-            .await;
+        stage.call(ATTACKER, to, call).await;
     }
     (safe, vault)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_story_played_by_the_cli() {
-    let stage = Stage::new("demo").await;
+    let stage = Stage::new("story-demo").await;
     let (safe, vault) = deploy_and_guard(&stage).await;
 
     // Reporters stake; the stake counts after the warm-up.
@@ -544,7 +355,7 @@ async fn the_demo_story_played_by_the_cli() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_explained_and_sends_nothing() {
-    let stage = Stage::new("bad").await;
+    let stage = Stage::new("story-bad").await;
     // Before any deployment: the chain is named, with the ways out.
     let none = stage.fails(None, &["gov", "treasury"]);
     assert!(
@@ -672,7 +483,7 @@ fn cast() -> Command {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_keystore_signs_calldata_is_printed_and_a_dead_node_is_named() {
-    let stage = Stage::new("keys").await;
+    let stage = Stage::new("story-keys").await;
     deploy_and_guard(&stage).await;
     let reporter = REPORTERS[1];
 
@@ -749,7 +560,7 @@ async fn a_keystore_signs_calldata_is_printed_and_a_dead_node_is_named() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reporter_commits_an_advisory_reveals_it_and_leaves_with_its_stake() {
-    let stage = Stage::new("reporter").await;
+    let stage = Stage::new("story-reporter").await;
     let (safe, vault) = deploy_and_guard(&stage).await;
     let [reporter, second, _] = REPORTERS;
     for r in [reporter, second] {
@@ -846,7 +657,7 @@ async fn a_reporter_commits_an_advisory_reveals_it_and_leaves_with_its_stake() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn governance_and_a_protocol_admin_use_their_powers_through_the_cli() {
-    let stage = Stage::new("powers").await;
+    let stage = Stage::new("story-powers").await;
     let (safe, vault) = deploy_and_guard(&stage).await;
     let vault_text = vault.to_string();
 

@@ -8,8 +8,8 @@
 //! from a confirmed attacker to a fresh address is reported, a watcher restarted behind the chain
 //! catches up and reports nothing twice, and a dry run under an hourly cap sends nothing.
 
-use alloy_network::{EthereumWallet, TransactionBuilder};
-use alloy_primitives::{hex, keccak256, Address, Bytes, B256, U256};
+use alloy_network::TransactionBuilder;
+use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{Filter, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
@@ -18,30 +18,21 @@ use futures::StreamExt;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use vigil_cli::abi::{ICircuitGuard, IThreatRegistry as R};
-use vigil_cli::keys::{KEY_VAR, PASSWORD_VAR};
 use vigil_cli::subject;
 use vigil_devnet::artifacts::{target_dir, workspace};
 use vigil_devnet::system::creation_code;
-use vigil_devnet::Devnet;
-use vigil_node::accounts::DevAccounts;
-use vigil_node::{Config, Running};
+use vigil_node::Config;
+
+mod common;
+use common::{ether, IToken, IVault, Stage};
 
 sol! {
-    interface IVault {
-        function deposit(uint256 amount) external;
-        function withdraw(uint256 amount) external;
-    }
-    interface IToken {
-        function mint(address to, uint256 value) external;
-        function approve(address spender, uint256 value) external returns (bool);
-        function transfer(address to, uint256 value) external returns (bool);
-    }
     interface IExploit {
         function attack(address vault, address token) external;
     }
@@ -71,154 +62,7 @@ const DEPOSITOR: usize = 5;
 const COPIER: usize = 6;
 const DRY: usize = 7;
 
-fn ether(n: u64) -> U256 {
-    U256::from(n) * U256::from(10u64).pow(U256::from(18))
-}
-
-struct Stage {
-    node: Running,
-    dir: PathBuf,
-    accounts: DevAccounts,
-    _scratch: Scratch,
-}
-
-/// Removes a stage's directory when its test ends, passed or not.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 impl Stage {
-    async fn new() -> Self {
-        for program in [
-            vigil_devnet::system::guard_wasm,
-            vigil_devnet::system::registry_wasm,
-            vigil_devnet::system::registry_extension_wasm,
-        ] {
-            program();
-        }
-        let dir = std::env::temp_dir().join(format!("vigil-watch-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("deployments")).unwrap();
-        let node = vigil_node::start(
-            Config {
-                port: 0,
-                block_time: Some(BLOCK_TIME),
-                ..Config::default()
-            },
-            Devnet::new,
-        )
-        .await
-        .expect("start node");
-        Stage {
-            node,
-            _scratch: Scratch(dir.clone()),
-            dir,
-            accounts: DevAccounts::derive().unwrap(),
-        }
-    }
-
-    fn signer(&self, index: usize) -> &PrivateKeySigner {
-        &self.accounts.signers()[index]
-    }
-
-    fn address(&self, index: usize) -> Address {
-        self.signer(index).address()
-    }
-
-    fn command(&self, key: Option<&PrivateKeySigner>, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
-        command
-            .args(args)
-            .arg("--rpc-url")
-            .arg(self.node.http_url())
-            .arg("--deployments")
-            .arg(self.dir.join("deployments"))
-            .current_dir(workspace())
-            .env_remove(KEY_VAR)
-            .env_remove(PASSWORD_VAR)
-            .env_remove("VIGIL_RPC_URL")
-            .env_remove("VIGIL_WS_URL");
-        if let Some(signer) = key {
-            command.env(KEY_VAR, hex::encode_prefixed(signer.to_bytes()));
-        }
-        command
-    }
-
-    fn ok(&self, key: Option<usize>, args: &[&str]) -> String {
-        let output: Output = self
-            .command(key.map(|k| self.signer(k)), args)
-            .output()
-            .expect("run vigil");
-        assert!(
-            output.status.success(),
-            "vigil {args:?}\nstdout:\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    fn file(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.dir.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-
-    fn provider(&self, signer: &PrivateKeySigner) -> impl Provider {
-        ProviderBuilder::new()
-            .wallet(EthereumWallet::from(signer.clone()))
-            .connect_http(self.node.http_url().parse().unwrap())
-    }
-
-    async fn warp(&self, seconds: u64) {
-        let provider = self.provider(self.signer(GOV));
-        let _: Value = provider
-            .raw_request("evm_increaseTime".into(), [seconds])
-            .await
-            .unwrap();
-        let _: Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
-    }
-
-    /// Sends a transaction in the test's own name; returns its receipt's block and the address
-    /// it created, if any.
-    async fn send(&self, from: &PrivateKeySigner, request: TransactionRequest) -> (u64, Address) {
-        let receipt = self
-            .provider(from)
-            .send_transaction(request)
-            .await
-            .unwrap()
-            .get_receipt()
-            .await
-            .unwrap();
-        assert!(receipt.status(), "{receipt:?}");
-        (
-            receipt.block_number.unwrap(),
-            receipt.contract_address.unwrap_or_default(),
-        )
-    }
-
-    async fn call(&self, from: &PrivateKeySigner, to: Address, data: Vec<u8>) -> u64 {
-        self.send(
-            from,
-            TransactionRequest::default().with_to(to).with_input(data),
-        )
-        .await
-        .0
-    }
-
-    async fn deploy(&self, from: &PrivateKeySigner, code: Vec<u8>) -> Address {
-        self.send(
-            from,
-            TransactionRequest::default().with_deploy_code(Bytes::from(code)),
-        )
-        .await
-        .1
-    }
-
     /// An account nobody has used, funded for gas.
     async fn fresh_account(&self) -> PrivateKeySigner {
         let signer = PrivateKeySigner::random();
@@ -402,19 +246,19 @@ struct Round {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn watchers_turn_a_drain_of_one_vault_into_protection_of_the_other() {
-    let stage = Stage::new().await;
-    let wasm = target_dir().join("wasm").to_string_lossy().into_owned();
+    let stage = Stage::with_config(
+        "watch",
+        Config {
+            port: 0,
+            block_time: Some(BLOCK_TIME),
+            ..Config::default()
+        },
+    )
+    .await;
     let config = workspace().join("cli/deploy.local.toml");
-    let deploy = [
-        "deploy",
-        "--config",
-        config.to_str().unwrap(),
-        "--wasm-dir",
-        &wasm,
-    ];
-    stage.ok(Some(GOV), &deploy);
+    stage.deploy_vigil(GOV, config.to_str().unwrap());
     stage.warp(GUARD_DELAY + 60).await;
-    stage.ok(Some(GOV), &deploy);
+    stage.deploy_vigil(GOV, config.to_str().unwrap());
     stage.ok(Some(GOV), &["gov", "accept-ownership", "guard"]);
     let registry: Address = stage
         .ok(None, &["address", "registry"])
