@@ -5,7 +5,7 @@
 
 use alloy_network::{EthereumWallet, TransactionBuilder};
 use alloy_primitives::{Address, U256};
-use alloy_provider::{Provider, ProviderBuilder};
+use alloy_provider::ProviderBuilder;
 use alloy_rpc_types_eth::TransactionRequest;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,7 +13,6 @@ use vigil_cli::watch::detect::{Detector, Finding, Knowledge};
 use vigil_cli::watch::view::{BlockView, State};
 use vigil_cli::watch::{Event, Options, Watcher};
 use vigil_cli::Error;
-use vigil_devnet::Devnet;
 use vigil_node::accounts::DevAccounts;
 use vigil_node::{Config, Running};
 
@@ -47,17 +46,15 @@ impl Detector for Ledger {
     }
 }
 
+mod common;
+
 async fn node(port: u16, state: &std::path::Path) -> Running {
-    vigil_node::start(
-        Config {
-            port,
-            state_file: Some(state.to_owned()),
-            ..Config::default()
-        },
-        Devnet::new,
-    )
+    common::start_node_with(Config {
+        port,
+        state_file: Some(state.to_owned()),
+        ..Config::default()
+    })
     .await
-    .expect("start node")
 }
 
 /// Pays the protocol one wei from dev account 1; returns the block it was mined in.
@@ -69,14 +66,10 @@ async fn pay(node: &Running, protocol: Address) -> u64 {
     let request = TransactionRequest::default()
         .with_to(protocol)
         .with_value(U256::from(1));
-    let receipt = provider
-        .send_transaction(request)
+    common::mined(&provider, request)
         .await
+        .block_number
         .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
-    receipt.block_number.unwrap()
 }
 
 fn wait_until(events: &mpsc::Receiver<Event>, what: &str, wanted: impl Fn(&Event) -> bool) {
