@@ -39,13 +39,7 @@ async fn send(node: &Running, value: u64) {
     let tx = TransactionRequest::default()
         .with_to(BOB)
         .with_value(U256::from(value));
-    provider
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    mined(&provider, tx).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -198,13 +192,7 @@ async fn quarter_second_blocks_seal_without_transactions_and_share_seconds() {
         .with_to(BOB)
         .with_value(U256::from(1));
     let sent_after = latest_number(&node).await;
-    let receipt = provider
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(&provider, tx).await;
     let mined = receipt.block_number.unwrap();
     assert!(mined > sent_after, "sealed by the timer after it was sent");
     assert!(timestamp_of(&node, mined).await >= timestamp_of(&node, mined - 1).await);

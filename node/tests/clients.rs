@@ -72,13 +72,7 @@ async fn another_chain_id_is_honoured_by_transactions_and_chainid() {
     let tx = TransactionRequest::default()
         .with_to(BOB)
         .with_value(U256::from(1));
-    let receipt = provider
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(&provider, tx).await;
     assert!(receipt.status());
     node.stop().await.unwrap();
 }
@@ -92,13 +86,7 @@ async fn an_eip1559_transfer_is_mined_with_a_full_receipt() {
     let tx = TransactionRequest::default()
         .with_to(BOB)
         .with_value(U256::from(1_000));
-    let receipt = provider
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(&provider, tx).await;
     assert!(receipt.status());
     assert_eq!(receipt.gas_used, 21_000);
     assert_eq!(receipt.effective_gas_price, u128::from(BASE_FEE));
@@ -165,13 +153,7 @@ async fn legacy_transactions_with_and_without_eip155_are_accepted() {
     let funding = TransactionRequest::default()
         .with_to(signer.address())
         .with_value(ether(1));
-    provider
-        .send_transaction(funding)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    mined(&provider, funding).await;
     for (nonce, chain_id) in [(0, Some(412_346)), (1, None)] {
         let mut tx = TxLegacy {
             chain_id,
@@ -201,13 +183,7 @@ async fn legacy_transactions_with_and_without_eip155_are_accepted() {
     let tx = TransactionRequest::default()
         .with_to(BOB)
         .with_gas_price(u128::from(BASE_FEE) * 2);
-    let receipt = provider
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(&provider, tx).await;
     assert_eq!(receipt.effective_gas_price, u128::from(BASE_FEE) * 2);
     node.stop().await.unwrap();
 }
@@ -227,13 +203,7 @@ async fn logs_blooms_filters_and_indexes() {
     let tx = TransactionRequest::default()
         .with_to(logger)
         .with_input(topic.to_vec());
-    let receipt = provider
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(&provider, tx).await;
     let logs = receipt.inner.logs();
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].address(), logger);
@@ -291,13 +261,7 @@ async fn calls_estimates_and_overrides() {
         .unwrap();
     assert!(receipt.status());
     assert!(receipt.gas_used <= estimate);
-    let short = provider
-        .send_transaction(call.with_gas_limit(receipt.gas_used - 1))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let short = mined(&provider, call.with_gas_limit(receipt.gas_used - 1)).await;
     assert!(!short.status(), "one gas less than used must fail");
 
     // Overrides: code placed on an empty account for one call only.
@@ -371,13 +335,7 @@ async fn a_vigil_revert_decodes_to_its_custom_error_and_is_traced() {
     let estimate = provider.estimate_gas(request.clone()).await.unwrap_err();
     assert_eq!(estimate.as_error_resp().unwrap().code, 3);
     // Sent anyway (with a gas limit), the transaction is mined and fails.
-    let receipt = provider
-        .send_transaction(request.with_gas_limit(1_000_000))
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(&provider, request.with_gas_limit(1_000_000)).await;
     assert!(!receipt.status());
 
     // Its trace is Nitro's stylusTracer shape: the program's entry, its hostios, its return.
@@ -446,13 +404,7 @@ async fn websocket_subscriptions_see_heads_and_logs() {
     let tx = TransactionRequest::default()
         .with_to(logger)
         .with_input(vec![2u8; 32]);
-    let receipt = http
-        .send_transaction(tx)
-        .await
-        .unwrap()
-        .get_receipt()
-        .await
-        .unwrap();
+    let receipt = mined(&http, tx).await;
     let head = heads.next().await.unwrap();
     assert_eq!(head.number, 2);
     assert_eq!(Some(head.hash), receipt.block_hash);
@@ -479,13 +431,7 @@ async fn many_clients_at_once() {
                 let tx = TransactionRequest::default()
                     .with_to(BOB)
                     .with_value(U256::from(1));
-                let receipt = provider
-                    .send_transaction(tx)
-                    .await
-                    .unwrap()
-                    .get_receipt()
-                    .await
-                    .unwrap();
+                let receipt = mined(&provider, tx).await;
                 assert!(receipt.status());
             }
         }));

@@ -78,6 +78,27 @@ struct Waiting {
     since: Instant,
 }
 
+impl Waiting {
+    /// `tx`, just sent at `nonce` with `fees` (max fee, tip).
+    fn new(
+        finding: Finding,
+        nonce: u64,
+        request: TransactionRequest,
+        tx: B256,
+        (max_fee, tip): (u128, u128),
+    ) -> Self {
+        Waiting {
+            finding,
+            nonce,
+            request,
+            hashes: vec![tx],
+            max_fee,
+            tip,
+            since: Instant::now(),
+        }
+    }
+}
+
 pub struct Sender {
     provider: DynProvider,
     wallet: EthereumWallet,
@@ -187,15 +208,13 @@ impl Sender {
         let request = request.with_gas_limit(gas + GAS_MARGIN);
         let tx = self.sign_and_send(&request, nonce, max_fee, tip).await?;
         self.next_nonce = Some(nonce + 1);
-        self.waiting.push(Waiting {
-            finding: finding.clone(),
+        self.waiting.push(Waiting::new(
+            finding.clone(),
             nonce,
             request,
-            hashes: vec![tx],
-            max_fee,
-            tip,
-            since: Instant::now(),
-        });
+            tx,
+            (max_fee, tip),
+        ));
         Ok(Outcome::Sent { call, tx, nonce })
     }
 
@@ -381,15 +400,9 @@ mod tests {
             detector: "test",
             reason: String::new(),
         };
-        sender.waiting.push(Waiting {
-            finding,
-            nonce,
-            request,
-            hashes: vec![tx],
-            max_fee,
-            tip,
-            since: Instant::now(),
-        });
+        sender
+            .waiting
+            .push(Waiting::new(finding, nonce, request, tx, (max_fee, tip)));
 
         // Not mined in time, so signed again at its nonce with higher fees: this node runs a
         // transaction as it arrives (there is no pool to replace it in), so it refuses the

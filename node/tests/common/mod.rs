@@ -5,7 +5,7 @@
 use alloy_network::{EthereumWallet, TransactionBuilder};
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_provider::{Provider, ProviderBuilder, WsConnect};
-use alloy_rpc_types_eth::TransactionRequest;
+use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -167,4 +167,16 @@ pub fn cache_selectors(home: &std::path::Path) {
         "{}",
         String::from_utf8_lossy(&cached.stderr)
     );
+}
+
+/// Sends `tx` and waits for its receipt: the setup step most tests repeat (the receipt's status
+/// is the caller's to check).
+pub async fn mined(provider: &impl Provider, tx: TransactionRequest) -> TransactionReceipt {
+    provider
+        .send_transaction(tx)
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap()
 }
