@@ -16,17 +16,24 @@
 # A report, not a test: it exits 0 when a budget is missed (the table says MISS and by how much) and
 # non-zero only when something fails to build or run. Not part of script/test.sh.
 #
-# Usage: script/bench.sh [--calls N] [--node-count M] [--no-node] [--no-watch]
+# With --profile, last: the gas profile per wasm function of the hot paths (`bench --profile`: a guarded
+# withdraw, submit, corroborate, the confirming corroboration), its functions named from a second build
+# of the programs with their names kept (VIGIL_WASM_NAMES=1 script/build-contracts.sh, target dirs of
+# its own: the first --profile builds every program again); target/bench-profile.json.
+#
+# Usage: script/bench.sh [--calls N] [--node-count M] [--no-node] [--no-watch] [--profile]
 #   --calls N       guarded withdraws for the devnet throughput line (default 5,000)
 #   --node-count M  signed withdraws per run of the node rows (default 2,000)
 #   --no-node       skip the node rows
 #   --no-watch      skip time to protection
+#   --profile       add the gas profile per wasm function
 set -euo pipefail
 
 devnet_args=()
 node_args=()
 node=1
 watch=1
+profile=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --calls) [ $# -ge 2 ] || { echo "bench.sh: --calls needs a count" >&2; exit 2; }
@@ -35,7 +42,8 @@ while [ $# -gt 0 ]; do
       node_args+=(--count "$2"); shift 2 ;;
     --no-node) node=0; shift ;;
     --no-watch) watch=0; shift ;;
-    *) echo "usage: script/bench.sh [--calls N] [--node-count M] [--no-node] [--no-watch]" >&2; exit 2 ;;
+    --profile) profile=1; shift ;;
+    *) echo "usage: script/bench.sh [--calls N] [--node-count M] [--no-node] [--no-watch] [--profile]" >&2; exit 2 ;;
   esac
 done
 
@@ -59,7 +67,15 @@ if [ "$watch" = 1 ]; then
   grep -E '^(\||time to protection)' "$log"
   rm -f "$log"
 fi
-[ "$node" = 1 ] || exit 0
-echo
-echo "==> cargo run --profile native --locked -p vigil-node --example node_bench"
-exec cargo run --profile native --quiet --locked -p vigil-node --example node_bench -- ${node_args[@]+"${node_args[@]}"}
+if [ "$node" = 1 ]; then
+  echo
+  echo "==> cargo run --profile native --locked -p vigil-node --example node_bench"
+  cargo run --profile native --quiet --locked -p vigil-node --example node_bench -- ${node_args[@]+"${node_args[@]}"}
+fi
+if [ "$profile" = 1 ]; then
+  echo
+  echo "==> gas profile: VIGIL_WASM_NAMES=1 script/build-contracts.sh, then bench --profile"
+  # shellcheck disable=SC2046 # one word per crate
+  VIGIL_WASM_NAMES=1 ./script/build-contracts.sh $(cargo run --quiet --locked -p vigil-wasm-report -- --list)
+  cargo run --release --quiet --locked -p vigil-devnet --bin bench -- --profile
+fi

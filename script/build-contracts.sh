@@ -28,6 +28,11 @@
 # or reference types. The output keeps a stamp (<crate>.wasm.stamp: the input's hash, wasm-opt's version and
 # flags) so an unchanged input is not optimized again.
 # VIGIL_WASM_OPT=0 leaves cargo's output as it is (for before/after measurements only).
+#
+# VIGIL_WASM_NAMES=1 builds the same programs with their function names kept (the linker's name
+# section, which wasm-opt carries through with -g), into target/wasm/names/<crate>.wasm, in target dirs
+# of their own: `bench --profile` names the functions of its gas profile from them, after checking that
+# apart from the names they are the deployed bytes.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,12 +51,22 @@ if [ "${#packages[@]}" -eq 0 ]; then
 fi
 
 wasm_root="${CARGO_TARGET_DIR:-$root/target}/wasm"
+out_dir="$wasm_root"
+names="${VIGIL_WASM_NAMES:-0}"
+if [ "$names" != 0 ]; then
+  wasm_root="$wasm_root/names"
+  out_dir="$wasm_root"
+  export CARGO_PROFILE_RELEASE_STRIP=false
+fi
+mkdir -p "$out_dir"
 export RUSTC_BOOTSTRAP=1
 export CARGO_ENCODED_RUSTFLAGS="-Zunstable-options"$'\x1f'"-Cpanic=immediate-abort"$'\x1f'"-Zlocation-detail=none"$'\x1f'"-Zfmt-debug=none"
 unset RUSTFLAGS
 
+debug_flag=--strip-debug
+if [ "$names" != 0 ]; then debug_flag=-g; fi
 opt_flags=(--mvp-features --enable-mutable-globals --enable-sign-ext --enable-bulk-memory-opt
-  -Oz --converge --strip-debug --strip-producers --strip-target-features)
+  -Oz --converge "$debug_flag" --strip-producers --strip-target-features)
 if [ "${VIGIL_WASM_OPT:-1}" != 0 ]; then
   wasm_opt="$root/node_modules/.bin/wasm-opt"
   if [ ! -x "$wasm_opt" ]; then
@@ -71,7 +86,7 @@ for p in "${packages[@]}"; do
     -Zbuild-std=std,panic_abort -p "$p"
   input="$build_dir/wasm32-unknown-unknown/release/$crate.wasm"
   [ -f "$input" ] || { echo "build-contracts: $input was not built" >&2; exit 1; }
-  wasm="$wasm_root/$crate.wasm"
+  wasm="$out_dir/$crate.wasm"
   # Temporary names and renames: concurrent builds of the same program (parallel tests) stay safe.
   if [ "${VIGIL_WASM_OPT:-1}" = 0 ]; then
     cp "$input" "$wasm.tmp.$$" && mv -f "$wasm.tmp.$$" "$wasm"

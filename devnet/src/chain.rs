@@ -5,6 +5,7 @@ use crate::evm::{Ctx, DevnetEvm, DevnetPrecompiles, Inner};
 use crate::genesis;
 use crate::stylus::arbwasm::{ArbWasm, ARB_WASM};
 use crate::stylus::pricer::DataPricer;
+use crate::stylus::profile::Profile;
 use crate::stylus::programs::{self, Arbos, Burner, Fail, Params, ProgramRecord};
 use crate::stylus::trace::HostioTrace;
 use crate::stylus::{activation, gas::ModuleStats, Program, StylusState, TxStylus};
@@ -567,6 +568,17 @@ impl Devnet {
         };
         let trace = self.stylus.finish_trace();
         Ok((receipt?, trace))
+    }
+
+    /// Starts recording a gas profile per wasm function ([`crate::stylus::profile`]) of every
+    /// Stylus frame that runs until [`Self::finish_profile`]; charges are unchanged by it.
+    pub fn start_profile(&mut self) {
+        self.stylus.start_profile();
+    }
+
+    /// Stops recording and returns the profile.
+    pub fn finish_profile(&mut self) -> Profile {
+        self.stylus.finish_profile()
     }
 
     /// Records an activation of compiled code at the current time, unless its code hash is

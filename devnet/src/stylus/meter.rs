@@ -18,6 +18,19 @@ use wasmparser::{FuncType, FunctionBody, Operator, Parser, Payload, TypeRef};
 pub const INK_GLOBAL: &str = "vigil_devnet_ink_left";
 /// Exported global set to 1 when a block runs out of ink.
 pub const STATUS_GLOBAL: &str = "vigil_devnet_ink_status";
+/// Profiled modules only: the exported global holding the index of the function whose block ran
+/// last, so a hostio's ink is charged to the function that called it.
+pub const PROFILE_FUNCTION_GLOBAL: &str = "vigil_devnet_profile_function";
+/// Profiled modules only: the prefix of the exported `i64` globals, one per defined function
+/// (suffixed with its function index), that add up the ink of the function's blocks.
+pub const PROFILE_INK_PREFIX: &str = "vigil_devnet_profile_ink_";
+
+/// Whether the instrumentation also counts ink per function ([`instrument_profiled`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Profiling {
+    Off,
+    On,
+}
 
 /// Ink of one opcode under Nitro's pricing v1, or `None` for opcodes Stylus does not price.
 pub fn op_ink(op: &Operator, types: &[FuncType]) -> Option<u64> {
@@ -100,6 +113,10 @@ struct Layout {
     status: u32,
     scratch: u32,
     pay_for_memory_grow: Option<u32>,
+    profiling: Profiling,
+    /// Profiling: the current-function global, then one ink global per defined function.
+    profile_function: u32,
+    profile_ink: u32,
 }
 
 /// Ink of a block's check-and-charge header, counted in every block like any other instructions
@@ -114,6 +131,9 @@ pub const BULK_MEMORY_INK_PER_BYTE: i64 = 100;
 struct BlockMeter<'a> {
     block: Vec<Instruction<'a>>,
     cost: u64,
+    /// The function's index in the module (imports first), and among defined functions.
+    function: u32,
+    defined: u32,
 }
 
 impl<'a> BlockMeter<'a> {
@@ -159,6 +179,19 @@ impl<'a> BlockMeter<'a> {
         // Costs beyond i64::MAX can never be paid; clamp so the check still traps.
         let cost = self.cost.saturating_add(HEADER_INK);
         let cost = i64::try_from(cost).unwrap_or(i64::MAX);
+        // Profiling adds the block's charge to its function's counter once it is paid; these
+        // instructions are not priced, so a profiled run costs exactly what an unprofiled one does.
+        let profile = (layout.profiling == Profiling::On).then(|| {
+            let counter = layout.profile_ink + self.defined;
+            [
+                Instruction::GlobalGet(counter),
+                Instruction::I64Const(cost),
+                Instruction::I64Add,
+                Instruction::GlobalSet(counter),
+                Instruction::I32Const(self.function as i32),
+                Instruction::GlobalSet(layout.profile_function),
+            ]
+        });
         let header = [
             Instruction::GlobalGet(layout.ink),
             Instruction::I64Const(cost),
@@ -173,7 +206,11 @@ impl<'a> BlockMeter<'a> {
             Instruction::I64Sub,
             Instruction::GlobalSet(layout.ink),
         ];
-        for instr in header.iter().chain(self.block.iter()) {
+        for instr in header
+            .iter()
+            .chain(profile.iter().flatten())
+            .chain(self.block.iter())
+        {
             out.instruction(instr);
         }
         self.block.clear();
@@ -227,7 +264,11 @@ fn bulk_memory_charge<'a>(layout: &Layout) -> Vec<Operator<'a>> {
     ops
 }
 
-fn instrument_body(body: FunctionBody, layout: &Layout) -> Result<Function, ActivationError> {
+fn instrument_body(
+    body: FunctionBody,
+    (function, defined): (u32, u32),
+    layout: &Layout,
+) -> Result<Function, ActivationError> {
     let err = |e: wasmparser::BinaryReaderError| ActivationError::Invalid(e.to_string());
     let mut locals = Vec::new();
     for local in body.get_locals_reader().map_err(err)? {
@@ -246,6 +287,8 @@ fn instrument_body(body: FunctionBody, layout: &Layout) -> Result<Function, Acti
     let mut meter = BlockMeter {
         block: Vec::new(),
         cost: 0,
+        function,
+        defined,
     };
     for op in body.get_operators_reader().map_err(err)? {
         let op = op.map_err(err)?;
@@ -288,6 +331,17 @@ fn after_globals(id: u8) -> bool {
 
 /// Rewrites a validated module with the ink meter and the memory-growth charge.
 pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
+    rewrite(wasm, Profiling::Off)
+}
+
+/// [`instrument`], and each block also adds its ink to its function's exported counter
+/// ([`PROFILE_INK_PREFIX`]) and names its function in [`PROFILE_FUNCTION_GLOBAL`]: the module a
+/// profiled run executes (`bench --profile`). Every charge is the same as [`instrument`]'s.
+pub fn instrument_profiled(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
+    rewrite(wasm, Profiling::On)
+}
+
+fn rewrite(wasm: &[u8], profiling: Profiling) -> Result<Vec<u8>, ActivationError> {
     let err = |e: wasmparser::BinaryReaderError| ActivationError::Invalid(e.to_string());
     let mut module = Module::new();
     let mut layout = Layout {
@@ -296,28 +350,44 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
         status: 0,
         scratch: 0,
         pay_for_memory_grow: None,
+        profiling,
+        profile_function: 0,
+        profile_ink: 0,
     };
+    let mut defined = 0u32;
+    let mut bodies = 0u32;
     let mut func_imports = 0u32;
     let mut global_imports = 0u32;
     let mut globals_emitted = false;
     let mut code: Option<(CodeSection, u32)> = None;
 
-    let push_globals =
-        |module: &mut Module, layout: &mut Layout, mut section: GlobalSection, imported: u32| {
-            let base = imported + section.len();
-            layout.ink = base;
-            layout.status = base + 1;
-            layout.scratch = base + 2;
-            let mutable = |val_type| GlobalType {
-                val_type,
-                mutable: true,
-                shared: false,
-            };
-            section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
-            section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
-            section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
-            module.section(&section);
+    let push_globals = |module: &mut Module,
+                        layout: &mut Layout,
+                        mut section: GlobalSection,
+                        imported: u32,
+                        defined: u32| {
+        let base = imported + section.len();
+        layout.ink = base;
+        layout.status = base + 1;
+        layout.scratch = base + 2;
+        let mutable = |val_type| GlobalType {
+            val_type,
+            mutable: true,
+            shared: false,
         };
+        section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
+        section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+        section.global(mutable(ValType::I32), &ConstExpr::i32_const(0));
+        if layout.profiling == Profiling::On {
+            layout.profile_function = base + 3;
+            layout.profile_ink = base + 4;
+            section.global(mutable(ValType::I32), &ConstExpr::i32_const(-1));
+            for _ in 0..defined {
+                section.global(mutable(ValType::I64), &ConstExpr::i64_const(0));
+            }
+        }
+        module.section(&section);
+    };
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(err)?;
@@ -328,6 +398,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
                     &mut layout,
                     GlobalSection::new(),
                     global_imports,
+                    defined,
                 );
                 globals_emitted = true;
             }
@@ -363,7 +434,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
                         .parse_global(&mut section, global)
                         .map_err(|e| ActivationError::Instrument(e.to_string()))?;
                 }
-                push_globals(&mut module, &mut layout, section, global_imports);
+                push_globals(&mut module, &mut layout, section, global_imports, defined);
                 globals_emitted = true;
             }
             Payload::ExportSection(reader) => {
@@ -373,6 +444,17 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
                 }
                 section.export(INK_GLOBAL, ExportKind::Global, layout.ink);
                 section.export(STATUS_GLOBAL, ExportKind::Global, layout.status);
+                if layout.profiling == Profiling::On {
+                    section.export(
+                        PROFILE_FUNCTION_GLOBAL,
+                        ExportKind::Global,
+                        layout.profile_function,
+                    );
+                    for f in 0..defined {
+                        let name = format!("{PROFILE_INK_PREFIX}{}", func_imports + f);
+                        section.export(&name, ExportKind::Global, layout.profile_ink + f);
+                    }
+                }
                 module.section(&section);
             }
             Payload::CodeSectionStart { count, .. } => {
@@ -383,8 +465,13 @@ pub fn instrument(wasm: &[u8]) -> Result<Vec<u8>, ActivationError> {
                     }
                 }
             }
+            Payload::FunctionSection(reader) => {
+                defined = reader.count();
+                copy_section(&mut module, wasm, &Payload::FunctionSection(reader));
+            }
             Payload::CodeSectionEntry(body) => {
-                let function = instrument_body(body, &layout)?;
+                let function = instrument_body(body, (func_imports + bodies, bodies), &layout)?;
+                bodies += 1;
                 if let Some((section, count)) = code.as_mut() {
                     section.function(&function);
                     if section.len() == *count {

@@ -8,6 +8,7 @@ pub mod gas;
 pub mod hooks;
 pub mod meter;
 pub mod pricer;
+pub mod profile;
 pub mod programs;
 pub mod trace;
 
@@ -15,6 +16,7 @@ use crate::error::{ActivationError, ProgramError};
 use activation::Activated;
 use gas::{CompileCost, ModuleStats};
 use hooks::{Hook, Ty};
+use profile::Profile;
 use revm::primitives::{keccak256, Address, B256};
 use std::cell::{RefCell, RefMut};
 use std::collections::{HashMap, HashSet};
@@ -87,6 +89,24 @@ pub(crate) fn program(
     Ok(program)
 }
 
+/// The profiled module of on-chain `code` ([`meter::instrument_profiled`]), compiled once per
+/// process; only a profiled run executes it, and only after [`program`] accepted the code.
+pub(crate) fn profiled_program(code: &[u8], code_hash: B256) -> Result<Module, ActivationError> {
+    static PROFILED: OnceLock<Mutex<HashMap<B256, Module>>> = OnceLock::new();
+    let cache = PROFILED.get_or_init(Mutex::default);
+    if let Some(module) = cache.lock().ok().and_then(|m| m.get(&code_hash).cloned()) {
+        return Ok(module);
+    }
+    let wasm = activation::decompress(code)?;
+    let instrumented = meter::instrument_profiled(&wasm)?;
+    let module = Module::new(engine(), &instrumented[..])
+        .map_err(|e| ActivationError::Compile(e.to_string()))?;
+    if let Ok(mut map) = cache.lock() {
+        map.insert(code_hash, module.clone());
+    }
+    Ok(module)
+}
+
 /// A hostio call, raised as a host error so the wasm engine suspends and the EVM side answers it
 /// with full access to the journal (and may run nested frames) before resuming.
 #[derive(Debug)]
@@ -129,6 +149,8 @@ pub struct StylusState {
     debug: bool,
     /// A cell, because the EVM running a transaction holds the runtime by shared reference.
     trace: RefCell<Option<Tracer>>,
+    /// The gas profile being recorded, if one was asked for.
+    profile: RefCell<Option<Profile>>,
 }
 
 impl StylusState {
@@ -157,6 +179,7 @@ impl StylusState {
             linker,
             debug,
             trace: RefCell::new(None),
+            profile: RefCell::new(None),
         }
     }
 
@@ -187,6 +210,21 @@ impl StylusState {
     /// The tracer, while a trace is being recorded.
     pub(crate) fn tracer(&self) -> Option<RefMut<'_, Tracer>> {
         RefMut::filter_map(self.trace.borrow_mut(), Option::as_mut).ok()
+    }
+
+    /// Starts recording a gas profile per wasm function of what follows, dropping any other.
+    pub fn start_profile(&self) {
+        *self.profile.borrow_mut() = Some(Profile::default());
+    }
+
+    /// Stops recording and returns the profile (empty when none was started).
+    pub fn finish_profile(&self) -> Profile {
+        self.profile.borrow_mut().take().unwrap_or_default()
+    }
+
+    /// The profile, while one is being recorded.
+    pub(crate) fn profiler(&self) -> Option<RefMut<'_, Profile>> {
+        RefMut::filter_map(self.profile.borrow_mut(), Option::as_mut).ok()
     }
 
     pub(crate) fn engine(&self) -> &Engine {

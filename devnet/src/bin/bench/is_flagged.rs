@@ -12,9 +12,13 @@ use crate::{deploy, IBench};
 /// Flagged in both oracles.
 const SUSPECT: Address = Address::repeat_byte(0xbb);
 
+/// The rows the budgets name.
+pub const MAPPING_ORACLE: &str = "Solidity mapping oracle (baseline)";
+pub const REGISTRY_CACHED: &str = "ThreatRegistry, cached";
+
 pub struct Row {
-    name: &'static str,
-    lookup_gas: u64,
+    pub name: &'static str,
+    pub lookup_gas: u64,
     tx_gas: u64,
     ratio: f64,
 }
@@ -62,15 +66,12 @@ pub fn rows(w: &mut World) -> Vec<Row> {
     };
     let (base, base_tx) = lookup(w, oracle);
     let mut rows = vec![Row {
-        name: "Solidity mapping oracle (baseline)",
+        name: MAPPING_ORACLE,
         lookup_gas: base,
         tx_gas: base_tx,
         ratio: 1.0,
     }];
-    for (cached, name) in [
-        (true, "ThreatRegistry, cached"),
-        (false, "ThreatRegistry, uncached"),
-    ] {
+    for (cached, name) in [(true, REGISTRY_CACHED), (false, "ThreatRegistry, uncached")] {
         w.chain
             .set_cached(registry, cached)
             .unwrap_or_else(|e| panic!("set_cached: {e}"));

@@ -15,10 +15,14 @@
 //! when a budget is missed (this is a report); non-zero when something could not run: 1 with a
 //! `bench: error:` line, or a panic naming the failed transaction (signature, sender, revert data).
 //!
-//! Usage: `bench [--calls N]` (N guarded withdraws for the throughput line, default 5,000).
+//! Usage: `bench [--calls N]` (N guarded withdraws for the throughput line, default 5,000), or
+//! `bench --profile`: only the gas profile per wasm function of the hot paths (`profile.rs`),
+//! printed and written to `<target>/bench-profile.json`.
 
 mod budgets;
+mod chart;
 mod is_flagged;
+mod profile;
 mod registry_ops;
 mod sizes;
 mod throughput;
@@ -56,7 +60,17 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let calls = parse_calls()?;
+    let calls = match parse_args()? {
+        Mode::Bench { calls } => calls,
+        Mode::Profile => {
+            let (md, json) = profile::run()?;
+            print!("{md}");
+            let path = artifacts::target_dir().join("bench-profile.json");
+            write_json(&path, &json)?;
+            println!("JSON: {}", path.display());
+            return Ok(());
+        }
+    };
     let mut w = World::with_warm_reporters();
     let (guard, registry) = (w.guard, w.registry);
     let entry = entry_gas(&mut w, guard)?;
@@ -67,7 +81,7 @@ fn run() -> Result<(), String> {
     let lookups = is_flagged::rows(&mut w);
     let sizes = sizes::rows(&w)?;
     let throughput = throughput::measure(&mut w, calls);
-    let budgets = budgets::check(&withdraws, &sizes)?;
+    let budgets = budgets::check(&withdraws, &registry_ops, &lookups, &sizes)?;
 
     let mut md = format!(
         "## Vigil benchmark (devnet, one run)\n\nGas of one vault `withdraw` of {} token as its own \
@@ -97,9 +111,16 @@ fn run() -> Result<(), String> {
         "budgets": budgets.iter().map(budgets::Budget::json).collect::<Vec<_>>(),
         "floor_constants": withdraw::floor_constants(),
     });
-    let path = artifacts::target_dir().join("bench.json");
+    let target = artifacts::target_dir();
+    let path = target.join("bench.json");
     write_json(&path, &report)?;
     println!("JSON: {}", path.display());
+    let markdown = target.join("bench.md");
+    std::fs::write(&markdown, &md).map_err(|e| format!("{}: {e}", markdown.display()))?;
+    let svg = target.join("bench.svg");
+    std::fs::write(&svg, chart::svg(&withdraw::chart_groups(&withdraws)))
+        .map_err(|e| format!("{}: {e}", svg.display()))?;
+    println!("Markdown: {}\nChart: {}", markdown.display(), svg.display());
     Ok(())
 }
 
@@ -113,13 +134,19 @@ fn entry_gas(w: &mut World, program: Address) -> Result<(u64, u64), String> {
     Ok((stats.cached_gas(), stats.cached_gas() + stats.init_gas()))
 }
 
-fn parse_calls() -> Result<u64, String> {
-    const USAGE: &str = "usage: bench [--calls N]";
+enum Mode {
+    Bench { calls: u64 },
+    Profile,
+}
+
+fn parse_args() -> Result<Mode, String> {
+    const USAGE: &str = "usage: bench [--calls N] | bench --profile";
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
-        [] => Ok(5_000),
+        [] => Ok(Mode::Bench { calls: 5_000 }),
+        [flag] if flag == "--profile" => Ok(Mode::Profile),
         [flag, n] if flag == "--calls" => match n.parse() {
-            Ok(n) if n > 0 => Ok(n),
+            Ok(n) if n > 0 => Ok(Mode::Bench { calls: n }),
             _ => Err(format!("--calls needs a positive count\n{USAGE}")),
         },
         _ => Err(USAGE.to_string()),

@@ -3,16 +3,22 @@
 
 use serde_json::{json, Value};
 use vigil_devnet::report::{thousands, Align, Table};
+use vigil_devnet::stylus::profile::Profile;
 use vigil_devnet::system::*;
 use vigil_devnet::{Address, Receipt};
 
 /// Disputes the flag on itself.
 const DISPUTER: Address = USER2;
 
+/// The rows the budgets name.
+pub const SUBMIT: &str = "submit";
+pub const CORROBORATE: &str = "corroborate (to Watch)";
+pub const CONFIRMING: &str = "corroborate, confirming (+ push to guard)";
+
 pub struct Row {
-    name: &'static str,
+    pub name: &'static str,
     uncached: u64,
-    cached: u64,
+    pub cached: u64,
 }
 
 impl Row {
@@ -24,23 +30,58 @@ impl Row {
 }
 
 pub fn rows() -> Vec<Row> {
-    let uncached = flow(false);
-    let cached = flow(true);
+    let uncached = flow(false, false);
+    let cached = flow(true, false);
     uncached
         .into_iter()
         .zip(cached)
-        .map(|((name, u), (_, c))| Row {
-            name,
-            uncached: u,
-            cached: c,
+        .map(|(u, c)| Row {
+            name: u.name,
+            uncached: u.receipt.gas_used,
+            cached: c.receipt.gas_used,
         })
         .collect()
+}
+
+/// The reports a reporter weighs ([`SUBMIT`], [`CORROBORATE`], [`CONFIRMING`]), programs cached,
+/// each with the gas profile of its transaction (`bench --profile`).
+pub fn profiles() -> Vec<(&'static str, Receipt, Profile)> {
+    flow(true, true)
+        .into_iter()
+        .filter(|op| [SUBMIT, CORROBORATE, CONFIRMING].contains(&op.name))
+        .filter_map(|op| Some((op.name, op.receipt, op.profile?)))
+        .collect()
+}
+
+/// One operation of the flow: its receipt, and its gas profile when the flow was profiled.
+struct Op {
+    name: &'static str,
+    receipt: Receipt,
+    profile: Option<Profile>,
+}
+
+/// Sends one operation, under a gas profile when `profile`.
+fn op(
+    w: &mut World,
+    name: &'static str,
+    profile: bool,
+    send: impl FnOnce(&mut World) -> Receipt,
+) -> Op {
+    if profile {
+        w.chain.start_profile();
+    }
+    let receipt = send(w);
+    Op {
+        name,
+        receipt,
+        profile: profile.then(|| w.chain.finish_profile()),
+    }
 }
 
 /// Registry operations in the order a case runs, on a fresh world: the first stake of a reporter,
 /// a submit, a corroboration to Watch, the corroboration that confirms (and pushes to the guard),
 /// the flagged account's dispute, the resolver's rejection, the disputer's claim.
-fn flow(cached: bool) -> Vec<(&'static str, u64)> {
+fn flow(cached: bool, profile: bool) -> Vec<Op> {
     let mut w = World::deploy();
     let (registry, guard) = (w.registry, w.guard);
     for p in [registry, guard] {
@@ -51,44 +92,60 @@ fn flow(cached: bool) -> Vec<(&'static str, u64)> {
     let mut ops = Vec::new();
     for (i, r) in REPORTERS.into_iter().enumerate() {
         w.chain.fund(r, eth(100));
-        let receipt = w.ok_value(r, registry, &IThreatRegistry::stakeCall {}, eth(10));
+        let stake = op(&mut w, "stake (first, 10 ETH)", profile, |w| {
+            w.ok_value(r, registry, &IThreatRegistry::stakeCall {}, eth(10))
+        });
         if i == 0 {
-            ops.push(("stake (first, 10 ETH)", receipt.gas_used));
+            ops.push(stake);
         }
     }
     w.warp_by(DAY);
     let subject = address_subject(DISPUTER);
-    let r = w.ok(
-        REPORTERS[0],
-        registry,
-        &submit(subject, 2, 4, 10 * DAY, "bench: report 1"),
-    );
-    ops.push(("submit", r.gas_used));
+    ops.push(op(&mut w, SUBMIT, profile, |w| {
+        w.ok(
+            REPORTERS[0],
+            registry,
+            &submit(subject, 2, 4, 10 * DAY, "bench: report 1"),
+        )
+    }));
     let report = |i: usize| corroborate(subject, format!("bench: report {}", i + 1));
-    let r = w.ok(REPORTERS[1], registry, &report(1));
-    ops.push(("corroborate (to Watch)", r.gas_used));
-    let r = w.ok(REPORTERS[2], registry, &report(2));
+    ops.push(op(&mut w, CORROBORATE, profile, |w| {
+        w.ok(REPORTERS[1], registry, &report(1))
+    }));
+    let confirming = op(&mut w, CONFIRMING, profile, |w| {
+        w.ok(REPORTERS[2], registry, &report(2))
+    });
     assert_eq!(w.status(subject).level, 3, "the third report confirms");
-    assert!(pushed(&r, guard), "the confirmation reached the guard");
-    ops.push(("corroborate, confirming (+ push to guard)", r.gas_used));
+    assert!(
+        pushed(&confirming.receipt, guard),
+        "the confirmation reached the guard"
+    );
+    ops.push(confirming);
     w.chain.fund(DISPUTER, eth(1));
     let flag_id = w.status(subject).flagId;
-    let r = w.ok_value(
-        DISPUTER,
-        registry,
-        &dispute(flag_id, "bench: not an attacker"),
-        deci_eth(5),
+    ops.push(op(&mut w, "dispute", profile, |w| {
+        w.ok_value(
+            DISPUTER,
+            registry,
+            &dispute(flag_id, "bench: not an attacker"),
+            deci_eth(5),
+        )
+    }));
+    let rejected = op(&mut w, "resolve (rejected: slash + push)", profile, |w| {
+        w.ok(
+            RESOLVER,
+            registry,
+            &resolve(flag_id, false, "bench: mistaken identity"),
+        )
+    });
+    assert!(
+        pushed(&rejected.receipt, guard),
+        "the removal reached the guard"
     );
-    ops.push(("dispute", r.gas_used));
-    let r = w.ok(
-        RESOLVER,
-        registry,
-        &resolve(flag_id, false, "bench: mistaken identity"),
-    );
-    assert!(pushed(&r, guard), "the removal reached the guard");
-    ops.push(("resolve (rejected: slash + push)", r.gas_used));
-    let r = w.ok(DISPUTER, registry, &IThreatRegistry::claimCall {});
-    ops.push(("claim", r.gas_used));
+    ops.push(rejected);
+    ops.push(op(&mut w, "claim", profile, |w| {
+        w.ok(DISPUTER, registry, &IThreatRegistry::claimCall {})
+    }));
     ops
 }
 

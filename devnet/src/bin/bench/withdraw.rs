@@ -8,7 +8,7 @@ use vigil_devnet::report::{signed, thousands, Align, Table};
 use vigil_devnet::system::*;
 use vigil_devnet::{Address, U256};
 
-use crate::{deploy, IBench, IDrainer};
+use crate::{chart, deploy, IBench, IDrainer};
 
 // The physical floor of an external guard check (issue 5; shared/reference/stylus-gas-model.md).
 /// EIP-2929 cold account access: the vault's call into the guard.
@@ -455,6 +455,48 @@ pub fn baseline_extra(rows: &[Row], b: Baseline) -> i64 {
         .find(|r| r.is == Some(b))
         .map(|r| r.extra)
         .expect("every baseline is measured")
+}
+
+/// The Vigil rows as chart groups: one per protection, its cached and uncached bars with their
+/// floors, then the baselines it is compared with.
+pub fn chart_groups(rows: &[Row]) -> Vec<chart::Group> {
+    let mut groups: Vec<chart::Group> = Vec::new();
+    for r in rows.iter().filter(|r| r.cached.is_some()) {
+        let cached = r.cached == Some(true);
+        let label = r
+            .name
+            .trim_end_matches(if cached { ", cached" } else { ", uncached" })
+            .trim_start_matches("Vigil: ")
+            .to_string();
+        let bar = chart::Bar {
+            label: format!("Vigil, {}", if cached { "cached" } else { "uncached" }),
+            kind: if cached {
+                chart::Kind::Cached
+            } else {
+                chart::Kind::Uncached
+            },
+            extra: r.extra,
+            floor: r.floor().map(|f| f as i64),
+        };
+        match groups.iter_mut().find(|g| g.label == label) {
+            Some(g) => g.bars.push(bar),
+            None => {
+                let mut bars = vec![bar];
+                bars.extend(r.against.iter().map(|b| chart::Bar {
+                    label: b.label().to_string(),
+                    kind: chart::Kind::Solidity,
+                    extra: baseline_extra(rows, *b),
+                    floor: None,
+                }));
+                groups.push(chart::Group { label, bars });
+            }
+        }
+    }
+    for g in &mut groups {
+        g.bars
+            .sort_by_key(|b| b.kind != chart::Kind::Cached && b.kind != chart::Kind::Uncached);
+    }
+    groups
 }
 
 pub fn table(rows: &[Row]) -> String {

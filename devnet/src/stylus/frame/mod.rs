@@ -15,7 +15,8 @@ mod wasm;
 
 use super::gas::*;
 use super::hooks::Hook;
-use super::{program, programs, Program, Suspend};
+use super::profile::{Site, CODE, ENTRY, FLUSH, UNATTRIBUTED};
+use super::{profiled_program, program, programs, Suspend};
 use crate::error::ProgramError;
 use crate::evm::{Ctx, DevnetEvm};
 use revm::context::{ContextTr, JournalTr};
@@ -28,8 +29,10 @@ use revm::interpreter::{
 use revm::primitives::{constants::CALL_STACK_LIMIT, Address, Bytes, B256, U256};
 use std::collections::BTreeMap;
 use std::convert::Infallible;
-use wasm::Wasm;
-use wasmi::{Store, StoreLimits, StoreLimitsBuilder, TrapCode, TypedResumableCall};
+use wasm::{Counters, Wasm};
+use wasmi::{
+    Instance, Module, Store, StoreLimits, StoreLimitsBuilder, TrapCode, TypedResumableCall,
+};
 
 /// How a hostio leaves the normal flow.
 enum Escape {
@@ -233,6 +236,25 @@ fn execute(
     if entry > limit {
         return Ok(Exec::halt(Kind::OutOfGas, 0));
     }
+    // A profiled run executes the same code with per-function counters; activation accepted the
+    // code above, so instrumenting it again cannot fail.
+    let module = if evm.stylus.profiler().is_some() {
+        let Ok(module) = profiled_program(code, code_hash) else {
+            return Ok(Exec::halt(Kind::Failure, 0));
+        };
+        let program = inputs.bytecode_address;
+        if let Some(mut profile) = evm.stylus.profiler() {
+            profile.add(
+                program,
+                Site::Frame,
+                ENTRY,
+                entry.saturating_mul(INK_PER_GAS),
+            );
+        }
+        module
+    } else {
+        program.module.clone()
+    };
     let pages_open = evm.tx.pages_open;
     evm.tx.pages_open = pages_open.saturating_add(record.footprint);
     evm.tx.pages_ever = evm.tx.pages_ever.max(evm.tx.pages_open);
@@ -262,7 +284,13 @@ fn execute(
         refund: 0,
         memory,
     };
-    let exec = interpret(evm, &program, &mut frame, limit - entry);
+    let exec = interpret(
+        evm,
+        &module,
+        &mut frame,
+        limit - entry,
+        inputs.bytecode_address,
+    );
 
     if counted {
         evm.tx.active.pop();
@@ -272,11 +300,13 @@ fn execute(
 }
 
 /// Instantiates the program and drives its resumable call, answering each hostio.
+/// `code_address` names the program in a profile.
 fn interpret(
     evm: &mut DevnetEvm<'_>,
-    program: &Program,
+    module: &Module,
     frame: &mut Frame,
     gas: u64,
+    code_address: Address,
 ) -> Result<Exec, ContextDbError<Ctx>> {
     // Memory can never exceed Stylus' page limit, even in a module without pay_for_memory_grow.
     let limits = StoreLimitsBuilder::new()
@@ -287,7 +317,7 @@ fn interpret(
     let Ok(instance) = evm
         .stylus
         .linker()
-        .instantiate_and_start(&mut store, &program.module)
+        .instantiate_and_start(&mut store, module)
     else {
         return Ok(Exec::halt(Kind::Failure, gas));
     };
@@ -311,6 +341,7 @@ fn interpret(
             None,
         );
     }
+    let mut profile = FrameProfile::bind(evm, &store, &instance, code_address, start_ink);
     let mut call = entrypoint.call_resumable(&mut store, args_len);
     let end = loop {
         match call {
@@ -326,7 +357,11 @@ fn interpret(
                     .tracer()
                     .is_some()
                     .then(|| (wasm.ink(&store), trace::args(hook, &args, &wasm, &store)));
+                let ink_before = wasm.ink(&store);
                 let answer = hostio::answer(evm, frame, &wasm, &mut store, hook, &args);
+                if let Some(profile) = profile.as_mut() {
+                    profile.hostio(evm, &wasm, &store, hook, ink_before);
+                }
                 if let Some((ink, operands)) = traced {
                     record(
                         evm, frame, &wasm, &store, hook, &args, ink, operands, &answer,
@@ -345,6 +380,9 @@ fn interpret(
             Err(_) => break Err(Escape::Failure),
         }
     };
+    if let Some(profile) = &profile {
+        profile.finish(evm, &wasm, &store);
+    }
     if let (Ok(status) | Err(Escape::Exit(status)), Some(mut tracer)) = (&end, evm.stylus.tracer())
     {
         let outs = status.to_be_bytes().to_vec();
@@ -372,7 +410,13 @@ fn interpret(
         });
     }
     // A successful call flushes whatever the program left in the host cache.
-    match flush(evm, frame, &wasm, &mut store) {
+    let ink_before = wasm.ink(&store);
+    let flushed = flush(evm, frame, &wasm, &mut store);
+    let flush_ink = ink_before.saturating_sub(wasm.ink(&store));
+    if let (Some(_), Some(mut p), true) = (&profile, evm.stylus.profiler(), flush_ink > 0) {
+        p.add(code_address, Site::Frame, FLUSH, flush_ink);
+    }
+    match flushed {
         Ok(()) => {}
         Err(Escape::OutOfInk) => return Ok(Exec::halt(Kind::OutOfGas, 0)),
         Err(Escape::Fatal(error)) => return Err(error),
@@ -384,6 +428,71 @@ fn interpret(
         gas_left: wasm.gas_left(&store),
         refund: frame.refund,
     })
+}
+
+/// A profiled frame's running account: its counters and the hostio ink it has attributed, so
+/// that what no counter saw can be named at the end.
+struct FrameProfile {
+    counters: Counters,
+    program: Address,
+    start_ink: u64,
+    hostio_ink: u64,
+}
+
+impl FrameProfile {
+    /// The frame's profile when one is being recorded and the module carries counters.
+    fn bind(
+        evm: &DevnetEvm<'_>,
+        store: &Store<StoreLimits>,
+        instance: &Instance,
+        program: Address,
+        start_ink: u64,
+    ) -> Option<Self> {
+        evm.stylus.profiler()?;
+        Some(Self {
+            counters: Counters::bind(store, instance)?,
+            program,
+            start_ink,
+            hostio_ink: 0,
+        })
+    }
+
+    /// Charges a hostio that just returned to the function that called it.
+    fn hostio(
+        &mut self,
+        evm: &DevnetEvm<'_>,
+        wasm: &Wasm,
+        store: &Store<StoreLimits>,
+        hook: Hook,
+        ink_before: u64,
+    ) {
+        let spent = ink_before.saturating_sub(wasm.ink(store));
+        self.hostio_ink = self.hostio_ink.saturating_add(spent);
+        let site = self
+            .counters
+            .function(store)
+            .map_or(Site::Frame, Site::Function);
+        if let Some(mut profile) = evm.stylus.profiler() {
+            profile.add(self.program, site, hook.name(), spent);
+        }
+    }
+
+    /// Adds each function's own ink and the rest no counter saw, once the wasm has stopped.
+    fn finish(&self, evm: &DevnetEvm<'_>, wasm: &Wasm, store: &Store<StoreLimits>) {
+        let Some(mut profile) = evm.stylus.profiler() else {
+            return;
+        };
+        let mut code = 0u64;
+        for (function, ink) in self.counters.ink(store) {
+            code = code.saturating_add(ink);
+            profile.add(self.program, Site::Function(function), CODE, ink);
+        }
+        let spent = self.start_ink.saturating_sub(wasm.ink(store));
+        let rest = spent.saturating_sub(code).saturating_sub(self.hostio_ink);
+        if rest > 0 {
+            profile.add(self.program, Site::Frame, UNATTRIBUTED, rest);
+        }
+    }
 }
 
 /// Records a hostio that returned (or exited early) in the trace: its operands, read before it

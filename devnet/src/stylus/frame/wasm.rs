@@ -3,7 +3,9 @@
 
 use super::Escape;
 use crate::stylus::gas::INK_PER_GAS;
-use crate::stylus::meter::{INK_GLOBAL, STATUS_GLOBAL};
+use crate::stylus::meter::{
+    INK_GLOBAL, PROFILE_FUNCTION_GLOBAL, PROFILE_INK_PREFIX, STATUS_GLOBAL,
+};
 use wasmi::{Global, Instance, Memory, Store, StoreLimits, Val};
 
 /// The instance's memory and meter globals.
@@ -128,5 +130,50 @@ impl Wasm {
     ) -> Result<(), Escape> {
         let value = u32::try_from(value).unwrap_or(u32::MAX);
         self.write(store, ptr, &value.to_le_bytes())
+    }
+}
+
+/// A profiled instance's counters ([`crate::stylus::profile`]): the function that ran last and
+/// the ink of each function's blocks.
+pub(super) struct Counters {
+    function: Global,
+    ink: Vec<(u32, Global)>,
+}
+
+impl Counters {
+    /// The counters a profiled module exports; `None` for a module instrumented without them.
+    pub(super) fn bind(store: &Store<StoreLimits>, instance: &Instance) -> Option<Self> {
+        let function = instance.get_global(store, PROFILE_FUNCTION_GLOBAL)?;
+        let ink = instance
+            .exports(store)
+            .filter_map(|export| {
+                let index = export
+                    .name()
+                    .strip_prefix(PROFILE_INK_PREFIX)?
+                    .parse()
+                    .ok()?;
+                Some((index, export.into_global()?))
+            })
+            .collect();
+        Some(Counters { function, ink })
+    }
+
+    /// The function whose block ran last, if any ran.
+    pub(super) fn function(&self, store: &Store<StoreLimits>) -> Option<u32> {
+        match self.function.get(store) {
+            Val::I32(index) => u32::try_from(index).ok(),
+            _ => None,
+        }
+    }
+
+    /// Each function that ran, with the ink its blocks were charged.
+    pub(super) fn ink(&self, store: &Store<StoreLimits>) -> Vec<(u32, u64)> {
+        self.ink
+            .iter()
+            .filter_map(|(index, global)| match global.get(store) {
+                Val::I64(ink) if ink > 0 => Some((*index, ink as u64)),
+                _ => None,
+            })
+            .collect()
     }
 }
