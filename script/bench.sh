@@ -13,13 +13,15 @@
 # vigil-node mining every 250 ms as Arbitrum does: blocks and milliseconds from each exploit's block to the
 # block that confirms its attacker, and their median (also in target/time-to-protection.json).
 #
+# The bench also writes target/bench.md and target/bench.svg, the guarded-withdraw chart, which this script
+# copies to docs/bench.svg for the README.
+#
 # A report, not a test: it exits 0 when a budget is missed (the table says MISS and by how much) and
 # non-zero only when something fails to build or run. Not part of script/test.sh.
 #
 # With --profile, last: the gas profile per wasm function of the hot paths (`bench --profile`: a guarded
-# withdraw, submit, corroborate, the confirming corroboration), its functions named from a second build
-# of the programs with their names kept (VIGIL_WASM_NAMES=1 script/build-contracts.sh, target dirs of
-# its own: the first --profile builds every program again); target/bench-profile.json.
+# withdraw, submit, corroborate, the confirming corroboration), its functions named from the name
+# section script/build-contracts.sh keeps in target/wasm/names/; target/bench-profile.json.
 #
 # Usage: script/bench.sh [--calls N] [--node-count M] [--no-node] [--no-watch] [--profile]
 #   --calls N       guarded withdraws for the devnet throughput line (default 5,000)
@@ -56,6 +58,8 @@ cd "$root"
 echo
 echo "==> cargo run --release --locked -p vigil-devnet --bin bench"
 cargo run --release --quiet --locked -p vigil-devnet --bin bench -- ${devnet_args[@]+"${devnet_args[@]}"}
+# The README shows the chart of the last run (commit it with the numbers it shows).
+cp "${CARGO_TARGET_DIR:-target}/bench.svg" docs/bench.svg
 if [ "$watch" = 1 ]; then
   echo
   echo "==> time to protection: cargo test --release --locked -p vigil-cli --test watch -- --nocapture"
@@ -74,8 +78,6 @@ if [ "$node" = 1 ]; then
 fi
 if [ "$profile" = 1 ]; then
   echo
-  echo "==> gas profile: VIGIL_WASM_NAMES=1 script/build-contracts.sh, then bench --profile"
-  # shellcheck disable=SC2046 # one word per crate
-  VIGIL_WASM_NAMES=1 ./script/build-contracts.sh $(cargo run --quiet --locked -p vigil-wasm-report -- --list)
+  echo "==> gas profile: cargo run --release --locked -p vigil-devnet --bin bench -- --profile"
   cargo run --release --quiet --locked -p vigil-devnet --bin bench -- --profile
 fi

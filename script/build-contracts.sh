@@ -29,10 +29,11 @@
 # flags) so an unchanged input is not optimized again.
 # VIGIL_WASM_OPT=0 leaves cargo's output as it is (for before/after measurements only).
 #
-# VIGIL_WASM_NAMES=1 builds the same programs with their function names kept (the linker's name
-# section, which wasm-opt carries through with -g), into target/wasm/names/<crate>.wasm, in target dirs
-# of their own: `bench --profile` names the functions of its gas profile from them, after checking that
-# apart from the names they are the deployed bytes.
+# Function names: cargo links with the name section kept (the release profile's strip is turned off
+# here, which is what the deployed bytes are built from too), and wasm-opt runs twice on that input: once
+# stripping it (the deployable <crate>.wasm), once with -g, which keeps the names and changes no byte of
+# code (target/wasm/names/<crate>.wasm). `bench --profile` names the functions of its gas profile from
+# the names file, after checking that apart from its custom sections it is the deployed module.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,22 +52,14 @@ if [ "${#packages[@]}" -eq 0 ]; then
 fi
 
 wasm_root="${CARGO_TARGET_DIR:-$root/target}/wasm"
-out_dir="$wasm_root"
-names="${VIGIL_WASM_NAMES:-0}"
-if [ "$names" != 0 ]; then
-  wasm_root="$wasm_root/names"
-  out_dir="$wasm_root"
-  export CARGO_PROFILE_RELEASE_STRIP=false
-fi
-mkdir -p "$out_dir"
+mkdir -p "$wasm_root/names"
+export CARGO_PROFILE_RELEASE_STRIP=false
 export RUSTC_BOOTSTRAP=1
 export CARGO_ENCODED_RUSTFLAGS="-Zunstable-options"$'\x1f'"-Cpanic=immediate-abort"$'\x1f'"-Zlocation-detail=none"$'\x1f'"-Zfmt-debug=none"
 unset RUSTFLAGS
 
-debug_flag=--strip-debug
-if [ "$names" != 0 ]; then debug_flag=-g; fi
 opt_flags=(--mvp-features --enable-mutable-globals --enable-sign-ext --enable-bulk-memory-opt
-  -Oz --converge "$debug_flag" --strip-producers --strip-target-features)
+  -Oz --converge --strip-producers --strip-target-features)
 if [ "${VIGIL_WASM_OPT:-1}" != 0 ]; then
   wasm_opt="$root/node_modules/.bin/wasm-opt"
   if [ ! -x "$wasm_opt" ]; then
@@ -86,20 +79,23 @@ for p in "${packages[@]}"; do
     -Zbuild-std=std,panic_abort -p "$p"
   input="$build_dir/wasm32-unknown-unknown/release/$crate.wasm"
   [ -f "$input" ] || { echo "build-contracts: $input was not built" >&2; exit 1; }
-  wasm="$out_dir/$crate.wasm"
+  wasm="$wasm_root/$crate.wasm"
+  named="$wasm_root/names/$crate.wasm"
   # Temporary names and renames: concurrent builds of the same program (parallel tests) stay safe.
   if [ "${VIGIL_WASM_OPT:-1}" = 0 ]; then
     cp "$input" "$wasm.tmp.$$" && mv -f "$wasm.tmp.$$" "$wasm"
-    rm -f "$wasm.stamp"
+    rm -f "$wasm.stamp" "$named"
     continue
   fi
   # Optimized before from the same input with the same wasm-opt: reuse.
   stamp="$(hash "$input") $opt_version ${opt_flags[*]}"
-  if [ -f "$wasm" ] && [ -f "$wasm.stamp" ] && [ "$(cat "$wasm.stamp")" = "$stamp" ]; then
+  if [ -f "$wasm" ] && [ -f "$named" ] && [ -f "$wasm.stamp" ] && [ "$(cat "$wasm.stamp")" = "$stamp" ]; then
     continue
   fi
-  "$wasm_opt" "$input" "${opt_flags[@]}" -o "$wasm.tmp.$$"
+  "$wasm_opt" "$input" "${opt_flags[@]}" --strip-debug -o "$wasm.tmp.$$"
+  "$wasm_opt" "$input" "${opt_flags[@]}" -g -o "$named.tmp.$$"
   echo "$stamp" >"$wasm.stamp.tmp.$$"
+  mv -f "$named.tmp.$$" "$named"
   mv -f "$wasm.tmp.$$" "$wasm"
   mv -f "$wasm.stamp.tmp.$$" "$wasm.stamp"
 done

@@ -34,7 +34,6 @@ const DATA_BYTES: u64 = 512;
 
 /// The budgets that passed when they landed (by name), and so are held by the test below.
 pub const HELD: &[&str] = &[
-    "isFlagged from Solidity, cached <= 1.05x a mapping oracle",
     "vigil-registry-extension: data segment <= 512 bytes",
     "vigil-registry: data segment <= 512 bytes",
     "vigil-guard: data segment <= 512 bytes",

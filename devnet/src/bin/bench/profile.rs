@@ -3,9 +3,9 @@
 //!
 //! Profiled: a guarded withdraw (guard cached; pause, screening and a rate limit), and the three
 //! reports a reporter weighs (submit, corroborate, the confirming corroboration with its push;
-//! programs cached). Functions are named from `target/wasm/names/<crate>.wasm`
-//! (`VIGIL_WASM_NAMES=1 script/build-contracts.sh`, which `script/bench.sh --profile` runs), and
-//! only when those are the deployed programs with names added; otherwise by index.
+//! programs cached). Functions are named from `target/wasm/names/<crate>.wasm`, which
+//! `script/build-contracts.sh` writes beside each deployable wasm, and only when it is the deployed
+//! program with its name section; otherwise by index.
 
 use std::collections::HashMap;
 
@@ -124,13 +124,13 @@ fn names(crate_name: &str, deployed: &[u8]) -> Result<HashMap<u32, String>, Stri
         .join(format!("{crate_name}.wasm"));
     let named = std::fs::read(&path).map_err(|e| {
         format!(
-            "no {} ({e}; `script/bench.sh --profile` builds it)",
+            "no {} ({e}; script/build-contracts.sh writes it)",
             path.display()
         )
     })?;
     if sections(&named)? != sections(deployed)? {
         return Err(format!(
-            "{} differs from the deployed wasm beyond its names",
+            "{} differs from the deployed wasm beyond its custom sections",
             path.display()
         ));
     }

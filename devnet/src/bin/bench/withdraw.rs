@@ -467,6 +467,7 @@ pub fn chart_groups(rows: &[Row]) -> Vec<chart::Group> {
             .name
             .trim_end_matches(if cached { ", cached" } else { ", uncached" })
             .trim_start_matches("Vigil: ")
+            .trim_start_matches("Vigil ")
             .to_string();
         let bar = chart::Bar {
             label: format!("Vigil, {}", if cached { "cached" } else { "uncached" }),
