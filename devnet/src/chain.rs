@@ -55,6 +55,9 @@ pub struct Receipt {
     pub output: Bytes,
     /// Gas charged for the transaction, intrinsic gas included, refunds deducted.
     pub gas_used: u64,
+    /// Gas the transaction had consumed before its refund was deducted (geth's `MaxUsedGas`):
+    /// what its gas limit had to cover, and where `eth_estimateGas` starts its search.
+    pub peak_gas_used: u64,
     pub logs: Vec<DecodedLog>,
     /// The address a contract-creating transaction deployed.
     pub created: Option<Address>,
@@ -893,6 +896,7 @@ fn return_code_initcode(code: &[u8]) -> Vec<u8> {
 
 fn receipt(result: ExecutionResult, console: Vec<String>) -> Receipt {
     let gas_used = result.gas().spent_sub_refunded();
+    let peak_gas_used = result.gas().total_gas_spent();
     let decode = |logs: Vec<revm::primitives::Log>| {
         logs.into_iter()
             .map(|log| DecodedLog {
@@ -912,6 +916,7 @@ fn receipt(result: ExecutionResult, console: Vec<String>) -> Receipt {
                 success: true,
                 output,
                 gas_used,
+                peak_gas_used,
                 logs: decode(logs),
                 created,
                 halt: None,
@@ -922,6 +927,7 @@ fn receipt(result: ExecutionResult, console: Vec<String>) -> Receipt {
             success: false,
             output,
             gas_used,
+            peak_gas_used,
             logs: decode(logs),
             created: None,
             halt: None,
@@ -931,6 +937,7 @@ fn receipt(result: ExecutionResult, console: Vec<String>) -> Receipt {
             success: false,
             output: Bytes::new(),
             gas_used,
+            peak_gas_used,
             logs: decode(logs),
             created: None,
             halt: Some(format!("{reason:?}")),
