@@ -170,14 +170,9 @@ fn sections(wasm: &[u8]) -> Result<Vec<(u8, Vec<u8>)>, String> {
     Ok(out)
 }
 
-/// A Rust symbol without its hash suffix (`::h0123456789abcdef`).
+/// A Rust symbol demangled, without its hash (`{:#}`): `vigil_guard::evaluate::check`.
 fn short(name: &str) -> String {
-    match name.rsplit_once("::h") {
-        Some((path, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
-            path.to_string()
-        }
-        _ => name.to_string(),
-    }
+    format!("{:#}", rustc_demangle::demangle(name))
 }
 
 /// Program label and function name of a profile row.
