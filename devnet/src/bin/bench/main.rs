@@ -98,6 +98,7 @@ fn run() -> Result<(), String> {
     md.push_str(&sizes::table(&sizes));
     md.push_str(&throughput.markdown());
     md.push_str(&budgets::table(&budgets));
+    md.push_str(&budgets::model_note(&withdraws)?);
     print!("{md}");
 
     let report = json!({
