@@ -449,21 +449,17 @@ function screening(mode: number, origin: boolean): string {
 function bucket(limit: { capacity: bigint; refillPerSecond: bigint; available: bigint; tripLevel: bigint; rearmLevel: bigint; tripped: boolean }): HTMLElement {
   const percent = Number((limit.available * 100n) / limit.capacity);
   const low = limit.available <= limit.tripLevel;
+  // The guard does not know the token: large amounts are shown in units of 10^18 (the decimals of
+  // ETH and most ERC-20s), small ones whole; the exact numbers are in the tooltip.
+  const decimals = limit.capacity >= 10n ** 15n ? 18 : 0;
+  const amount = (value: bigint) => Number(formatUnits(value, decimals)).toLocaleString('en-US', { maximumFractionDigits: 4 });
   return h('div', {},
     h('div', { class: `bar${low ? ' low' : ''}`, role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent, 'aria-label': 'bucket level', 'data-testid': 'bucket' },
       h('span', { style: `width:${percent}%` })),
     h('div', { class: 'muted', title: `${limit.available} of ${limit.capacity} available, +${limit.refillPerSecond}/s (the amounts check() is charged)` },
       `${amount(limit.available)} of ${amount(limit.capacity)} available (${percent}%), refills ${amount(limit.refillPerSecond)}/s`,
-      limit.rearmLevel > 0n ? `; trips at ${amount(limit.tripLevel)}, re-arms at ${amount(limit.rearmLevel)}` : ''));
-}
-
-/// An amount the guard was charged, in the token's units: the guard does not know the token, so
-/// 18 decimals (most ERC-20s and ETH) are assumed for large amounts, and small ones are shown whole.
-function amount(value: bigint): string {
-  if (value < 10n ** 15n) return value.toString();
-  const [whole, fraction = ''] = formatUnits(value, 18).split('.');
-  const kept = fraction.slice(0, 4).replace(/0+$/, '');
-  return `${whole}${kept ? `.${kept}` : ''}e18`;
+      limit.rearmLevel > 0n ? `; trips at ${amount(limit.tripLevel)}, re-arms at ${amount(limit.rearmLevel)}` : '',
+      decimals > 0 ? ' (units of 10^18)' : ''));
 }
 
 // ---------------------------------------------------------------- reporters
