@@ -5,9 +5,11 @@
 //! Chromium through it. After the page loaded, the test makes one more status change, which the
 //! page's feed must receive live. The resolve batch the dispute queue wrote is read back here
 //! with the CLI's own batch reader (checksum included), decoded to `resolve(...)`, and executed
-//! by the resolver: the dispute is then decided. Screenshots go to target/explorer/screenshots.
+//! by the resolver: the dispute is then decided. A second dispute is rejected from the page
+//! through an injected wallet. Screenshots go to target/explorer/screenshots.
 
-use alloy_primitives::{keccak256, Address, U256};
+use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_provider::Provider;
 use alloy_sol_types::{SolCall, SolValue};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -26,7 +28,8 @@ use common::{ether, text, IToken, IVault, Stage};
 /// cli/deploy.local.toml's warm-up.
 const WARMUP: u64 = 86_400;
 // Dev account 0 deploys, governs and resolves (cli/deploy.local.toml names it for both); 1
-// administers the vault; 2..4 report; 5 attacks; 6 is the innocent who disputes its flag; 7 is
+// administers the vault; 2..4 report; 5 attacks; 6 and 8 are innocents who dispute their flags (the
+// page writes a Safe batch for the first, and sends the second's decision from a wallet); 7 is
 // flagged while the page is open.
 const GOV: usize = 0;
 const ADMIN: usize = 1;
@@ -34,6 +37,7 @@ const REPORTERS: [usize; 3] = [2, 3, 4];
 const ATTACKER: usize = 5;
 const INNOCENT: usize = 6;
 const LATE: usize = 7;
+const WALLET_INNOCENT: usize = 8;
 const RATIONALE: &str = "the reporters' evidence stands";
 
 /// A child process killed when the test ends, passed or not.
@@ -178,22 +182,26 @@ async fn the_page_shows_the_attacker_the_live_feed_and_the_dispute_queue() {
             &["reporter", "corroborate", &attacker, "--evidence", evidence],
         );
     }
-    let innocent = stage.address(INNOCENT).to_string();
-    report(REPORTERS[0], &innocent, "scam");
     let alibi = stage.file("alibi.txt", "the transfer was a refund");
-    stage.ok(
-        Some(INNOCENT),
-        &[
-            "reporter",
-            "dispute",
-            &innocent,
-            "--evidence",
-            alibi.to_str().unwrap(),
-        ],
-    );
+    for victim in [INNOCENT, WALLET_INNOCENT] {
+        let address = stage.address(victim).to_string();
+        report(REPORTERS[0], &address, "scam");
+        stage.ok(
+            Some(victim),
+            &[
+                "reporter",
+                "dispute",
+                &address,
+                "--evidence",
+                alibi.to_str().unwrap(),
+            ],
+        );
+    }
+    let innocent = stage.address(INNOCENT).to_string();
     let queue = stage.json(None, &["gov", "disputes"]);
-    assert_eq!(queue.as_array().map(Vec::len), Some(1), "{queue}");
+    assert_eq!(queue.as_array().map(Vec::len), Some(2), "{queue}");
     let disputed = queue[0]["flagId"].as_u64().expect("a flag id");
+    let wallet_flag = queue[1]["flagId"].as_u64().expect("a flag id");
 
     // The page, served for this deployment on a free port.
     let mut server = Killed(
@@ -243,6 +251,9 @@ async fn the_page_shows_the_attacker_the_live_feed_and_the_dispute_queue() {
             .env("SCREENSHOTS", &screenshots)
             .env("BATCH_OUT", &batch_path)
             .env("RATIONALE", RATIONALE)
+            .env("RPC_URL", stage.node.http_url())
+            .env("WALLET_FLAG", wallet_flag.to_string())
+            .env("WALLET_ACCOUNT", stage.address(GOV).to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -261,11 +272,33 @@ async fn the_page_shows_the_attacker_the_live_feed_and_the_dispute_queue() {
     report(REPORTERS[1], &late.to_string(), "phishing");
     let mut stdin = browser.0.stdin.take().unwrap();
     writeln!(stdin, "CHANGED {}", subject::of_address(late)).unwrap();
+    let sent = next_line(&mut said).await.unwrap_or_default();
+    let sent: B256 = sent
+        .strip_prefix("SENT ")
+        .and_then(|hash| hash.parse().ok())
+        .unwrap_or_else(|| panic!("the browser test failed (see its output above): {sent:?}"));
     assert_eq!(
         next_line(&mut said).await.as_deref(),
         Some("DONE"),
         "the browser test failed (see its output above)"
     );
+    // The wallet's transaction: sent by the resolver, mined, and the second flag rejected.
+    let receipt = stage
+        .provider(GOV)
+        .get_transaction_receipt(sent)
+        .await
+        .unwrap()
+        .expect("the wallet's transaction is mined");
+    assert!(receipt.status(), "{receipt:?}");
+    assert_eq!(
+        (receipt.from, receipt.to),
+        (stage.address(GOV), Some(registry))
+    );
+    let rejected = stage.json(
+        None,
+        &["status", &stage.address(WALLET_INNOCENT).to_string()],
+    );
+    assert_eq!(rejected["levelName"], "removed", "{rejected}");
     assert!(browser.0.wait().unwrap().success());
     for view in [
         "home",

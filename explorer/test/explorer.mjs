@@ -6,11 +6,13 @@
 //   script -> test  "READY"                 the page is loaded and shows the attacker (nothing else
 //                                           happened since it loaded)
 //   test -> script  "CHANGED <subject word>" a status change the test made after READY
+//   script -> test  "SENT <transaction>"    the wallet's resolve of the second dispute, sent
 //   script -> test  "DONE"                  every check passed; the batch is in $BATCH_OUT
 //
 // Checks: the attacker reads confirmed; the vault's withdraw is blocked for it; the feed received the
 // change live (from the subscription, after the page loaded), newest first; the dispute queue lists
-// the dispute and writes its resolve batch; the protocol and reporter views render; the page fits a
+// the dispute and writes its resolve batch, and with an injected wallet (a stand-in that hands requests
+// to the node, whose dev accounts sign) sends the decision on the second; the protocol and reporter views render; the page fits a
 // phone-width screen. Screenshots of each view go to $SCREENSHOTS. Any failed check exits 1.
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,9 @@ const reporter = env('REPORTER');
 const screenshots = env('SCREENSHOTS');
 const batchOut = env('BATCH_OUT');
 const rationale = env('RATIONALE');
+const rpcUrl = env('RPC_URL');
+const walletFlag = env('WALLET_FLAG');
+const walletAccount = env('WALLET_ACCOUNT');
 const TIMEOUT = 30_000;
 
 const lines = createInterface({ input: process.stdin });
@@ -120,7 +125,40 @@ async function main() {
     writeFileSync(batchOut, text);
     const download = await dispute.getByTestId('safe-download').getAttribute('download');
     check(download === `resolve-${flagId}.json`, `the download is named ${download}`);
+    check(await page.getByText('Send from my wallet').count() === 0, 'a wallet button without a wallet');
     await shot(page, 'disputes');
+
+    // An injected wallet, on a page of its own (the one above has none): the resolver rejects the
+    // second dispute and sends it. The stand-in wallet answers the account itself and passes every other
+    // request to the node, which signs for its dev accounts.
+    const walletPage = await browser.newPage();
+    walletPage.on('pageerror', (e) => errors.push(`wallet page error: ${e.message}`));
+    await walletPage.exposeFunction('vigilTestWallet', async (method, params) => {
+      if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [walletAccount];
+      const response = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      });
+      const answer = await response.json();
+      if (answer.error) throw new Error(answer.error.message);
+      return answer.result;
+    });
+    await walletPage.addInitScript(() => {
+      window.ethereum = { request: ({ method, params }) => window.vigilTestWallet(method, params ?? []) };
+    });
+    await walletPage.goto(`${url}#/disputes`, { waitUntil: 'domcontentloaded' });
+    const second = walletPage.locator(`[data-testid="dispute"][data-flag-id="${walletFlag}"]`);
+    await second.waitFor({ timeout: TIMEOUT });
+    await second.getByTestId('rationale').fill('a refund, not a scam');
+    await second.getByTestId('reject').click();
+    await second.getByText('Send from my wallet').click();
+    const sent = second.getByTestId('sent');
+    await walletPage.waitForFunction((el) => el.textContent.startsWith('sent: 0x') || el.querySelector('.error'), await sent.elementHandle(), { timeout: TIMEOUT });
+    const receipt = await sent.textContent();
+    check(receipt.startsWith('sent: 0x'), `the wallet's send: ${receipt}`);
+    say(`SENT ${receipt.slice('sent: '.length)}`);
+    await walletPage.close();
 
     // The protocol: withdraw's policy with its rate limit's bucket.
     await open(page, `#/protocol/${vault}`, '[data-testid="selectors"]');
