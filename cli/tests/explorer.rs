@@ -305,6 +305,7 @@ async fn the_page_shows_the_attacker_the_live_feed_and_the_dispute_queue() {
         "search",
         "feed",
         "disputes",
+        "disputes-wallet",
         "protocol",
         "reporter",
         "search-phone",

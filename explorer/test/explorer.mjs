@@ -157,6 +157,7 @@ async function main() {
     await walletPage.waitForFunction((el) => el.textContent.startsWith('sent: 0x') || el.querySelector('.error'), await sent.elementHandle(), { timeout: TIMEOUT });
     const receipt = await sent.textContent();
     check(receipt.startsWith('sent: 0x'), `the wallet's send: ${receipt}`);
+    await shot(walletPage, 'disputes-wallet');
     say(`SENT ${receipt.slice('sent: '.length)}`);
     await walletPage.close();
 
