@@ -82,6 +82,8 @@ async function main() {
     await page.locator('body[data-ready="true"]').waitFor({ timeout: TIMEOUT });
     const firstScreen = Date.now() - started;
     console.error(`explorer test: first screen rendered in ${firstScreen} ms`);
+    // The issue's bound for the local node (measured 170 to 360 ms on 2 busy cores).
+    check(firstScreen < 1000, `the first screen took ${firstScreen} ms, not under a second`);
     await shot(page, 'home');
 
     // Search: the attacker is confirmed, and the vault's withdraw refuses it.
