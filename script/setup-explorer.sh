@@ -4,7 +4,7 @@
 #
 # - Debian's Chromium at /usr/bin/chromium, which cli/tests/explorer.rs drives through playwright-core
 #   (never a browser playwright downloads): `apt-get install chromium` when it is missing and we are
-#   root with apt-get; otherwise it says what to install.
+#   root with apt-get; otherwise a warning says what to install (the test fails without it).
 # - `npm ci` in explorer/ when explorer/node_modules is missing or older than explorer/package-lock.json
 #   (the pinned viem, esbuild, solc, typescript and playwright-core).
 # - `npm run build` (ABIs from interfaces/*.sol, type check, bundle into explorer/dist) when dist is
@@ -37,7 +37,8 @@ if [ ! -x /usr/bin/chromium ]; then
       DEBIAN_FRONTEND=noninteractive quiet apt-get install -y --no-install-recommends chromium
     fi
   else
-    die "/usr/bin/chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"
+    # Only the browser test needs it (and fails without it); the demo and the page do not.
+    echo "setup-explorer: /usr/bin/chromium is missing, so the explorer's browser test will fail: install Debian's chromium package (sudo apt-get install chromium)" >&2
   fi
 fi
 
