@@ -5,7 +5,9 @@
 # - Rust: needs cargo and rustup (stable). Adds the wasm32-unknown-unknown target, and the rustfmt and clippy
 #   components, only when they are missing.
 # - Solidity: runs script/setup-forge.sh when it exists (npm ci of the pinned forge and solc, then checks them).
-# Network: only crates.io, the npm registry and rustup's own components.
+# - The explorer page: script/setup-explorer.sh (its npm packages and build; Debian's chromium for its
+#   browser test, installed with apt-get when missing).
+# Network: only crates.io, the npm registry, rustup's own components and Debian's archive (chromium).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,3 +41,5 @@ cargo clippy --version >/dev/null 2>&1 || quiet rustup component add clippy
 if [ -f script/setup-forge.sh ]; then
   bash script/setup-forge.sh || die "script/setup-forge.sh failed (see above)"
 fi
+
+bash script/setup-explorer.sh || die "script/setup-explorer.sh failed (see above)"

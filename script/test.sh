@@ -2,7 +2,8 @@
 # test.sh: THE test command (.ci/run calls exactly this). Runs every check, in order, and stops at the first
 # failure with a non-zero exit:
 #
-#   setup       script/setup.sh (wasm32 target, rustfmt/clippy, forge + solc from npm)
+#   setup       script/setup.sh (wasm32 target, rustfmt/clippy, forge + solc from npm, the explorer page
+#               built and Debian's chromium for its browser test)
 #   fmt         cargo fmt --all --check
 #   clippy      cargo clippy --workspace --all-targets -- -D warnings (native), then the contracts and the
 #               other wasm programs (devnet probe fixture, examples/stylus-vault) for wasm32, their target
@@ -11,7 +12,8 @@
 #   report      script/wasm-report: sizes table, target/wasm-report.json; fails above the chain limits
 #   test        cargo test --workspace (native unit and property tests; devnet end-to-end tests, which
 #               run the release .wasm built above; the node's tests, which drive vigil-node with cast, forge
-#               and the pinned cargo-stylus of script/setup-stylus.sh)
+#               and the pinned cargo-stylus of script/setup-stylus.sh; the explorer's browser test,
+#               cli/tests/explorer.rs, which drives Chromium through the page against a node)
 #   interfaces  script/check-interfaces.sh: interfaces/*.sol == what export-abi prints
 #   forge       script/forge-test.sh (Solidity tests), when that script exists
 #

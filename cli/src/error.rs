@@ -156,4 +156,6 @@ pub enum Error {
     },
     #[error("cannot write to the standard output: {0}")]
     Output(std::io::Error),
+    #[error(transparent)]
+    Explorer(#[from] crate::explorer::ExplorerError),
 }

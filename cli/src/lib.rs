@@ -12,6 +12,7 @@
 //! - [`status`]: `vigil status`, one subject as the registry and the guard see it.
 //! - [`doctor`]: `vigil doctor`, the deployment's health and the fix for each problem.
 //! - [`feed`]: `vigil feed`, every status change rebuilt from the registry's logs, as JSON lines.
+//! - [`explorer`]: `vigil explorer`, the web page's files and its config, served.
 //! - [`subject`], [`parse`]: what users type (subjects, amounts, durations, selectors, evidence).
 
 pub mod abi;
@@ -23,6 +24,7 @@ pub mod deploy;
 pub mod doctor;
 pub mod error;
 pub mod explain;
+pub mod explorer;
 pub mod feed;
 pub mod governance;
 pub mod keys;

@@ -3,13 +3,14 @@
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vigil_cli::context::{Global, Vigil};
 use vigil_cli::deploy::{self, Options, Outcome, Planned};
 use vigil_cli::keys::{self, KEY_VAR};
 use vigil_cli::send::Via;
-use vigil_cli::{governance, protocol, reporter, watch, Error};
+use vigil_cli::{explorer, governance, protocol, reporter, watch, Error};
 
 #[derive(Parser)]
 #[command(
@@ -111,6 +112,22 @@ enum Command {
         /// Detect and print what would be reported; send nothing and keep no state.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Serve the explorer web page (search, live feed, dispute queue, protocols, reporters) for
+    /// this chain's deployment; the page reads the chain over JSON-RPC itself. Runs until stopped.
+    Explorer {
+        /// The port to listen on (0: any free port; the first line printed names it).
+        #[arg(long, default_value_t = 8550)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// The WebSocket the page follows new logs through (default: the RPC's own port when it
+        /// is on this machine, as the local node's is; else the page polls over HTTP).
+        #[arg(long, env = "VIGIL_WS_URL")]
+        ws_url: Option<String>,
+        /// The built page (`npm --prefix explorer run build` writes explorer/dist).
+        #[arg(long, default_value = "explorer/dist")]
+        dist: PathBuf,
     },
 }
 
@@ -243,6 +260,27 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let outcome = protocol::run(&vigil, &via, command).await?;
             emit(global.json, &outcome, outcome.lines());
             Ok(())
+        }
+        Command::Explorer {
+            port,
+            host,
+            ws_url,
+            dist,
+        } => {
+            let build = explorer::Build::find(&dist)?;
+            let vigil = Vigil::reader(global).await?;
+            let config = explorer::Config::new(&vigil, &global.rpc_url, ws_url);
+            let site = explorer::Site::new(build, &config)?;
+            let (listener, address) = explorer::bind(host, port).await?;
+            println!("explorer: http://{address}/");
+            println!(
+                "chain {}, registry {}, guard {}; the page reads {}",
+                config.chain_id,
+                config.registry,
+                config.guard,
+                config.ws_url.as_deref().unwrap_or(&config.rpc_url)
+            );
+            Ok(explorer::serve(listener, site).await?)
         }
         Command::Watch {
             config,
