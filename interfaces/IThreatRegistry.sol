@@ -89,7 +89,7 @@ interface IThreatRegistry {
     function setSubmissionsPaused(bool paused) external;
 
     /// Timelocked: makes `params` the next version; open flags keep theirs.
-    function setParams(Params params) external;
+    function setParams(Params calldata params) external;
 
     /// Timelocked: sends the slashed funds accrued to the treasury to `to`.
     function sweepTreasury(address to) external;

@@ -19,24 +19,11 @@ const interfaces = join(here, '..', 'interfaces');
 // The interfaces the page calls, and the name of each generated constant.
 const wanted = { IThreatRegistry: 'threatRegistryAbi', ICircuitGuard: 'circuitGuardAbi' };
 
-// export-abi writes a struct parameter of an external function without a data location
-// (`setParams(Params params)`), which solc refuses; the location does not change the ABI, so each
-// struct-typed parameter that lacks one gets `calldata` before compiling.
-function withDataLocations(text) {
-  const structs = [...text.matchAll(/\bstruct\s+(\w+)/g)].map((m) => m[1]);
-  let fixed = text;
-  for (const name of structs) {
-    const bare = new RegExp(`([(,]\\s*)${name}(\\[\\])?\\s+(?!memory\\b|calldata\\b|storage\\b)(\\w+)`, 'g');
-    fixed = fixed.replace(bare, (_, before, array, param) => `${before}${name}${array ?? ''} calldata ${param}`);
-  }
-  return fixed;
-}
-
 async function abis() {
   const sources = {};
   for (const name of Object.keys(wanted)) {
     const text = await readFile(join(interfaces, `${name}.sol`), 'utf8');
-    sources[`${name}.sol`] = { content: withDataLocations(text) };
+    sources[`${name}.sol`] = { content: text };
   }
   const input = {
     language: 'Solidity',

@@ -88,6 +88,11 @@ pub fn interface(
     let mut out = String::new();
     let mut errors_left: Vec<&SolItem> = errors.iter().collect();
     let mut events_done = false;
+    let structs: Vec<&str> = sdk
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("struct "))
+        .filter_map(|rest| rest.split([' ', '{']).next())
+        .collect();
     for line in sdk.split_inclusive('\n') {
         let member = line.trim_start();
         if let Some(rest) = member.strip_prefix("function ") {
@@ -95,6 +100,8 @@ pub fn interface(
             if let Some((_, lines)) = functions.iter().find(|(n, _)| *n == name) {
                 out += &docs(lines);
             }
+            out += &with_calldata(line, &structs);
+            continue;
         } else if let Some(rest) = member.strip_prefix("error ") {
             if !events_done {
                 out += &section(events);
@@ -149,6 +156,27 @@ pub fn sdk_interface<T: stylus_sdk::abi::GenerateAbi>() -> String {
     format!("{}", Abi::<T>(core::marker::PhantomData))
 }
 
+/// A function line whose struct-typed parameters carry `calldata`: the SDK prints them without a
+/// data location (`setParams(Params params)`), which solc refuses to compile, and the location
+/// changes nothing in the ABI. Only the parameter list is touched; returns already say `memory`.
+fn with_calldata(line: &str, structs: &[&str]) -> String {
+    let (Some(open), Some(close)) = (line.find('('), line.find(')')) else {
+        return String::from(line);
+    };
+    let params: Vec<String> = line[open + 1..close]
+        .split(", ")
+        .map(|param| {
+            let mut words: Vec<&str> = param.split(' ').collect();
+            let base = words[0].trim_end_matches("[]");
+            if words.len() == 2 && structs.contains(&base) {
+                words.insert(1, "calldata");
+            }
+            words.join(" ")
+        })
+        .collect();
+    format!("{}{}{}", &line[..=open], params.join(", "), &line[close..])
+}
+
 fn section(items: &[&[SolItem]]) -> String {
     let mut out = String::new();
     for item in items.iter().flat_map(|s| s.iter()) {
@@ -185,6 +213,27 @@ mod tests {
         /// Staked some.
         event Staked(address indexed reporter, uint256 amount);
         error TooLate(uint64 deadline, bytes32[] tags);
+    }
+
+    #[test]
+    fn struct_parameters_get_calldata_and_nothing_else_changes() {
+        let structs = ["Params", "Info"];
+        assert_eq!(
+            with_calldata(
+                "    function setParams(Params params) external;\n",
+                &structs
+            ),
+            "    function setParams(Params calldata params) external;\n"
+        );
+        assert_eq!(
+            with_calldata(
+                "    function f(uint32 v, Info[] infos, bytes calldata d) external returns (Info memory);\n",
+                &structs
+            ),
+            "    function f(uint32 v, Info[] calldata infos, bytes calldata d) external returns (Info memory);\n"
+        );
+        let plain = "    function config() external view returns (Info memory);\n";
+        assert_eq!(with_calldata(plain, &structs), plain);
     }
 
     #[test]
