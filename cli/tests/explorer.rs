@@ -10,7 +10,7 @@
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_provider::Provider;
-use alloy_sol_types::{SolCall, SolValue};
+use alloy_sol_types::SolCall;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -20,7 +20,6 @@ use vigil_cli::abi::IThreatRegistry;
 use vigil_cli::safe::Batch;
 use vigil_cli::subject;
 use vigil_devnet::artifacts::{target_dir, workspace};
-use vigil_devnet::system::creation_code;
 
 mod common;
 use common::{ether, text, IToken, IVault, Stage};
@@ -83,30 +82,8 @@ async fn the_page_shows_the_attacker_the_live_feed_and_the_dispute_queue() {
 
     // The protocol: TestToken and the example GuardedVault (it registers itself at the guard);
     // its admin screens withdraw for confirmed callers and limits what it moves.
-    let token_code = [
-        creation_code("TestToken.sol", "TestToken"),
-        ("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
-    ]
-    .concat();
-    let token = stage.deploy(GOV, token_code).await;
-    let vault_code = [
-        creation_code("GuardedVault.sol", "GuardedVault"),
-        (token, guard, stage.address(ADMIN)).abi_encode_params(),
-    ]
-    .concat();
-    let vault = stage.deploy(GOV, vault_code).await;
+    let (token, vault) = stage.guarded_vault(GOV, guard, ADMIN).await;
     let vault_text = vault.to_string();
-    stage.ok(
-        Some(ADMIN),
-        &[
-            "protocol",
-            "screening",
-            &vault_text,
-            "confirmed",
-            "--selector",
-            "withdraw(uint256)",
-        ],
-    );
     stage.ok(
         Some(ADMIN),
         &[

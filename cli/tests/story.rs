@@ -15,7 +15,6 @@ use std::process::Command;
 use vigil_cli::abi::ICircuitGuard;
 use vigil_cli::keys::{KEY_VAR, PASSWORD_VAR};
 use vigil_devnet::artifacts::workspace;
-use vigil_devnet::system::creation_code;
 use vigil_devnet::Devnet;
 use vigil_node::accounts::DevAccounts;
 use vigil_node::Config;
@@ -128,30 +127,8 @@ async fn deploy_and_guard(stage: &Stage) -> (Safe, Address) {
     )
     .unwrap();
     assert_eq!(address(&record["programs"]["guard"]["address"]), guard);
-    let token_code = [
-        creation_code("TestToken.sol", "TestToken"),
-        ("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
-    ]
-    .concat();
-    let token = stage.deploy(GOV, token_code).await;
-    let vault_code = [
-        creation_code("GuardedVault.sol", "GuardedVault"),
-        (token, guard, stage.address(ADMIN)).abi_encode_params(),
-    ]
-    .concat();
-    let vault = stage.deploy(GOV, vault_code).await;
+    let (token, vault) = stage.guarded_vault(GOV, guard, ADMIN).await;
     let vault_text = vault.to_string();
-    stage.ok(
-        Some(ADMIN),
-        &[
-            "protocol",
-            "screening",
-            &vault_text,
-            "confirmed",
-            "--selector",
-            "withdraw(uint256)",
-        ],
-    );
     let policy = stage.json(None, &["protocol", "show", &vault_text]);
     assert_eq!(address(&policy["admin"]), stage.address(ADMIN));
     assert_eq!(policy["selectors"][0]["selector"], "0x2e1a7d4d");

@@ -9,12 +9,13 @@ use alloy_primitives::{hex, Address, Bytes, U256};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{TransactionReceipt, TransactionRequest};
 use alloy_signer_local::PrivateKeySigner;
-use alloy_sol_types::sol;
+use alloy_sol_types::{sol, SolValue};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use vigil_cli::keys::{KEY_VAR, PASSWORD_VAR};
 use vigil_devnet::artifacts::{target_dir, workspace};
+use vigil_devnet::system::creation_code;
 use vigil_devnet::Devnet;
 use vigil_node::accounts::{DevAccounts, NITRO_DEV_KEY};
 use vigil_node::{Config, Running};
@@ -340,5 +341,41 @@ impl Stage {
     pub async fn deploy(&self, from: impl Key, code: Vec<u8>) -> Address {
         let request = TransactionRequest::default().with_deploy_code(Bytes::from(code));
         self.send(from, request).await.contract_address.unwrap()
+    }
+
+    /// A protocol on `guard`: TestToken and the example GuardedVault, deployed from `deployer`
+    /// (the vault registers itself with dev account `admin` as its admin), whose admin then
+    /// screens `withdraw` for confirmed callers through `vigil protocol screening`. Returns
+    /// (token, vault).
+    pub async fn guarded_vault(
+        &self,
+        deployer: usize,
+        guard: Address,
+        admin: usize,
+    ) -> (Address, Address) {
+        let token_code = [
+            creation_code("TestToken.sol", "TestToken"),
+            ("Vigil Test Token".to_string(), "VTT".to_string()).abi_encode_params(),
+        ]
+        .concat();
+        let token = self.deploy(deployer, token_code).await;
+        let vault_code = [
+            creation_code("GuardedVault.sol", "GuardedVault"),
+            (token, guard, self.address(admin)).abi_encode_params(),
+        ]
+        .concat();
+        let vault = self.deploy(deployer, vault_code).await;
+        self.ok(
+            Some(admin),
+            &[
+                "protocol",
+                "screening",
+                &vault.to_string(),
+                "confirmed",
+                "--selector",
+                "withdraw(uint256)",
+            ],
+        );
+        (token, vault)
     }
 }
