@@ -20,6 +20,7 @@ extern crate std;
 pub mod abi;
 pub mod export;
 pub mod log;
+pub mod map;
 pub mod ownable;
 pub mod router;
 pub mod status;
@@ -28,6 +29,7 @@ pub mod subject;
 pub mod testing;
 pub mod timelock;
 
+pub use map::Map;
 pub use status::{Level, Status};
 pub use subject::SubjectKind;
 

@@ -23,7 +23,7 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{B256, U64};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageBool, StorageMap, StorageU64},
+    storage::{StorageBool, StorageU64},
 };
 
 use crate::{abi::Out, log, topic0};
@@ -57,7 +57,7 @@ pub enum TimelockError {
 /// Scheduled calls by id, and the flag that marks an `execute` in progress.
 #[storage]
 pub struct Timelock {
-    eta: StorageMap<B256, StorageU64>,
+    eta: crate::Map<B256, StorageU64>,
     executing: StorageBool,
 }
 

@@ -66,12 +66,12 @@ use alloy_primitives::{Address, Bytes, FixedBytes, B256, U256};
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageArray, StorageB256, StorageBool, StorageFixedBytes, StorageMap,
-        StorageU256, StorageU32, StorageVec,
+        StorageAddress, StorageArray, StorageB256, StorageBool, StorageFixedBytes, StorageU256,
+        StorageU32, StorageVec,
     },
 };
 
-use vigil_common::ownable::Ownable2Step;
+use vigil_common::{ownable::Ownable2Step, Map};
 
 pub use errors::*;
 pub use events::*;
@@ -85,16 +85,16 @@ pub use word::SCREEN_CODE;
 pub struct CircuitGuard {
     /// Hot: (protocol ++ selector) -> packed [`word::SelectorWord`]. The 24-byte key is the whole
     /// preimage, so one keccak finds the slot.
-    selectors: StorageMap<FixedBytes<24>, StorageU256>,
+    selectors: Map<FixedBytes<24>, StorageU256>,
     /// Hot: subject -> the registry's status word, verbatim.
-    statuses: StorageMap<B256, StorageU256>,
+    statuses: Map<B256, StorageU256>,
     /// Cold: protocol -> packed [`word::ProtocolWord`].
-    protocols: StorageMap<Address, StorageU256>,
+    protocols: Map<Address, StorageU256>,
     /// Read only when the selector word's tag count is non-zero.
-    tags: StorageMap<FixedBytes<24>, StorageArray<StorageB256, 4>>,
+    tags: Map<FixedBytes<24>, StorageArray<StorageB256, 4>>,
     /// Protocol -> its configured selectors, for keeping the protocol pause copies in sync.
-    configured: StorageMap<Address, StorageVec<StorageFixedBytes<4>>>,
-    guardians: StorageMap<Address, StorageMap<Address, StorageBool>>,
+    configured: Map<Address, StorageVec<StorageFixedBytes<4>>>,
+    guardians: Map<Address, Map<Address, StorageBool>>,
     /// The guard owner and the proposed next one (two slots).
     ownership: Ownable2Step,
     /// The registry, the guardian pause bound and the guardian cooldown share one slot.

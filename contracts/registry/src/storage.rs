@@ -10,11 +10,9 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U8};
 use stylus_sdk::{
     prelude::*,
-    storage::{
-        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU8, StorageVec,
-    },
+    storage::{StorageAddress, StorageB256, StorageBool, StorageU256, StorageU8, StorageVec},
 };
-use vigil_common::{ownable::Ownable2Step, timelock::Timelock};
+use vigil_common::{ownable::Ownable2Step, timelock::Timelock, Map};
 
 use crate::params::ParamsSlot;
 
@@ -77,7 +75,7 @@ pub struct Flag {
     times: StorageU256,
     pub(crate) reporters: StorageVec<StorageAddress>,
     /// Per reporter: locked stake (low 128 bits) and weight (high 128 bits); zero if none.
-    pub(crate) reports: StorageMap<Address, StorageU256>,
+    pub(crate) reports: Map<Address, StorageU256>,
     /// The open dispute: disputer (low 160 bits) and the time it was opened (next 64); zero if none.
     dispute: StorageU256,
     pub(crate) dispute_bond: StorageU256,
@@ -169,17 +167,17 @@ impl Flag {
 #[storage]
 pub struct ThreatRegistry {
     pub(crate) ownership: Ownable2Step,
-    pub(crate) resolvers: StorageMap<Address, StorageBool>,
+    pub(crate) resolvers: Map<Address, StorageBool>,
     /// [`Settings`]: one word that every report reads whole.
     settings: StorageU256,
-    pub(crate) params: StorageMap<u32, ParamsSlot>,
+    pub(crate) params: Map<u32, ParamsSlot>,
     /// Owner calls scheduled behind `paramsDelay`.
     pub(crate) timelock: Timelock,
     /// One word per subject: the packed `vigil_common::Status`.
-    pub(crate) status: StorageMap<B256, StorageU256>,
-    pub(crate) flags: StorageMap<u32, Flag>,
-    pub(crate) reporters: StorageMap<Address, Reporter>,
-    pub(crate) claimable: StorageMap<Address, StorageU256>,
+    pub(crate) status: Map<B256, StorageU256>,
+    pub(crate) flags: Map<u32, Flag>,
+    pub(crate) reporters: Map<Address, Reporter>,
+    pub(crate) claimable: Map<Address, StorageU256>,
     /// Sums kept so the balance invariant (balance == stakes + dispute bonds + claimable +
     /// treasury) is checkable on chain and in tests.
     pub(crate) total_stake: StorageU256,
