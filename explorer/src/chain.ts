@@ -1,7 +1,7 @@
 // The chain: the page's config (from `vigil explorer`'s config.json, or the URL), one viem client, and
 // the few derived reads every view shares. The page speaks JSON-RPC to the node itself; over the
-// WebSocket when one is configured (the local node serves it on its HTTP port, and a WebSocket needs
-// no CORS), else over HTTP.
+// WebSocket when one is configured (the local node serves it on its HTTP port; one connection carries
+// the reads and the live feed), else over HTTP, which the local node opens to other origins (CORS).
 import {
   createPublicClient, defineChain, getAddress, http, isAddress, isHex, keccak256, toHex, webSocket,
   type AbiEvent, type Address, type Hex, type PublicClient,

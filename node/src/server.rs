@@ -24,6 +24,7 @@ use std::time::Duration;
 use thiserror::Error;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
+use tower_http::cors::{Any, CorsLayer};
 use vigil_devnet::Devnet;
 
 /// The Nitro dev node's port.
@@ -269,8 +270,14 @@ where
         inner,
         known: known.clone(),
     });
+    // Any origin, method and header, as anvil: a local dev chain read by pages served elsewhere.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods(Any)
+        .allow_headers(Any);
     let server = Server::builder()
         .set_config(server_config)
+        .set_http_middleware(tower::ServiceBuilder::new().layer(cors))
         .set_rpc_middleware(middleware)
         .build(addr)
         .await

@@ -455,3 +455,41 @@ async fn the_binary_saves_on_sigterm() {
     let account = saved.state.accounts.get(&BOB).expect("BOB saved");
     assert_eq!(account.balance, U256::from(7));
 }
+
+/// A page served from another origin (the explorer hosted anywhere, a dapp) may call the node over
+/// HTTP, as anvil allows: the browser's preflight passes and the answer admits any origin.
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_on_other_origins_may_call_it_over_http() {
+    let node = node().await;
+    let client = reqwest::Client::new();
+    let url = node.http_url();
+    let origin = "http://127.0.0.1:8550";
+    let preflight = client
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    let headers = preflight.headers();
+    for (name, value) in [
+        ("access-control-allow-origin", "*"),
+        ("access-control-allow-methods", "*"),
+        ("access-control-allow-headers", "*"),
+    ] {
+        assert_eq!(headers.get(name).map(|v| v.to_str().unwrap()), Some(value));
+    }
+    let answer = client
+        .post(&url)
+        .header("Origin", origin)
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}))
+        .send()
+        .await
+        .unwrap();
+    let allowed = answer.headers().get("access-control-allow-origin").cloned();
+    assert_eq!(allowed.as_ref().map(|v| v.to_str().unwrap()), Some("*"));
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["result"], "0x64aba");
+}
