@@ -151,6 +151,12 @@ pub fn guard_wasm() -> &'static [u8] {
     WASM.get_or_init(|| built("vigil-guard"))
 }
 
+/// The deployable wasm of `vigil-guard-extension`, the guard's second program.
+pub fn guard_extension_wasm() -> &'static [u8] {
+    static WASM: OnceLock<Vec<u8>> = OnceLock::new();
+    WASM.get_or_init(|| built("vigil-guard-extension"))
+}
+
 /// Creation code of `contract` in `file` from this workspace's forge build (run once).
 pub fn creation_code(file: &str, contract: &str) -> Vec<u8> {
     static OUT: OnceLock<PathBuf> = OnceLock::new();

@@ -11,7 +11,7 @@
 #![allow(clippy::too_many_arguments)]
 
 pub use crate::artifacts::{
-    creation_code, guard_wasm, registry_extension_wasm, registry_wasm, workspace,
+    creation_code, guard_extension_wasm, guard_wasm, registry_extension_wasm, registry_wasm, workspace,
 };
 pub use crate::calls::*;
 use crate::{keccak256, Address, Bytes, Devnet, Receipt, B256, U256};
@@ -160,8 +160,22 @@ pub struct World {
     /// The registry's second program (`vigil-registry-extension`), reached by DELEGATECALL.
     pub extension: Address,
     pub guard: Address,
+    /// The guard's second program (`vigil-guard-extension`), reached by DELEGATECALL.
+    pub guard_extension: Address,
     pub token: Address,
     pub vault: Address,
+}
+
+/// Deploys the guard's extension program, then the guard owned by `owner` and bound to it, both
+/// from `owner`; returns (guard, extension).
+pub fn deploy_guard(chain: &mut Devnet, owner: Address) -> (Address, Address) {
+    let extension = chain
+        .deploy_stylus(owner, guard_extension_wasm(), None)
+        .expect("deploy guard extension");
+    let guard = chain
+        .deploy_stylus(owner, guard_wasm(), Some(&(owner, extension).abi_encode_params()))
+        .expect("deploy guard");
+    (guard, extension)
 }
 
 /// Deploys TestToken and the example GuardedVault on `guard` (the vault registers itself, with
@@ -185,7 +199,7 @@ pub fn deploy_vault(chain: &mut Devnet, guard: Address) -> (Address, Address) {
 }
 
 impl World {
-    /// Deploys the guard (owner), the registry's extension program, and the registry (owner,
+    /// Deploys the guard (owner) and its extension, the registry's extension program, and the registry (owner,
     /// params, extension, the guard, the resolver), links the guard to the registry (its first
     /// link, immediate), deploys TestToken and GuardedVault (which registers itself with the
     /// guard), and configures confirmed-caller screening on the vault's `withdraw`. Nothing else:
@@ -196,10 +210,7 @@ impl World {
             chain.fund(who, eth(1));
         }
         chain.fund(KEEPER, eth(1_000));
-        let ctor = GUARD_OWNER.abi_encode();
-        let guard = chain
-            .deploy_stylus(GUARD_OWNER, guard_wasm(), Some(&ctor))
-            .expect("deploy guard");
+        let (guard, guard_extension) = deploy_guard(&mut chain, GUARD_OWNER);
         let extension = chain
             .deploy_stylus(OWNER, registry_extension_wasm(), None)
             .expect("deploy registry extension");
@@ -213,6 +224,7 @@ impl World {
             registry,
             extension,
             guard,
+            guard_extension,
             token,
             vault,
         };
@@ -266,7 +278,7 @@ impl World {
     /// allows a keepalive once a program is `keepaliveDays` old), so long scenarios never lose the
     /// registry or the guard to age; a warp of up to about 330 days at once is covered.
     pub fn warp_by(&mut self, seconds: u64) {
-        for program in [self.registry, self.extension, self.guard] {
+        for program in [self.registry, self.extension, self.guard, self.guard_extension] {
             let left = self.chain.program_time_left(program).unwrap_or(u64::MAX);
             if left <= seconds.saturating_add(30 * DAY) && self.chain.keepalive_fee(program).is_ok()
             {

@@ -10,7 +10,7 @@ use alloy_primitives::aliases::U192;
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
 use common::*;
 use std::process::Command;
-use vigil_devnet::artifacts::{guard_wasm, workspace};
+use vigil_devnet::artifacts::{guard_extension_wasm, guard_wasm, workspace};
 use vigil_devnet::chain::{Fees, TxRequest};
 use vigil_devnet::genesis::{
     CACHE_MANAGER, CACHE_SIZE, CREATE2_FACTORY, DEV_ACCOUNT, STYLUS_DEPLOYER,
@@ -179,10 +179,16 @@ fn stylus_initcode(wasm: &[u8]) -> Vec<u8> {
 }
 
 /// The guard constructor's init data for `owner`.
+/// The constructor call of a guard owned by `owner`, bound to the extension [`funded`] deploys.
 fn guard_ctor(owner: Address) -> Vec<u8> {
     let mut data = CONSTRUCTOR.to_vec();
-    data.extend_from_slice(&owner.abi_encode());
+    data.extend_from_slice(&(owner, guard_extension()).abi_encode_params());
     data
+}
+
+/// Where [`funded`] deploys the guard's extension program: BOB's first contract.
+fn guard_extension() -> Address {
+    BOB.create(0)
 }
 
 fn deploy_call(initcode: &[u8], init: &[u8], init_value: U256, salt: B256) -> Bytes {
@@ -258,10 +264,16 @@ fn deploy_guard(chain: &mut Devnet, owner: Address, salt: B256) -> Receipt {
         .expect("deploy transaction")
 }
 
+/// A chain with ALICE and BOB funded and the guard's extension program deployed (by BOB), which
+/// every guard these tests deploy delegates its configuration and views to.
 fn funded() -> Devnet {
     let mut chain = Devnet::new();
     chain.fund(ALICE, ether(100));
     chain.fund(BOB, ether(100));
+    let extension = chain
+        .deploy_stylus(BOB, guard_extension_wasm(), None)
+        .expect("deploy the guard extension");
+    assert_eq!(extension, guard_extension());
     chain
 }
 

@@ -75,9 +75,7 @@ impl Outage {
         ] {
             chain.fund(who, eth(10));
         }
-        let guard = chain
-            .deploy_stylus(GUARD_OWNER, guard_wasm(), Some(&GUARD_OWNER.abi_encode()))
-            .expect("deploy guard");
+        let (guard, _) = deploy_guard(&mut chain, GUARD_OWNER);
         let (token, vault) = deploy_vault(&mut chain, guard);
         let mut o = Outage {
             chain,

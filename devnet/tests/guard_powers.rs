@@ -379,7 +379,11 @@ fn only_the_first_registry_link_is_immediate() {
     // A fresh guard: the owner links it at once, a stranger cannot.
     let fresh = w
         .chain
-        .deploy_stylus(GUARD_OWNER, guard_wasm(), Some(&GUARD_OWNER.abi_encode()))
+        .deploy_stylus(
+            GUARD_OWNER,
+            guard_wasm(),
+            Some(&(GUARD_OWNER, w.guard_extension).abi_encode_params()),
+        )
         .expect("deploy a second guard");
     w.reverts(
         ATTACKER,
@@ -532,7 +536,11 @@ fn status_push_gas() {
     w.chain.fund(feed, eth(1));
     let guard = w
         .chain
-        .deploy_stylus(GUARD_OWNER, guard_wasm(), Some(&GUARD_OWNER.abi_encode()))
+        .deploy_stylus(
+            GUARD_OWNER,
+            guard_wasm(),
+            Some(&(GUARD_OWNER, w.guard_extension).abi_encode_params()),
+        )
         .expect("deploy a guard");
     w.ok(
         GUARD_OWNER,

@@ -52,6 +52,9 @@ vigil_common::sol_items! {
     error NotAdminOrGuardian(address protocol, address account);
     /// Only the registry pushes statuses.
     error NotRegistry(address account);
+    /// The extension named at construction initialised nothing: `account` is not the guard's
+    /// extension program.
+    error NotExtension(address account);
     /// No call with this id is scheduled (`schedule` it first; an executed call must be scheduled
     /// again).
     error CallNotScheduled(bytes32 id);
@@ -120,6 +123,7 @@ pub enum CircuitGuardError {
     NotAdmin(NotAdmin),
     NotAdminOrGuardian(NotAdminOrGuardian),
     NotRegistry(NotRegistry),
+    NotExtension(NotExtension),
     CallNotScheduled(CallNotScheduled),
     CallNotReady(CallNotReady),
     CallAlreadyScheduled(CallAlreadyScheduled),
@@ -219,6 +223,7 @@ impl From<CircuitGuardError> for Vec<u8> {
                 revert(NotAdminOrGuardian::SELECTOR, &[w(e.protocol), w(e.account)])
             }
             E::NotRegistry(e) => revert(NotRegistry::SELECTOR, &[w(e.account)]),
+            E::NotExtension(e) => revert(NotExtension::SELECTOR, &[w(e.account)]),
             E::CallNotScheduled(e) => revert(CallNotScheduled::SELECTOR, &[e.id]),
             E::CallNotReady(e) => revert(CallNotReady::SELECTOR, &[e.id, w(e.eta)]),
             E::CallAlreadyScheduled(e) => revert(CallAlreadyScheduled::SELECTOR, &[e.id]),
@@ -280,6 +285,7 @@ mod tests {
             E::NotAdmin(e) => e.abi_encode(),
             E::NotAdminOrGuardian(e) => e.abi_encode(),
             E::NotRegistry(e) => e.abi_encode(),
+            E::NotExtension(e) => e.abi_encode(),
             E::CallNotScheduled(e) => e.abi_encode(),
             E::CallNotReady(e) => e.abi_encode(),
             E::CallAlreadyScheduled(e) => e.abi_encode(),
@@ -348,6 +354,7 @@ mod tests {
                 account: b,
             }),
             E::NotRegistry(NotRegistry { account: b }),
+            E::NotExtension(NotExtension { account: b }),
             E::CallNotScheduled(CallNotScheduled { id: h }),
             E::CallNotReady(CallNotReady {
                 id: h,
@@ -396,7 +403,7 @@ mod tests {
             E::Reverted(vec![1, 2, 3]),
         ];
         let variants: HashSet<_> = cases.iter().map(std::mem::discriminant).collect();
-        assert_eq!(variants.len(), 35, "one case per variant");
+        assert_eq!(variants.len(), 36, "one case per variant");
         for err in cases {
             let expected = alloy(&err);
             assert_eq!(Vec::<u8>::from(err), expected);

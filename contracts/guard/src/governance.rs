@@ -33,7 +33,7 @@ use vigil_common::{abi::w, log, timelock::Timelock, topic0};
 use crate::{
     errors::*,
     events::{DelaySet, RegistrySet},
-    router, CircuitGuard,
+    extension, CircuitGuard,
 };
 
 /// The owner's scheduled calls, the delay and whether a registry was ever linked. Only owner calls
@@ -71,7 +71,7 @@ pub const MAX_DELAY: u64 = 30 * 86_400;
 /// a delay in range), so a bad call fails here rather than after the wait.
 pub fn schedule(g: &mut CircuitGuard, data: &[u8]) -> Result<B256> {
     g.only_owner()?;
-    router::check_timelocked(data)?;
+    extension::check_timelocked(data)?;
     let mut o = g.owner_settings();
     let delay = o.delay.get().to::<u64>();
     Ok(o.timelock.schedule(data, delay)?)
@@ -89,7 +89,7 @@ pub fn execute(g: &mut CircuitGuard, data: &[u8]) -> Result<()> {
     g.only_owner()?;
     let mut o = g.owner_settings();
     let id = o.timelock.begin(data)?;
-    router::route(g, data).map_err(CircuitGuardError::reverted)?;
+    extension::route(g, data).map_err(CircuitGuardError::reverted)?;
     o.timelock.finish(id);
     Ok(())
 }

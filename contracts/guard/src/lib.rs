@@ -18,7 +18,8 @@
 //!   behind a public delay.
 //! - [`views`]: read-only answers, as named structs.
 //! - [`errors`] and [`events`]: the ABI's errors and logs; [`word`]: the packed storage words.
-//! - [`router`]: the deployed entrypoint; [`client`]: calling the guard from a Stylus protocol.
+//! - [`router`]: the deployed entrypoint and the hot path's table; [`extension`]: the second
+//!   program's table; [`client`]: calling the guard from a Stylus protocol.
 //!
 //! # Gas: configure the selectors you guard
 //! A configured selector is decided from one storage word (see [`word::SelectorWord`]), plus the
@@ -30,10 +31,13 @@
 //! slot with `removePolicy`.
 //!
 //! # Program
-//! The deployed entrypoint is `router::user_entrypoint` (wasm32 only): a hand-written ABI router
-//! in place of the SDK's, which keeps the data segment (charged on every call) small; the
-//! `#[public]` impl below is still the one definition of the ABI. A Stylus protocol that only
-//! wants the [`client`] depends on this crate with `default-features = false`.
+//! Two programs behind one address: the guard's entrypoint (`router`) runs the hot path and passes
+//! every other call by DELEGATECALL to the extension program ([`extension`], built from this crate
+//! with the `extension` feature by `contracts/guard-extension`), so a guarded call pays entry gas
+//! for the hot path's code only. Both entrypoints are hand-written ABI routers in place of the
+//! SDK's, which keeps the data segment (charged on every call) small; the `#[public]` impl below is
+//! still the one definition of the ABI. A Stylus protocol that only wants the [`client`] depends on
+//! this crate with `default-features = false`.
 //!
 //! # Exits
 //! The guard pauses whatever a protocol puts behind it. Functions that return users' own funds
@@ -49,6 +53,7 @@ pub mod client;
 pub mod errors;
 pub mod evaluate;
 pub mod events;
+pub mod extension;
 pub mod governance;
 pub mod pause;
 pub mod policy;
@@ -101,10 +106,12 @@ pub struct CircuitGuard {
     registry: StorageAddress,
     max_pause: StorageU32,
     pause_cooldown: StorageU32,
+    /// The program that runs the calls of `extension::route`, fixed at construction.
+    extension: StorageAddress,
 }
 
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
-// state. The entrypoint itself is `router::user_entrypoint`.
+// state. The entrypoints are `router`'s and `extension`'s `user_entrypoint`.
 unsafe impl TopLevelStorage for CircuitGuard {}
 
 type U32 = alloy_primitives::Uint<32, 1>;
@@ -124,10 +131,10 @@ fn policy_key(protocol: Address, selector: FixedBytes<4>) -> FixedBytes<24> {
 #[allow(non_snake_case)]
 impl CircuitGuard {
     /// Sets the guard owner (explicit: a StylusDeployer deployment runs this with the deployer as
-    /// `msg.sender`) and the default guardian bounds.
+    /// `msg.sender`), the extension program for good, and the default guardian bounds.
     #[constructor]
-    pub fn constructor(&mut self, owner: Address) -> Result<()> {
-        roles::constructor(self, owner)
+    pub fn constructor(&mut self, owner: Address, extension: Address) -> Result<()> {
+        roles::constructor(self, owner, extension)
     }
 
     // ---- hot path: evaluate ----------------------------------------------------------------

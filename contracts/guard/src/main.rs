@@ -3,8 +3,10 @@
 //! errors from their declarations.
 
 fn main() {
+    // The interface is one contract's: both programs' tables document its functions.
+    let docs = [vigil_guard::router::DOCS, vigil_guard::extension::DOCS].concat();
     vigil_common::export::print::<vigil_guard::CircuitGuard>(
-        vigil_guard::router::DOCS,
+        Box::leak(docs.into_boxed_slice()),
         &[
             vigil_guard::EVENTS,
             vigil_common::ownable::EVENTS,

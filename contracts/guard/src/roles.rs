@@ -20,11 +20,12 @@ use crate::{
 
 /// The owner is explicit because a deployment through StylusDeployer runs the constructor with
 /// the deployer as `msg.sender`.
-pub fn constructor(g: &mut CircuitGuard, owner: Address) -> Result<()> {
-    if owner.is_zero() {
+pub fn constructor(g: &mut CircuitGuard, owner: Address, extension: Address) -> Result<()> {
+    if owner.is_zero() || extension.is_zero() {
         return Err(CircuitGuardError::ZeroAddress(ZeroAddress {}));
     }
     g.ownership.init(owner);
+    g.extension.set(extension);
     g.max_pause.set(U32::from(DEFAULT_MAX_PAUSE));
     g.pause_cooldown.set(U32::from(DEFAULT_PAUSE_COOLDOWN));
     crate::governance::init(g);

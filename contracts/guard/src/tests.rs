@@ -23,6 +23,9 @@ pub(crate) const GUARDIAN: Address = address!("0x0000000000000000000000000000000
 pub(crate) const ALICE: Address = address!("0x00000000000000000000000000000000000000c1");
 pub(crate) const MALLORY: Address = address!("0x00000000000000000000000000000000000000c2");
 pub(crate) const STRANGER: Address = address!("0x00000000000000000000000000000000000000c3");
+/// The extension program the guard is constructed with (the native tests route its calls in
+/// process; the devnet's tests run the real DELEGATECALL).
+pub(crate) const EXTENSION: Address = address!("0x00000000000000000000000000000000000000e7");
 pub(crate) const SEL: FixedBytes<4> = FixedBytes([0xde, 0xad, 0xbe, 0xef]);
 pub(crate) const SEL2: FixedBytes<4> = FixedBytes([0x12, 0x34, 0x56, 0x78]);
 pub(crate) const T0: u64 = 1_700_000_000;
@@ -33,7 +36,7 @@ pub(crate) fn deploy() -> (TestVM, CircuitGuard) {
     vm.set_block_timestamp(T0);
     let mut g = CircuitGuard::from(&vm);
     vm.set_sender(OWNER);
-    ok(g.constructor(OWNER));
+    ok(g.constructor(OWNER, EXTENSION));
     ok(g.set_registry(REGISTRY));
     vm.set_sender(PROTOCOL);
     ok(g.register_protocol(ADMIN));

@@ -67,7 +67,7 @@ fn only_the_first_registry_link_is_immediate() {
     vm.set_block_timestamp(T0);
     let mut g = CircuitGuard::from(&vm);
     vm.set_sender(OWNER);
-    ok(g.constructor(OWNER));
+    ok(g.constructor(OWNER, EXTENSION));
     vm.set_sender(STRANGER);
     rejects(&vm, NotOwner { account: STRANGER }, || {
         g.set_registry(STRANGER)
@@ -276,12 +276,12 @@ fn a_new_delay_applies_to_calls_scheduled_after_it() {
 #[test]
 fn a_failing_scheduled_call_reverts_with_its_own_data() {
     // Every call `schedule` accepts is validated when scheduled, so none of the guard's can fail
-    // when run; a call placed in the queue without that check (here `check` from the owner, who
-    // is no protocol) shows that `execute` passes the inner revert data through unchanged. That
+    // when run; a call placed in the queue without that check (here `registerProtocol` with a
+    // zero admin) shows that `execute` passes the inner revert data through unchanged. That
     // the revert also leaves the call scheduled is a property of a real revert, tested on the
     // devnet (devnet/tests/guard_powers.rs).
     let (vm, mut g) = deploy();
-    let data = call("check(address,bytes4,uint256)", (ALICE, SEL, U256::ZERO));
+    let data = call("registerProtocol(address)", (Address::ZERO,));
     vm.set_sender(OWNER);
     ok(g.owner_settings()
         .timelock
@@ -290,7 +290,7 @@ fn a_failing_scheduled_call_reverts_with_its_own_data() {
     vm.set_block_timestamp(T0 + DEFAULT_DELAY);
     assert_eq!(
         revert(g.execute(data.into())),
-        ProtocolNotRegistered { protocol: OWNER }.abi_encode()
+        ZeroAddress {}.abi_encode()
     );
 }
 

@@ -7,7 +7,7 @@ fn constructor_sets_owner_and_default_bounds() {
     let vm = TestVM::default();
     let mut g = CircuitGuard::from(&vm);
     vm.set_sender(STRANGER);
-    ok(g.constructor(OWNER));
+    ok(g.constructor(OWNER, EXTENSION));
     assert_eq!(
         g.guard_config(),
         GuardConfig {
@@ -29,10 +29,11 @@ fn constructor_sets_owner_and_default_bounds() {
 }
 
 #[test]
-fn constructor_rejects_zero_owner() {
+fn constructor_rejects_zero_owner_or_extension() {
     let vm = TestVM::default();
     let mut g = CircuitGuard::from(&vm);
-    rejects(&vm, ZeroAddress {}, || g.constructor(Address::ZERO));
+    rejects(&vm, ZeroAddress {}, || g.constructor(Address::ZERO, EXTENSION));
+    rejects(&vm, ZeroAddress {}, || g.constructor(OWNER, Address::ZERO));
 }
 
 #[test]

@@ -50,6 +50,12 @@ pub fn run() -> Result<(String, Value), String> {
     let mut notes = Vec::new();
     let programs: Vec<Program> = [
         ("guard", w.guard, "vigil_guard", guard_wasm()),
+        (
+            "guard extension",
+            w.guard_extension,
+            "vigil_guard_extension",
+            guard_extension_wasm(),
+        ),
         ("registry", w.registry, "vigil_registry", registry_wasm()),
         (
             "extension",

@@ -36,9 +36,19 @@ pub fn rows(w: &World) -> Result<Vec<Row>, String> {
     let contracts = report["contracts"]
         .as_array()
         .ok_or_else(|| format!("{}: no contracts array", path.display()))?;
-    let deployed: [(&str, &[u8], Address); 2] = [
+    let deployed: [(&str, &[u8], Address); 4] = [
         ("vigil-guard", guard_wasm(), w.guard),
+        (
+            "vigil-guard-extension",
+            guard_extension_wasm(),
+            w.guard_extension,
+        ),
         ("vigil-registry", registry_wasm(), w.registry),
+        (
+            "vigil-registry-extension",
+            registry_extension_wasm(),
+            w.extension,
+        ),
     ];
     let mut rows = Vec::new();
     for c in contracts {
