@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use alloy_sol_types::{SolCall, SolError, SolInterface};
+use alloy_sol_types::{SolCall, SolError, SolInterface, SolValue};
 use vigil_devnet::system::*;
 use vigil_devnet::{keccak256, Address, Bytes, Receipt, B256, U256};
 
@@ -1318,6 +1318,34 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
         check(token, 6, 0),
         G::CodeFlagged::new((token, code_hash, 3)),
     );
+
+    // ----- construction -----
+    // A guard bound to an account that is no extension program would pass every configuration
+    // call to nothing: its constructor refuses, and the guard stays unconstructed.
+    let unbound = t
+        .w
+        .chain
+        .deploy_stylus(GUARD_OWNER, guard_wasm(), None)
+        .expect("deploy an unconstructed guard");
+    let construct = |t: &mut Probe, extension: Address| {
+        let mut ctor = keccak256(b"stylus_constructor()")[..4].to_vec();
+        ctor.extend((GUARD_OWNER, extension).abi_encode_params());
+        t.w.chain
+            .call(GUARD_OWNER, unbound, ctor.into(), U256::ZERO)
+            .expect("a valid transaction")
+    };
+    let r = construct(&mut t, Address::ZERO);
+    assert_reverted(&r, "a zero extension", &G::ZeroAddress::new(()).abi_encode());
+    let what = "the guard's constructor bound to an account";
+    let r = construct(&mut t, STRANGER);
+    assert_reverted(&r, what, &G::NotExtension::new((STRANGER,)).abi_encode());
+    t.decodes::<G::NotExtension>(what, &r.output);
+    let extension = t.w.guard_extension;
+    assert!(
+        construct(&mut t, extension).success,
+        "the same guard constructs once bound to the extension"
+    );
+    assert_reverted(&construct(&mut t, extension), "a second construction", &[]);
 
     // ----- the list of configured selectors is bounded -----
     let configured =

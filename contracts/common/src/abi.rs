@@ -48,6 +48,8 @@
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, B256, U256};
 
+use crate::word;
+
 /// Calldata after the selector, read as ABI words. Every reader returns `None` on malformed input.
 #[derive(Clone, Copy)]
 pub struct Args<'a>(pub &'a [u8]);
@@ -60,26 +62,17 @@ impl<'a> Args<'a> {
     /// A word holding an unsigned integer of at most `bytes` (<= 8) bytes.
     pub fn uint(&self, i: usize, bytes: usize) -> Option<u64> {
         let w = self.word(i)?;
-        if w[..32 - bytes].iter().any(|b| *b != 0) {
-            return None;
-        }
-        Some(w[24..].iter().fold(0u64, |acc, b| acc << 8 | *b as u64))
+        word::fits(w, bytes).then(|| word::limbs(w)[0])
     }
 
     pub fn address(&self, i: usize) -> Option<Address> {
         let w = self.word(i)?;
-        w[..12]
-            .iter()
-            .all(|b| *b == 0)
-            .then(|| Address::from_slice(&w[12..]))
+        word::fits(w, 20).then(|| Address::from_slice(&w[12..]))
     }
 
     pub fn bytes4(&self, i: usize) -> Option<FixedBytes<4>> {
         let w = self.word(i)?;
-        w[4..]
-            .iter()
-            .all(|b| *b == 0)
-            .then(|| FixedBytes([w[0], w[1], w[2], w[3]]))
+        word::fits_left(w, 4).then(|| FixedBytes([w[0], w[1], w[2], w[3]]))
     }
 
     pub fn b256(&self, i: usize) -> Option<B256> {
@@ -87,7 +80,7 @@ impl<'a> Args<'a> {
     }
 
     pub fn u256(&self, i: usize) -> Option<U256> {
-        self.word(i).map(|w| U256::from_be_bytes(*w))
+        self.word(i).map(word::from_be)
     }
 
     pub fn boolean(&self, i: usize) -> Option<bool> {

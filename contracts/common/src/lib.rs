@@ -28,6 +28,7 @@ pub mod subject;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod timelock;
+pub mod word;
 
 pub use map::Map;
 pub use status::{Level, Status};

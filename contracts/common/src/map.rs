@@ -17,6 +17,8 @@ use stylus_sdk::{
     storage::{Erase, SimpleStorageType, StorageGuard, StorageGuardMut, StorageType},
 };
 
+use crate::word;
+
 /// A key of a [`Map`]: the 32-byte word its slot hashes, exactly as the SDK's `StorageKey` pads
 /// it (numbers and addresses right-aligned, fixed bytes left-aligned).
 pub trait MapKey {
@@ -51,8 +53,8 @@ impl MapKey for u32 {
 fn slot_of(key: &impl MapKey, root: U256) -> U256 {
     let mut preimage = [0u8; 64];
     preimage[..32].copy_from_slice(&key.word());
-    preimage[32..].copy_from_slice(&root.to_be_bytes::<32>());
-    crypto::keccak(preimage).into()
+    preimage[32..].copy_from_slice(&word::to_be(&root));
+    word::from_be(&crypto::keccak(preimage).0)
 }
 
 /// A storage-backed map, slot for slot the SDK's `StorageMap<K, V>`.

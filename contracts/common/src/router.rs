@@ -141,7 +141,7 @@ macro_rules! router {
             let selector = u32::from_be_bytes(*selector);
             let $args = $crate::abi::Args(rest);
             let payable = false $($(|| $crate::__router_payable!($payable, selector == $NAME))?)*;
-            if !payable && !$c.vm().msg_value().is_zero() {
+            if !payable && !$crate::word::is_zero(&$c.vm().msg_value()) {
                 return Err(Vec::new());
             }
             let result: ::core::result::Result<Vec<u8>, $Error> = match selector {

@@ -81,7 +81,7 @@ pub fn credit(g: &mut CircuitGuard, selector: FixedBytes<4>, amount: U256) {
             .into_raw()
     };
     let mut word = SelectorWord::from_word(slot.get());
-    if word.rate_limited() && !amount.is_zero() {
+    if word.rate_limited() && !vigil_common::word::is_zero(&amount) {
         word.credit(amount, now);
         slot.set(word.to_word());
     }
@@ -157,7 +157,7 @@ impl CircuitGuard {
             }
         }
         self.screen_parties(caller, Screen::selector(&w), now)?;
-        if !w.rate_limited() || amount.is_zero() {
+        if !w.rate_limited() || vigil_common::word::is_zero(&amount) {
             return Ok(Pass {
                 charged: rearmed.then_some(w),
                 tripped: false,

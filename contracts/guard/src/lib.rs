@@ -118,11 +118,13 @@ type U32 = alloy_primitives::Uint<32, 1>;
 
 /// The key of a (protocol, selector) policy: the 24 bytes are the whole keccak preimage.
 fn policy_key(protocol: Address, selector: FixedBytes<4>) -> FixedBytes<24> {
-    let mut key = [0u8; 24];
-    for (d, s) in key.iter_mut().zip(protocol.iter().chain(selector.iter())) {
-        *d = *s;
-    }
-    FixedBytes(key)
+    // Element by element: at opt-level "z" a `copy_from_slice` is an out-of-line call, this is
+    // straight loads and stores (the key is built on every `check`).
+    let (p, s) = (protocol.0 .0, selector.0);
+    FixedBytes([
+        p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
+        p[14], p[15], p[16], p[17], p[18], p[19], s[0], s[1], s[2], s[3],
+    ])
 }
 
 /// The ABI, with its Solidity parameter names (hence camelCase). The logic is in the module named;

@@ -288,10 +288,7 @@ fn a_failing_scheduled_call_reverts_with_its_own_data() {
         .schedule(&data, DEFAULT_DELAY)
         .map_err(CircuitGuardError::from));
     vm.set_block_timestamp(T0 + DEFAULT_DELAY);
-    assert_eq!(
-        revert(g.execute(data.into())),
-        ZeroAddress {}.abi_encode()
-    );
+    assert_eq!(revert(g.execute(data.into())), ZeroAddress {}.abi_encode());
 }
 
 #[test]

@@ -32,7 +32,9 @@ fn constructor_sets_owner_and_default_bounds() {
 fn constructor_rejects_zero_owner_or_extension() {
     let vm = TestVM::default();
     let mut g = CircuitGuard::from(&vm);
-    rejects(&vm, ZeroAddress {}, || g.constructor(Address::ZERO, EXTENSION));
+    rejects(&vm, ZeroAddress {}, || {
+        g.constructor(Address::ZERO, EXTENSION)
+    });
     rejects(&vm, ZeroAddress {}, || g.constructor(OWNER, Address::ZERO));
 }
 
