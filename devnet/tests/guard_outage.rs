@@ -8,7 +8,7 @@
 //! The registry plays no part in an outage: these scenarios deploy the guard, the token and the vault
 //! only (nothing is flagged, so every status word the guard reads is zero).
 
-use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolInterface, SolValue};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolInterface};
 use vigil_devnet::stylus::arbwasm::ArbWasm;
 use vigil_devnet::system::*;
 use vigil_devnet::{keccak256, Address, Devnet, Receipt, B256, U256};
@@ -495,6 +495,29 @@ fn an_expired_guard_is_named_reported_bypassed_and_brought_back() {
     eprintln!("  guard expired: GuardUnavailable             {failed_gas:>8}");
     eprintln!("  smallest gas limit that names the outage    {named_from:>8}");
     eprintln!("  guard expired, bypassed by the admin        {bypassed_gas:>8}");
+}
+
+/// The guard's hot path never reaches its extension: with the guard running and the extension
+/// expired, a guarded withdrawal is checked and passes, while a configuration call (served by the
+/// extension) reverts until the extension is re-activated too.
+#[test]
+fn an_expired_extension_stops_configuration_but_never_the_check() {
+    let mut o = Outage::deploy();
+    let (guard, extension, vault) = (o.guard, o.extension, o.vault);
+    o.expire_guard();
+    assert!(o.chain.program_time_left(extension).is_err(), "expired with the guard");
+    let r = o.chain.activate_program(KEEPER, guard).expect("activation");
+    assert!(r.success, "re-activation: {}", describe(&r));
+    let r = o.withdraw(USER, eth(1));
+    assert!(r.success, "withdraw with the extension down: {}", describe(&r));
+    let pause = ICircuitGuard::pauseSelectorCall::new((vault, withdraw_selector(), 3_600));
+    let r = o.send(VAULT_ADMIN, guard, &pause);
+    assert!(!r.success, "a configuration call reached an expired extension");
+    let r = o.chain.activate_program(KEEPER, extension).expect("activation");
+    assert!(r.success, "re-activation: {}", describe(&r));
+    o.ok(VAULT_ADMIN, guard, &pause);
+    let r = o.withdraw(USER, eth(1));
+    assert!(!r.success, "the pause set through the extension holds");
 }
 
 /// A keep-alive before the expiry (`codehashKeepalive`, anyone, once the program is
