@@ -11,7 +11,8 @@
 #![allow(clippy::too_many_arguments)]
 
 pub use crate::artifacts::{
-    creation_code, guard_extension_wasm, guard_wasm, registry_extension_wasm, registry_wasm, workspace,
+    creation_code, guard_extension_wasm, guard_wasm, registry_extension_wasm, registry_wasm,
+    workspace,
 };
 pub use crate::calls::*;
 use crate::{keccak256, Address, Bytes, Devnet, Receipt, B256, U256};
@@ -173,7 +174,11 @@ pub fn deploy_guard(chain: &mut Devnet, owner: Address) -> (Address, Address) {
         .deploy_stylus(owner, guard_extension_wasm(), None)
         .expect("deploy guard extension");
     let guard = chain
-        .deploy_stylus(owner, guard_wasm(), Some(&(owner, extension).abi_encode_params()))
+        .deploy_stylus(
+            owner,
+            guard_wasm(),
+            Some(&(owner, extension).abi_encode_params()),
+        )
         .expect("deploy guard");
     (guard, extension)
 }
@@ -278,7 +283,12 @@ impl World {
     /// allows a keepalive once a program is `keepaliveDays` old), so long scenarios never lose the
     /// registry or the guard to age; a warp of up to about 330 days at once is covered.
     pub fn warp_by(&mut self, seconds: u64) {
-        for program in [self.registry, self.extension, self.guard, self.guard_extension] {
+        for program in [
+            self.registry,
+            self.extension,
+            self.guard,
+            self.guard_extension,
+        ] {
             let left = self.chain.program_time_left(program).unwrap_or(u64::MAX);
             if left <= seconds.saturating_add(30 * DAY) && self.chain.keepalive_fee(program).is_ok()
             {

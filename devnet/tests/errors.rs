@@ -1322,11 +1322,10 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
     // ----- construction -----
     // A guard bound to an account that is no extension program would pass every configuration
     // call to nothing: its constructor refuses, and the guard stays unconstructed.
-    let unbound = t
-        .w
-        .chain
-        .deploy_stylus(GUARD_OWNER, guard_wasm(), None)
-        .expect("deploy an unconstructed guard");
+    let unbound =
+        t.w.chain
+            .deploy_stylus(GUARD_OWNER, guard_wasm(), None)
+            .expect("deploy an unconstructed guard");
     let construct = |t: &mut Probe, extension: Address| {
         let mut ctor = keccak256(b"stylus_constructor()")[..4].to_vec();
         ctor.extend((GUARD_OWNER, extension).abi_encode_params());
@@ -1335,7 +1334,11 @@ fn every_guard_error_is_produced_on_the_release_wasm() {
             .expect("a valid transaction")
     };
     let r = construct(&mut t, Address::ZERO);
-    assert_reverted(&r, "a zero extension", &G::ZeroAddress::new(()).abi_encode());
+    assert_reverted(
+        &r,
+        "a zero extension",
+        &G::ZeroAddress::new(()).abi_encode(),
+    );
     let what = "the guard's constructor bound to an account";
     let r = construct(&mut t, STRANGER);
     assert_reverted(&r, what, &G::NotExtension::new((STRANGER,)).abi_encode());

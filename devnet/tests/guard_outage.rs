@@ -505,15 +505,28 @@ fn an_expired_extension_stops_configuration_but_never_the_check() {
     let mut o = Outage::deploy();
     let (guard, extension, vault) = (o.guard, o.extension, o.vault);
     o.expire_guard();
-    assert!(o.chain.program_time_left(extension).is_err(), "expired with the guard");
+    assert!(
+        o.chain.program_time_left(extension).is_err(),
+        "expired with the guard"
+    );
     let r = o.chain.activate_program(KEEPER, guard).expect("activation");
     assert!(r.success, "re-activation: {}", describe(&r));
     let r = o.withdraw(USER, eth(1));
-    assert!(r.success, "withdraw with the extension down: {}", describe(&r));
+    assert!(
+        r.success,
+        "withdraw with the extension down: {}",
+        describe(&r)
+    );
     let pause = ICircuitGuard::pauseSelectorCall::new((vault, withdraw_selector(), 3_600));
     let r = o.send(VAULT_ADMIN, guard, &pause);
-    assert!(!r.success, "a configuration call reached an expired extension");
-    let r = o.chain.activate_program(KEEPER, extension).expect("activation");
+    assert!(
+        !r.success,
+        "a configuration call reached an expired extension"
+    );
+    let r = o
+        .chain
+        .activate_program(KEEPER, extension)
+        .expect("activation");
     assert!(r.success, "re-activation: {}", describe(&r));
     o.ok(VAULT_ADMIN, guard, &pause);
     let r = o.withdraw(USER, eth(1));
