@@ -47,13 +47,13 @@ pub fn dispute(r: &mut ThreatRegistry, flag_id: u32, evidence: B256) -> Result<(
     r.known_flag(flag_id)?;
     let (subject, expiry, version, disputer) = {
         let f = r.flags.get(flag_id);
-        if f.settled() {
+        let h = f.head();
+        if h.settled {
             return Err(RegistryError::AlreadySettled(AlreadySettled {
                 flagId: flag_id,
             }));
         }
-        let t = f.times();
-        (f.subject.get(), t.expiry, t.rules, f.dispute().0)
+        (f.subject.get(), h.expiry, h.rules, f.dispute().0)
     };
     let mut status = r.status_of_subject(subject);
     let current = status.flag_id == flag_id;
@@ -310,12 +310,10 @@ impl ThreatRegistry {
         };
         let now = self.vm().block_timestamp();
         let period = (now / math::REP_PERIOD) as u32;
-        let count = self.flags.get(flag_id).reporters.len();
+        let count = self.flags.get(flag_id).reporter_count();
         let (mut slashed, mut released) = (0u128, 0u128);
         for i in 0..count {
-            let Some(who) = self.flags.get(flag_id).reporters.get(i) else {
-                continue;
-            };
+            let who = self.flags.get(flag_id).reporter(i);
             let (lock, _) = unpack_report(self.flags.get(flag_id).reports.get(who));
             let lost = match how {
                 Settlement::Rejected => math::slash(lock, slash_bps),
@@ -439,7 +437,7 @@ impl ThreatRegistry {
     /// among the reporters with the indivisible remainder to the treasury. Returns what the
     /// reporters got.
     fn uphold(&mut self, flag_id: u32, dispute_bond: U256) -> Result<U256> {
-        let reporters = self.flags.get(flag_id).reporters.len();
+        let reporters = self.flags.get(flag_id).reporter_count();
         let (share, rest) = math::split_even(dispute_bond.saturating_to::<u128>(), reporters);
         let (share, rest) = (U256::from(share), U256::from(rest));
         self.settle_reporters(flag_id, Settlement::Upheld { share })?;
@@ -449,7 +447,7 @@ impl ThreatRegistry {
 
     /// Marks a flag confirmed for good, for at least its time to live from now.
     fn confirm_until(&mut self, status: &mut Status, flag_id: u32, now: u64) {
-        let ttl = self.flags.get(flag_id).times().ttl;
+        let ttl = self.flags.get(flag_id).head().ttl;
         status.level = Level::Confirmed;
         status.expiry = status.expiry.max(now.saturating_add(ttl));
         let mut f = self.flags.setter(flag_id);

@@ -24,7 +24,7 @@ use crate::{
         GuardSyncSkipped, ReporterDisplaced, StatusChanged,
     },
     math,
-    storage::FlagTimes,
+    storage::FlagHead,
     IStatusSink, ThreatRegistry, CATEGORY_MAX,
 };
 
@@ -97,7 +97,7 @@ pub fn submit(
     r.open_flag(id, subject, evidence, version, ttl, expiry);
     {
         let mut f = r.flags.setter(id);
-        f.reporters.push(who);
+        f.push_reporter(who);
         f.reports.insert(who, pack_report(lock, weight));
     }
     let level = r.earned_level(version, weight, 1);
@@ -179,7 +179,8 @@ fn join(
                 reporter: who,
             }));
         }
-        (f.reporters.len(), f.reporters.len() >= max as usize)
+        let count = f.reporter_count();
+        (count, count >= max as usize)
     };
     // The weakest of a full flag, found before locking so a failed displacement changes nothing.
     let weakest = match full {
@@ -192,7 +193,7 @@ fn join(
         None => {
             r.lock(who, lock)?;
             let mut f = r.flags.setter(id);
-            f.reporters.push(who);
+            f.push_reporter(who);
             f.reports.insert(who, pack_report(lock, weight));
             reporters + 1
         }
@@ -207,9 +208,7 @@ fn join(
             r.lock(who, lock)?;
             {
                 let mut f = r.flags.setter(id);
-                if let Some(mut slot) = f.reporters.setter(index) {
-                    slot.set(who);
-                }
+                f.replace_reporter(index, who);
                 f.reports.insert(displaced, U256::ZERO);
                 f.reports.insert(who, pack_report(lock, weight));
             }
@@ -265,7 +264,7 @@ pub fn renew(r: &mut ThreatRegistry, subject: B256) -> Result<()> {
                 account: who,
             }));
         }
-        f.times().ttl
+        f.head().ttl
     };
     status.expiry = status.expiry.max(now.saturating_add(ttl));
     r.prolong(subject, id, who, status.expiry, ttl);
@@ -316,14 +315,13 @@ pub fn release(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
     let now = r.vm().block_timestamp();
     r.known_flag(flag_id)?;
     let (expiry, version) = {
-        let f = r.flags.get(flag_id);
-        if f.settled() {
+        let h = r.flags.get(flag_id).head();
+        if h.settled {
             return Err(RegistryError::AlreadySettled(AlreadySettled {
                 flagId: flag_id,
             }));
         }
-        let t = f.times();
-        (t.expiry, t.rules)
+        (h.expiry, h.rules)
     };
     if now < expiry {
         return Err(RegistryError::FlagStillLive(FlagStillLive {
@@ -341,7 +339,7 @@ pub fn release(r: &mut ThreatRegistry, flag_id: u32) -> Result<()> {
     }
     let reward = r.flags.get(flag_id).reached_confirmed();
     let released = r.settle_reporters(flag_id, Settlement::Release { reward })?;
-    let count = r.flags.get(flag_id).reporters.len();
+    let count = r.flags.get(flag_id).reporter_count();
     log::emit(
         r.vm(),
         topic0!(BondsReleased),
@@ -417,11 +415,11 @@ impl ThreatRegistry {
     /// reporters asked for, not by a front-runner's second.
     fn prolong(&mut self, subject: B256, id: u32, who: Address, expiry: u64, ttl: u64) {
         let mut f = self.flags.setter(id);
-        let t = f.times();
-        f.set_times(FlagTimes {
-            ttl: t.ttl.max(ttl),
+        let h = f.head();
+        f.set_head(FlagHead {
+            ttl: h.ttl.max(ttl),
             expiry,
-            ..t
+            ..h
         });
         log::emit(
             self.vm(),
@@ -456,11 +454,12 @@ impl ThreatRegistry {
         let mut f = self.flags.setter(id);
         f.subject.set(subject);
         f.evidence.set(evidence);
-        f.set_times(FlagTimes {
+        f.set_head(FlagHead {
             rules: version,
             created: now,
             ttl,
             expiry,
+            ..FlagHead::default()
         });
     }
 
@@ -469,10 +468,8 @@ impl ThreatRegistry {
     fn weakest_report(&self, id: u32) -> (usize, Address, U256) {
         let f = self.flags.get(id);
         let mut weakest = (0, Address::ZERO, U256::MAX);
-        for i in 0..f.reporters.len() {
-            let Some(who) = f.reporters.get(i) else {
-                continue;
-            };
+        for i in 0..f.reporter_count() {
+            let who = f.reporter(i);
             let report = f.reports.get(who);
             if unpack_report(report).1 < unpack_report(weakest.2).1 {
                 weakest = (i, who, report);

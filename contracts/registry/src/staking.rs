@@ -4,8 +4,9 @@
 //! A report locks the stake that gives it weight (up to `stakeCap`) until its flag is settled, and
 //! a rejected flag slashes a share of exactly that lock: weight never exceeds value at risk. The
 //! lock is a `locked` counter per reporter, so locked stake cannot be unstaked. Every sum is
-//! checked (`errors::add` / `errors::sub`). Payouts go out after all state is written; the
-//! entrypoint rejects reentrant calls.
+//! checked (`errors::add` / `errors::sub`), and so is every stake and lock that goes into its 128
+//! bits of the reporter's funds word (`AmountOverflow`). Payouts go out after all state is
+//! written; the entrypoint rejects reentrant calls.
 
 use alloy_primitives::{Address, U256};
 use stylus_sdk::{call::transfer::transfer_eth, prelude::*};
@@ -41,10 +42,13 @@ pub fn stake(r: &mut ThreatRegistry) -> Result<()> {
         rep.warming.get()
     };
     let warm_at = now.saturating_add(warmup);
-    let stake = add(rep.stake.get(), amount)?;
-    rep.warming.set(add(warming, amount)?);
+    let (stake, locked) = rep.funds();
+    let stake = add(stake, amount)?;
+    let warming = add(warming, amount)?;
+    // First: a stake that does not fit its word is refused before anything is written.
+    rep.set_funds(stake, locked)?;
+    rep.warming.set(warming);
     rep.set_meta(ReporterMeta { warm_at, ..meta });
-    rep.stake.set(stake);
     r.total_stake.set(total);
     log::emit(
         r.vm(),
@@ -100,8 +104,8 @@ pub fn withdraw(r: &mut ThreatRegistry) -> Result<()> {
     if now < until {
         return Err(RegistryError::StillUnbonding(StillUnbonding { until }));
     }
-    let stake = sub(rep.stake.get(), amount)?;
-    rep.stake.set(stake);
+    let (stake, locked) = rep.funds();
+    rep.set_funds(sub(stake, amount)?, locked)?;
     rep.unbonding.set(U256::ZERO);
     let total = sub(r.total_stake.get(), amount)?;
     r.total_stake.set(total);
@@ -137,7 +141,7 @@ impl ThreatRegistry {
         let (min_stake, cap, _, _) = self.params.get(version).stake_word();
         let rep = self.reporters.get(who);
         let meta = rep.meta();
-        let lock = math::lockable(warm(&rep, now), rep.locked.get(), cap);
+        let lock = math::lockable(warm(&rep, now), rep.funds().1, cap);
         // An address that never staked is short of stake, not of reputation.
         if meta.joined && meta.reputation == 0 {
             return Err(RegistryError::NoReputation(NoReputation { reporter: who }));
@@ -154,8 +158,8 @@ impl ThreatRegistry {
     /// Locks `lock` more of `who`'s stake, for a report priced by [`Self::report_terms`].
     pub(crate) fn lock(&mut self, who: Address, lock: u128) -> Result<()> {
         let mut rep = self.reporters.setter(who);
-        let locked = add(rep.locked.get(), U256::from(lock))?;
-        rep.locked.set(locked);
+        let (stake, locked) = rep.funds();
+        rep.set_funds(stake, add(locked, U256::from(lock))?)?;
         Ok(())
     }
 
@@ -163,12 +167,10 @@ impl ThreatRegistry {
     /// the reporter's reputation for the caller to adjust.
     pub(crate) fn unlock(&mut self, who: Address, lock: u128, slashed: u128) -> Result<u32> {
         let mut rep = self.reporters.setter(who);
-        let locked = sub(rep.locked.get(), U256::from(lock))?;
-        rep.locked.set(locked);
-        if slashed != 0 {
-            let stake = sub(rep.stake.get(), U256::from(slashed))?;
-            rep.stake.set(stake);
-        }
+        let (stake, locked) = rep.funds();
+        let locked = sub(locked, U256::from(lock))?;
+        let stake = sub(stake, U256::from(slashed))?;
+        rep.set_funds(stake, locked)?;
         Ok(rep.meta().reputation)
     }
 
@@ -193,16 +195,16 @@ impl ThreatRegistry {
 
 /// Stake neither locked by open flags nor already unbonding.
 fn free_stake(r: &Reporter) -> U256 {
-    r.stake
-        .get()
-        .saturating_sub(r.locked.get())
+    let (stake, locked) = r.funds();
+    stake
+        .saturating_sub(locked)
         .saturating_sub(r.unbonding.get())
 }
 
 /// Stake that has warmed up and is not leaving.
 fn warm(r: &Reporter, now: u64) -> U256 {
     math::warm_stake(
-        r.stake.get(),
+        r.funds().0,
         r.unbonding.get(),
         r.warming.get(),
         r.meta().warm_at,
@@ -212,7 +214,7 @@ fn warm(r: &Reporter, now: u64) -> U256 {
 
 /// The weight a new report by `r` would carry now: the stake it would lock, scaled by reputation.
 pub(crate) fn report_weight(r: &Reporter, cap: u128, now: u64) -> u128 {
-    let lock = math::lockable(warm(r, now), r.locked.get(), cap);
+    let lock = math::lockable(warm(r, now), r.funds().1, cap);
     math::weight(lock, r.meta().reputation)
 }
 

@@ -7,25 +7,50 @@
 
 // `#[storage]` expands to code that names `vec!` and `Vec`.
 use alloc::{vec, vec::Vec};
-use alloy_primitives::{Address, B256, U256, U8};
+use alloy_primitives::{Address, B256, U256};
 use stylus_sdk::{
     prelude::*,
-    storage::{StorageAddress, StorageB256, StorageBool, StorageU256, StorageU8, StorageVec},
+    storage::{StorageAddress, StorageB256, StorageBool, StorageU256},
 };
 use vigil_common::{ownable::Ownable2Step, timelock::Timelock, Map};
 
-use crate::params::ParamsSlot;
+use crate::{
+    errors::AmountOverflow,
+    params::{ParamsSlot, MAX_REPORTERS_LIMIT},
+};
 
 /// A reporter's stake and standing. Every amount is part of `stake`; `locked` is the sum of the
-/// locks of its unsettled reports. The small fields share one word ([`ReporterMeta`]): every
-/// storage field costs code in each instantiation of the record, and they are read together.
+/// locks of its unsettled reports. `stake` and `locked` share one word ([`Reporter::funds`]): a
+/// reporter's first report then updates the word its stake already wrote instead of writing a
+/// fresh one (22,100 gas). The small fields share one word ([`ReporterMeta`]): every storage field
+/// costs code in each instantiation of the record, and they are read together.
 #[storage]
 pub struct Reporter {
-    pub(crate) stake: StorageU256,
-    pub(crate) locked: StorageU256,
+    /// `stake` in the low 128 bits, `locked` in the high 128.
+    funds: StorageU256,
     pub(crate) warming: StorageU256,
     pub(crate) unbonding: StorageU256,
     meta: StorageU256,
+}
+
+/// A reporter's funds word: `stake` low, `locked` high, 128 bits each, or [`AmountOverflow`] if
+/// either is wider. No honest amount comes near: all the ETH there is, about 1.2e26 wei, is far
+/// below 2^128 (3.4e38) wei, and `locked` never exceeds `stake`.
+fn pack_funds(stake: U256, locked: U256) -> Result<U256, AmountOverflow> {
+    let ([a, b, s2, s3], [c, d, l2, l3]) = (*stake.as_limbs(), *locked.as_limbs());
+    if s2 | s3 | l2 | l3 != 0 {
+        return Err(AmountOverflow {});
+    }
+    Ok(U256::from_limbs([a, b, c, d]))
+}
+
+/// (stake, locked) of a funds word.
+fn unpack_funds(word: U256) -> (U256, U256) {
+    let [a, b, c, d] = *word.as_limbs();
+    (
+        U256::from_limbs([a, b, 0, 0]),
+        U256::from_limbs([c, d, 0, 0]),
+    )
 }
 
 /// The small fields of a [`Reporter`], packed low to high: warm_at (64) · unbond_at (64) ·
@@ -42,6 +67,18 @@ pub struct ReporterMeta {
 }
 
 impl Reporter {
+    /// (stake, locked).
+    pub(crate) fn funds(&self) -> (U256, U256) {
+        unpack_funds(self.funds.get())
+    }
+
+    /// Stores `stake` and `locked`, or writes nothing and returns [`AmountOverflow`] if either
+    /// does not fit its 128 bits.
+    pub(crate) fn set_funds(&mut self, stake: U256, locked: U256) -> Result<(), AmountOverflow> {
+        self.funds.set(pack_funds(stake, locked)?);
+        Ok(())
+    }
+
     pub(crate) fn meta(&self) -> ReporterMeta {
         let [a, b, c, d] = *self.meta.get().as_limbs();
         ReporterMeta {
@@ -66,63 +103,117 @@ impl Reporter {
 
 /// One flag: who backed it with how much, under which rules, and how its case stands. The expiry
 /// is kept here as well as in the subject's status word because a later flag on the same subject
-/// replaces that word while this one may still be disputed or released. Small fields are packed
-/// ([`FlagTimes`], [`Flag::dispute`], [`Flag::state`]) for the same reason as [`ReporterMeta`].
+/// replaces that word while this one may still be disputed or released. The small fields share
+/// one word ([`FlagHead`], and [`Flag::dispute`]) for the same reason as [`ReporterMeta`], and
+/// because a first report writes the head anyway: the reporter count and the state bits in it
+/// cost a report no fresh word (a `StorageVec`'s length and a separate state byte did).
 #[storage]
 pub struct Flag {
     pub(crate) subject: StorageB256,
     pub(crate) evidence: StorageB256,
-    times: StorageU256,
-    pub(crate) reporters: StorageVec<StorageAddress>,
+    /// [`FlagHead`].
+    head: StorageU256,
+    /// The reporters by index, `0..FlagHead::reporters`: a displaced reporter's index goes to the
+    /// one that displaced it.
+    reporters: Map<u32, StorageAddress>,
     /// Per reporter: locked stake (low 128 bits) and weight (high 128 bits); zero if none.
     pub(crate) reports: Map<Address, StorageU256>,
     /// The open dispute: disputer (low 160 bits) and the time it was opened (next 64); zero if none.
     dispute: StorageU256,
     pub(crate) dispute_bond: StorageU256,
-    /// Bit 0: reached confirmation; bit 1: settled.
-    state: StorageU8,
 }
 
-/// A flag's rules version and times, packed low to high: rules (32) · created (64) · ttl (64) ·
-/// expiry (64).
+/// A flag's rules version, times, state and reporter count, packed low to high: rules (32) ·
+/// created (64) · ttl (64) · expiry (64) · reached confirmation (1) · settled (1) · 6 bits unused ·
+/// reporters (24).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FlagTimes {
+pub struct FlagHead {
     pub rules: u32,
     pub created: u64,
     pub ttl: u64,
     pub expiry: u64,
+    pub reached_confirmed: bool,
+    pub settled: bool,
+    /// How many entries the reporter list has; at most `maxReporters`.
+    pub reporters: u32,
 }
 
-const REACHED_CONFIRMED: u8 = 1;
-const SETTLED: u8 = 2;
+// The count's 24 bits hold any reporter list the parameters allow.
+const _: () = assert!((MAX_REPORTERS_LIMIT as u32) < 1 << 24);
 
-impl Flag {
-    pub(crate) fn times(&self) -> FlagTimes {
-        let [a, b, c, d] = *self.times.get().as_limbs();
-        FlagTimes {
+// Positions in the head's last limb, above expiry's 32 bits.
+const REACHED_CONFIRMED_BIT: u32 = 32;
+const SETTLED_BIT: u32 = 33;
+const COUNT_SHIFT: u32 = 40;
+
+impl FlagHead {
+    fn from_word(word: U256) -> Self {
+        let [a, b, c, d] = *word.as_limbs();
+        FlagHead {
             rules: a as u32,
             created: (a >> 32) | (b << 32),
             ttl: (b >> 32) | (c << 32),
             expiry: (c >> 32) | (d << 32),
+            reached_confirmed: (d >> REACHED_CONFIRMED_BIT) & 1 == 1,
+            settled: (d >> SETTLED_BIT) & 1 == 1,
+            reporters: (d >> COUNT_SHIFT) as u32,
         }
     }
 
-    pub(crate) fn set_times(&mut self, t: FlagTimes) {
-        self.times.set(U256::from_limbs([
-            t.rules as u64 | t.created << 32,
-            t.created >> 32 | t.ttl << 32,
-            t.ttl >> 32 | t.expiry << 32,
-            t.expiry >> 32,
-        ]));
+    fn to_word(self) -> U256 {
+        U256::from_limbs([
+            self.rules as u64 | self.created << 32,
+            self.created >> 32 | self.ttl << 32,
+            self.ttl >> 32 | self.expiry << 32,
+            self.expiry >> 32
+                | (self.reached_confirmed as u64) << REACHED_CONFIRMED_BIT
+                | (self.settled as u64) << SETTLED_BIT
+                | (self.reporters as u64) << COUNT_SHIFT,
+        ])
+    }
+}
+
+impl Flag {
+    pub(crate) fn head(&self) -> FlagHead {
+        FlagHead::from_word(self.head.get())
+    }
+
+    pub(crate) fn set_head(&mut self, h: FlagHead) {
+        self.head.set(h.to_word());
     }
 
     pub(crate) fn rules(&self) -> u32 {
-        self.times().rules
+        self.head().rules
     }
 
     pub(crate) fn set_expiry(&mut self, expiry: u64) {
-        let t = self.times();
-        self.set_times(FlagTimes { expiry, ..t });
+        let h = self.head();
+        self.set_head(FlagHead { expiry, ..h });
+    }
+
+    /// How many reporters the list holds.
+    pub(crate) fn reporter_count(&self) -> usize {
+        self.head().reporters as usize
+    }
+
+    /// The reporter at `index` (below [`Self::reporter_count`]).
+    pub(crate) fn reporter(&self, index: usize) -> Address {
+        self.reporters.get(index as u32)
+    }
+
+    /// Appends `who` to the reporter list. Callers keep the list within `maxReporters`.
+    pub(crate) fn push_reporter(&mut self, who: Address) {
+        let h = self.head();
+        self.reporters.insert(h.reporters, who);
+        self.set_head(FlagHead {
+            reporters: h.reporters + 1,
+            ..h
+        });
+    }
+
+    /// Puts `who` at `index` in place of the reporter it displaced.
+    pub(crate) fn replace_reporter(&mut self, index: usize, who: Address) {
+        self.reporters.insert(index as u32, who);
     }
 
     /// The open dispute's (disputer, opened at); the zero address when none is open.
@@ -143,24 +234,24 @@ impl Flag {
     }
 
     pub(crate) fn reached_confirmed(&self) -> bool {
-        self.state.get().to::<u8>() & REACHED_CONFIRMED != 0
+        self.head().reached_confirmed
     }
 
     pub(crate) fn settled(&self) -> bool {
-        self.state.get().to::<u8>() & SETTLED != 0
+        self.head().settled
     }
 
     pub(crate) fn mark_confirmed(&mut self) {
-        self.mark(REACHED_CONFIRMED);
+        let h = self.head();
+        self.set_head(FlagHead {
+            reached_confirmed: true,
+            ..h
+        });
     }
 
     pub(crate) fn mark_settled(&mut self) {
-        self.mark(SETTLED);
-    }
-
-    fn mark(&mut self, bit: u8) {
-        let state = self.state.get().to::<u8>() | bit;
-        self.state.set(U8::from(state));
+        let h = self.head();
+        self.set_head(FlagHead { settled: true, ..h });
     }
 }
 
@@ -225,3 +316,59 @@ impl ThreatRegistry {
 // What `#[entrypoint]` would declare: mutable access to this struct is access to all the program's
 // state. The entrypoint itself is `router::user_entrypoint`.
 unsafe impl TopLevelStorage for ThreatRegistry {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every field of the head comes back as it went in, whatever the others hold: the
+        /// widths the layout gives them do not overlap.
+        #[test]
+        fn flag_head_round_trips(
+            rules in any::<u32>(),
+            created in any::<u64>(),
+            ttl in any::<u64>(),
+            expiry in any::<u64>(),
+            reached_confirmed in any::<bool>(),
+            settled in any::<bool>(),
+            reporters in 0u32..1 << 24,
+        ) {
+            let head = FlagHead {
+                rules,
+                created,
+                ttl,
+                expiry,
+                reached_confirmed,
+                settled,
+                reporters,
+            };
+            prop_assert_eq!(FlagHead::from_word(head.to_word()), head);
+        }
+
+        /// Stake and lock share a word exactly when both fit 128 bits; otherwise nothing is packed.
+        #[test]
+        fn funds_pack_only_what_fits(stake in any::<[u64; 4]>(), locked in any::<[u64; 4]>()) {
+            let (stake, locked) = (U256::from_limbs(stake), U256::from_limbs(locked));
+            let fits = stake <= U256::from(u128::MAX) && locked <= U256::from(u128::MAX);
+            match pack_funds(stake, locked) {
+                Ok(word) => {
+                    prop_assert!(fits);
+                    prop_assert_eq!(unpack_funds(word), (stake, locked));
+                }
+                Err(AmountOverflow {}) => prop_assert!(!fits),
+            }
+        }
+    }
+
+    #[test]
+    fn funds_hold_the_largest_amounts() {
+        let most = U256::from(u128::MAX);
+        let word = pack_funds(most, most).ok().expect("fits");
+        assert_eq!(word, U256::MAX);
+        assert_eq!(unpack_funds(word), (most, most));
+        assert!(pack_funds(most + U256::from(1), U256::ZERO).is_err());
+        assert!(pack_funds(U256::ZERO, most + U256::from(1)).is_err());
+    }
+}

@@ -57,10 +57,8 @@ fn view(r: &ThreatRegistry, s: Status) -> SubjectStatus {
 pub fn flag_info(r: &ThreatRegistry, flag_id: u32) -> Result<FlagInfo> {
     r.known_flag(flag_id)?;
     let f = r.flags.get(flag_id);
-    let reporters = (0..f.reporters.len())
-        .filter_map(|i| f.reporters.get(i))
-        .collect();
-    let t = f.times();
+    let reporters = (0..f.reporter_count()).map(|i| f.reporter(i)).collect();
+    let t = f.head();
     let (disputer, disputed_at) = f.dispute();
     Ok(FlagInfo {
         subject: f.subject.get(),
@@ -73,8 +71,8 @@ pub fn flag_info(r: &ThreatRegistry, flag_id: u32) -> Result<FlagInfo> {
         disputer,
         disputeBond: f.dispute_bond.get(),
         disputedAt: disputed_at,
-        reachedConfirmed: f.reached_confirmed(),
-        settled: f.settled(),
+        reachedConfirmed: t.reached_confirmed,
+        settled: t.settled,
     })
 }
 
@@ -94,9 +92,10 @@ pub fn reporter_info(r: &ThreatRegistry, reporter: Address) -> ReporterInfo {
     let rep = r.reporters.get(reporter);
     let meta = rep.meta();
     let p = r.current_params();
+    let (stake, locked) = rep.funds();
     ReporterInfo {
-        stake: rep.stake.get(),
-        locked: rep.locked.get(),
+        stake,
+        locked,
         warming: rep.warming.get(),
         warmAt: meta.warm_at,
         unbonding: rep.unbonding.get(),

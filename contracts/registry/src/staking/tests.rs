@@ -147,3 +147,24 @@ fn claim_with_nothing_owed_fails() {
     let mut env = Env::new();
     reverts(env.claim(ALICE), NothingToClaim {});
 }
+
+/// A reporter's stake and locks share one word, 128 bits each. All the ETH there is fits many
+/// times over, but a stake that would not fit is refused whole, and what fits is kept to the wei,
+/// its lock beside it.
+#[test]
+fn a_stake_beyond_128_bits_is_refused_and_changes_nothing() {
+    let mut env = Env::new();
+    let most = U256::from(u128::MAX);
+    env.stake(ALICE, most - eth(10)).ok().unwrap();
+    reverts_clean(
+        &mut env,
+        |env| env.stake(ALICE, eth(10) + U256::from(1)),
+        AmountOverflow {},
+    );
+    env.stake(ALICE, eth(10)).ok().unwrap();
+    env.warp(DAY);
+    env.submit(ALICE, attacker()).ok().unwrap();
+    let info = env.reg.reporter_info(ALICE);
+    assert_eq!((info.stake, info.locked), (most, eth(10)));
+    env.assert_balanced();
+}

@@ -44,6 +44,7 @@ pub const HELD: &[&str] = &[
     "vigil-guard: deployable <= 16 KiB",
     "vigil-guard-extension: deployable <= 16 KiB",
     "vigil-guard-extension: data segment <= 512 bytes",
+    "vigil-registry-extension: deployable <= 16 KiB",
     "vigil-registry-extension: data segment <= 512 bytes",
     "vigil-registry: data segment <= 512 bytes",
     "vigil-guard: data segment <= 512 bytes",
