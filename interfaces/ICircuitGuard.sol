@@ -256,6 +256,10 @@ interface ICircuitGuard {
     /// Only the registry pushes statuses.
     error NotRegistry(address account);
 
+    /// The extension named at construction initialised nothing: `account` is not the guard's
+    /// extension program.
+    error NotExtension(address account);
+
     /// No call with this id is scheduled (`schedule` it first; an executed call must be scheduled
     /// again).
     error CallNotScheduled(bytes32 id);
