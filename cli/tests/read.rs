@@ -3,7 +3,7 @@
 //! reporters staking and warming up, a flag corroborated to confirmation, a disputed flag, a
 //! confirmed and revealed advisory that pauses a tagged selector, a scheduled `setParams`, the
 //! guard's handover left for governance to accept; then a deployment whose guard was never
-//! linked to its registry.
+//! linked to its registry, and one whose guard's extension expired.
 
 use alloy_primitives::{keccak256, Address, Bytes, FixedBytes, B256, U256};
 use alloy_signer_local::PrivateKeySigner;
@@ -726,5 +726,66 @@ async fn doctor_counts_down_to_a_programs_expiry_and_names_the_cure() {
         text.contains("not checked: the registry, extension, guard and guard extension cannot run"),
         "{text}"
     );
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_fails_a_guard_whose_extension_cannot_run() {
+    // A deployment named on the command line (no record, so neither extension's lifetime is
+    // known), all of whose programs were kept alive but the guard's extension, which expired.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let config = vigil_node::Config {
+        port: 0,
+        devnet_time: true,
+        ..vigil_node::Config::default()
+    };
+    let node = vigil_node::start(config, move || {
+        use vigil_devnet::system::{World, KEEPER};
+        let mut w = World::deploy();
+        let later = w.now() + 320 * DAY;
+        w.chain.warp(later);
+        for program in [w.registry, w.extension, w.guard] {
+            w.chain.keepalive(KEEPER, program).expect("keepalive");
+        }
+        let later = w.now() + 50 * DAY;
+        w.chain.warp(later);
+        tx.send((w.registry, w.guard)).unwrap();
+        w.chain
+    })
+    .await
+    .expect("start node");
+    let (registry, guard) = rx.recv().unwrap();
+    let scratch = Scratch::new("read-guard-extension");
+    let vigil = Vigil::reader(&Global {
+        rpc_url: node.http_url(),
+        deployments: scratch.deployments(),
+        registry: Some(registry),
+        guard: Some(guard),
+        keystore: None,
+        json: false,
+        timeout: 60,
+    })
+    .await
+    .unwrap();
+
+    let report = doctor(&vigil).await.unwrap();
+    let text = report.lines().join("\n");
+    println!("{text}");
+    assert_eq!(names(&report, Health::Failure), ["guard"], "{text}");
+    let failure = find(&report, "guard", Health::Failure)[0];
+    assert!(
+        failure
+            .detail
+            .contains("the guard cannot reach its extension"),
+        "{text}"
+    );
+    let unknown = find(&report, "guard extension program", Health::Warning)[0];
+    assert!(
+        unknown
+            .detail
+            .contains("the guard's extension is not in the deployment record"),
+        "{text}"
+    );
+    assert!(!report.healthy());
     node.stop().await.unwrap();
 }
