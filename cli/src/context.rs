@@ -115,12 +115,17 @@ impl Vigil {
         {
             return 0;
         }
-        [&programs.extension, &programs.guard, &programs.registry]
-            .into_iter()
-            .flatten()
-            .map(|p| p.block)
-            .min()
-            .flatten()
-            .unwrap_or(0)
+        [
+            &programs.extension,
+            &programs.guard_extension,
+            &programs.guard,
+            &programs.registry,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|p| p.block)
+        .min()
+        .flatten()
+        .unwrap_or(0)
     }
 }

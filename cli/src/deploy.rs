@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 pub struct Options {
     pub rpc_url: String,
     pub config: PathBuf,
-    /// Where `vigil_guard.wasm`, `vigil_registry.wasm` and `vigil_registry_extension.wasm` are.
+    /// Where `vigil_guard.wasm`, `vigil_guard_extension.wasm`, `vigil_registry.wasm` and
+    /// `vigil_registry_extension.wasm` are.
     pub wasm_dir: PathBuf,
     /// Where `<chainId>.json` is read and written.
     pub deployments: PathBuf,
@@ -42,7 +43,9 @@ pub struct Options {
 /// The addresses of programs someone already deployed.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Adopt {
+    /// The registry's extension.
     pub extension: Option<Address>,
+    pub guard_extension: Option<Address>,
     pub guard: Option<Address>,
     pub registry: Option<Address>,
 }
@@ -51,6 +54,7 @@ impl Adopt {
     fn get(&self, kind: ProgramKind) -> Option<Address> {
         match kind {
             ProgramKind::Extension => self.extension,
+            ProgramKind::GuardExtension => self.guard_extension,
             ProgramKind::Guard => self.guard,
             ProgramKind::Registry => self.registry,
         }
@@ -253,12 +257,12 @@ impl Run {
                         program: kind.name(),
                         address,
                         problem: format!(
-                            "{} already records the {} at {}: drop --{}, or use another \
+                            "{} already records the {} at {}: drop {}, or use another \
                              --deployments directory",
                             self.path.display(),
                             kind.name(),
                             p.address,
-                            kind.name()
+                            kind.flag()
                         ),
                     })
                 }
@@ -416,19 +420,34 @@ impl Run {
         Ok(())
     }
 
-    /// An adopted guard still owned by the deploying key is linked and handed over here; one
-    /// already linked (or handed over) must be linked to the recorded registry (and handed to
-    /// the config's governance). Those steps it has taken are marked done.
+    /// An adopted guard must reach a working extension: as for the registry, the guard keeps its
+    /// extension's address with no view, and `guardConfig()`, which only the extension serves,
+    /// answering is the proof. One still owned by the deploying key is linked and handed over
+    /// here; one already linked (or handed over) must be linked to the recorded registry (and
+    /// handed to the config's governance). Those steps it has taken are marked done.
     async fn check_adopted_guard(&mut self, guard: Address) -> Result<(), Error> {
         let refuse = |problem: String| Error::Adopt {
             program: "guard",
             address: guard,
             problem,
         };
+        if self.record.program(ProgramKind::GuardExtension).is_none() {
+            return Err(refuse(
+                "a guard is adopted with the extension it was built on: name it with \
+                 --guard-extension"
+                    .into(),
+            ));
+        }
         let config = self
             .chain
             .read(guard, ICircuitGuard::guardConfigCall {})
-            .await?;
+            .await
+            .map_err(|e| {
+                refuse(format!(
+                    "it does not answer guardConfig(), which its extension serves ({e}): deploy \
+                     the guard on an active extension"
+                ))
+            })?;
         let registry = self.address(ProgramKind::Registry);
         let governance = self.record.config.governance;
         if config.registry != Address::ZERO {
@@ -534,10 +553,17 @@ impl Run {
         let Some(guard) = self.address(ProgramKind::Guard) else {
             return Ok(());
         };
+        // guardConfig() is served by the guard's extension: an answer proves that link too.
         let config = self
             .chain
             .read(guard, ICircuitGuard::guardConfigCall {})
-            .await?;
+            .await
+            .map_err(|e| {
+                self.disagrees(
+                    format!("the guard at {guard} reaches its extension"),
+                    format!("guardConfig() fails: {e}"),
+                )
+            })?;
         if self.mined(Step::LinkGuard)
             && Some(config.registry) != self.address(ProgramKind::Registry)
         {
@@ -560,16 +586,16 @@ impl Run {
     }
 
     /// The programs' addresses as the record has them.
-    fn addresses(&self) -> [Address; 3] {
+    fn addresses(&self) -> [Address; 4] {
         ProgramKind::ALL.map(|kind| self.address(kind).unwrap_or_default())
     }
 
-    /// The call a step sends, given the programs' addresses (extension, guard, registry):
-    /// (to, input, value).
+    /// The call a step sends, given the programs' addresses (the registry's extension, the
+    /// guard's extension, the guard, the registry): (to, input, value).
     async fn call(
         &self,
         step: Step,
-        [extension, guard, registry]: [Address; 3],
+        [extension, guard_extension, guard, registry]: [Address; 4],
     ) -> Result<(Address, Bytes, U256), Error> {
         let governance = self.record.config.governance;
         Ok(match step {
@@ -580,6 +606,7 @@ impl Run {
                     &self.record.config,
                     self.chain.from,
                     extension,
+                    guard_extension,
                     guard,
                 );
                 let fee = self
@@ -732,17 +759,20 @@ impl Run {
     /// The steps left, each estimated through the chain's own simulation when it can be: the
     /// program deployments (through the StylusDeployer, with the activation's data fee from
     /// ArbWasm's simulation; the registry's constructor is given the addresses the
-    /// StylusDeployer will create), and the guard's calls once the guard exists.
+    /// StylusDeployer will create), except the guard's before its extension is on chain (its
+    /// constructor runs there), and the guard's calls once the guard exists.
     async fn plan(&self) -> Result<Vec<Planned>, Error> {
         let mut next = self.chain.nonce(STYLUS_DEPLOYER).await?;
         let mut addresses = self.addresses();
-        let guard_exists = self.record.program(ProgramKind::Guard).is_some();
+        let exists = |kind| self.record.program(kind).is_some();
+        let guard_exists = exists(ProgramKind::Guard);
         let mut planned = Vec::new();
         for step in Step::ALL {
             if self.mined(step) {
                 continue;
             }
             let estimable = match step {
+                Step::Deploy(ProgramKind::Guard) => exists(ProgramKind::GuardExtension),
                 Step::Deploy(_) => true,
                 Step::LinkGuard | Step::ScheduleHandover => guard_exists,
                 Step::Handover => false,

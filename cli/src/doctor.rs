@@ -12,6 +12,7 @@ use crate::abi::{
 use crate::chain::decode_revert;
 use crate::context::Vigil;
 use crate::status::{ether, guard_in_sync, relative, span, utc};
+use crate::wasm::ProgramKind;
 use crate::Error;
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::SolInterface;
@@ -131,15 +132,15 @@ pub async fn doctor(vigil: &Vigil) -> Result<Report, Error> {
     let now = chain.now().await?;
     let mut checks = Vec::new();
     let mut stopped = Vec::new();
-    for (name, program) in programs(vigil) {
-        let program_checks = program_checks(vigil, name, program, now).await?;
+    for program in programs(vigil) {
+        let program_checks = program_checks(vigil, &program, now).await?;
         if program_checks.iter().any(|c| c.status == Health::Failure) {
-            stopped.push(name);
+            stopped.push(program.name);
         }
         checks.extend(program_checks);
     }
     // A program that cannot run fails every call like an out-of-gas error, and the rest of the
-    // checks read all three.
+    // checks read them all.
     if !stopped.is_empty() {
         checks.push(Check::failure(
             "the rest",
@@ -172,9 +173,27 @@ pub async fn doctor(vigil: &Vigil) -> Result<Report, Error> {
             return Ok(Report::new(vigil.registry, vigil.guard, checks));
         }
     };
-    let guard_config = chain
-        .read(vigil.guard, ICircuitGuard::guardConfigCall {})
-        .await?;
+    // guardConfig() likewise is served by the guard's extension.
+    let guard_config = match chain
+        .attempt(vigil.guard, ICircuitGuard::guardConfigCall {})
+        .await?
+    {
+        Ok(config) => config,
+        Err(data) => {
+            checks.push(Check::failure(
+                "guard",
+                format!(
+                    "guardConfig() reverts ({}): the guard cannot reach its extension, so it \
+                     cannot be configured or paused",
+                    revert(&data)
+                ),
+                "check the guard extension's lifetime by hand (cast call \
+                 0x0000000000000000000000000000000000000071 'programTimeLeft(address)(uint64)' \
+                 <guard extension>) and re-activate it",
+            ));
+            return Ok(Report::new(vigil.registry, vigil.guard, checks));
+        }
+    };
     checks.push(registry_link(vigil, &config));
     checks.push(guard_link(vigil, &guard_config).await?);
     checks.push(skipped_pushes(vigil, now).await?);
@@ -213,37 +232,69 @@ pub async fn doctor(vigil: &Vigil) -> Result<Report, Error> {
     Ok(Report::new(vigil.registry, vigil.guard, checks))
 }
 
-/// The programs to keep alive: the registry, its extension (known only from the record) and the
-/// guard.
-fn programs(vigil: &Vigil) -> Vec<(&'static str, Option<Address>)> {
-    let extension = vigil.record.as_ref().and_then(|record| {
-        let recorded = record.programs.registry.as_ref().map(|p| p.address);
-        (recorded == Some(vigil.registry))
-            .then(|| record.programs.extension.as_ref().map(|p| p.address))
+/// A program to keep alive.
+struct Kept {
+    /// Its name in the checks ("extension" is the registry's, as in the record).
+    name: &'static str,
+    what: &'static str,
+    /// None for an extension the record does not name.
+    address: Option<Address>,
+}
+
+/// The programs to keep alive: the registry and the guard, and each one's extension (known only
+/// from the record, when it records the registry or guard in use: neither exposes its
+/// extension's address).
+fn programs(vigil: &Vigil) -> [Kept; 4] {
+    let extension = |of: ProgramKind, at: Address, extension: ProgramKind| {
+        let record = vigil.record.as_ref()?;
+        let recorded = record.program(of).map(|p| p.address);
+        (recorded == Some(at))
+            .then(|| record.program(extension).map(|p| p.address))
             .flatten()
-    });
-    vec![
-        ("registry", Some(vigil.registry)),
-        ("extension", extension),
-        ("guard", Some(vigil.guard)),
+    };
+    [
+        Kept {
+            name: "registry",
+            what: "registry",
+            address: Some(vigil.registry),
+        },
+        Kept {
+            name: "extension",
+            what: "registry's extension",
+            address: extension(
+                ProgramKind::Registry,
+                vigil.registry,
+                ProgramKind::Extension,
+            ),
+        },
+        Kept {
+            name: "guard",
+            what: "guard",
+            address: Some(vigil.guard),
+        },
+        Kept {
+            name: "guard extension",
+            what: "guard's extension",
+            address: extension(ProgramKind::Guard, vigil.guard, ProgramKind::GuardExtension),
+        },
     ]
 }
 
 /// A program's time left before it expires, and whether it is cached.
-async fn program_checks(
-    vigil: &Vigil,
-    name: &str,
-    program: Option<Address>,
-    now: u64,
-) -> Result<Vec<Check>, Error> {
+async fn program_checks(vigil: &Vigil, kept: &Kept, now: u64) -> Result<Vec<Check>, Error> {
+    let name = kept.name;
     let lifetime = format!("{name} program");
-    let Some(program) = program else {
+    let Some(program) = kept.address else {
         return Ok(vec![Check::warning(
             lifetime,
-            "the registry's extension is not in the deployment record, so its lifetime is \
-             unchecked",
-            "check it by hand: cast call 0x0000000000000000000000000000000000000071 \
-             'programTimeLeft(address)(uint64)' <extension address>",
+            format!(
+                "the {} is not in the deployment record, so its lifetime is unchecked",
+                kept.what
+            ),
+            format!(
+                "check it by hand: cast call 0x0000000000000000000000000000000000000071 \
+                 'programTimeLeft(address)(uint64)' <{name} address>"
+            ),
         )]);
     };
     let chain = &vigil.chain;

@@ -139,8 +139,9 @@ pub enum Error {
         tx: B256,
         what: &'static str,
     },
-    /// A program named with --extension, --guard or --registry is not what this deployment
-    /// would have made, or does not fit with the others; the problem says what to do.
+    /// A program named with --extension, --guard-extension, --guard or --registry is not what
+    /// this deployment would have made, or does not fit with the others; the problem says what to
+    /// do.
     #[error("cannot adopt the {program} at {address}, so nothing was sent: {problem}")]
     Adopt {
         program: &'static str,

@@ -469,6 +469,16 @@ fn guard(error: ICircuitGuardErrors, now: u64) -> Explained {
             "only the linked registry pushes statuses; the guard's owner links it \
              (setRegistry)",
         ),
+        G::NotExtension(e) => said(
+            &e,
+            format_args!(
+                "{} is not the guard's extension program: the guard's constructor found nothing \
+                 there to run its body",
+                e.account
+            ),
+            "deploy and activate vigil_guard_extension.wasm first (vigil deploy does), then \
+             construct the guard with its address",
+        ),
         G::CallNotScheduled(e) => call_not_scheduled(&e, e.id),
         G::CallNotReady(e) => call_not_ready(&e, e.id, e.eta, now),
         G::CallAlreadyScheduled(e) => call_already_scheduled(&e, e.id),
@@ -1225,6 +1235,7 @@ mod tests {
                 &[&a, &b],
             ),
             case(g::NotRegistry { account: ALICE }, &[&a]),
+            case(g::NotExtension { account: ALICE }, &[&a]),
             case(g::CallNotScheduled { id: ID }, &[&id]),
             case(
                 g::CallNotReady {

@@ -10,6 +10,7 @@ use vigil_cli::context::{Global, Vigil};
 use vigil_cli::deploy::{self, Options, Outcome, Planned};
 use vigil_cli::keys::{self, KEY_VAR};
 use vigil_cli::send::Via;
+use vigil_cli::wasm::ProgramKind;
 use vigil_cli::{explorer, governance, protocol, reporter, watch, Error};
 
 #[derive(Parser)]
@@ -30,8 +31,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Deploy the registry, its extension and the guard, link them and hand them to governance;
-    /// resumes an interrupted deployment.
+    /// Deploy the registry and the guard, each with its extension, link them and hand them to
+    /// governance; resumes an interrupted deployment.
     Deploy {
         /// The deployment's TOML: governance, resolvers, parameters.
         #[arg(long)]
@@ -46,9 +47,14 @@ enum Command {
         #[arg(long)]
         stop_after: Option<usize>,
         /// Adopt the registry's extension already deployed here (by `cargo stylus deploy`)
-        /// instead of deploying one; --guard and --registry adopt those programs likewise.
+        /// instead of deploying one; --guard-extension, --guard and --registry adopt those
+        /// programs likewise.
         #[arg(long)]
         extension: Option<alloy_primitives::Address>,
+        /// Adopt the guard's extension already deployed here instead of deploying one (a guard
+        /// is adopted with the extension it was built on).
+        #[arg(long)]
+        guard_extension: Option<alloy_primitives::Address>,
     },
     /// Print the recorded address of one of Vigil's programs (for scripts: GUARD=$(vigil address guard)).
     Address {
@@ -135,7 +141,9 @@ enum Command {
 enum Program {
     Registry,
     Guard,
+    /// The registry's extension.
     Extension,
+    GuardExtension,
 }
 
 #[tokio::main]
@@ -159,6 +167,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             wasm_dir,
             stop_after,
             extension,
+            guard_extension,
         } => {
             let options = Options {
                 rpc_url: global.rpc_url.clone(),
@@ -169,6 +178,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 stop_after,
                 adopt: deploy::Adopt {
                     extension,
+                    guard_extension,
                     guard: global.guard,
                     registry: global.registry,
                 },
@@ -206,14 +216,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Address { program } => {
             let vigil = Vigil::reader(global).await?;
+            let recorded = |kind| {
+                vigil
+                    .record
+                    .as_ref()
+                    .and_then(|r| r.program(kind))
+                    .map(|p| p.address)
+            };
             let address = match program {
                 Program::Registry => Some(vigil.registry),
                 Program::Guard => Some(vigil.guard),
-                Program::Extension => vigil
-                    .record
-                    .as_ref()
-                    .and_then(|r| r.programs.extension.as_ref())
-                    .map(|p| p.address),
+                Program::Extension => recorded(ProgramKind::Extension),
+                Program::GuardExtension => recorded(ProgramKind::GuardExtension),
             };
             let address = address.ok_or(Error::NoDeployment {
                 path: vigil_cli::record::Record::path(&global.deployments, vigil.chain_id),
@@ -366,14 +380,14 @@ async fn deploy_and_print(options: &Options) -> Result<(), Error> {
 }
 
 fn print_programs(record: &vigil_cli::record::Record) {
-    let programs = &record.programs;
-    for (name, program) in [
-        ("extension", &programs.extension),
-        ("guard", &programs.guard),
-        ("registry", &programs.registry),
-    ] {
-        if let Some(p) = program {
-            println!("  {name:<10} {} (Stylus v{})", p.address, p.stylus_version);
+    for kind in ProgramKind::ALL {
+        if let Some(p) = record.program(kind) {
+            println!(
+                "  {:<14} {} (Stylus v{})",
+                kind.name(),
+                p.address,
+                p.stylus_version
+            );
         }
     }
 }

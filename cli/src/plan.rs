@@ -1,6 +1,7 @@
-//! The deployment, step by step, in the only order that works: the registry's constructor needs
-//! the extension and the guard, the guard's first `setRegistry` needs the registry, and the
-//! guard's owner must be the deployer until that link is made.
+//! The deployment, step by step, in the only order that works: the guard's constructor runs in
+//! the guard's extension, the registry's constructor needs its extension and the guard, the
+//! guard's first `setRegistry` needs the registry, and the guard's owner must be the deployer
+//! until that link is made.
 //!
 //! Ownership: the registry is constructed with the governance address as owner, so no key but
 //! governance ever controls it. The guard is constructed with the deployer as owner (only its
@@ -29,8 +30,9 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
         Step::Deploy(ProgramKind::Extension),
+        Step::Deploy(ProgramKind::GuardExtension),
         Step::Deploy(ProgramKind::Guard),
         Step::Deploy(ProgramKind::Registry),
         Step::LinkGuard,
@@ -51,8 +53,11 @@ impl Step {
     pub fn describe(self) -> &'static str {
         match self {
             Step::Deploy(ProgramKind::Extension) => "deploy and activate the registry's extension",
+            Step::Deploy(ProgramKind::GuardExtension) => {
+                "deploy and activate the guard's extension"
+            }
             Step::Deploy(ProgramKind::Guard) => {
-                "deploy, activate and construct the guard (owner: the deployer)"
+                "deploy, activate and construct the guard (owner: the deployer; its extension)"
             }
             Step::Deploy(ProgramKind::Registry) => {
                 "deploy, activate and construct the registry (owner: governance)"
@@ -65,17 +70,18 @@ impl Step {
 }
 
 /// The constructor calldata the StylusDeployer passes to a program: `stylus_constructor()`'s
-/// selector and the arguments. The extension has no constructor (empty).
+/// selector and the arguments. The extensions have no constructor (empty).
 pub fn constructor_data(
     kind: ProgramKind,
     config: &DeployConfig,
     deployer: Address,
     extension: Address,
+    guard_extension: Address,
     guard: Address,
 ) -> Bytes {
     let args = match kind {
-        ProgramKind::Extension => return Bytes::new(),
-        ProgramKind::Guard => deployer.abi_encode(),
+        ProgramKind::Extension | ProgramKind::GuardExtension => return Bytes::new(),
+        ProgramKind::Guard => (deployer, guard_extension).abi_encode_params(),
         ProgramKind::Registry => (
             config.governance,
             config.params.to_abi(),

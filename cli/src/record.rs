@@ -33,8 +33,12 @@ pub struct Record {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Programs {
+    /// The registry's extension (its name from before the guard had one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<Program>,
+    /// The guard's extension; absent from records of guards that were one program.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard_extension: Option<Program>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guard: Option<Program>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +68,8 @@ pub struct Program {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<u64>,
     /// Deployed by someone else (`cargo stylus deploy`, or by hand) and taken over with
-    /// `vigil deploy --extension/--guard/--registry`: checked, not sent by this deployment.
+    /// `vigil deploy --extension/--guard-extension/--guard/--registry`: checked, not sent by this
+    /// deployment.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub adopted: bool,
 }
@@ -192,6 +197,7 @@ impl Record {
     pub fn program(&self, kind: ProgramKind) -> Option<&Program> {
         match kind {
             ProgramKind::Extension => self.programs.extension.as_ref(),
+            ProgramKind::GuardExtension => self.programs.guard_extension.as_ref(),
             ProgramKind::Guard => self.programs.guard.as_ref(),
             ProgramKind::Registry => self.programs.registry.as_ref(),
         }
@@ -200,6 +206,7 @@ impl Record {
     pub fn set_program(&mut self, kind: ProgramKind, program: Program) {
         let slot = match kind {
             ProgramKind::Extension => &mut self.programs.extension,
+            ProgramKind::GuardExtension => &mut self.programs.guard_extension,
             ProgramKind::Guard => &mut self.programs.guard,
             ProgramKind::Registry => &mut self.programs.registry,
         };

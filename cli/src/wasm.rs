@@ -13,17 +13,24 @@ const STYLUS_PREFIX: [u8; 4] = [0xef, 0xf0, 0x00, 0x00];
 /// The EVM's code size limit, which a single Stylus program's compressed code must fit.
 pub const MAX_CODE_SIZE: usize = 24_576;
 
-/// One of Vigil's programs.
+/// One of Vigil's programs, in the order they are deployed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProgramKind {
     /// The registry's second program, reached by DELEGATECALL.
     Extension,
+    /// The guard's second program, reached by DELEGATECALL.
+    GuardExtension,
     Guard,
     Registry,
 }
 
 impl ProgramKind {
-    pub const ALL: [ProgramKind; 3] = [Self::Extension, Self::Guard, Self::Registry];
+    pub const ALL: [ProgramKind; 4] = [
+        Self::Extension,
+        Self::GuardExtension,
+        Self::Guard,
+        Self::Registry,
+    ];
 
     /// The position in [`ProgramKind::ALL`].
     pub fn index(self) -> usize {
@@ -34,8 +41,19 @@ impl ProgramKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::Extension => "extension",
+            Self::GuardExtension => "guardExtension",
             Self::Guard => "guard",
             Self::Registry => "registry",
+        }
+    }
+
+    /// The `vigil deploy` option that adopts one already deployed.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Self::Extension => "--extension",
+            Self::GuardExtension => "--guard-extension",
+            Self::Guard => "--guard",
+            Self::Registry => "--registry",
         }
     }
 
@@ -43,6 +61,7 @@ impl ProgramKind {
     pub fn file_name(self) -> &'static str {
         match self {
             Self::Extension => "vigil_registry_extension.wasm",
+            Self::GuardExtension => "vigil_guard_extension.wasm",
             Self::Guard => "vigil_guard.wasm",
             Self::Registry => "vigil_registry.wasm",
         }

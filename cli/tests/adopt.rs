@@ -1,4 +1,5 @@
-//! `vigil deploy --extension/--guard/--registry`: programs deployed the way `cargo stylus deploy`
+//! `vigil deploy --extension/--guard-extension/--guard/--registry`: programs deployed the way
+//! `cargo stylus deploy`
 //! deploys them on Arbitrum (signed here and sent raw), then adopted by the binary, which sends
 //! only the steps left; and programs that are not what the deployment would have made, refused
 //! with nothing sent and nothing written.
@@ -114,8 +115,10 @@ impl CargoStylus {
             .deployedContract
     }
 
-    async fn guard(&self, owner: Address) -> Address {
-        self.deploy(ProgramKind::Guard, owner.abi_encode()).await
+    /// A guard owned by `owner`, built on the guard's extension at `extension`.
+    async fn guard(&self, owner: Address, extension: Address) -> Address {
+        self.deploy(ProgramKind::Guard, (owner, extension).abi_encode_params())
+            .await
     }
 
     async fn registry(&self, config: &DeployConfig, extension: Address, guard: Address) -> Address {
@@ -130,10 +133,11 @@ impl CargoStylus {
         self.deploy(ProgramKind::Registry, args).await
     }
 
-    /// The extension: created, then activated (it has no constructor).
-    async fn extension(&self) -> Address {
-        let extension = self.create(ProgramKind::Extension).await;
-        self.activate(ProgramKind::Extension, extension).await;
+    /// An extension (`ProgramKind::Extension`, the registry's, or `GuardExtension`): created,
+    /// then activated (it has no constructor).
+    async fn extension(&self, kind: ProgramKind) -> Address {
+        let extension = self.create(kind).await;
+        self.activate(kind, extension).await;
         extension
     }
 
@@ -148,10 +152,17 @@ fn vigil(url: &str, config: &Path, deployments: &Path, wasm: &Path, extra: &[Str
     vigil_deploy(url, config, deployments, wasm, Some(&dev_key()), &extra)
 }
 
-fn adopt_args(extension: Address, guard: Address, registry: Address) -> Vec<String> {
+fn adopt_args(
+    extension: Address,
+    guard_extension: Address,
+    guard: Address,
+    registry: Address,
+) -> Vec<String> {
     vec![
         "--extension".into(),
         extension.to_string(),
+        "--guard-extension".into(),
+        guard_extension.to_string(),
         "--guard".into(),
         guard.to_string(),
         "--registry".into(),
@@ -176,10 +187,11 @@ async fn programs_deployed_as_cargo_stylus_does_are_adopted_and_only_linked_and_
     let config = DeployConfig::load(&config_path).unwrap();
     let url = node.http_url();
     let tools = CargoStylus::new(&node, wasm.clone()).await;
-    let extension = tools.extension().await;
-    let guard = tools.guard(tools.chain.from).await;
+    let extension = tools.extension(ProgramKind::Extension).await;
+    let guard_extension = tools.extension(ProgramKind::GuardExtension).await;
+    let guard = tools.guard(tools.chain.from, guard_extension).await;
     let registry = tools.registry(&config, extension, guard).await;
-    let args = adopt_args(extension, guard, registry);
+    let args = adopt_args(extension, guard_extension, guard, registry);
     let nonce = tools.nonce().await;
 
     // The dry run plans only the guard's steps, and neither sends nor writes.
@@ -194,6 +206,7 @@ async fn programs_deployed_as_cargo_stylus_does_are_adopted_and_only_linked_and_
         .filter(|w| {
             [
                 "extension",
+                "guardExtension",
                 "guard",
                 "registry",
                 "linkGuard",
@@ -226,9 +239,10 @@ async fn programs_deployed_as_cargo_stylus_does_are_adopted_and_only_linked_and_
     assert!(record.steps.iter().all(|s| s.status == StepStatus::Mined));
     // Deterministic on the devnet: all that adoption costs.
     let gas: Vec<u64> = record.steps.iter().map(|s| s.gas_used.unwrap()).collect();
-    assert_eq!(gas, [53_902, 70_233, 70_948]);
+    assert_eq!(gas, [69_579, 85_832, 86_531]);
     for (kind, address) in [
         (ProgramKind::Extension, extension),
+        (ProgramKind::GuardExtension, guard_extension),
         (ProgramKind::Guard, guard),
         (ProgramKind::Registry, registry),
     ] {
@@ -314,14 +328,15 @@ async fn programs_that_are_not_what_the_deployment_would_make_are_refused_with_n
     )
     .await;
 
-    let extension = tools.extension().await;
-    let guard = tools.guard(tools.chain.from).await;
+    let extension = tools.extension(ProgramKind::Extension).await;
+    let guard_extension = tools.extension(ProgramKind::GuardExtension).await;
+    let guard = tools.guard(tools.chain.from, guard_extension).await;
 
     // A registry built with other parameters.
     let mut other = config.clone();
     other.params.min_stake.0 += U256::from(1);
     let registry = tools.registry(&other, extension, guard).await;
-    let args = adopt_args(extension, guard, registry);
+    let args = adopt_args(extension, guard_extension, guard, registry);
     refused(&tools, &url, &scratch, &args, "built with other parameters").await;
 
     // A registry without the guard it links to.
@@ -333,17 +348,45 @@ async fn programs_that_are_not_what_the_deployment_would_make_are_refused_with_n
     ];
     refused(&tools, &url, &scratch, &lone, "name it with --guard").await;
 
+    // A guard without the extension it was built on.
+    let args = vec!["--guard".into(), guard.to_string()];
+    refused(
+        &tools,
+        &url,
+        &scratch,
+        &args,
+        "name it with --guard-extension",
+    )
+    .await;
+
     // A guard owned by someone else.
-    let foreign = tools.guard(Address::repeat_byte(0x42)).await;
-    let args = vec!["--guard".into(), foreign.to_string()];
+    let foreign = tools
+        .guard(Address::repeat_byte(0x42), guard_extension)
+        .await;
+    let args = vec![
+        "--guard-extension".into(),
+        guard_extension.to_string(),
+        "--guard".into(),
+        foreign.to_string(),
+    ];
     refused(&tools, &url, &scratch, &args, "not the deploying key").await;
 
     // An address without code.
     let args = vec!["--extension".into(), Address::repeat_byte(0x77).to_string()];
     refused(&tools, &url, &scratch, &args, "there is no code there").await;
 
-    // Another program's code where the guard should be.
+    // Another program's code where the guard should be, and the registry's extension where the
+    // guard's should be.
     let args = vec!["--guard".into(), extension.to_string()];
     refused(&tools, &url, &scratch, &args, "the wasm of guard changed").await;
+    let args = vec!["--guard-extension".into(), extension.to_string()];
+    refused(
+        &tools,
+        &url,
+        &scratch,
+        &args,
+        "the wasm of guardExtension changed",
+    )
+    .await;
     node.stop().await.unwrap();
 }

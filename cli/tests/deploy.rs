@@ -44,19 +44,26 @@ fn load(deployments: &Path) -> Record {
 
 /// Everything the record claims, checked on chain: code, codehash and version of each program,
 /// the registry (governance's, linked to the guard, with the resolver and the config's
-/// parameters) and the guard (linked to the registry, governance its pending owner).
+/// parameters) and the guard (reaching its extension, linked to the registry, governance its
+/// pending owner).
 async fn check_on_chain(chain: &Chain, record: &Record) {
     let stylus = chain
         .read(ARB_WASM, ArbWasm::stylusVersionCall {})
         .await
         .unwrap();
     let programs = &record.programs;
-    let (extension, guard, registry) = (
+    let (extension, guard_extension, guard, registry) = (
         programs.extension.as_ref().unwrap(),
+        programs.guard_extension.as_ref().unwrap(),
         programs.guard.as_ref().unwrap(),
         programs.registry.as_ref().unwrap(),
     );
-    for program in [extension, guard, registry] {
+    let addresses = [extension, guard_extension, guard, registry].map(|p| p.address);
+    assert!(
+        (1..4).all(|i| !addresses[..i].contains(&addresses[i])),
+        "four programs: {addresses:?}"
+    );
+    for program in [extension, guard_extension, guard, registry] {
         let code = chain.code(program.address).await.unwrap();
         assert_eq!(alloy_primitives::keccak256(&code), program.codehash);
         let version = chain
@@ -99,6 +106,7 @@ async fn check_on_chain(chain: &Chain, record: &Record) {
         .await
         .unwrap();
     assert_eq!(params, record.config.params.to_abi());
+    // guardConfig() is the guard's extension's: its answer shows the guard reaches it.
     let guard_config = chain
         .read(guard.address, ICircuitGuard::guardConfigCall {})
         .await
@@ -127,25 +135,25 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
         text(&first)
     );
     let record = load(&deployments);
-    assert_eq!(record.steps.len(), 5);
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
+    assert_eq!(record.steps.len(), 6);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
     let due = record.handover_due.expect("the handover is scheduled");
     assert_eq!(due, chain.now().await.unwrap() + GUARD_DELAY);
 
     // Run again before the delay: nothing is sent.
     let early = vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(early.status.success(), "{}", text(&early));
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
 
-    // A minute more: the node stamps each block at least a second after the one before, so five
+    // A minute more: the node stamps each block at least a second after the one before, so six
     // quick blocks run ahead of the wall clock that evm_increaseTime offsets.
     warp(&node, GUARD_DELAY + 60).await;
     let last = vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(last.status.success(), "{}", text(&last));
     assert!(text(&last).contains("acceptOwnership"), "{}", text(&last));
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 7);
     let record = load(&deployments);
-    assert_eq!(record.steps.len(), 6);
+    assert_eq!(record.steps.len(), 7);
     assert!(record
         .steps
         .iter()
@@ -161,7 +169,7 @@ async fn the_binary_deploys_vigil_hands_it_over_and_records_it_to_the_schema() {
     // A finished deployment run again verifies and sends nothing.
     let again = vigil_deploy(&url, &config, &deployments, &wasm, Some(&dev_key()), &[]);
     assert!(again.status.success(), "{}", text(&again));
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 7);
     assert_eq!(load(&deployments), record);
     node.stop().await.unwrap();
 }
@@ -186,15 +194,15 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     let signer = || parse_key(&dev_key()).unwrap();
     let mut lines = Vec::new();
 
-    let stopped = deploy::deploy(&options(Some(2)), signer(), &mut |l| lines.push(l))
+    let stopped = deploy::deploy(&options(Some(3)), signer(), &mut |l| lines.push(l))
         .await
         .unwrap();
     let Outcome::Stopped(half) = stopped else {
-        panic!("expected a stop after 2 steps: {stopped:?}")
+        panic!("expected a stop after 3 steps: {stopped:?}")
     };
-    assert_eq!(half.steps.len(), 2);
-    assert!(half.programs.registry.is_none());
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
+    assert_eq!(half.steps.len(), 3);
+    assert!(half.programs.guard.is_some() && half.programs.registry.is_none());
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 3);
     assert_eq!(load(&scratch.deployments()), half);
     // A dry run of the rest: the registry estimated through the StylusDeployer, the guard's
     // calls now that the guard exists; nothing sent or written.
@@ -224,7 +232,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
             ("handover", false)
         ]
     );
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 3);
     assert_eq!(load(&scratch.deployments()), half);
 
     // Other wasm under the guard's name: the deployed guard is not that build, refused.
@@ -235,6 +243,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
             "vigil_registry_extension.wasm",
             "vigil_registry_extension.wasm",
         ),
+        ("vigil_guard_extension.wasm", "vigil_guard_extension.wasm"),
         ("vigil_registry.wasm", "vigil_guard.wasm"),
         ("vigil_registry.wasm", "vigil_registry.wasm"),
     ] {
@@ -259,7 +268,7 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
         ),
         "{refused:?}"
     );
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 2);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 3);
 
     // The registry's transaction signed and recorded, then lost before it reached the node (the
     // process died between the two): the next run finds the node never saw it and sends the step
@@ -275,12 +284,16 @@ async fn an_interrupted_deployment_resumes_without_deploying_twice() {
     let Outcome::Waiting { record, .. } = resumed else {
         panic!("expected the handover's wait: {resumed:?}")
     };
-    // The two programs of the first run are the ones the registry was built on; only the three
-    // steps left were sent.
+    // The three programs of the first run are the ones the registry was built on; only the
+    // three steps left were sent.
     assert_eq!(record.programs.extension, half.programs.extension);
+    assert_eq!(
+        record.programs.guard_extension,
+        half.programs.guard_extension
+    );
     assert_eq!(record.programs.guard, half.programs.guard);
-    assert_eq!(record.steps[..2], half.steps[..]);
-    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 5);
+    assert_eq!(record.steps[..3], half.steps[..]);
+    assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce + 6);
     assert!(
         lines.iter().any(|l| l.contains("never reached the node")),
         "{lines:?}"
@@ -327,13 +340,22 @@ async fn a_dry_run_estimates_the_plan_and_sends_nothing() {
     );
     let out = text(&output);
     assert!(output.status.success(), "{out}");
-    for step in ["extension", "guard", "registry"] {
-        let line = out
-            .lines()
-            .find(|l| l.trim_start().starts_with(step) && l.contains(" gas "))
-            .unwrap_or_else(|| panic!("no estimate for {step}: {out}"));
+    let line = |step: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().next() == Some(step))
+            .unwrap_or_else(|| panic!("no line for {step}: {out}"))
+    };
+    for step in ["extension", "guardExtension", "registry"] {
+        let line = line(step);
+        assert!(line.contains(" gas "), "no estimate for {step}: {line}");
         assert!(!line.contains("of which 0 wei"), "{line}");
     }
+    // The guard's constructor runs in its extension, which only an earlier step deploys: the
+    // chain cannot simulate it yet.
+    assert!(
+        line("guard").contains("gas estimated once the earlier steps are on chain"),
+        "{out}"
+    );
     assert!(out.contains("handover"), "{out}");
     assert_eq!(chain.nonce(chain.from).await.unwrap(), nonce);
     assert!(
@@ -567,6 +589,31 @@ fn a_record_with_an_adopted_program_matches_the_schema() {
     check_schema(&json);
     assert_eq!(json["programs"]["guard"]["adopted"], Value::Bool(true));
     assert_eq!(serde_json::from_value::<Record>(json).unwrap(), record);
+}
+
+/// A record of a guard that was one program (no `guardExtension`) still reads: the registry's
+/// extension keeps its name.
+#[test]
+fn a_record_from_before_the_guards_extension_still_reads() {
+    let program = serde_json::json!({
+        "address": Address::repeat_byte(0x11),
+        "codehash": B256::repeat_byte(0x22),
+        "wasmSha256": B256::repeat_byte(0x33),
+        "wasmSize": 1,
+        "stylusVersion": 2
+    });
+    let config = DeployConfig::load(&workspace().join("cli/deploy.local.toml")).unwrap();
+    let mut json =
+        serde_json::to_value(Record::new(412_346, GOVERNANCE, STYLUS_DEPLOYER, config)).unwrap();
+    json["programs"] = serde_json::json!({
+        "extension": program,
+        "guard": program,
+        "registry": program
+    });
+    let record: Record = serde_json::from_value(json).unwrap();
+    let programs = &record.programs;
+    assert!(programs.extension.is_some() && programs.guard.is_some());
+    assert_eq!(programs.guard_extension, None);
 }
 
 /// A record written before adoption existed (every program with its transaction, block and

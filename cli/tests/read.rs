@@ -3,7 +3,7 @@
 //! reporters staking and warming up, a flag corroborated to confirmation, a disputed flag, a
 //! confirmed and revealed advisory that pauses a tagged selector, a scheduled `setParams`, the
 //! guard's handover left for governance to accept; then a deployment whose guard was never
-//! linked to its registry.
+//! linked to its registry, and one whose guard's extension expired.
 
 use alloy_primitives::{keccak256, Address, Bytes, FixedBytes, B256, U256};
 use alloy_signer_local::PrivateKeySigner;
@@ -443,13 +443,14 @@ async fn status_and_doctor_report_a_live_deployment() {
         [
             "extension cache",
             "guard cache",
+            "guard extension cache",
             "guard owner",
             "registry cache",
             "registry timelock"
         ],
         "{text}"
     );
-    assert_eq!(report.verdict, "5 warnings");
+    assert_eq!(report.verdict, "6 warnings");
     let owner = find(&report, "guard owner", Health::Warning)[0];
     assert!(
         owner
@@ -480,6 +481,7 @@ async fn status_and_doctor_report_a_live_deployment() {
         "registry program",
         "extension program",
         "guard program",
+        "guard extension program",
         "guard timelock",
         "resolvers",
         "submissions",
@@ -498,23 +500,17 @@ async fn status_and_doctor_report_a_live_deployment() {
         cast.resolver.address().to_string()
     );
     let json = serde_json::to_value(&report).unwrap();
-    assert_eq!(json["verdict"], "5 warnings");
+    assert_eq!(json["verdict"], "6 warnings");
     assert_eq!(json["checks"][0]["status"], "ok");
 
     // Every warning followed: the programs cached (the dev account is the chain owner), the
     // guard's ownership accepted, the new parameters applied after the delay.
+    let programs = &vigil.record.as_ref().unwrap().programs;
     for program in [
         registry,
         guard,
-        vigil
-            .record
-            .as_ref()
-            .unwrap()
-            .programs
-            .extension
-            .as_ref()
-            .unwrap()
-            .address,
+        programs.extension.as_ref().unwrap().address,
+        programs.guard_extension.as_ref().unwrap().address,
     ] {
         send(
             &node,
@@ -558,13 +554,13 @@ async fn doctor_fails_a_guard_that_does_not_take_the_registrys_pushes() {
     let node = start_node().await;
     let scratch = Scratch::new("read-unlinked");
     let cast = Cast::new();
-    // Extension, guard and registry deployed; the guard's setRegistry never sent.
-    deploy(&node, &scratch, &cast, Some(3)).await;
+    // The extensions, the guard and the registry deployed; the guard's setRegistry never sent.
+    deploy(&node, &scratch, &cast, Some(4)).await;
     let vigil = vigil(&node, &scratch).await;
     let record = Record::load(&Record::path(&scratch.deployments(), DEFAULT_CHAIN_ID))
         .unwrap()
         .unwrap();
-    assert_eq!(record.steps.len(), 3);
+    assert_eq!(record.steps.len(), 4);
 
     let report = doctor(&vigil).await.unwrap();
     let text = report.lines().join("\n");
@@ -694,6 +690,10 @@ async fn doctor_counts_down_to_a_programs_expiry_and_names_the_cure() {
     );
     assert_eq!(find(&report, "guard program", Health::Warning).len(), 1);
     assert_eq!(find(&report, "extension program", Health::Warning).len(), 1);
+    assert_eq!(
+        find(&report, "guard extension program", Health::Warning).len(),
+        1
+    );
 
     // Past the year: nothing runs; the cure is a re-activation, and nothing else is read.
     warp(&node, 50 * DAY).await;
@@ -706,6 +706,7 @@ async fn doctor_counts_down_to_a_programs_expiry_and_names_the_cure() {
             "registry program",
             "extension program",
             "guard program",
+            "guard extension program",
             "the rest"
         ],
         "{text}"
@@ -720,10 +721,71 @@ async fn doctor_counts_down_to_a_programs_expiry_and_names_the_cure() {
             vigil.registry
         )
     );
-    assert_eq!(report.verdict, "4 failures", "{text}");
+    assert_eq!(report.verdict, "5 failures", "{text}");
     assert!(
-        text.contains("not checked: the registry, extension and guard cannot run"),
+        text.contains("not checked: the registry, extension, guard and guard extension cannot run"),
         "{text}"
     );
+    node.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_fails_a_guard_whose_extension_cannot_run() {
+    // A deployment named on the command line (no record, so neither extension's lifetime is
+    // known), all of whose programs were kept alive but the guard's extension, which expired.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let config = vigil_node::Config {
+        port: 0,
+        devnet_time: true,
+        ..vigil_node::Config::default()
+    };
+    let node = vigil_node::start(config, move || {
+        use vigil_devnet::system::{World, KEEPER};
+        let mut w = World::deploy();
+        let later = w.now() + 320 * DAY;
+        w.chain.warp(later);
+        for program in [w.registry, w.extension, w.guard] {
+            w.chain.keepalive(KEEPER, program).expect("keepalive");
+        }
+        let later = w.now() + 50 * DAY;
+        w.chain.warp(later);
+        tx.send((w.registry, w.guard)).unwrap();
+        w.chain
+    })
+    .await
+    .expect("start node");
+    let (registry, guard) = rx.recv().unwrap();
+    let scratch = Scratch::new("read-guard-extension");
+    let vigil = Vigil::reader(&Global {
+        rpc_url: node.http_url(),
+        deployments: scratch.deployments(),
+        registry: Some(registry),
+        guard: Some(guard),
+        keystore: None,
+        json: false,
+        timeout: 60,
+    })
+    .await
+    .unwrap();
+
+    let report = doctor(&vigil).await.unwrap();
+    let text = report.lines().join("\n");
+    println!("{text}");
+    assert_eq!(names(&report, Health::Failure), ["guard"], "{text}");
+    let failure = find(&report, "guard", Health::Failure)[0];
+    assert!(
+        failure
+            .detail
+            .contains("the guard cannot reach its extension"),
+        "{text}"
+    );
+    let unknown = find(&report, "guard extension program", Health::Warning)[0];
+    assert!(
+        unknown
+            .detail
+            .contains("the guard's extension is not in the deployment record"),
+        "{text}"
+    );
+    assert!(!report.healthy());
     node.stop().await.unwrap();
 }

@@ -8,7 +8,7 @@ use alloy_network::TransactionBuilder;
 use alloy_primitives::{hex, Address, U256};
 use alloy_provider::Provider;
 use alloy_rpc_types_eth::TransactionRequest;
-use alloy_sol_types::{SolCall, SolError, SolValue};
+use alloy_sol_types::{SolCall, SolError};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -846,14 +846,7 @@ async fn a_transaction_the_chain_does_not_mine_is_reported_stuck() {
     };
     let node = vigil_node::start(config, move || {
         let mut chain = Devnet::new();
-        let owner = Address::repeat_byte(0x0b);
-        let guard = chain
-            .deploy_stylus(
-                owner,
-                vigil_devnet::system::guard_wasm(),
-                Some(&owner.abi_encode()),
-            )
-            .expect("deploy the guard");
+        let (guard, _) = vigil_devnet::system::deploy_guard(&mut chain, Address::repeat_byte(0x0b));
         tx.send(guard).unwrap();
         chain
     })

@@ -1,7 +1,7 @@
 //! The real `cargo stylus` (the pinned release script/setup-stylus.sh installs) and cast against
 //! the node, the way a developer deploys Vigil to it: check, deploy without activation then
-//! activate, the guard, the registry and the Stylus example vault through the predeployed
-//! StylusDeployer with their constructors, the wiring and an emergency flag with cast, the cache
+//! activate (the two extensions), the guard, the registry and the Stylus example vault through the
+//! predeployed StylusDeployer with their constructors, the wiring and an emergency flag with cast, the cache
 //! manager, and a withdraw the guard refuses with `CallerFlagged`, traced hostio by hostio.
 //!
 //! cargo-stylus 0.10.10 reads `--constructor-signature`/`--constructor-args` only on its crate
@@ -263,6 +263,47 @@ fn hostios(frames: &Value, out: &mut Vec<Value>) {
     }
 }
 
+/// `cargo stylus deploy --no-activate` of a program without a constructor, which leaves it
+/// unusable, then `cargo stylus activate`; returns its address.
+async fn deploy_then_activate(node: &Running, tools: &Tools, file: &str) -> Address {
+    let key = hex::encode_prefixed(NITRO_DEV_KEY);
+    let deployed = tools
+        .stylus(&[
+            "deploy",
+            "--no-verify",
+            "--no-activate",
+            "--wasm-file",
+            file,
+            "--private-key",
+            &key,
+        ])
+        .await;
+    let program = deployed_address(&deployed);
+    assert_eq!(&code(node, program).await[..4], &[0xef, 0xf0, 0x00, 0x00]);
+    let inactive = read(node, ARB_WASM, ArbWasm::programVersionCall { program })
+        .await
+        .expect_err("not activated yet");
+    assert_eq!(inactive["error"]["code"], 3, "{inactive}");
+    assert_eq!(
+        inactive["error"]["data"],
+        hex::encode_prefixed(ProgramNotActivated::SELECTOR)
+    );
+    let activated = tools
+        .stylus(&[
+            "activate",
+            "--address",
+            &program.to_string(),
+            "--private-key",
+            &key,
+        ])
+        .await;
+    assert!(
+        activated.contains("successfully activated contract"),
+        "{activated}"
+    );
+    program
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn cargo_stylus_and_cast_deploy_vigil_and_the_guard_refuses_a_flagged_caller() {
     // The bytes and the file of each program, built by script/build-contracts.sh.
@@ -274,6 +315,7 @@ async fn cargo_stylus_and_cast_deploy_vigil_and_the_guard_refuses_a_flagged_call
     let (guard_wasm, guard_file) = built("vigil-guard");
     let (registry_wasm, registry_file) = built("vigil-registry");
     let (_, extension_file) = built("vigil-registry-extension");
+    let (_, guard_extension_file) = built("vigil-guard-extension");
     let (vault_wasm, _) = built("vigil-example-stylus-vault");
 
     let node = node().await;
@@ -291,72 +333,34 @@ async fn cargo_stylus_and_cast_deploy_vigil_and_the_guard_refuses_a_flagged_call
             &registry_file,
             "--wasm-file",
             &extension_file,
+            "--wasm-file",
+            &guard_extension_file,
         ])
         .await;
-    assert_eq!(checked.matches("wasm data fee: ").count(), 3, "{checked}");
+    assert_eq!(checked.matches("wasm data fee: ").count(), 4, "{checked}");
     assert!(!checked.contains("error"), "{checked}");
 
-    // The extension has no constructor: deploy without activation, which leaves the program
-    // unusable until `activate`.
-    let deployed = tools
-        .stylus(&[
-            "deploy",
-            "--no-verify",
-            "--no-activate",
-            "--wasm-file",
-            &extension_file,
-            "--private-key",
-            &key,
-        ])
-        .await;
-    let extension = deployed_address(&deployed);
-    assert_eq!(
-        &code(&node, extension).await[..4],
-        &[0xef, 0xf0, 0x00, 0x00]
-    );
-    let inactive = read(
-        &node,
-        ARB_WASM,
-        ArbWasm::programVersionCall { program: extension },
-    )
-    .await
-    .expect_err("not activated yet");
-    assert_eq!(inactive["error"]["code"], 3, "{inactive}");
-    assert_eq!(
-        inactive["error"]["data"],
-        hex::encode_prefixed(ProgramNotActivated::SELECTOR)
-    );
-    let activated = tools
-        .stylus(&[
-            "activate",
-            "--address",
-            &extension.to_string(),
-            "--private-key",
-            &key,
-        ])
-        .await;
-    assert!(
-        activated.contains("successfully activated contract"),
-        "{activated}"
-    );
+    // The extensions have no constructor: each deployed without activation, then activated. The
+    // guard's first: the guard's constructor runs in it.
     let version = read(&node, ARB_WASM, ArbWasm::stylusVersionCall {})
         .await
         .unwrap();
-    assert_eq!(
-        read(
-            &node,
-            ARB_WASM,
-            ArbWasm::programVersionCall { program: extension }
-        )
-        .await
-        .unwrap(),
-        version
-    );
+    let guard_extension = deploy_then_activate(&node, &tools, &guard_extension_file).await;
+    let extension = deploy_then_activate(&node, &tools, &extension_file).await;
+    for program in [guard_extension, extension] {
+        assert_eq!(
+            read(&node, ARB_WASM, ArbWasm::programVersionCall { program })
+                .await
+                .unwrap(),
+            version
+        );
+    }
 
-    // The guard (owner: dev) and the registry (owner and resolver: dev; its extension and the
-    // guard), each in one StylusDeployer transaction; then the guard's first link, immediate.
+    // The guard (owner: dev; its extension) and the registry (owner and resolver: dev; its
+    // extension and the guard), each in one StylusDeployer transaction; then the guard's first
+    // link, immediate.
     let guard = tools
-        .deploy_with_constructor(&guard_wasm, &dev.abi_encode())
+        .deploy_with_constructor(&guard_wasm, &(dev, guard_extension).abi_encode_params())
         .await;
     let registry_args = (dev, params(), extension, guard, vec![dev]).abi_encode_params();
     let registry = tools

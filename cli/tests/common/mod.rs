@@ -43,6 +43,7 @@ pub fn ether(n: u64) -> U256 {
 /// the binary reads target/wasm and never builds it.
 pub fn wasm_dir() -> PathBuf {
     vigil_devnet::system::guard_wasm();
+    vigil_devnet::system::guard_extension_wasm();
     vigil_devnet::system::registry_wasm();
     vigil_devnet::system::registry_extension_wasm();
     target_dir().join("wasm")

@@ -59,11 +59,12 @@ pub struct Artifacts {
     vault: Vec<u8>,
     solidity_guard: Vec<u8>,
     guard_wasm: Vec<u8>,
+    guard_extension_wasm: Vec<u8>,
 }
 
 impl Artifacts {
-    /// forge's build of the Solidity side and the release wasm of the guard, through the
-    /// project's scripts (what script/bench.sh has just built, so normally nothing to do).
+    /// forge's build of the Solidity side and the release wasm of the guard's two programs,
+    /// through the project's scripts (what script/bench.sh has just built, so normally nothing to do).
     pub fn build() -> Result<Self, BenchError> {
         let root = workspace();
         let out = forge_build(&root)?;
@@ -72,6 +73,7 @@ impl Artifacts {
             vault: forge_creation_code(&out, "GuardedVault.sol", "GuardedVault")?,
             solidity_guard: forge_creation_code(&out, "BenchBaselines.sol", "SolidityGuard")?,
             guard_wasm: build_wasm(&root, "vigil-guard")?,
+            guard_extension_wasm: build_wasm(&root, "vigil-guard-extension")?,
         })
     }
 }
@@ -119,7 +121,29 @@ pub async fn deploy(
                 .await?;
             created("SolidityGuard", &receipt)?
         }
-        Guard::Stylus => deploy_stylus_guard(chain, admin, &artifacts.guard_wasm).await?,
+        Guard::Stylus => {
+            let extension = deploy_stylus(
+                chain,
+                admin,
+                "the CircuitGuard's extension",
+                &artifacts.guard_extension_wasm,
+                Vec::new(),
+            )
+            .await?;
+            let ctor = [
+                &STYLUS_CONSTRUCTOR[..],
+                &(admin.address(), extension).abi_encode_params(),
+            ]
+            .concat();
+            deploy_stylus(
+                chain,
+                admin,
+                "the CircuitGuard",
+                &artifacts.guard_wasm,
+                ctor,
+            )
+            .await?
+        }
     };
     let args = (token, guard_address, admin.address()).abi_encode_params();
     let code = with_args(&artifacts.vault, &args);
@@ -156,20 +180,22 @@ pub async fn deploy(
     })
 }
 
-/// Deploys the guard through the StylusDeployer with `admin` as its owner; its address from the
-/// ContractDeployed log, as cargo stylus reads it.
-async fn deploy_stylus_guard(
+/// Deploys `wasm` (`what`) through the StylusDeployer from `admin`, constructed with `ctor`
+/// (empty: a program without a constructor); its address from the ContractDeployed log, as cargo
+/// stylus reads it.
+async fn deploy_stylus(
     chain: &Chain,
     admin: &mut Account,
+    what: &str,
     wasm: &[u8],
+    ctor: Vec<u8>,
 ) -> Result<Address, BenchError> {
-    let runtime = compress(wasm).map_err(|e| BenchError::Check(format!("guard wasm: {e}")))?;
+    let runtime = compress(wasm).map_err(|e| BenchError::Check(format!("{what}'s wasm: {e}")))?;
     // cargo stylus's init code: copy the runtime from offset 43 and return it (stylus-rpc.md §6).
     let mut initcode = vec![0x7f];
     initcode.extend_from_slice(&U256::from(runtime.len()).to_be_bytes::<32>());
     initcode.extend_from_slice(&[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
     initcode.extend_from_slice(&runtime);
-    let ctor = [&STYLUS_CONSTRUCTOR[..], &admin.address().abi_encode()].concat();
     let call = IStylusDeployer::deployCall {
         bytecode: initcode.into(),
         initData: ctor.into(),
@@ -180,7 +206,7 @@ async fn deploy_stylus_guard(
     let value = U256::from(ACTIVATION_VALUE);
     let receipt = chain
         .send(
-            "deploy the CircuitGuard",
+            &format!("deploy {what}"),
             admin,
             to,
             call.abi_encode().into(),

@@ -17,10 +17,9 @@ use vigil_node::{Config, Running};
 /// The owner the guard of [`guard_node`] is deployed with.
 pub const GUARD_OWNER: Address = Address::repeat_byte(0x0b);
 
-/// A node serving a devnet with Vigil's CircuitGuard (release wasm) deployed, owned by
-/// [`GUARD_OWNER`]; returns the node and the guard's address.
+/// A node serving a devnet with Vigil's CircuitGuard (release wasm) deployed, its extension
+/// first, owned by [`GUARD_OWNER`]; returns the node and the guard's address.
 pub async fn guard_node() -> (Running, Address) {
-    use alloy_sol_types::SolValue;
     let (tx, rx) = std::sync::mpsc::channel();
     let config = Config {
         devnet_time: true,
@@ -28,13 +27,7 @@ pub async fn guard_node() -> (Running, Address) {
     };
     let node = node_with(config, move || {
         let mut chain = Devnet::new();
-        let guard = chain
-            .deploy_stylus(
-                GUARD_OWNER,
-                vigil_devnet::system::guard_wasm(),
-                Some(&GUARD_OWNER.abi_encode()),
-            )
-            .expect("deploy the guard");
+        let (guard, _) = vigil_devnet::system::deploy_guard(&mut chain, GUARD_OWNER);
         let _ = tx.send(guard);
         chain
     })
